@@ -1,0 +1,230 @@
+//! Reading TOML data files: every syntax error, unknown field and bad value is collected with
+//! its line and column, then rows are handed to the series validation.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::error::{DataProblem, ProblemKind};
+use super::series::{Location, RawDated};
+
+/// The schema version of data files this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Converts a byte offset into 1-based line and column.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or("");
+    let line = before
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        .saturating_add(1);
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |nl| {
+            before
+                .get(nl.saturating_add(1)..)
+                .unwrap_or("")
+                .chars()
+                .count()
+        })
+        .saturating_add(1);
+    (line, col)
+}
+
+/// Sorts a problem from a serde message into a kind. The messages come from our own visitors
+/// (see `serde_util` and `codes`) and from toml's `deny_unknown_fields` handling.
+fn classify(message: &str) -> ProblemKind {
+    if message.starts_with("unknown field") || message.starts_with("unexpected keys") {
+        ProblemKind::UnknownField
+    } else if message.starts_with("missing field") {
+        ProblemKind::MissingField
+    } else if message.starts_with("bare float") || message.starts_with("bare number") {
+        ProblemKind::BareFloat
+    } else if message.starts_with("invalid decimal") {
+        ProblemKind::BadDecimal
+    } else if message.starts_with("invalid country code") {
+        ProblemKind::UnknownCountry
+    } else if message.starts_with("invalid currency code") {
+        ProblemKind::UnknownCurrency
+    } else {
+        ProblemKind::BadValue
+    }
+}
+
+/// One file being read.
+pub(crate) struct FileReader<'t> {
+    pub(crate) name: Arc<str>,
+    pub(crate) text: &'t str,
+}
+
+impl FileReader<'_> {
+    pub(crate) fn location(&self, offset: usize) -> Location {
+        let (line, column) = line_col(self.text, offset);
+        Location {
+            file: Arc::clone(&self.name),
+            line,
+            column,
+        }
+    }
+
+    fn problem_at(&self, offset: usize, kind: ProblemKind, message: String) -> DataProblem {
+        self.location(offset).problem(kind, message)
+    }
+
+    fn toml_problem(
+        &self,
+        e: &toml::de::Error,
+        fallback: usize,
+        kind: Option<ProblemKind>,
+    ) -> DataProblem {
+        let offset = e.span().map_or(fallback, |s| s.start);
+        let message = e.message().trim_end().to_owned();
+        let kind = kind.unwrap_or_else(|| classify(&message));
+        self.problem_at(offset, kind, message)
+    }
+
+    /// Parses the document; returns its top-level entries, or `None` after recording every
+    /// syntax error (a file with syntax errors contributes no rows).
+    pub(crate) fn parse(
+        &self,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<Vec<(Spanned<String>, Spanned<DeValue<'_>>)>> {
+        let (doc, errors) = DeTable::parse_recoverable(self.text);
+        if !errors.is_empty() {
+            for e in &errors {
+                problems.push(self.toml_problem(e, 0, Some(ProblemKind::Syntax)));
+            }
+            return None;
+        }
+        Some(
+            doc.into_inner()
+                .into_iter()
+                .map(|(k, v)| {
+                    let span = k.span();
+                    (Spanned::new(span, k.into_inner().into_owned()), v)
+                })
+                .collect(),
+        )
+    }
+
+    /// Checks a `schema_version = 1` entry.
+    pub(crate) fn check_schema(
+        &self,
+        value: Spanned<DeValue<'_>>,
+        problems: &mut Vec<DataProblem>,
+    ) {
+        let offset = value.span().start;
+        let parsed = value
+            .get_ref()
+            .as_integer()
+            .and_then(|i| i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok());
+        match parsed {
+            Some(v) if u32::try_from(v).ok() == Some(SCHEMA_VERSION) => {}
+            Some(v) => problems.push(self.problem_at(
+                offset,
+                ProblemKind::UnsupportedSchema,
+                format!(
+                    "schema_version {v} is not supported by this build (it reads {SCHEMA_VERSION}); use data written for schema {SCHEMA_VERSION} or upgrade the crate"
+                ),
+            )),
+            None => problems.push(self.problem_at(
+                offset,
+                ProblemKind::BadValue,
+                format!("schema_version must be an integer, e.g. schema_version = {SCHEMA_VERSION}"),
+            )),
+        }
+    }
+
+    /// Deserializes every row of an array-of-tables section, recording a problem per bad row.
+    pub(crate) fn rows<R: DatedRow>(
+        &self,
+        section: &str,
+        value: Spanned<DeValue<'_>>,
+        problems: &mut Vec<DataProblem>,
+    ) -> Vec<RawDated<R::Value>> {
+        let offset = value.span().start;
+        let DeValue::Array(items) = value.into_inner() else {
+            problems.push(self.problem_at(
+                offset,
+                ProblemKind::BadValue,
+                format!("{section} must be an array of tables: write each row under [[{section}]]"),
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let start = item.span().start;
+            match R::deserialize(ValueDeserializer::from(item)) {
+                Ok(row) => {
+                    let at = self.location(start);
+                    if let Some(raw) = row.into_raw(at, problems) {
+                        out.push(raw);
+                    }
+                }
+                Err(e) => problems.push(self.toml_problem(&e, start, None)),
+            }
+        }
+        out
+    }
+}
+
+/// A data-file row with the common validity fields.
+pub(crate) trait DatedRow: for<'de> Deserialize<'de> {
+    /// The value kept in memory.
+    type Value;
+    /// Checks the row's own fields and turns it into a raw dated value.
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>>;
+}
+
+/// The common fields, as each row struct declares them.
+pub(crate) struct Validity {
+    pub(crate) effective_from: NaiveDate,
+    pub(crate) effective_to: Option<NaiveDate>,
+    pub(crate) source: String,
+}
+
+impl Validity {
+    /// Builds the raw row, checking that the source is not blank.
+    pub(crate) fn wrap<T>(
+        self,
+        at: Location,
+        value: T,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<T>> {
+        if self.source.trim().is_empty() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                "source is empty: cite the url or legal reference the row comes from".to_owned(),
+            ));
+            return None;
+        }
+        Some(RawDated {
+            at,
+            from: self.effective_from,
+            to: self.effective_to,
+            source: Arc::from(self.source),
+            value,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        let t = "a\nbc\nd";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 2));
+        assert_eq!(line_col(t, 5), (3, 1));
+    }
+}

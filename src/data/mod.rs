@@ -1,0 +1,461 @@
+//! Versioned, effective-dated rate data: the loader, validation, [`RateTables`] and
+//! [`DataVersion`].
+//!
+//! Data files are TOML with quoted decimals and dates. Each file starts with
+//! `schema_version = 1` and holds one or more sections of rows (`[[vat]]`, `[[currency]]`),
+//! each row with `effective_from`, optional `effective_to` (inclusive) and `source`. A
+//! dataset is a directory with a `MANIFEST.toml` naming its version and the sha256 of each
+//! file. The embedded dataset (`data/` of this crate) goes through the same loader.
+
+mod currency;
+mod error;
+mod load;
+mod series;
+mod vat;
+
+use core::fmt;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+pub use currency::{CurrencyInfo, CurrencyRecord};
+pub use error::{DataError, DataProblem, ProblemKind};
+pub use load::SCHEMA_VERSION;
+pub use series::Period;
+pub use vat::{TaxComponent, VatRate, VatRowView};
+
+use currency::{CurrencyRow, CurrencyTable};
+use load::FileReader;
+use series::RawDated;
+use vat::{VatRow, VatTable};
+
+/// Where a table's data came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataOrigin {
+    /// The dataset compiled into the crate.
+    Embedded,
+    /// A directory loaded at run time.
+    Directory(Arc<Path>),
+    /// A single TOML text given to [`RateTables::from_toml_str`], by its name.
+    Inline(Arc<str>),
+    /// A base dataset with whole series replaced by another's.
+    Overridden {
+        /// The base data.
+        base: Box<DataVersion>,
+        /// The overriding data.
+        overlay: Box<DataVersion>,
+    },
+}
+
+/// Which data a result was computed with: dataset version, schema, content hash, as-of date
+/// and origin. Displayed like `2026.11.0+sha256:3f2a9c1e`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DataVersion {
+    /// Calendar version of the dataset, e.g. `2026.11.0` (`local` for a single inline file).
+    pub dataset: Arc<str>,
+    /// Schema version of the files.
+    pub schema: u32,
+    /// Hex sha256: of `MANIFEST.toml` for a dataset (which lists every file's hash), of the
+    /// text for an inline file, of both hashes for an override.
+    pub sha256: Arc<str>,
+    /// The date the dataset was last checked against its sources.
+    pub as_of: Option<NaiveDate>,
+    /// Where it came from.
+    pub origin: DataOrigin,
+}
+
+impl fmt::Display for DataVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let short = self.sha256.get(..8).unwrap_or(&self.sha256);
+        write!(f, "{}+sha256:{short}", self.dataset)
+    }
+}
+
+impl serde::Serialize for DataVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Hex sha256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            use fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Validated rate tables, immutable once loaded. Cheap to share by reference; results borrow
+/// from it and carry its [`DataVersion`].
+#[derive(Debug, Clone)]
+pub struct RateTables {
+    version: DataVersion,
+    vat: VatTable,
+    currencies: CurrencyTable,
+}
+
+/// Rows of every section, collected across files before series validation.
+#[derive(Default)]
+struct Collected {
+    vat: Vec<RawDated<vat::VatValue>>,
+    currencies: Vec<RawDated<CurrencyInfo>>,
+}
+
+impl Collected {
+    /// Reads one data file into the collection, recording every problem.
+    fn read(&mut self, name: &str, text: &str, problems: &mut Vec<DataProblem>) {
+        let reader = FileReader {
+            name: Arc::from(name),
+            text,
+        };
+        let Some(entries) = reader.parse(problems) else {
+            return;
+        };
+        let mut saw_schema = false;
+        for (key, value) in entries {
+            match key.get_ref().as_str() {
+                "schema_version" => {
+                    saw_schema = true;
+                    reader.check_schema(value, problems);
+                }
+                "vat" => self.vat.extend(reader.rows::<VatRow>("vat", value, problems)),
+                "currency" => self
+                    .currencies
+                    .extend(reader.rows::<CurrencyRow>("currency", value, problems)),
+                other => problems.push(reader.location(key.span().start).problem(
+                    ProblemKind::UnknownField,
+                    format!(
+                        "unknown section `{other}`; expected schema_version, [[vat]] or [[currency]]"
+                    ),
+                )),
+            }
+        }
+        if !saw_schema {
+            problems.push(reader.location(0).problem(
+                ProblemKind::MissingField,
+                format!(
+                    "missing schema_version; start the file with schema_version = {SCHEMA_VERSION}"
+                ),
+            ));
+        }
+    }
+
+    fn build(
+        self,
+        version: DataVersion,
+        mut problems: Vec<DataProblem>,
+    ) -> Result<RateTables, DataError> {
+        let vat = VatTable::build(self.vat, &mut problems);
+        let currencies = CurrencyTable::build(self.currencies, &mut problems);
+        if !problems.is_empty() {
+            problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            return Err(DataError { problems });
+        }
+        Ok(RateTables {
+            version,
+            vat,
+            currencies,
+        })
+    }
+}
+
+/// `MANIFEST.toml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    dataset_version: String,
+    schema_version: u32,
+    #[serde(with = "crate::serde_util::date_str")]
+    as_of: NaiveDate,
+    files: BTreeMap<String, String>,
+}
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "MANIFEST.toml";
+
+fn valid_calendar_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    matches!(parts.as_slice(), [y, m, p]
+        if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())
+        && (1..=2).contains(&m.len()) && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The embedded dataset: `MANIFEST.toml` and every file it lists, compiled in.
+const EMBEDDED_MANIFEST: &str = include_str!("../../data/MANIFEST.toml");
+const EMBEDDED_FILES: &[(&str, &str)] = &[
+    (
+        "currencies.toml",
+        include_str!("../../data/currencies.toml"),
+    ),
+    ("vat.toml", include_str!("../../data/vat.toml")),
+];
+
+impl RateTables {
+    /// The dataset compiled into the crate, parsed and validated once by the same loader as
+    /// run-time data, then cached.
+    ///
+    /// # Errors
+    /// Only if the embedded data is broken, which the crate's tests rule out before release.
+    pub fn embedded() -> Result<&'static Self, &'static DataError> {
+        static CELL: OnceLock<Result<RateTables, DataError>> = OnceLock::new();
+        CELL.get_or_init(|| {
+            let files = EMBEDDED_FILES
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), Ok((*t).to_owned())))
+                .collect();
+            Self::load_dataset(EMBEDDED_MANIFEST, files, DataOrigin::Embedded)
+        })
+        .as_ref()
+    }
+
+    /// Loads a dataset directory: `MANIFEST.toml` and every `.toml` file it lists. Each file's
+    /// sha256 must match the manifest, and every `.toml` file in the directory must be listed.
+    ///
+    /// # Errors
+    /// A [`DataError`] with every problem found (unreadable files included).
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, DataError> {
+        let dir = dir.as_ref();
+        let io_problem = |file: &str, e: &std::io::Error| DataProblem {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            kind: ProblemKind::Io,
+            message: format!("cannot read {}: {e}", dir.join(file).display()),
+        };
+        let manifest = match std::fs::read_to_string(dir.join(MANIFEST)) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(DataError {
+                    problems: vec![io_problem(MANIFEST, &e)],
+                });
+            }
+        };
+        let mut files = Vec::new();
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if name.ends_with(".toml") && name != MANIFEST {
+                        let text = std::fs::read(entry.path())
+                            .map_err(|e| io_problem(&name, &e))
+                            .and_then(|b| {
+                                String::from_utf8(b).map_err(|_| DataProblem {
+                                    file: name.clone(),
+                                    line: 0,
+                                    column: 0,
+                                    kind: ProblemKind::Io,
+                                    message: "file is not utf-8 text".to_owned(),
+                                })
+                            });
+                        files.push((name, text));
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(DataError {
+                    problems: vec![io_problem(".", &e)],
+                });
+            }
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Self::load_dataset(&manifest, files, DataOrigin::Directory(Arc::from(dir)))
+    }
+
+    fn load_dataset(
+        manifest_text: &str,
+        files: Vec<(String, Result<String, DataProblem>)>,
+        origin: DataOrigin,
+    ) -> Result<Self, DataError> {
+        let mut problems = Vec::new();
+        let manifest = match toml::from_str::<Manifest>(manifest_text) {
+            Ok(m) => m,
+            Err(e) => {
+                let (line, column) = e
+                    .span()
+                    .map_or((0, 0), |s| load::line_col(manifest_text, s.start));
+                return Err(DataError {
+                    problems: vec![DataProblem {
+                        file: MANIFEST.to_owned(),
+                        line,
+                        column,
+                        kind: ProblemKind::Manifest,
+                        message: e.message().trim_end().to_owned(),
+                    }],
+                });
+            }
+        };
+        let whole_file = |kind, message: String| DataProblem {
+            file: MANIFEST.to_owned(),
+            line: 0,
+            column: 0,
+            kind,
+            message,
+        };
+        if manifest.schema_version != SCHEMA_VERSION {
+            problems.push(whole_file(
+                ProblemKind::UnsupportedSchema,
+                format!(
+                    "schema_version {} is not supported by this build (it reads {SCHEMA_VERSION})",
+                    manifest.schema_version
+                ),
+            ));
+        }
+        if !valid_calendar_version(&manifest.dataset_version) {
+            problems.push(whole_file(
+                ProblemKind::Manifest,
+                format!(
+                    "dataset_version {:?} is not a calendar version such as \"2026.11.0\"",
+                    manifest.dataset_version
+                ),
+            ));
+        }
+        let mut collected = Collected::default();
+        for (name, text) in &files {
+            let text = match text {
+                Ok(t) => t,
+                Err(p) => {
+                    problems.push(p.clone());
+                    continue;
+                }
+            };
+            match manifest.files.get(name) {
+                None => problems.push(DataProblem {
+                    file: name.clone(),
+                    line: 0,
+                    column: 0,
+                    kind: ProblemKind::Manifest,
+                    message: format!(
+                        "not listed in {MANIFEST}; list it with its sha256 (cargo run --example refresh_manifest -- DIR) or remove it"
+                    ),
+                }),
+                Some(expected) => {
+                    let actual = sha256_hex(text.as_bytes());
+                    if !actual.eq_ignore_ascii_case(expected) {
+                        problems.push(DataProblem {
+                            file: name.clone(),
+                            line: 0,
+                            column: 0,
+                            kind: ProblemKind::HashMismatch,
+                            message: format!(
+                                "sha256 is {actual} but {MANIFEST} says {expected}; if the edit is intended, refresh the manifest with `cargo run --example refresh_manifest -- DIR` and bump dataset_version"
+                            ),
+                        });
+                    }
+                    collected.read(name, text, &mut problems);
+                }
+            }
+        }
+        for name in manifest.files.keys() {
+            if !files.iter().any(|(n, _)| n == name) {
+                problems.push(whole_file(
+                    ProblemKind::Manifest,
+                    format!("{name} is listed but missing; add the file or remove its line"),
+                ));
+            }
+        }
+        let version = DataVersion {
+            dataset: Arc::from(manifest.dataset_version),
+            schema: manifest.schema_version,
+            sha256: Arc::from(sha256_hex(manifest_text.as_bytes())),
+            as_of: Some(manifest.as_of),
+            origin,
+        };
+        collected.build(version, problems)
+    }
+
+    /// Loads one TOML data file from a string (no manifest): for tests, overrides and small
+    /// custom tables. Its version is `local+sha256:<hash of the text>`.
+    ///
+    /// # Errors
+    /// A [`DataError`] with every problem found, each with `name`, line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::RateTables;
+    /// let text = r#"
+    /// schema_version = 1
+    /// [[vat]]
+    /// country = "DE"
+    /// category = "standard"
+    /// rate_percent = 19.0
+    /// effective_from = "2021-01-01"
+    /// source = "UStG § 12"
+    /// "#;
+    /// let err = RateTables::from_toml_str("mine.toml", text).unwrap_err();
+    /// assert_eq!(err.problems[0].line, 6);
+    /// assert!(err.problems[0].message.contains("bare float"));
+    /// ```
+    pub fn from_toml_str(name: &str, text: &str) -> Result<Self, DataError> {
+        let mut problems = Vec::new();
+        let mut collected = Collected::default();
+        collected.read(name, text, &mut problems);
+        let version = DataVersion {
+            dataset: Arc::from("local"),
+            schema: SCHEMA_VERSION,
+            sha256: Arc::from(sha256_hex(text.as_bytes())),
+            as_of: None,
+            origin: DataOrigin::Inline(Arc::from(name)),
+        };
+        collected.build(version, problems)
+    }
+
+    /// These tables with every series that `other` has replaced by `other`'s whole series
+    /// (never single rows, so no series mixes two sources' periods).
+    ///
+    /// The version keeps this dataset's name and hashes both inputs together.
+    #[must_use]
+    pub fn with_overrides(&self, other: &Self) -> Self {
+        let mut out = self.clone();
+        out.vat.overlay(&other.vat);
+        out.currencies.overlay(&other.currencies);
+        let combined =
+            sha256_hex(format!("{}\n{}", self.version.sha256, other.version.sha256).as_bytes());
+        out.version = DataVersion {
+            dataset: Arc::clone(&self.version.dataset),
+            schema: self.version.schema,
+            sha256: Arc::from(combined),
+            as_of: self.version.as_of,
+            origin: DataOrigin::Overridden {
+                base: Box::new(self.version.clone()),
+                overlay: Box::new(other.version.clone()),
+            },
+        };
+        out
+    }
+
+    /// The version of the data these tables hold.
+    pub const fn version(&self) -> &DataVersion {
+        &self.version
+    }
+
+    /// Number of series per table, for diagnostics: (vat, currencies).
+    pub fn series_counts(&self) -> (usize, usize) {
+        (self.vat.len(), self.currencies.len())
+    }
+}
+
+/// Computes the `[files]` table of a manifest for a directory's `.toml` files: name and
+/// sha256, sorted. Used by the `refresh_manifest` example.
+///
+/// # Errors
+/// Any I/O error reading the directory.
+pub fn file_hashes(dir: impl AsRef<Path>) -> std::io::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") && name != MANIFEST {
+            out.insert(name, sha256_hex(&std::fs::read(entry.path())?));
+        }
+    }
+    Ok(out)
+}

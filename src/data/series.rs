@@ -1,0 +1,291 @@
+//! Effective-dated series: rows with a half-open validity [`Period`], no overlaps and no gaps,
+//! and lookup by date (a date before the first period is an error, never the earliest rate).
+
+use core::fmt;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+
+use super::error::{DataProblem, ProblemKind};
+use crate::error::Coverage;
+
+/// A validity period: `from` inclusive, `until` exclusive (`None`: still in force).
+///
+/// Data files write the inclusive last day (`effective_to`) as laws are written; in memory the
+/// period is half-open so that consecutive periods meet exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// First day in force.
+    pub from: NaiveDate,
+    /// First day no longer in force, if the row ends.
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    /// True when `date` falls in the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        date >= self.from && self.until.is_none_or(|u| date < u)
+    }
+
+    /// The inclusive last day, as written in the data files.
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        self.until.and_then(|u| u.pred_opt())
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.last_day() {
+            Some(last) => write!(f, "{}..={last}", self.from),
+            None => write!(f, "{}..", self.from),
+        }
+    }
+}
+
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A row's value with its validity and source.
+#[derive(Debug, Clone)]
+pub(crate) struct Dated<T> {
+    pub(crate) period: Period,
+    pub(crate) source: Arc<str>,
+    pub(crate) value: T,
+}
+
+/// A validated, sorted, contiguous series.
+#[derive(Debug, Clone)]
+pub(crate) struct Series<T> {
+    rows: Vec<Dated<T>>,
+}
+
+impl<T> Series<T> {
+    /// The row in force on `date`, or the coverage of the series.
+    pub(crate) fn at(&self, date: NaiveDate) -> Result<&Dated<T>, Coverage> {
+        // Rows are sorted by `from` and contiguous: the candidate is the last row starting on
+        // or before the date.
+        let idx = self.rows.partition_point(|r| r.period.from <= date);
+        idx.checked_sub(1)
+            .and_then(|i| self.rows.get(i))
+            .filter(|r| r.period.contains(date))
+            .ok_or_else(|| self.coverage())
+    }
+
+    fn coverage(&self) -> Coverage {
+        Coverage {
+            from: self.rows.first().map_or(NaiveDate::MIN, |r| r.period.from),
+            until: self.rows.last().and_then(|r| r.period.until),
+        }
+    }
+
+    /// All rows, oldest first.
+    pub(crate) fn rows(&self) -> &[Dated<T>] {
+        &self.rows
+    }
+}
+
+/// Where a row came from, for problem reports.
+#[derive(Debug, Clone)]
+pub(crate) struct Location {
+    pub(crate) file: Arc<str>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
+
+impl Location {
+    pub(crate) fn problem(&self, kind: ProblemKind, message: String) -> DataProblem {
+        DataProblem {
+            file: self.file.to_string(),
+            line: self.line,
+            column: self.column,
+            kind,
+            message,
+        }
+    }
+}
+
+/// A row as read, before series validation.
+#[derive(Debug, Clone)]
+pub(crate) struct RawDated<T> {
+    pub(crate) at: Location,
+    pub(crate) from: NaiveDate,
+    /// Inclusive last day as written.
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) source: Arc<str>,
+    pub(crate) value: T,
+}
+
+/// Groups rows by key and checks each series: from ≤ to, no duplicate start, no overlap, no
+/// gap, and only the last row open-ended. Every problem is pushed; series with problems are
+/// left out of the result (the caller refuses the whole load when any problem exists).
+pub(crate) fn build_series<K, T>(
+    rows: Vec<RawDated<T>>,
+    key_of: impl Fn(&T) -> K,
+    describe: impl Fn(&K) -> String,
+    problems: &mut Vec<DataProblem>,
+) -> HashMap<K, Series<T>>
+where
+    K: Hash + Eq + Clone,
+{
+    let mut groups: HashMap<K, Vec<RawDated<T>>> = HashMap::new();
+    for row in rows {
+        groups.entry(key_of(&row.value)).or_default().push(row);
+    }
+    let mut out = HashMap::with_capacity(groups.len());
+    for (key, mut rows) in groups {
+        rows.sort_by_key(|r| r.from);
+        let before = problems.len();
+        let mut built = Vec::with_capacity(rows.len());
+        let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
+        for row in rows {
+            let name = describe(&key);
+            let until = match row.to {
+                Some(to) if to < row.from => {
+                    problems.push(row.at.problem(
+                        ProblemKind::FromAfterTo,
+                        format!(
+                            "{name}: effective_to {to} is before effective_from {}; fix the dates",
+                            row.from
+                        ),
+                    ));
+                    None
+                }
+                Some(to) => match to.checked_add_days(Days::new(1)) {
+                    Some(u) => Some(u),
+                    None => {
+                        problems.push(row.at.problem(
+                            ProblemKind::BadValue,
+                            format!("{name}: effective_to {to} is out of range"),
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
+            if let Some((pfrom, puntil, pat)) = &prev {
+                if *pfrom == row.from {
+                    problems.push(row.at.problem(
+                        ProblemKind::DuplicateStart,
+                        format!(
+                            "{name}: a second row starts on {} (the first is at line {}); keep one row per start date",
+                            row.from, pat.line
+                        ),
+                    ));
+                } else {
+                    match puntil {
+                        None => problems.push(row.at.problem(
+                            ProblemKind::Overlap,
+                            format!(
+                                "{name}: row from {} overlaps the open-ended row from {pfrom} at line {}; give that row an effective_to of the day before",
+                                row.from, pat.line
+                            ),
+                        )),
+                        Some(pu) if *pu > row.from => problems.push(row.at.problem(
+                            ProblemKind::Overlap,
+                            format!(
+                                "{name}: row from {} overlaps the row at line {} that runs to {}; end that row the day before",
+                                row.from,
+                                pat.line,
+                                pu.pred_opt().unwrap_or(*pu)
+                            ),
+                        )),
+                        Some(pu) if *pu < row.from => problems.push(row.at.problem(
+                            ProblemKind::Gap,
+                            format!(
+                                "{name}: gap from {pu} to {} before this row (the row at line {} ends {}); add a row for the gap or move a date",
+                                row.from.pred_opt().unwrap_or(row.from),
+                                pat.line,
+                                pu.pred_opt().unwrap_or(*pu)
+                            ),
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            prev = Some((row.from, until, row.at.clone()));
+            built.push(Dated {
+                period: Period {
+                    from: row.from,
+                    until,
+                },
+                source: row.source,
+                value: row.value,
+            });
+        }
+        if problems.len() == before {
+            out.insert(key, Series { rows: built });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn raw(line: usize, from: &str, to: Option<&str>, v: u32) -> RawDated<u32> {
+        RawDated {
+            at: Location {
+                file: Arc::from("t.toml"),
+                line,
+                column: 1,
+            },
+            from: date(from),
+            to: to.map(date),
+            source: Arc::from("s"),
+            value: v,
+        }
+    }
+
+    #[test]
+    fn lookup_is_half_open_and_refuses_dates_before_the_first_row() {
+        let mut problems = vec![];
+        let series = build_series(
+            vec![
+                raw(1, "2020-01-01", Some("2020-06-30"), 1),
+                raw(2, "2020-07-01", None, 2),
+            ],
+            |_| 0,
+            |_| "k".into(),
+            &mut problems,
+        );
+        assert!(problems.is_empty());
+        let s = &series[&0];
+        assert_eq!(s.at(date("2020-06-30")).unwrap().value, 1);
+        assert_eq!(s.at(date("2020-07-01")).unwrap().value, 2);
+        assert_eq!(s.at(date("2099-01-01")).unwrap().value, 2);
+        let cov = s.at(date("2019-12-31")).unwrap_err();
+        assert_eq!(cov.from, date("2020-01-01"));
+    }
+
+    #[test]
+    fn problems_are_all_reported() {
+        let mut problems = vec![];
+        let series = build_series(
+            vec![
+                raw(1, "2020-01-01", Some("2020-06-30"), 1),
+                raw(2, "2020-06-01", Some("2020-12-31"), 2), // overlap
+                raw(3, "2021-02-01", Some("2021-01-01"), 3), // from > to, and gap
+                raw(4, "2021-02-01", None, 4),               // duplicate start
+            ],
+            |_| 0,
+            |_| "k".into(),
+            &mut problems,
+        );
+        let kinds: Vec<_> = problems.iter().map(|p| p.kind).collect();
+        assert!(kinds.contains(&ProblemKind::Overlap));
+        assert!(kinds.contains(&ProblemKind::FromAfterTo));
+        assert!(kinds.contains(&ProblemKind::Gap));
+        assert!(kinds.contains(&ProblemKind::DuplicateStart));
+        assert!(series.is_empty());
+    }
+}

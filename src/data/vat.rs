@@ -1,0 +1,332 @@
+//! VAT/GST rates by country, optional region, tax category and date (`[[vat]]` rows).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::error::{DataProblem, ProblemKind};
+use super::load::{DatedRow, Validity};
+use super::series::{Location, Period, RawDated, Series, build_series};
+use super::{DataVersion, RateTables};
+use crate::codes::{CountryCode, Percent, RegionCode, TaxCategory};
+use crate::error::Error;
+
+/// A named part of a rate, e.g. Japan's national 7.8 % and local 2.2 % of 10 %, or Canada's
+/// federal and provincial parts of HST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TaxComponent {
+    /// Component name, e.g. `national`.
+    pub name: Arc<str>,
+    /// Its rate.
+    pub rate: Percent,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct VatValue {
+    country: CountryCode,
+    region: Option<RegionCode>,
+    category: TaxCategory,
+    rate: Percent,
+    components: Vec<TaxComponent>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComponentRow {
+    name: String,
+    #[serde(with = "crate::serde_util::decimal_str")]
+    rate_percent: Decimal,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VatRow {
+    country: CountryCode,
+    #[serde(default)]
+    region: Option<RegionCode>,
+    category: TaxCategory,
+    #[serde(with = "crate::serde_util::decimal_str")]
+    rate_percent: Decimal,
+    #[serde(with = "crate::serde_util::date_str")]
+    effective_from: NaiveDate,
+    #[serde(default, with = "crate::serde_util::opt_date_str")]
+    effective_to: Option<NaiveDate>,
+    source: String,
+    #[serde(default)]
+    components: Vec<ComponentRow>,
+}
+
+impl DatedRow for VatRow {
+    type Value = VatValue;
+
+    fn into_raw(self, at: Location, problems: &mut Vec<DataProblem>) -> Option<RawDated<VatValue>> {
+        let mut ok = true;
+        if self.rate_percent.is_sign_negative() && !self.rate_percent.is_zero() {
+            problems.push(at.problem(
+                ProblemKind::NegativeRate,
+                format!(
+                    "rate_percent {} is negative; a tax that stops is a row with rate \"0\"",
+                    self.rate_percent
+                ),
+            ));
+            ok = false;
+        }
+        let mut sum = Decimal::ZERO;
+        for c in &self.components {
+            if c.rate_percent.is_sign_negative() && !c.rate_percent.is_zero() {
+                problems.push(at.problem(
+                    ProblemKind::NegativeRate,
+                    format!(
+                        "component {} has a negative rate {}",
+                        c.name, c.rate_percent
+                    ),
+                ));
+                ok = false;
+            }
+            sum = sum.checked_add(c.rate_percent).unwrap_or(Decimal::MAX);
+        }
+        if !self.components.is_empty() && sum != self.rate_percent {
+            problems.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!(
+                    "components sum to {sum} but rate_percent is {}; make them agree",
+                    self.rate_percent
+                ),
+            ));
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let value = VatValue {
+            country: self.country,
+            region: self.region,
+            category: self.category,
+            rate: Percent::new(self.rate_percent),
+            components: self
+                .components
+                .into_iter()
+                .map(|c| TaxComponent {
+                    name: Arc::from(c.name),
+                    rate: Percent::new(c.rate_percent),
+                })
+                .collect(),
+        };
+        Validity {
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
+            source: self.source,
+        }
+        .wrap(at, value, problems)
+    }
+}
+
+type VatKey = (CountryCode, Option<RegionCode>, TaxCategory);
+
+/// All VAT series, indexed by place then category (a short list, scanned).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct VatTable {
+    by_place: HashMap<(CountryCode, Option<RegionCode>), Vec<(TaxCategory, Series<VatValue>)>>,
+}
+
+impl VatTable {
+    pub(crate) fn build(rows: Vec<RawDated<VatValue>>, problems: &mut Vec<DataProblem>) -> Self {
+        let series = build_series(
+            rows,
+            |v| (v.country, v.region, v.category.clone()),
+            |(c, r, cat): &VatKey| match r {
+                Some(r) => format!("vat {c}-{r} {cat}"),
+                None => format!("vat {c} {cat}"),
+            },
+            problems,
+        );
+        let mut table = Self::default();
+        for ((country, region, category), s) in series {
+            table.insert(country, region, category, s);
+        }
+        table
+    }
+
+    fn insert(
+        &mut self,
+        country: CountryCode,
+        region: Option<RegionCode>,
+        category: TaxCategory,
+        series: Series<VatValue>,
+    ) {
+        let list = self.by_place.entry((country, region)).or_default();
+        match list.iter_mut().find(|(c, _)| *c == category) {
+            Some(slot) => slot.1 = series,
+            None => {
+                list.push((category, series));
+                list.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+        }
+    }
+
+    /// Replaces every series `other` has.
+    pub(crate) fn overlay(&mut self, other: &Self) {
+        for ((country, region), list) in &other.by_place {
+            for (category, series) in list {
+                self.insert(*country, *region, category.clone(), series.clone());
+            }
+        }
+    }
+
+    fn series(
+        &self,
+        country: CountryCode,
+        region: Option<RegionCode>,
+        category: &TaxCategory,
+    ) -> Option<&Series<VatValue>> {
+        self.by_place
+            .get(&(country, region))?
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, s)| s)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.by_place.values().map(Vec::len).sum()
+    }
+
+    /// Every (country, region, category) key and its rows, for tests and listings.
+    pub(crate) fn iter(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            CountryCode,
+            Option<RegionCode>,
+            &TaxCategory,
+            &Series<VatValue>,
+        ),
+    > {
+        self.by_place
+            .iter()
+            .flat_map(|((c, r), list)| list.iter().map(move |(cat, s)| (*c, *r, cat, s)))
+    }
+}
+
+/// A VAT/GST rate found for a (country, region, category, date), with its provenance.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct VatRate<'a> {
+    /// The country.
+    pub country: CountryCode,
+    /// The region whose series matched, or `None` when the national rate applies.
+    pub region: Option<RegionCode>,
+    /// The category.
+    pub category: &'a TaxCategory,
+    /// The rate.
+    pub rate: Percent,
+    /// Named parts of the rate, if the data splits it (JP national/local, CA HST).
+    pub components: &'a [TaxComponent],
+    /// The period of the row in force.
+    pub period: Period,
+    /// The row's source (URL or legal reference).
+    pub source: &'a str,
+    /// The data the rate was read from.
+    pub data_version: &'a DataVersion,
+}
+
+/// One VAT row, for listing a table (see [`RateTables::vat_rows`]).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct VatRowView<'a> {
+    /// The country.
+    pub country: CountryCode,
+    /// The region, for sub-national series.
+    pub region: Option<RegionCode>,
+    /// The category.
+    pub category: &'a TaxCategory,
+    /// The rate.
+    pub rate: Percent,
+    /// The row's period.
+    pub period: Period,
+    /// The row's source.
+    pub source: &'a str,
+}
+
+impl RateTables {
+    /// The VAT/GST rate for `country`, optional `region`, `category` on `date`.
+    ///
+    /// A region with its own series (a Canadian HST province) uses it; any other region, or
+    /// none, uses the national series. A date outside the series is an error, never the nearest
+    /// rate.
+    ///
+    /// # Errors
+    /// [`Error::UnknownSeries`] when no series exists for the country and category;
+    /// [`Error::NoRateInForce`] when the date is outside the series.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::{RateTables, TaxCategory};
+    /// let tables = RateTables::embedded()?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2020, 7, 1).ok_or("date")?;
+    /// let r = tables.vat_rate("DE".parse()?, None, &TaxCategory::standard(), date)?;
+    /// assert_eq!(r.rate.to_string(), "16");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn vat_rate(
+        &self,
+        country: CountryCode,
+        region: Option<RegionCode>,
+        category: &TaxCategory,
+        date: NaiveDate,
+    ) -> Result<VatRate<'_>, Error> {
+        let (series, matched_region) = match region.and_then(|r| {
+            self.vat
+                .series(country, Some(r), category)
+                .map(|s| (s, Some(r)))
+        }) {
+            Some(found) => found,
+            None => (
+                self.vat
+                    .series(country, None, category)
+                    .ok_or_else(|| Error::UnknownSeries {
+                        table: "vat",
+                        key: format!("{country} {category}"),
+                    })?,
+                None,
+            ),
+        };
+        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
+            table: "vat",
+            key: match matched_region {
+                Some(r) => format!("{country}-{r} {category}"),
+                None => format!("{country} {category}"),
+            },
+            date,
+            coverage,
+        })?;
+        Ok(VatRate {
+            country,
+            region: matched_region,
+            category: &row.value.category,
+            rate: row.value.rate,
+            components: &row.value.components,
+            period: row.period,
+            source: &row.source,
+            data_version: &self.version,
+        })
+    }
+
+    /// Every VAT row in the tables, in no particular order.
+    pub fn vat_rows(&self) -> impl Iterator<Item = VatRowView<'_>> {
+        self.vat
+            .iter()
+            .flat_map(|(country, region, category, series)| {
+                series.rows().iter().map(move |row| VatRowView {
+                    country,
+                    region,
+                    category,
+                    rate: row.value.rate,
+                    period: row.period,
+                    source: &row.source,
+                })
+            })
+    }
+}

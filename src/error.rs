@@ -1,0 +1,226 @@
+//! Errors of computations (this module) and of data loading ([`crate::data::DataError`]).
+//!
+//! Messages are lower-case, name what is wrong and say what to do. Every variant carries
+//! structured fields so that callers can react to a specific case without parsing text.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::codes::Currency;
+
+/// The kind of value a parse error is about, so the message can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// An ISO 3166-1 alpha-2 country code.
+    Country,
+    /// A subdivision (region) code such as a Canadian province.
+    Region,
+    /// An ISO 4217 currency code.
+    Currency,
+    /// A Harmonized System tariff code.
+    HsCode,
+    /// A decimal amount.
+    Decimal,
+    /// A percentage.
+    Percent,
+    /// A value in basis points.
+    Bps,
+    /// A rounding mode name.
+    RoundingMode,
+    /// A tax category identifier.
+    TaxCategory,
+    /// An ISO date.
+    Date,
+}
+
+impl core::fmt::Display for ValueKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Country => "country code",
+            Self::Region => "region code",
+            Self::Currency => "currency code",
+            Self::HsCode => "hs code",
+            Self::Decimal => "decimal",
+            Self::Percent => "percent",
+            Self::Bps => "basis points",
+            Self::RoundingMode => "rounding mode",
+            Self::TaxCategory => "tax category",
+            Self::Date => "date",
+        })
+    }
+}
+
+/// Why a string was not accepted as a value of some [`ValueKind`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseProblem {
+    /// The input was empty.
+    Empty,
+    /// The input does not have the expected shape; the text says which.
+    Malformed(&'static str),
+    /// The input is well-formed but not an assigned code.
+    Unknown,
+    /// The input is a common alias; the code to use instead is given.
+    UseInstead(&'static str),
+    /// The input is a number outside the accepted range; the text says which.
+    OutOfRange(&'static str),
+}
+
+impl core::fmt::Display for ParseProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("it is empty; give a value"),
+            Self::Malformed(what) => f.write_str(what),
+            Self::Unknown => f.write_str("it is not an assigned code; check the spelling"),
+            Self::UseInstead(code) => write!(f, "it is not the iso code; use {code}"),
+            Self::OutOfRange(what) => f.write_str(what),
+        }
+    }
+}
+
+/// An error of a computation: arithmetic, input validation or a rate lookup.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A checked arithmetic operation overflowed `Decimal`'s range.
+    #[error(
+        "arithmetic overflow in {operation}; the amounts are too large for 28 significant digits"
+    )]
+    Overflow {
+        /// The operation that overflowed, e.g. `"money add"`.
+        operation: &'static str,
+    },
+    /// Division by zero.
+    #[error("division by zero in {operation}")]
+    DivisionByZero {
+        /// The operation that divided.
+        operation: &'static str,
+    },
+    /// Two amounts in different currencies were combined.
+    #[error("currency mismatch in {operation}: {left} and {right}; convert one amount first")]
+    CurrencyMismatch {
+        /// The operation.
+        operation: &'static str,
+        /// Currency of the left operand.
+        left: Currency,
+        /// Currency of the right operand.
+        right: Currency,
+    },
+    /// A string could not be parsed as the named kind of value.
+    #[error("invalid {kind} {input:?}: {problem}")]
+    Parse {
+        /// What was being parsed.
+        kind: ValueKind,
+        /// The rejected input.
+        input: String,
+        /// Why it was rejected.
+        problem: ParseProblem,
+    },
+    /// A rounding increment that is zero or negative.
+    #[error("rounding increment {increment} must be greater than zero")]
+    InvalidIncrement {
+        /// The rejected increment.
+        increment: Decimal,
+    },
+    /// An allocation weight was negative.
+    #[error(
+        "allocation weight {weight} at position {index} is negative; weights must be zero or more"
+    )]
+    NegativeWeight {
+        /// Position of the weight.
+        index: usize,
+        /// The weight.
+        weight: Decimal,
+    },
+    /// Allocation across no parts.
+    #[error("cannot allocate across zero parts; give at least one weight")]
+    NoParts,
+    /// An amount has more decimals than the scale it must be handled at.
+    #[error(
+        "amount {amount} has more than {scale} decimals; round it to the currency's minor unit first"
+    )]
+    OffGrid {
+        /// The amount.
+        amount: Decimal,
+        /// The scale (number of decimals) required.
+        scale: u32,
+    },
+    /// A currency has no minor unit (e.g. XAU, XDR) and cannot be priced.
+    #[error("currency {currency} has no minor unit and cannot be used for prices")]
+    NotPriceable {
+        /// The currency.
+        currency: Currency,
+    },
+    /// The tables have no series for the key at all.
+    #[error("no {table} data for {key}; check the code or load a table that covers it")]
+    UnknownSeries {
+        /// Table name, e.g. `"vat"`.
+        table: &'static str,
+        /// The looked-up key, printed.
+        key: String,
+    },
+    /// A series exists, but no row is in force on the date.
+    #[error("no {table} rate in force for {key} on {date}; {coverage}")]
+    NoRateInForce {
+        /// Table name, e.g. `"vat"`.
+        table: &'static str,
+        /// The looked-up key, printed.
+        key: String,
+        /// The date asked for.
+        date: NaiveDate,
+        /// Which dates the series does cover.
+        coverage: Coverage,
+    },
+}
+
+/// The dates a series covers, for error messages about dates outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// First day covered.
+    pub from: NaiveDate,
+    /// First day no longer covered, if the series ends.
+    pub until: Option<NaiveDate>,
+}
+
+impl core::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.until {
+            Some(until) => write!(
+                f,
+                "the data covers {} up to (not including) {until}",
+                self.from
+            ),
+            None => write!(f, "the data covers {} onwards", self.from),
+        }
+    }
+}
+
+impl Error {
+    /// Shorthand for an overflow error in `operation`.
+    pub(crate) const fn overflow(operation: &'static str) -> Self {
+        Self::Overflow { operation }
+    }
+
+    /// Shorthand for a parse error.
+    pub(crate) fn parse(kind: ValueKind, input: &str, problem: ParseProblem) -> Self {
+        Self::Parse {
+            kind,
+            input: input.to_owned(),
+            problem,
+        }
+    }
+
+    /// True for [`Error::Overflow`].
+    pub const fn is_overflow(&self) -> bool {
+        matches!(self, Self::Overflow { .. })
+    }
+
+    /// True when no rate is in force for a date or the key is unknown.
+    pub const fn is_missing_rate(&self) -> bool {
+        matches!(
+            self,
+            Self::NoRateInForce { .. } | Self::UnknownSeries { .. }
+        )
+    }
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod codes;
+pub mod data;
+pub mod error;
+pub mod money;
+mod serde_util;
+
+pub use codes::{Bps, CountryCode, Currency, HsCode, Percent, RegionCode, TaxCategory};
+pub use data::{DataError, DataVersion, RateTables};
+pub use error::Error;
+pub use money::{Money, RoundingMode, allocate, round_to_increment, round_to_scale};

@@ -1,0 +1,619 @@
+//! The money core: [`Money`], [`RoundingMode`], rounding to a scale or an increment, and exact
+//! allocation by weights.
+//!
+//! All arithmetic is checked: `rust_decimal`'s operators panic on overflow, so every operation
+//! here uses `checked_*` and returns [`Error::Overflow`] naming the operation instead.
+
+use core::fmt;
+use core::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::codes::{Currency, parse_decimal};
+use crate::error::{Error, ParseProblem, ValueKind};
+
+/// How to round a value that lies between two representable results.
+///
+/// Serialized by the snake_case names below, which every JSON wire format of the crate uses.
+/// This is our own enum (mapped onto `rust_decimal::RoundingStrategy`) so that the crate's
+/// semver does not follow rust_decimal's.
+///
+/// | name | rule | 2.5 | −2.5 | 2.4 | −2.6 |
+/// |---|---|---|---|---|---|
+/// | `half_even` | nearest, ties to even | 2 | −2 | 2 | −3 |
+/// | `half_up` | nearest, ties away from zero | 3 | −3 | 2 | −3 |
+/// | `half_down` | nearest, ties toward zero | 2 | −2 | 2 | −3 |
+/// | `half_ceiling` | nearest, ties toward +∞ | 3 | −2 | 2 | −3 |
+/// | `up` | away from zero | 3 | −3 | 3 | −3 |
+/// | `down` | toward zero | 2 | −2 | 2 | −2 |
+/// | `ceiling` | toward +∞ | 3 | −2 | 3 | −2 |
+/// | `floor` | toward −∞ | 2 | −3 | 2 | −3 |
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundingMode {
+    /// Nearest; ties to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Nearest; ties away from zero (commercial rounding). The default.
+    #[default]
+    HalfUp,
+    /// Nearest; ties toward zero.
+    HalfDown,
+    /// Away from zero.
+    Up,
+    /// Toward zero (truncation).
+    Down,
+    /// Toward positive infinity.
+    Ceiling,
+    /// Toward negative infinity.
+    Floor,
+    /// Nearest; ties toward positive infinity.
+    HalfCeiling,
+}
+
+impl RoundingMode {
+    /// Every mode, for tables and tests.
+    pub const ALL: [Self; 8] = [
+        Self::HalfEven,
+        Self::HalfUp,
+        Self::HalfDown,
+        Self::Up,
+        Self::Down,
+        Self::Ceiling,
+        Self::Floor,
+        Self::HalfCeiling,
+    ];
+
+    /// The wire name, e.g. `"half_even"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::HalfEven => "half_even",
+            Self::HalfUp => "half_up",
+            Self::HalfDown => "half_down",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::Ceiling => "ceiling",
+            Self::Floor => "floor",
+            Self::HalfCeiling => "half_ceiling",
+        }
+    }
+
+    /// The rust_decimal strategy for a value of the given sign. Only `half_ceiling` depends on
+    /// the sign: its ties go away from zero when positive and toward zero when negative.
+    const fn strategy(self, negative: bool) -> RoundingStrategy {
+        match self {
+            Self::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Self::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Self::HalfDown => RoundingStrategy::MidpointTowardZero,
+            Self::Up => RoundingStrategy::AwayFromZero,
+            Self::Down => RoundingStrategy::ToZero,
+            Self::Ceiling => RoundingStrategy::ToPositiveInfinity,
+            Self::Floor => RoundingStrategy::ToNegativeInfinity,
+            Self::HalfCeiling => {
+                if negative {
+                    RoundingStrategy::MidpointTowardZero
+                } else {
+                    RoundingStrategy::MidpointAwayFromZero
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for RoundingMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for RoundingMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| {
+                Error::parse(
+                    ValueKind::RoundingMode,
+                    s,
+                    ParseProblem::Malformed(
+                        "expected one of half_even, half_up, half_down, up, down, ceiling, floor, half_ceiling",
+                    ),
+                )
+            })
+    }
+}
+
+/// Rounds `value` to `scale` decimal places with `mode`. The result has exactly `scale`
+/// decimals when the value had at least that many (so `12.5` at scale 2 stays `12.5`, and
+/// `12.345` becomes `12.35` under `half_up`).
+///
+/// # Example
+/// ```
+/// use landed::{RoundingMode, round_to_scale};
+/// use rust_decimal::Decimal;
+/// let v: Decimal = "-2.345".parse()?;
+/// assert_eq!(round_to_scale(v, 2, RoundingMode::HalfCeiling).to_string(), "-2.34");
+/// assert_eq!(round_to_scale(v, 2, RoundingMode::HalfUp).to_string(), "-2.35");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn round_to_scale(value: Decimal, scale: u32, mode: RoundingMode) -> Decimal {
+    value.round_dp_with_strategy(scale, mode.strategy(value.is_sign_negative()))
+}
+
+/// Rounds `value` to a multiple of `increment` with `mode` (CHF cash 0.05, JPY 100, KWD 0.010).
+/// The result carries the increment's scale.
+///
+/// # Errors
+/// [`Error::InvalidIncrement`] when `increment <= 0`; [`Error::Overflow`] when the quotient or
+/// product leaves `Decimal`'s range.
+///
+/// # Example
+/// ```
+/// use landed::{RoundingMode, round_to_increment};
+/// use rust_decimal::Decimal;
+/// let v: Decimal = "12.325".parse()?;
+/// let inc: Decimal = "0.05".parse()?;
+/// assert_eq!(round_to_increment(v, inc, RoundingMode::HalfUp)?.to_string(), "12.35");
+/// assert_eq!(round_to_increment(v, inc, RoundingMode::Floor)?.to_string(), "12.30");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn round_to_increment(
+    value: Decimal,
+    increment: Decimal,
+    mode: RoundingMode,
+) -> Result<Decimal, Error> {
+    if increment <= Decimal::ZERO {
+        return Err(Error::InvalidIncrement { increment });
+    }
+    let steps = value
+        .checked_div(increment)
+        .ok_or(Error::overflow("round to increment (divide)"))?;
+    let whole = round_to_scale(steps, 0, mode);
+    let mut out = whole
+        .checked_mul(increment)
+        .ok_or(Error::overflow("round to increment (multiply)"))?;
+    // A product can carry more scale than the increment (e.g. when the increment was given as
+    // 0.050); present it at the increment's scale where that is exact.
+    if out.scale() > increment.scale() {
+        out = out.normalize();
+    }
+    if out.scale() < increment.scale() {
+        out.rescale(increment.scale());
+    }
+    Ok(out)
+}
+
+/// An amount of money in a currency. The amount is a `Decimal`; no `f64` anywhere.
+///
+/// Serializes as `{"amount":"12.34","currency":"EUR"}` with the amount always a string; a JSON
+/// number is rejected on input because it may already have lost digits.
+///
+/// # Example
+/// ```
+/// use landed::{Money, RoundingMode};
+/// let price = Money::parse("19.999", "EUR")?;
+/// let rounded = price.round_to_minor(RoundingMode::HalfUp)?;
+/// assert_eq!(rounded.to_string(), "20.00 EUR");
+/// let total = rounded.checked_add(Money::parse("0.50", "eur")?)?;
+/// assert_eq!(serde_json::to_string(&total)?, r#"{"amount":"20.50","currency":"EUR"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency.
+    pub const fn new(amount: Decimal, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+
+    /// Zero in a currency.
+    pub const fn zero(currency: Currency) -> Self {
+        Self::new(Decimal::ZERO, currency)
+    }
+
+    /// Parses a decimal string and a currency code.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] naming the bad decimal or currency.
+    pub fn parse(amount: &str, currency: &str) -> Result<Self, Error> {
+        Ok(Self::new(
+            parse_decimal(ValueKind::Decimal, amount)?,
+            currency.parse()?,
+        ))
+    }
+
+    /// The amount.
+    pub const fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    fn same_currency(&self, other: &Self, operation: &'static str) -> Result<(), Error> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(Error::CurrencyMismatch {
+                operation,
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+
+    /// `self + other`, same currency.
+    ///
+    /// # Errors
+    /// [`Error::CurrencyMismatch`] or [`Error::Overflow`].
+    pub fn checked_add(self, other: Self) -> Result<Self, Error> {
+        self.same_currency(&other, "money add")?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(Error::overflow("money add"))?;
+        Ok(Self::new(amount, self.currency))
+    }
+
+    /// `self - other`, same currency.
+    ///
+    /// # Errors
+    /// [`Error::CurrencyMismatch`] or [`Error::Overflow`].
+    pub fn checked_sub(self, other: Self) -> Result<Self, Error> {
+        self.same_currency(&other, "money subtract")?;
+        let amount = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(Error::overflow("money subtract"))?;
+        Ok(Self::new(amount, self.currency))
+    }
+
+    /// `self × factor` (a quantity, a rate), unrounded.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`].
+    pub fn checked_mul(self, factor: Decimal) -> Result<Self, Error> {
+        let amount = self
+            .amount
+            .checked_mul(factor)
+            .ok_or(Error::overflow("money multiply"))?;
+        Ok(Self::new(amount, self.currency))
+    }
+
+    /// `self ÷ divisor`, unrounded (28 significant digits).
+    ///
+    /// # Errors
+    /// [`Error::DivisionByZero`] or [`Error::Overflow`].
+    pub fn checked_div(self, divisor: Decimal) -> Result<Self, Error> {
+        if divisor.is_zero() {
+            return Err(Error::DivisionByZero {
+                operation: "money divide",
+            });
+        }
+        let amount = self
+            .amount
+            .checked_div(divisor)
+            .ok_or(Error::overflow("money divide"))?;
+        Ok(Self::new(amount, self.currency))
+    }
+
+    /// `-self`.
+    pub fn neg(self) -> Self {
+        Self::new(-self.amount, self.currency)
+    }
+
+    /// Rounds to the currency's ISO 4217 minor unit (2 decimals for EUR, 0 for JPY, 3 for
+    /// KWD), always showing that many decimals.
+    ///
+    /// # Errors
+    /// [`Error::NotPriceable`] for currencies without a minor unit.
+    pub fn round_to_minor(self, mode: RoundingMode) -> Result<Self, Error> {
+        let scale = self.currency.minor_unit_scale()?;
+        Ok(self.round_to_scale(scale, mode))
+    }
+
+    /// Rounds to `scale` decimals, then shows exactly `scale` decimals.
+    pub fn round_to_scale(self, scale: u32, mode: RoundingMode) -> Self {
+        let mut amount = round_to_scale(self.amount, scale, mode);
+        if amount.scale() < scale {
+            amount.rescale(scale);
+        }
+        Self::new(amount, self.currency)
+    }
+
+    /// Rounds to a multiple of `increment` (cash rounding, processor charge increments).
+    ///
+    /// # Errors
+    /// As [`round_to_increment`].
+    pub fn round_to_increment(self, increment: Decimal, mode: RoundingMode) -> Result<Self, Error> {
+        Ok(Self::new(
+            round_to_increment(self.amount, increment, mode)?,
+            self.currency,
+        ))
+    }
+
+    /// Splits the amount across parts in proportion to `weights` at the currency's minor unit,
+    /// exactly: see [`allocate`].
+    ///
+    /// # Errors
+    /// As [`allocate`], plus [`Error::NotPriceable`].
+    pub fn allocate(self, weights: &[Decimal]) -> Result<Vec<Self>, Error> {
+        let scale = self.currency.minor_unit_scale()?;
+        Ok(allocate(self.amount, weights, scale)?
+            .into_iter()
+            .map(|a| Self::new(a, self.currency))
+            .collect())
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({} {})", self.amount, self.currency)
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Money", 2)?;
+        st.serialize_field("amount", &crate::serde_util::DecimalStr(self.amount))?;
+        st.serialize_field("currency", &self.currency)?;
+        st.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            #[serde(with = "crate::serde_util::decimal_str")]
+            amount: Decimal,
+            currency: Currency,
+        }
+        let w = Wire::deserialize(d)?;
+        Ok(Self::new(w.amount, w.currency))
+    }
+}
+
+/// Splits `amount` (already on the grid of `scale` decimals) across parts in proportion to
+/// `weights`, by the largest-remainder method, so that the parts always add up to `amount`
+/// exactly.
+///
+/// Each part first gets its share rounded toward zero; the units left over go one each to the
+/// parts with the largest remainders (earlier parts first on ties). Zero weights get nothing
+/// unless every weight is zero, in which case the amount is split equally (so that, for
+/// example, shipping is still allocated across free lines). Negative amounts are split like
+/// their absolute value and negated.
+///
+/// # Errors
+/// [`Error::NoParts`] for no weights; [`Error::NegativeWeight`]; [`Error::OffGrid`] when the
+/// amount has more than `scale` decimals (round it first, nothing is dropped silently);
+/// [`Error::Overflow`] for amounts and weights too large to multiply exactly.
+///
+/// # Example
+/// ```
+/// use landed::allocate;
+/// use rust_decimal::Decimal;
+/// let parts = allocate("10.00".parse()?, &[Decimal::ONE, Decimal::ONE, Decimal::ONE], 2)?;
+/// let shown: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+/// assert_eq!(shown, ["3.34", "3.33", "3.33"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<Decimal>, Error> {
+    const OP: &str = "allocate";
+    if weights.is_empty() {
+        return Err(Error::NoParts);
+    }
+    if let Some((index, &weight)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
+    {
+        return Err(Error::NegativeWeight { index, weight });
+    }
+    if round_to_scale(amount, scale, RoundingMode::Down) != amount {
+        return Err(Error::OffGrid { amount, scale });
+    }
+    let negative = amount.is_sign_negative();
+    let unit = Decimal::new(1, scale);
+    // The amount in minor units, as a whole number.
+    let units = amount
+        .abs()
+        .checked_div(unit)
+        .ok_or(Error::overflow(OP))?
+        .trunc();
+
+    // Scale every weight to a whole number so the arithmetic below is exact.
+    let weight_scale = weights.iter().map(Decimal::scale).max().unwrap_or(0);
+    let factor = Decimal::from_i128_with_scale(1, 0)
+        .checked_mul(pow10(weight_scale).ok_or(Error::overflow(OP))?)
+        .ok_or(Error::overflow(OP))?;
+    let mut ints = Vec::with_capacity(weights.len());
+    for w in weights {
+        ints.push(w.checked_mul(factor).ok_or(Error::overflow(OP))?.trunc());
+    }
+    let mut total_weight = Decimal::ZERO;
+    for w in &ints {
+        total_weight = total_weight.checked_add(*w).ok_or(Error::overflow(OP))?;
+    }
+    if total_weight.is_zero() {
+        ints.iter_mut().for_each(|w| *w = Decimal::ONE);
+        total_weight = Decimal::from(ints.len());
+    }
+
+    // base_i = floor(units * w_i / W), with the exact remainder units * w_i - base_i * W.
+    let mut bases = Vec::with_capacity(ints.len());
+    let mut remainders = Vec::with_capacity(ints.len());
+    let mut allotted = Decimal::ZERO;
+    for w in &ints {
+        let numerator = units.checked_mul(*w).ok_or(Error::overflow(OP))?;
+        let mut base = numerator
+            .checked_div(total_weight)
+            .ok_or(Error::overflow(OP))?
+            .floor();
+        let mut rem = numerator
+            .checked_sub(base.checked_mul(total_weight).ok_or(Error::overflow(OP))?)
+            .ok_or(Error::overflow(OP))?;
+        // Decimal division keeps 28 digits; correct the floor by one step if it was off.
+        while rem.is_sign_negative() && !rem.is_zero() {
+            base = base.checked_sub(Decimal::ONE).ok_or(Error::overflow(OP))?;
+            rem = rem.checked_add(total_weight).ok_or(Error::overflow(OP))?;
+        }
+        while rem >= total_weight {
+            base = base.checked_add(Decimal::ONE).ok_or(Error::overflow(OP))?;
+            rem = rem.checked_sub(total_weight).ok_or(Error::overflow(OP))?;
+        }
+        allotted = allotted.checked_add(base).ok_or(Error::overflow(OP))?;
+        bases.push(base);
+        remainders.push(rem);
+    }
+
+    let leftover = units.checked_sub(allotted).ok_or(Error::overflow(OP))?;
+    let leftover = usize::try_from(leftover.trunc().mantissa()).map_err(|_| Error::overflow(OP))?;
+    let mut order: Vec<usize> = (0..bases.len()).collect();
+    // Largest remainder first; the stable sort keeps earlier parts first on ties.
+    order.sort_by(|&a, &b| {
+        let ra = remainders.get(a).copied().unwrap_or_default();
+        let rb = remainders.get(b).copied().unwrap_or_default();
+        rb.cmp(&ra)
+    });
+    for &i in order.iter().take(leftover) {
+        if let Some(b) = bases.get_mut(i) {
+            *b = b.checked_add(Decimal::ONE).ok_or(Error::overflow(OP))?;
+        }
+    }
+
+    bases
+        .into_iter()
+        .map(|b| {
+            let mut part = b.checked_mul(unit).ok_or(Error::overflow(OP))?;
+            part.rescale(scale);
+            Ok(if negative && !part.is_zero() {
+                -part
+            } else {
+                part
+            })
+        })
+        .collect()
+}
+
+/// 10^n as a Decimal, if it fits.
+fn pow10(n: u32) -> Option<Decimal> {
+    let mut v = Decimal::ONE;
+    for _ in 0..n {
+        v = v.checked_mul(Decimal::TEN)?;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn mode_names_round_trip() {
+        for m in RoundingMode::ALL {
+            assert_eq!(m.name().parse::<RoundingMode>().unwrap(), m);
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.name())
+            );
+        }
+        assert!("HALF_UP".parse::<RoundingMode>().is_err());
+    }
+
+    #[test]
+    fn increment_rounding() {
+        assert_eq!(
+            round_to_increment(d("1949"), d("100"), RoundingMode::HalfUp).unwrap(),
+            d("1900")
+        );
+        assert_eq!(
+            round_to_increment(d("1950"), d("100"), RoundingMode::HalfUp).unwrap(),
+            d("2000")
+        );
+        assert_eq!(
+            round_to_increment(d("1.2345"), d("0.010"), RoundingMode::HalfUp)
+                .unwrap()
+                .to_string(),
+            "1.230"
+        );
+        assert_eq!(
+            round_to_increment(d("-0.025"), d("0.05"), RoundingMode::HalfEven).unwrap(),
+            d("0")
+        );
+        assert!(round_to_increment(d("1"), d("0"), RoundingMode::HalfUp).is_err());
+        assert!(round_to_increment(d("1"), d("-1"), RoundingMode::HalfUp).is_err());
+    }
+
+    #[test]
+    fn allocation_examples() {
+        let parts = allocate(d("100.00"), &[d("1"), d("0"), d("2")], 2).unwrap();
+        assert_eq!(parts, vec![d("33.33"), d("0.00"), d("66.67")]);
+        let parts = allocate(d("-0.05"), &[d("1"), d("1")], 2).unwrap();
+        assert_eq!(parts, vec![d("-0.03"), d("-0.02")]);
+        let parts = allocate(d("0.03"), &[d("0"), d("0"), d("0")], 2).unwrap();
+        assert_eq!(parts, vec![d("0.01"), d("0.01"), d("0.01")]);
+        assert!(matches!(
+            allocate(d("1.001"), &[d("1")], 2),
+            Err(Error::OffGrid { .. })
+        ));
+        assert!(matches!(allocate(d("1"), &[], 2), Err(Error::NoParts)));
+        assert!(matches!(
+            allocate(d("1"), &[d("1"), d("-1")], 2),
+            Err(Error::NegativeWeight { index: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn money_arithmetic_is_checked() {
+        let eur = Money::parse("1", "EUR").unwrap();
+        let usd = Money::parse("1", "USD").unwrap();
+        assert!(matches!(
+            eur.checked_add(usd),
+            Err(Error::CurrencyMismatch { .. })
+        ));
+        let max = Money::new(Decimal::MAX, eur.currency());
+        assert!(max.checked_add(eur).unwrap_err().is_overflow());
+        assert!(matches!(
+            eur.checked_div(Decimal::ZERO),
+            Err(Error::DivisionByZero { .. })
+        ));
+    }
+
+    #[test]
+    fn money_serde() {
+        let m: Money = serde_json::from_str(r#"{"amount":"12.34","currency":"eur"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"amount":"12.34","currency":"EUR"}"#
+        );
+        assert!(serde_json::from_str::<Money>(r#"{"amount":12.34,"currency":"EUR"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"amount":"1","currency":"EUR","x":1}"#).is_err());
+        let xau = Money::parse("1", "XAU").unwrap();
+        assert!(matches!(
+            xau.round_to_minor(RoundingMode::HalfUp),
+            Err(Error::NotPriceable { .. })
+        ));
+    }
+}

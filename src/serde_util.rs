@@ -1,0 +1,194 @@
+//! Serde helpers shared by the data files and the JSON wire formats: decimals and dates as
+//! strings only. A bare TOML float or JSON number is refused with a message saying to quote it,
+//! because a binary float may already have lost digits (`0.123456789012345678901` reads back as
+//! `0.12345678901234568`).
+
+use core::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::codes::parse_decimal;
+use crate::error::ValueKind;
+
+/// Serializes a `Decimal` as its plain string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecimalStr(pub Decimal);
+
+impl serde::Serialize for DecimalStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+struct DecimalVisitor;
+
+impl serde::de::Visitor<'_> for DecimalVisitor {
+    type Value = Decimal;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a quoted string, e.g. \"12.34\"")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(ValueKind::Decimal, v).map_err(E::custom)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Decimal, E> {
+        Err(E::custom(format_args!(
+            "bare float {v} is not accepted: floats lose digits; quote the decimal as a string, e.g. \"{v}\""
+        )))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Err(E::custom(format_args!(
+            "bare number {v} is not accepted for a decimal; quote it as a string, e.g. \"{v}\""
+        )))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Err(E::custom(format_args!(
+            "bare number {v} is not accepted for a decimal; quote it as a string, e.g. \"{v}\""
+        )))
+    }
+}
+
+/// `#[serde(with = "decimal_str")]`: a `Decimal` as a string, strictly.
+pub(crate) mod decimal_str {
+    use super::*;
+
+    #[allow(
+        dead_code,
+        reason = "kept beside its deserializer for the capabilities' wire types"
+    )]
+    pub(crate) fn serialize<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+/// `#[serde(with = "opt_decimal_str", default)]`: an optional `Decimal` as a string.
+pub(crate) mod opt_decimal_str {
+    use super::*;
+
+    #[allow(
+        dead_code,
+        reason = "kept beside its deserializer for the capabilities' wire types"
+    )]
+    pub(crate) fn serialize<S: serde::Serializer>(
+        v: &Option<Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Option<Decimal>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal as a quoted string, or null")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(
+                self,
+                d: D2,
+            ) -> Result<Self::Value, D2::Error> {
+                d.deserialize_any(DecimalVisitor).map(Some)
+            }
+        }
+        d.deserialize_option(V)
+    }
+}
+
+struct DateVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DateVisitor {
+    type Value = NaiveDate;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an iso date as a quoted string, e.g. \"2026-07-01\"")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+            E::custom(format_args!(
+                "invalid date {v:?}: expected an iso date yyyy-mm-dd that exists in the calendar"
+            ))
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _map: A) -> Result<NaiveDate, A::Error> {
+        Err(serde::de::Error::custom(
+            "bare toml date is not accepted; quote the date as a string, e.g. \"2026-07-01\"",
+        ))
+    }
+}
+
+/// `#[serde(with = "date_str")]`: an ISO date as a string only.
+pub(crate) mod date_str {
+    use super::*;
+
+    #[allow(
+        dead_code,
+        reason = "kept beside its deserializer for the capabilities' wire types"
+    )]
+    pub(crate) fn serialize<S: serde::Serializer>(v: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&v.format("%Y-%m-%d"))
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<NaiveDate, D::Error> {
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+/// `#[serde(with = "opt_date_str", default)]`: an optional ISO date as a string.
+pub(crate) mod opt_date_str {
+    use super::*;
+
+    #[allow(
+        dead_code,
+        reason = "kept beside its deserializer for the capabilities' wire types"
+    )]
+    pub(crate) fn serialize<S: serde::Serializer>(
+        v: &Option<NaiveDate>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(&v.format("%Y-%m-%d")),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Option<NaiveDate>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an iso date as a quoted string, or null")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(
+                self,
+                d: D2,
+            ) -> Result<Self::Value, D2::Error> {
+                d.deserialize_any(DateVisitor).map(Some)
+            }
+        }
+        d.deserialize_option(V)
+    }
+}
