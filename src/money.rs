@@ -306,9 +306,9 @@ impl Money {
         Ok(Self::new(amount, self.currency))
     }
 
-    /// `-self`.
-    pub fn neg(self) -> Self {
-        Self::new(-self.amount, self.currency)
+    /// The amount with its sign flipped (exact: `Decimal`'s range is symmetric).
+    pub fn negated(self) -> Self {
+        Self::new(negate(self.amount), self.currency)
     }
 
     /// Rounds to the currency's ISO 4217 minor unit (2 decimals for EUR, 0 for JPY, 3 for
@@ -504,13 +504,17 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<
         .map(|b| {
             let mut part = b.checked_mul(unit).ok_or(Error::overflow(OP))?;
             part.rescale(scale);
-            Ok(if negative && !part.is_zero() {
-                -part
-            } else {
-                part
-            })
+            Ok(if negative { negate(part) } else { part })
         })
         .collect()
+}
+
+/// `-v`, exactly; zero stays positive zero.
+fn negate(mut v: Decimal) -> Decimal {
+    if !v.is_zero() {
+        v.set_sign_negative(!v.is_sign_negative());
+    }
+    v
 }
 
 /// 10^n as a Decimal, if it fits.

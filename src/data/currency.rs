@@ -64,14 +64,12 @@ impl DatedRow for CurrencyRow {
             ("cash_increment", self.cash_increment),
             ("charge_increment", self.charge_increment),
         ] {
-            if let Some(v) = inc {
-                if v <= Decimal::ZERO {
-                    problems.push(at.problem(
-                        ProblemKind::NegativeRate,
-                        format!("{name} {v} must be greater than zero; omit it when unknown"),
-                    ));
-                    ok = false;
-                }
+            if let Some(v) = inc.filter(|v| *v <= Decimal::ZERO) {
+                problems.push(at.problem(
+                    ProblemKind::NegativeRate,
+                    format!("{name} {v} must be greater than zero; omit it when unknown"),
+                ));
+                ok = false;
             }
         }
         for (name, e) in [

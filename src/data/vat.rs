@@ -125,11 +125,13 @@ impl DatedRow for VatRow {
 }
 
 type VatKey = (CountryCode, Option<RegionCode>, TaxCategory);
+type Place = (CountryCode, Option<RegionCode>);
+type CategorySeries = Vec<(TaxCategory, Series<VatValue>)>;
 
 /// All VAT series, indexed by place then category (a short list, scanned).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VatTable {
-    by_place: HashMap<(CountryCode, Option<RegionCode>), Vec<(TaxCategory, Series<VatValue>)>>,
+    by_place: HashMap<Place, CategorySeries>,
 }
 
 impl VatTable {
