@@ -416,7 +416,6 @@ impl<'de> serde::Deserialize<'de> for Money {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<Decimal>, Error> {
-    const OP: &str = "allocate";
     if weights.is_empty() {
         return Err(Error::NoParts);
     }
@@ -430,6 +429,20 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<
     if round_to_scale(amount, scale, RoundingMode::Down) != amount {
         return Err(Error::OffGrid { amount, scale });
     }
+    match allocate_int(amount, weights, scale) {
+        Some(parts) => Ok(parts),
+        None => allocate_decimal(amount, weights, scale),
+    }
+}
+
+/// Slow path of [`allocate`] for amounts and weights beyond 64 bits: the same method in checked
+/// `Decimal` arithmetic. Inputs are validated by the caller.
+fn allocate_decimal(
+    amount: Decimal,
+    weights: &[Decimal],
+    scale: u32,
+) -> Result<Vec<Decimal>, Error> {
+    const OP: &str = "allocate";
     let negative = amount.is_sign_negative();
     let unit = Decimal::new(1, scale);
     // The amount in minor units, as a whole number.
@@ -505,6 +518,67 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<
             let mut part = b.checked_mul(unit).ok_or(Error::overflow(OP))?;
             part.rescale(scale);
             Ok(if negative { negate(part) } else { part })
+        })
+        .collect()
+}
+
+/// Integer fast path of [`allocate`]: the same largest-remainder method in `i128`, used when
+/// the amount in minor units and the weights scaled to whole numbers fit in 64 bits (so every
+/// product fits in `i128`). `None` means "use the Decimal path", never a different answer.
+fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<Decimal>> {
+    const LIMIT: i128 = 1 << 63;
+    let to_scale = |d: &Decimal, target: u32| -> Option<i128> {
+        let m = d.mantissa();
+        let up = target.checked_sub(d.scale())?;
+        m.checked_mul(10i128.checked_pow(up)?)
+    };
+    let units = to_scale(&amount, scale)
+        .or_else(|| to_scale(&amount.normalize(), scale))?
+        .checked_abs()?;
+    if units >= LIMIT {
+        return None;
+    }
+    let weight_scale = weights.iter().map(Decimal::scale).max().unwrap_or(0);
+    let mut ints = Vec::with_capacity(weights.len());
+    let mut total: i128 = 0;
+    for w in weights {
+        let v = to_scale(w, weight_scale)?;
+        if v >= LIMIT {
+            return None;
+        }
+        total = total.checked_add(v)?;
+        ints.push(v);
+    }
+    if total == 0 {
+        ints.iter_mut().for_each(|w| *w = 1);
+        total = i128::try_from(ints.len()).ok()?;
+    }
+    let mut bases = Vec::with_capacity(ints.len());
+    let mut rems = Vec::with_capacity(ints.len());
+    let mut allotted: i128 = 0;
+    for w in &ints {
+        let numerator = units.checked_mul(*w)?;
+        let base = numerator.checked_div(total)?;
+        rems.push(numerator.checked_rem(total)?);
+        allotted = allotted.checked_add(base)?;
+        bases.push(base);
+    }
+    let leftover = usize::try_from(units.checked_sub(allotted)?).ok()?;
+    if leftover > 0 {
+        let mut order: Vec<usize> = (0..bases.len()).collect();
+        // Largest remainder first; the stable sort keeps earlier parts first on ties.
+        order.sort_by(|&a, &b| rems.get(b).cmp(&rems.get(a)));
+        for &i in order.iter().take(leftover) {
+            let b = bases.get_mut(i)?;
+            *b = b.checked_add(1)?;
+        }
+    }
+    let negative = amount.is_sign_negative();
+    bases
+        .into_iter()
+        .map(|b| {
+            let b = if negative { b.checked_neg()? } else { b };
+            Decimal::try_from_i128_with_scale(b, scale).ok()
         })
         .collect()
 }
@@ -587,6 +661,21 @@ mod tests {
             allocate(d("1"), &[d("1"), d("-1")], 2),
             Err(Error::NegativeWeight { index: 1, .. })
         ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn integer_fast_path_equals_the_decimal_path(
+            units in -1_000_000_000_000i64..1_000_000_000_000,
+            scale in 0u32..4,
+            weights in proptest::collection::vec((0i64..10_000_000, 0u32..5), 1..30),
+        ) {
+            let amount = Decimal::new(units, scale);
+            let weights: Vec<Decimal> = weights.into_iter().map(|(m, s)| Decimal::new(m, s)).collect();
+            let fast = allocate_int(amount, &weights, scale).unwrap();
+            let slow = allocate_decimal(amount, &weights, scale).unwrap();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use currency::{CurrencyInfo, CurrencyRecord};
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
-pub use vat::{TaxComponent, VatRate, VatRowView};
+pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
 use currency::{CurrencyRow, CurrencyTable};
 use load::FileReader;

@@ -12,6 +12,7 @@ use super::series::{Location, Period, RawDated, Series, build_series};
 use super::{DataVersion, RateTables};
 use crate::codes::{CountryCode, Percent, RegionCode, TaxCategory};
 use crate::error::Error;
+use crate::money::{Money, RoundingMode};
 
 /// A named part of a rate, e.g. Japan's national 7.8 % and local 2.2 % of 10 %, or Canada's
 /// federal and provincial parts of HST.
@@ -330,5 +331,77 @@ impl RateTables {
                     source: &row.source,
                 })
             })
+    }
+}
+
+/// A net price with the VAT/GST added, rounded once at the currency's minor unit, with the
+/// rate's provenance. See [`RateTables::tax_inclusive`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct TaxInclusive {
+    /// The net price as given.
+    pub net: Money,
+    /// The rate applied.
+    pub rate: Percent,
+    /// The tax before rounding.
+    #[serde(serialize_with = "crate::serde_util::decimal_str::serialize")]
+    pub tax_unrounded: Decimal,
+    /// The tax, rounded once to the minor unit with `rounding`.
+    pub tax: Money,
+    /// Net plus tax.
+    pub gross: Money,
+    /// The rounding mode used.
+    pub rounding: RoundingMode,
+    /// The period of the rate row.
+    pub period: Period,
+    /// The rate row's source.
+    pub source: String,
+    /// The data the rate came from.
+    pub data_version: DataVersion,
+}
+
+impl RateTables {
+    /// Adds VAT/GST to a net price: `tax = round(net × rate)` at the currency's minor unit
+    /// with `rounding` (the unrounded tax is kept), `gross = net + tax`.
+    ///
+    /// # Errors
+    /// As [`RateTables::vat_rate`], plus [`Error::Overflow`] and [`Error::NotPriceable`].
+    ///
+    /// # Example
+    /// ```
+    /// use landed::{Money, RateTables, RoundingMode, TaxCategory};
+    /// let tables = RateTables::embedded()?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("date")?;
+    /// let p = tables.tax_inclusive(
+    ///     Money::parse("10.00", "EUR")?, "FI".parse()?, None, &TaxCategory::standard(), date,
+    ///     RoundingMode::HalfUp,
+    /// )?;
+    /// assert_eq!(p.tax.to_string(), "2.55 EUR");
+    /// assert_eq!(p.gross.to_string(), "12.55 EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tax_inclusive(
+        &self,
+        net: Money,
+        country: CountryCode,
+        region: Option<RegionCode>,
+        category: &TaxCategory,
+        date: NaiveDate,
+        rounding: RoundingMode,
+    ) -> Result<TaxInclusive, Error> {
+        let found = self.vat_rate(country, region, category, date)?;
+        let unrounded = net.checked_mul(found.rate.as_fraction()?)?;
+        let tax = unrounded.round_to_minor(rounding)?;
+        Ok(TaxInclusive {
+            net,
+            rate: found.rate,
+            tax_unrounded: unrounded.amount(),
+            tax,
+            gross: net.checked_add(tax)?,
+            rounding,
+            period: found.period,
+            source: found.source.to_owned(),
+            data_version: found.data_version.clone(),
+        })
     }
 }
