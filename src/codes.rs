@@ -39,6 +39,23 @@ macro_rules! serde_as_string {
     };
 }
 
+/// Implements `Display` (the code) and `Debug` (`Type(code)`) through `as_str`.
+macro_rules! display_as_str {
+    ($ty:ident) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($ty), "({})"), self.as_str())
+            }
+        }
+    };
+}
+
 /// An ISO 3166-1 alpha-2 country code, stored upper-case.
 ///
 /// Lower-case input is accepted. The common aliases `EL` (Greece in EU VAT use) and `UK` are
@@ -91,17 +108,7 @@ impl FromStr for CountryCode {
     }
 }
 
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CountryCode({})", self.as_str())
-    }
-}
+display_as_str!(CountryCode);
 
 serde_as_string!(
     CountryCode,
@@ -145,17 +152,7 @@ impl FromStr for RegionCode {
     }
 }
 
-impl fmt::Display for RegionCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for RegionCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RegionCode({})", self.as_str())
-    }
-}
+display_as_str!(RegionCode);
 
 serde_as_string!(RegionCode, "a subdivision code such as \"ON\"");
 
@@ -226,17 +223,13 @@ impl FromStr for Currency {
     }
 }
 
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+impl Currency {
+    fn as_str(&self) -> &'static str {
+        self.code()
     }
 }
 
-impl fmt::Debug for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Currency({})", self.code())
-    }
-}
+display_as_str!(Currency);
 
 serde_as_string!(Currency, "an iso 4217 currency code such as \"EUR\"");
 
@@ -331,17 +324,7 @@ impl FromStr for HsCode {
     }
 }
 
-impl fmt::Display for HsCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for HsCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HsCode({})", self.as_str())
-    }
-}
+display_as_str!(HsCode);
 
 serde_as_string!(HsCode, "an hs code of 2 to 10 digits such as \"6109.10\"");
 
@@ -382,17 +365,7 @@ impl FromStr for TaxCategory {
     }
 }
 
-impl fmt::Display for TaxCategory {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TaxCategory {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TaxCategory({})", &self.0)
-    }
-}
+display_as_str!(TaxCategory);
 
 serde_as_string!(TaxCategory, "a tax category such as \"standard\"");
 
