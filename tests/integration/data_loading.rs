@@ -390,3 +390,68 @@ fn an_override_replaces_a_whole_series() {
     assert_ne!(merged.version().sha256, base.version().sha256);
     assert_eq!(r.data_version, merged.version());
 }
+
+#[test]
+fn currency_metadata_agrees_with_iso_4217_and_keeps_its_numbers_apart() {
+    let t = RateTables::embedded().unwrap();
+    let mut seen = 0;
+    for (info, _period, source) in t.currency_rows() {
+        assert_eq!(
+            Some(info.iso_exponent),
+            info.currency.exponent(),
+            "{}",
+            info.currency
+        );
+        assert!(!source.is_empty());
+        seen += 1;
+    }
+    assert!(seen >= 40);
+    let on = |code: &str, day: &str| {
+        t.currency_info(code.parse().unwrap(), date(day))
+            .unwrap()
+            .info
+            .clone()
+    };
+    // Cash and processor increments are their own numbers, not derived from the exponent.
+    assert_eq!(
+        on("CHF", "2026-11-25").cash_increment.unwrap().to_string(),
+        "0.05"
+    );
+    assert_eq!(
+        on("DKK", "2026-11-25").cash_increment.unwrap().to_string(),
+        "0.50"
+    );
+    assert_eq!(
+        on("KWD", "2026-11-25")
+            .charge_increment
+            .unwrap()
+            .to_string(),
+        "0.010"
+    );
+    // ISK: whole krónur for card charges from 2023-04-14 (day before, of, after).
+    assert_eq!(on("ISK", "2023-04-13").charge_increment, None);
+    assert_eq!(
+        on("ISK", "2023-04-14")
+            .charge_increment
+            .unwrap()
+            .to_string(),
+        "1"
+    );
+    assert_eq!(
+        on("ISK", "2023-04-15")
+            .charge_increment
+            .unwrap()
+            .to_string(),
+        "1"
+    );
+    // BGN ends with Bulgaria's adoption of the euro on 2026-01-01.
+    assert!(
+        t.currency_info("BGN".parse().unwrap(), date("2025-12-31"))
+            .is_ok()
+    );
+    assert!(
+        t.currency_info("BGN".parse().unwrap(), date("2026-01-01"))
+            .unwrap_err()
+            .is_missing_rate()
+    );
+}
