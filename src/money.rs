@@ -454,9 +454,7 @@ fn allocate_decimal(
 
     // Scale every weight to a whole number so the arithmetic below is exact.
     let weight_scale = weights.iter().map(Decimal::scale).max().unwrap_or(0);
-    let factor = Decimal::from_i128_with_scale(1, 0)
-        .checked_mul(pow10(weight_scale).ok_or(Error::overflow(OP))?)
-        .ok_or(Error::overflow(OP))?;
+    let factor = pow10(weight_scale).ok_or(Error::overflow(OP))?;
     let mut ints = Vec::with_capacity(weights.len());
     for w in weights {
         ints.push(w.checked_mul(factor).ok_or(Error::overflow(OP))?.trunc());

@@ -251,24 +251,10 @@ fn a_good_file_loads_and_is_versioned_by_its_hash() {
     assert_eq!(t.version().dataset.as_ref(), "local");
     assert_eq!(t.version().sha256.as_ref(), sha256_hex(GOOD.as_bytes()));
     assert!(matches!(t.version().origin, DataOrigin::Inline(_)));
-    let r = t
-        .vat_rate(
-            "DE".parse().unwrap(),
-            None,
-            &TaxCategory::standard(),
-            date("2026-01-01"),
-        )
-        .unwrap();
+    let r = crate::standard_vat(&t, "DE", "2026-01-01").unwrap();
     assert_eq!(r.rate.to_string(), "19");
     // A date before the first period is an error, never the earliest rate.
-    let e = t
-        .vat_rate(
-            "DE".parse().unwrap(),
-            None,
-            &TaxCategory::standard(),
-            date("2019-12-31"),
-        )
-        .unwrap_err();
+    let e = crate::standard_vat(&t, "DE", "2019-12-31").unwrap_err();
     assert!(e.is_missing_rate());
     assert!(e.to_string().contains("covers 2020-01-01 onwards"), "{e}");
 }

@@ -21,6 +21,20 @@ pub fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+/// The standard VAT/GST rate of `country` on `day` (national series).
+pub fn standard_vat<'a>(
+    tables: &'a landed::RateTables,
+    country: &str,
+    day: &str,
+) -> Result<landed::data::VatRate<'a>, landed::Error> {
+    tables.vat_rate(
+        country.parse().unwrap(),
+        None,
+        &landed::TaxCategory::standard(),
+        date(day),
+    )
+}
+
 /// A decimal from a string.
 pub fn dec(s: &str) -> Decimal {
     s.parse().unwrap()

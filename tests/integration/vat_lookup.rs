@@ -139,14 +139,7 @@ fn regions_use_their_own_series_or_the_national_one() {
 
 #[test]
 fn japan_splits_national_and_local_consumption_tax() {
-    let jp = tables()
-        .vat_rate(
-            "JP".parse().unwrap(),
-            None,
-            &TaxCategory::standard(),
-            date("2026-11-25"),
-        )
-        .unwrap();
+    let jp = crate::standard_vat(tables(), "JP", "2026-11-25").unwrap();
     let parts: Vec<(String, String)> = jp
         .components
         .iter()
@@ -180,14 +173,7 @@ fn lookups_outside_the_data_are_errors() {
 
 #[test]
 fn results_carry_the_data_version() {
-    let r = tables()
-        .vat_rate(
-            "FR".parse().unwrap(),
-            None,
-            &TaxCategory::standard(),
-            date("2026-11-25"),
-        )
-        .unwrap();
+    let r = crate::standard_vat(tables(), "FR", "2026-11-25").unwrap();
     assert_eq!(r.data_version, tables().version());
     assert!(r.data_version.to_string().starts_with("2026.11.0+sha256:"));
 }
