@@ -156,6 +156,65 @@ display_as_str!(RegionCode);
 
 serde_as_string!(RegionCode, "a subdivision code such as \"ON\"");
 
+/// A customs territory: a country with its own tariff (`GB`, `US`) or a customs union (`EU`).
+/// Two to four ASCII letters, stored upper-case. Which countries belong to a union is data
+/// (`[[territory]]` rows); any other country is its own territory.
+///
+/// # Example
+/// ```
+/// use landed::Territory;
+/// let eu: Territory = "eu".parse()?;
+/// assert_eq!(eu.as_str(), "EU");
+/// # Ok::<(), landed::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Territory {
+    bytes: [u8; 4],
+    len: u8,
+}
+
+impl Territory {
+    /// The code as a `&str`.
+    pub fn as_str(&self) -> &str {
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or(&[]);
+        core::str::from_utf8(bytes).unwrap_or("?")
+    }
+
+    /// The territory of a country that is its own territory.
+    pub fn of_country(country: CountryCode) -> Self {
+        let [a, b] = country.0;
+        Self {
+            bytes: [a, b, 0, 0],
+            len: 2,
+        }
+    }
+}
+
+impl FromStr for Territory {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let err = |p| Error::parse(ValueKind::Territory, s, p);
+        if s.is_empty() {
+            return Err(err(ParseProblem::Empty));
+        }
+        if !(2..=4).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(err(ParseProblem::Malformed(
+                "expected two to four letters, e.g. \"EU\" or \"GB\"",
+            )));
+        }
+        let mut bytes = [0u8; 4];
+        for (slot, b) in bytes.iter_mut().zip(s.bytes()) {
+            *slot = b.to_ascii_uppercase();
+        }
+        let len = u8::try_from(s.len()).map_err(|_| err(ParseProblem::Malformed("too long")))?;
+        Ok(Self { bytes, len })
+    }
+}
+
+display_as_str!(Territory);
+
+serde_as_string!(Territory, "a customs territory such as \"EU\" or \"US\"");
+
 /// An ISO 4217 currency.
 ///
 /// Parsing accepts lower-case; `Display` prints the three-letter code (unlike

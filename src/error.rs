@@ -32,6 +32,8 @@ pub enum ValueKind {
     TaxCategory,
     /// An ISO date.
     Date,
+    /// A customs territory code.
+    Territory,
 }
 
 impl core::fmt::Display for ValueKind {
@@ -47,6 +49,7 @@ impl core::fmt::Display for ValueKind {
             Self::RoundingMode => "rounding mode",
             Self::TaxCategory => "tax category",
             Self::Date => "date",
+            Self::Territory => "territory",
         })
     }
 }
@@ -152,6 +155,25 @@ pub enum Error {
         /// The currency.
         currency: Currency,
     },
+    /// A request field is missing, malformed or out of range.
+    #[error("{field}: {reason}")]
+    InvalidInput {
+        /// The field's path in the request, e.g. `lines[2].quantity`.
+        field: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// An amount must be converted between two currencies but the request gives no rate for
+    /// the pair in either direction.
+    #[error(
+        "exchange_rates: no rate for {from}→{to} (nor {to}→{from}); add {{\"from\": \"{from}\", \"to\": \"{to}\", \"rate\": \"…\"}}"
+    )]
+    MissingExchangeRate {
+        /// Currency converted from.
+        from: Currency,
+        /// Currency converted to.
+        to: Currency,
+    },
     /// The tables have no series for the key at all.
     #[error("no {table} data for {key}; check the code or load a table that covers it")]
     UnknownSeries {
@@ -200,6 +222,14 @@ impl Error {
     /// Shorthand for an overflow error in `operation`.
     pub(crate) const fn overflow(operation: &'static str) -> Self {
         Self::Overflow { operation }
+    }
+
+    /// Shorthand for an invalid-input error.
+    pub(crate) fn input(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for a parse error.

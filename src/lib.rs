@@ -7,10 +7,12 @@
 pub mod codes;
 pub mod data;
 pub mod error;
+pub mod landed;
 pub mod money;
 mod serde_util;
 
-pub use codes::{Bps, CountryCode, Currency, HsCode, Percent, RegionCode, TaxCategory};
+pub use codes::{Bps, CountryCode, Currency, HsCode, Percent, RegionCode, TaxCategory, Territory};
 pub use data::{DataError, DataVersion, RateTables};
 pub use error::Error;
+pub use landed::{Quote, QuoteRequest};
 pub use money::{Money, RoundingMode, allocate, round_to_increment, round_to_scale};

@@ -8,9 +8,11 @@
 //! file. The embedded dataset (`data/` of this crate) goes through the same loader.
 
 mod currency;
+mod customs;
 mod error;
 mod load;
 mod series;
+mod tariff;
 mod vat;
 
 use core::fmt;
@@ -22,14 +24,25 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 pub use currency::{CurrencyInfo, CurrencyRecord};
+pub use customs::{
+    BaseTerm, Buyer, BuyerCondition, Comparison, Conditions, Effect, Fee, FeeKind, ImportTax,
+    Preference, Regime, RoundingRule, RoundingStage, RoundingTarget, Rule, TaxRateSource,
+    Threshold, Transport, Valuation, ValueBasis,
+};
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
+pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, TariffRate};
 pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
 use currency::{CurrencyRow, CurrencyTable};
+use customs::CustomsRows;
+pub(crate) use customs::CustomsTables;
 use load::FileReader;
+pub(crate) use series::Dated;
 use series::RawDated;
+use tariff::TariffRows;
+pub(crate) use tariff::{TariffTable, hs_starts_with};
 use vat::{VatRow, VatTable};
 
 /// Where a table's data came from.
@@ -98,8 +111,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[derive(Debug, Clone)]
 pub struct RateTables {
     version: DataVersion,
-    vat: VatTable,
+    pub(crate) vat: VatTable,
     currencies: CurrencyTable,
+    pub(crate) customs: CustomsTables,
+    pub(crate) tariffs: TariffTable,
 }
 
 /// Rows of every section, collected across files before series validation.
@@ -107,6 +122,8 @@ pub struct RateTables {
 struct Collected {
     vat: Vec<RawDated<vat::VatValue>>,
     currencies: Vec<RawDated<CurrencyInfo>>,
+    customs: CustomsRows,
+    tariffs: TariffRows,
 }
 
 impl Collected {
@@ -126,16 +143,33 @@ impl Collected {
                     saw_schema = true;
                     reader.check_schema(value, problems);
                 }
-                "vat" => self.vat.extend(reader.rows::<VatRow>("vat", value, problems)),
+                "vat" => self
+                    .vat
+                    .extend(reader.rows::<VatRow>("vat", value, problems)),
                 "currency" => self
                     .currencies
                     .extend(reader.rows::<CurrencyRow>("currency", value, problems)),
-                other => problems.push(reader.location(key.span().start).problem(
-                    ProblemKind::UnknownField,
-                    format!(
-                        "unknown section `{other}`; expected schema_version, [[vat]] or [[currency]]"
-                    ),
-                )),
+                other => {
+                    let Err(value) = self.customs.read(&reader, other, value, problems) else {
+                        continue;
+                    };
+                    if self.tariffs.read(&reader, other, value, problems).is_ok() {
+                        continue;
+                    }
+                    let known: Vec<String> = ["vat", "currency"]
+                        .iter()
+                        .chain(customs::SECTIONS)
+                        .chain(tariff::SECTIONS)
+                        .map(|s| format!("[[{s}]]"))
+                        .collect();
+                    problems.push(reader.location(key.span().start).problem(
+                        ProblemKind::UnknownField,
+                        format!(
+                            "unknown section `{other}`; expected schema_version or one of {}",
+                            known.join(", ")
+                        ),
+                    ));
+                }
             }
         }
         if !saw_schema {
@@ -155,6 +189,8 @@ impl Collected {
     ) -> Result<RateTables, DataError> {
         let vat = VatTable::build(self.vat, &mut problems);
         let currencies = CurrencyTable::build(self.currencies, &mut problems);
+        let customs = CustomsTables::build(self.customs, &mut problems);
+        let tariffs = TariffTable::build(self.tariffs, &mut problems);
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             return Err(DataError { problems });
@@ -163,6 +199,8 @@ impl Collected {
             version,
             vat,
             currencies,
+            customs,
+            tariffs,
         })
     }
 }
@@ -196,6 +234,12 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
         "currencies.toml",
         include_str!("../../data/currencies.toml"),
     ),
+    ("customs.toml", include_str!("../../data/customs.toml")),
+    ("tariff_au.toml", include_str!("../../data/tariff_au.toml")),
+    ("tariff_ca.toml", include_str!("../../data/tariff_ca.toml")),
+    ("tariff_eu.toml", include_str!("../../data/tariff_eu.toml")),
+    ("tariff_gb.toml", include_str!("../../data/tariff_gb.toml")),
+    ("tariff_us.toml", include_str!("../../data/tariff_us.toml")),
     ("vat.toml", include_str!("../../data/vat.toml")),
 ];
 
@@ -417,6 +461,8 @@ impl RateTables {
         let mut out = self.clone();
         out.vat.overlay(&other.vat);
         out.currencies.overlay(&other.currencies);
+        out.customs.overlay(&other.customs);
+        out.tariffs.overlay(&other.tariffs);
         let combined =
             sha256_hex(format!("{}\n{}", self.version.sha256, other.version.sha256).as_bytes());
         out.version = DataVersion {

@@ -1,6 +1,6 @@
 //! VAT/GST rates by country, optional region, tax category and date (`[[vat]]` rows).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -133,6 +133,8 @@ type CategorySeries = Vec<(TaxCategory, Series<VatValue>)>;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VatTable {
     by_place: HashMap<Place, CategorySeries>,
+    /// Countries with at least one regional series (a region changes the rate there).
+    regional: HashSet<CountryCode>,
 }
 
 impl VatTable {
@@ -160,6 +162,9 @@ impl VatTable {
         category: TaxCategory,
         series: Series<VatValue>,
     ) {
+        if region.is_some() {
+            self.regional.insert(country);
+        }
         let list = self.by_place.entry((country, region)).or_default();
         match list.iter_mut().find(|(c, _)| *c == category) {
             Some(slot) => slot.1 = series,
@@ -190,6 +195,11 @@ impl VatTable {
             .iter()
             .find(|(c, _)| c == category)
             .map(|(_, s)| s)
+    }
+
+    /// True when the country has regional series, so that a quote must name the region.
+    pub(crate) fn has_regions(&self, country: CountryCode) -> bool {
+        self.regional.contains(&country)
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -1,0 +1,1234 @@
+//! Customs data for landed-cost quotes: customs territories, each country's currency, the
+//! regime of a territory (valuation and default regime id), import taxes with declared bases,
+//! rules (thresholds and their effects), government fees, rounding rules and preferential
+//! agreements. Every row is effective-dated and sourced.
+//!
+//! Sections: `[[territory]]`, `[[country_currency]]`, `[[regime]]`, `[[import_tax]]`,
+//! `[[rule]]`, `[[fee]]`, `[[rounding]]`, `[[preference]]`. The row fields are documented on
+//! the value types below and in `data/customs.toml`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::error::{DataProblem, ProblemKind};
+use super::load::{DatedRow, Validity};
+use super::series::{Dated, Location, RawDated, Series, build_series};
+use crate::codes::{CountryCode, Currency, HsCode, Territory};
+use crate::money::RoundingMode;
+
+/// Adds the common validity fields (`effective_from`, optional inclusive `effective_to`,
+/// `source`) to a row struct and derives its strict deserializer.
+macro_rules! dated_row {
+    ($(#[$m:meta])* struct $name:ident { $($(#[$fm:meta])* $f:ident : $t:ty,)* }) => {
+        $(#[$m])*
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct $name {
+            $($(#[$fm])* $f: $t,)*
+            #[serde(with = "crate::serde_util::date_str")]
+            effective_from: NaiveDate,
+            #[serde(default, with = "crate::serde_util::opt_date_str")]
+            effective_to: Option<NaiveDate>,
+            source: String,
+        }
+    };
+}
+pub(crate) use dated_row;
+
+/// The validity of a row made with [`dated_row!`].
+macro_rules! validity {
+    ($row:expr) => {
+        Validity {
+            effective_from: $row.effective_from,
+            effective_to: $row.effective_to,
+            source: $row.source,
+        }
+    };
+}
+pub(crate) use validity;
+
+/// Which value a threshold is tested on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ValueBasis {
+    /// Goods only, without separately shown transport and insurance (EU €150, GB £135).
+    Intrinsic,
+    /// The customs value of the consignment under the territory's valuation (CIF or FOB).
+    CustomsValue,
+    /// The value of the dearest single unit (per-item thresholds such as NO and SG).
+    Item,
+    /// Goods plus shipping and insurance: the price the buyer pays.
+    SalePrice,
+}
+
+/// How a value is compared with a threshold amount: the rule applies when
+/// `value <comparison> amount` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// Strictly less than.
+    Lt,
+    /// Less than or equal ("not exceeding").
+    Le,
+    /// Strictly greater than.
+    Gt,
+    /// Greater than or equal.
+    Ge,
+}
+
+impl Comparison {
+    /// True when `value <self> amount`.
+    pub fn holds(self, value: Decimal, amount: Decimal) -> bool {
+        match self {
+            Self::Lt => value < amount,
+            Self::Le => value <= amount,
+            Self::Gt => value > amount,
+            Self::Ge => value >= amount,
+        }
+    }
+
+    /// The operator as text (`<`, `≤`, `>`, `≥`).
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Self::Lt => "<",
+            Self::Le => "≤",
+            Self::Gt => ">",
+            Self::Ge => "≥",
+        }
+    }
+}
+
+/// A value threshold with its own currency and comparison.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Threshold {
+    /// The value tested.
+    pub value: ValueBasis,
+    /// The threshold's currency (the value is converted into it for the test).
+    pub currency: Currency,
+    /// The amount.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub amount: Decimal,
+    /// The comparison that makes the rule apply.
+    pub comparison: Comparison,
+}
+
+/// Mode of international transport of a consignment.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// Express courier (the default).
+    #[default]
+    Courier,
+    /// Postal service.
+    Postal,
+    /// Air cargo (not courier).
+    Air,
+    /// Ocean freight.
+    Ocean,
+    /// Road freight.
+    Road,
+}
+
+/// Who buys.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Buyer {
+    /// A private person (the default).
+    #[default]
+    Consumer,
+    /// A business.
+    Business,
+}
+
+/// Which buyers a rule is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BuyerCondition {
+    /// Consumers only.
+    Consumer,
+    /// Businesses, with or without a tax id.
+    Business,
+    /// Businesses that gave a VAT/GST/ABN number.
+    RegisteredBusiness,
+    /// Anyone except a business that gave a tax id.
+    NotRegisteredBusiness,
+}
+
+/// What a rule does when it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Effect {
+    /// No customs duty (a duty de minimis or relief).
+    NoDuty,
+    /// No import tax at the border (a tax de minimis).
+    NoTax,
+    /// The seller charges the destination's VAT/GST at checkout instead of the border.
+    TaxAtCheckout,
+    /// No tax is charged: the business buyer accounts for it (reverse charge).
+    ReverseCharge,
+    /// A flat customs duty replaces the tariff (e.g. the EU's €3 per tariff subheading).
+    FlatDuty,
+    /// No government fees (e.g. US entries under de minimis pay no MPF).
+    NoFees,
+}
+
+/// Conditions shared by rules and fees. Empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Conditions {
+    /// A value threshold that must hold.
+    pub threshold: Option<Threshold>,
+    /// Which buyers.
+    pub buyer: Option<BuyerCondition>,
+    /// A seller registration the rule needs (e.g. `EU_IOSS`).
+    pub requires_registration: Option<Arc<str>>,
+    /// Places of direct shipment.
+    pub ship_from: Vec<CountryCode>,
+    /// Transport modes.
+    pub transport: Vec<Transport>,
+    /// Every line's origin must be one of these.
+    pub origins: Vec<CountryCode>,
+    /// No line may originate in one of these.
+    pub exclude_origins: Vec<CountryCode>,
+}
+
+/// A dated rule of a territory: conditions and effects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rule {
+    /// The territory.
+    pub territory: Territory,
+    /// Stable identifier, e.g. `eu_ioss`.
+    pub name: Arc<str>,
+    /// The regime id this rule sets when it applies (the highest `priority` wins).
+    pub regime: Option<Arc<str>>,
+    /// Priority among matching rules that set a regime.
+    pub priority: i32,
+    /// What the rule does.
+    pub effects: Vec<Effect>,
+    /// When it applies.
+    pub conditions: Conditions,
+    /// Lines whose HS code starts with one of these are outside the rule (e.g. excise goods).
+    pub exclude_hs: Vec<HsCode>,
+    /// A registration the seller is expected to hold; a warning is given when it is missing.
+    pub expects_registration: Option<Arc<str>>,
+    /// The flat duty amount per distinct 6-digit subheading (for [`Effect::FlatDuty`]).
+    pub flat_duty: Option<(Decimal, Currency)>,
+    /// Base of the tax charged at checkout (for [`Effect::TaxAtCheckout`]).
+    pub checkout_tax_base: Vec<BaseTerm>,
+    /// A warning added to the quote when the rule applies.
+    pub warning: Option<Arc<str>>,
+}
+
+/// How a territory values goods for customs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Valuation {
+    /// Transaction value plus transport and insurance to the border.
+    Cif,
+    /// Transaction value only (transport and insurance excluded).
+    Fob,
+}
+
+/// A territory's regime: valuation and the regime id used when no rule sets one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Regime {
+    /// The territory.
+    pub territory: Territory,
+    /// Regime id when no rule sets another, e.g. `eu_import`.
+    pub id: Arc<str>,
+    /// Valuation basis.
+    pub valuation: Valuation,
+}
+
+/// A term of a charge's base.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BaseTerm {
+    /// The goods' value.
+    Goods,
+    /// International shipping.
+    Shipping,
+    /// Insurance.
+    Insurance,
+    /// The customs value (CIF or FOB per the territory).
+    CustomsValue,
+    /// All customs duty of the line.
+    Duty,
+    /// Fees marked taxable.
+    TaxableFees,
+    /// Another import tax, by name (evaluated before this one).
+    Tax(Arc<str>),
+}
+
+impl BaseTerm {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "goods" => Self::Goods,
+            "shipping" => Self::Shipping,
+            "insurance" => Self::Insurance,
+            "customs_value" => Self::CustomsValue,
+            "duty" => Self::Duty,
+            "taxable_fees" => Self::TaxableFees,
+            other if other.starts_with("tax:") => {
+                Self::Tax(Arc::from(other.get(4..).unwrap_or("")))
+            }
+            _ => return None,
+        })
+    }
+
+    /// The term as written in data files.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Goods => "goods".into(),
+            Self::Shipping => "shipping".into(),
+            Self::Insurance => "insurance".into(),
+            Self::CustomsValue => "customs_value".into(),
+            Self::Duty => "duty".into(),
+            Self::TaxableFees => "taxable_fees".into(),
+            Self::Tax(n) => format!("tax:{n}"),
+        }
+    }
+}
+
+fn parse_terms(
+    field: &str,
+    terms: Vec<String>,
+    at: &Location,
+    problems: &mut Vec<DataProblem>,
+) -> Option<Vec<BaseTerm>> {
+    let mut out = Vec::with_capacity(terms.len());
+    for t in terms {
+        match BaseTerm::parse(&t) {
+            Some(b) => out.push(b),
+            None => {
+                problems.push(at.problem(
+                    ProblemKind::BadValue,
+                    format!("{field}: unknown term {t:?}; use goods, shipping, insurance, customs_value, duty, taxable_fees or tax:<name>"),
+                ));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Where an import tax's rate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaxRateSource {
+    /// The VAT table for the destination, region and the line's tax category; optionally one
+    /// named component of the rate (e.g. Japan's `national` part).
+    VatTable {
+        /// The component, if only one part of the rate is this charge.
+        component: Option<Arc<str>>,
+    },
+    /// A fixed percentage.
+    Fixed(Decimal),
+}
+
+/// An import tax of a territory with its declared base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImportTax {
+    /// The territory.
+    pub territory: Territory,
+    /// Stable identifier, e.g. `import_vat`.
+    pub name: Arc<str>,
+    /// Label shown in the charges, e.g. `import VAT`.
+    pub label: Arc<str>,
+    /// Evaluation order (lower first); taxes named in a base must come earlier.
+    pub order: i32,
+    /// Where the rate comes from.
+    pub rate: TaxRateSource,
+    /// The base: a sum of terms.
+    pub base: Vec<BaseTerm>,
+    /// Share of the statutory amount levied, in percent (100 unless a scheme reduces it).
+    pub factor_percent: Decimal,
+    /// Whether the tax is computed "por dentro": `base / (1 − t) × t`.
+    pub gross_up: bool,
+}
+
+/// How a government fee is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FeeKind {
+    /// A fixed amount per consignment.
+    Flat,
+    /// A percentage of the customs value, with optional minimum and maximum.
+    AdValorem,
+}
+
+/// A government fee of a territory (e.g. the US MPF and HMF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Fee {
+    /// The territory.
+    pub territory: Territory,
+    /// Stable identifier, e.g. `us_mpf_formal`.
+    pub name: Arc<str>,
+    /// Label shown in the charges.
+    pub label: Arc<str>,
+    /// Flat or ad valorem.
+    pub kind: FeeKind,
+    /// Percentage for ad valorem fees.
+    pub rate_percent: Option<Decimal>,
+    /// Amount for flat fees.
+    pub amount: Option<Decimal>,
+    /// Minimum for ad valorem fees.
+    pub min_amount: Option<Decimal>,
+    /// Maximum for ad valorem fees.
+    pub max_amount: Option<Decimal>,
+    /// Currency of the amounts.
+    pub currency: Currency,
+    /// When the fee applies.
+    pub conditions: Conditions,
+    /// Lines with a claimed preference are outside the fee's base (and a flat fee is not
+    /// charged when every line has one).
+    pub exempt_preferential: bool,
+    /// Whether the fee is part of the import tax base.
+    pub taxable: bool,
+    /// A warning added to the quote when the fee applies (e.g. amounts carried forward).
+    pub warning: Option<Arc<str>>,
+}
+
+/// What a rounding rule rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundingTarget {
+    /// The base of ad valorem duty, per line.
+    DutyBase,
+    /// Customs duty amounts.
+    Duty,
+    /// The base of each import tax, per line.
+    TaxBase,
+    /// Import tax amounts.
+    Tax,
+    /// Fee amounts.
+    Fee,
+}
+
+/// Where a rounding happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingStage {
+    /// Each line's amount is rounded, then summed.
+    Line,
+    /// Line amounts are summed, then the charge total is rounded.
+    Total,
+}
+
+/// A rounding rule of a territory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoundingRule {
+    /// The territory.
+    pub territory: Territory,
+    /// What is rounded.
+    pub target: RoundingTarget,
+    /// Per line or per charge total.
+    pub stage: RoundingStage,
+    /// The increment; `None` means the currency's minor unit.
+    pub increment: Option<Decimal>,
+    /// The mode.
+    pub mode: RoundingMode,
+}
+
+/// A preferential tariff agreement: goods originating in a partner pay `rate_percent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Preference {
+    /// The importing territory.
+    pub territory: Territory,
+    /// Scheme id, e.g. `USMCA` or `EU_UK_TCA`.
+    pub scheme: Arc<str>,
+    /// Countries whose originating goods qualify.
+    pub partners: Vec<CountryCode>,
+    /// The preferential ad valorem rate (usually 0).
+    pub rate_percent: Decimal,
+    /// Goods outside the preference.
+    pub exclude_hs: Vec<HsCode>,
+}
+
+/// Members of a customs union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TerritoryMembers {
+    pub(crate) code: Territory,
+    pub(crate) members: Vec<CountryCode>,
+}
+
+/// A country's currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CountryCurrency {
+    pub(crate) country: CountryCode,
+    pub(crate) currency: Currency,
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows
+
+dated_row! {
+    struct TerritoryRow {
+        code: Territory,
+        members: Vec<CountryCode>,
+    }
+}
+
+impl DatedRow for TerritoryRow {
+    type Value = TerritoryMembers;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        if self.members.is_empty() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                format!(
+                    "territory {}: members is empty; list the member countries",
+                    self.code
+                ),
+            ));
+            return None;
+        }
+        let value = TerritoryMembers {
+            code: self.code,
+            members: self.members,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct CountryCurrencyRow {
+        country: CountryCode,
+        currency: Currency,
+    }
+}
+
+impl DatedRow for CountryCurrencyRow {
+    type Value = CountryCurrency;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let value = CountryCurrency {
+            country: self.country,
+            currency: self.currency,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct RegimeRow {
+        territory: Territory,
+        id: String,
+        valuation: Valuation,
+    }
+}
+
+impl DatedRow for RegimeRow {
+    type Value = Regime;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let id = check_ident("id", self.id, &at, problems)?;
+        let value = Regime {
+            territory: self.territory,
+            id,
+            valuation: self.valuation,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+fn check_ident(
+    field: &str,
+    s: String,
+    at: &Location,
+    problems: &mut Vec<DataProblem>,
+) -> Option<Arc<str>> {
+    let ok = !s.is_empty()
+        && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Some(Arc::from(s))
+    } else {
+        problems.push(at.problem(
+            ProblemKind::BadValue,
+            format!("{field} {s:?} must be an identifier (letters, digits, underscores)"),
+        ));
+        None
+    }
+}
+
+fn check_non_negative(
+    field: &str,
+    v: Option<Decimal>,
+    at: &Location,
+    problems: &mut Vec<DataProblem>,
+) -> bool {
+    match v {
+        Some(v) if v.is_sign_negative() && !v.is_zero() => {
+            problems.push(at.problem(
+                ProblemKind::NegativeRate,
+                format!("{field} {v} is negative; it must be zero or more"),
+            ));
+            false
+        }
+        _ => true,
+    }
+}
+
+dated_row! {
+    struct ImportTaxRow {
+        territory: Territory,
+        name: String,
+        label: String,
+        #[serde(default)]
+        order: i32,
+        rate: String,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        rate_percent: Option<Decimal>,
+        #[serde(default)]
+        component: Option<String>,
+        base: Vec<String>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        factor_percent: Option<Decimal>,
+        #[serde(default)]
+        gross_up: bool,
+    }
+}
+
+impl DatedRow for ImportTaxRow {
+    type Value = ImportTax;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let name = check_ident("name", self.name, &at, problems)?;
+        let rate = match (self.rate.as_str(), self.rate_percent) {
+            ("vat_table", None) => TaxRateSource::VatTable {
+                component: self.component.map(Arc::from),
+            },
+            ("fixed", Some(p)) if self.component.is_none() => {
+                if !check_non_negative("rate_percent", Some(p), &at, problems) {
+                    return None;
+                }
+                TaxRateSource::Fixed(p)
+            }
+            _ => {
+                problems.push(at.problem(
+                    ProblemKind::BadValue,
+                    format!("import_tax {name}: rate must be \"vat_table\" (optionally with component) or \"fixed\" with rate_percent"),
+                ));
+                return None;
+            }
+        };
+        let base = parse_terms("base", self.base, &at, problems)?;
+        if base.is_empty() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                format!("import_tax {name}: base is empty; list its terms"),
+            ));
+            return None;
+        }
+        let factor = self.factor_percent.unwrap_or(Decimal::ONE_HUNDRED);
+        if !check_non_negative("factor_percent", Some(factor), &at, problems) {
+            return None;
+        }
+        let value = ImportTax {
+            territory: self.territory,
+            name,
+            label: Arc::from(self.label),
+            order: self.order,
+            rate,
+            base,
+            factor_percent: factor,
+            gross_up: self.gross_up,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct RuleRow {
+        territory: Territory,
+        name: String,
+        #[serde(default)]
+        regime: Option<String>,
+        #[serde(default)]
+        priority: i32,
+        effects: Vec<Effect>,
+        #[serde(default)]
+        threshold: Option<Threshold>,
+        #[serde(default)]
+        buyer: Option<BuyerCondition>,
+        #[serde(default)]
+        requires_registration: Option<String>,
+        #[serde(default)]
+        expects_registration: Option<String>,
+        #[serde(default)]
+        ship_from: Vec<CountryCode>,
+        #[serde(default)]
+        transport: Vec<Transport>,
+        #[serde(default)]
+        origins: Vec<CountryCode>,
+        #[serde(default)]
+        exclude_origins: Vec<CountryCode>,
+        #[serde(default)]
+        exclude_hs: Vec<HsCode>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        flat_duty_amount: Option<Decimal>,
+        #[serde(default)]
+        flat_duty_currency: Option<Currency>,
+        #[serde(default)]
+        checkout_tax_base: Option<Vec<String>>,
+        #[serde(default)]
+        warning: Option<String>,
+    }
+}
+
+impl DatedRow for RuleRow {
+    type Value = Rule;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let name = check_ident("name", self.name, &at, problems)?;
+        let regime = match self.regime {
+            Some(r) => Some(check_ident("regime", r, &at, problems)?),
+            None => None,
+        };
+        let flat = self.effects.contains(&Effect::FlatDuty);
+        let flat_duty = match (flat, self.flat_duty_amount, self.flat_duty_currency) {
+            (true, Some(a), Some(c)) => {
+                if !check_non_negative("flat_duty_amount", Some(a), &at, problems) {
+                    return None;
+                }
+                Some((a, c))
+            }
+            (false, None, None) => None,
+            _ => {
+                problems.push(at.problem(
+                    ProblemKind::Inconsistent,
+                    format!("rule {name}: the flat_duty effect needs flat_duty_amount and flat_duty_currency, and they need the effect"),
+                ));
+                return None;
+            }
+        };
+        let checkout = self.effects.contains(&Effect::TaxAtCheckout);
+        let checkout_tax_base = match (checkout, self.checkout_tax_base) {
+            (true, Some(terms)) => parse_terms("checkout_tax_base", terms, &at, problems)?,
+            (true, None) => vec![BaseTerm::Goods, BaseTerm::Shipping, BaseTerm::Insurance],
+            (false, None) => Vec::new(),
+            (false, Some(_)) => {
+                problems.push(at.problem(
+                    ProblemKind::Inconsistent,
+                    format!("rule {name}: checkout_tax_base needs the tax_at_checkout effect"),
+                ));
+                return None;
+            }
+        };
+        if let Some(t) = &self.threshold
+            && !check_non_negative("threshold.amount", Some(t.amount), &at, problems)
+        {
+            return None;
+        }
+        let reg = |s: Option<String>| s.map(|s| Arc::from(s.to_ascii_uppercase()));
+        let value = Rule {
+            territory: self.territory,
+            name,
+            regime,
+            priority: self.priority,
+            effects: self.effects,
+            conditions: Conditions {
+                threshold: self.threshold,
+                buyer: self.buyer,
+                requires_registration: reg(self.requires_registration),
+                ship_from: self.ship_from,
+                transport: self.transport,
+                origins: self.origins,
+                exclude_origins: self.exclude_origins,
+            },
+            exclude_hs: self.exclude_hs,
+            expects_registration: reg(self.expects_registration),
+            flat_duty,
+            checkout_tax_base,
+            warning: self.warning.map(Arc::from),
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct FeeRow {
+        territory: Territory,
+        name: String,
+        label: String,
+        kind: FeeKind,
+        currency: Currency,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        rate_percent: Option<Decimal>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        amount: Option<Decimal>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        min_amount: Option<Decimal>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        max_amount: Option<Decimal>,
+        #[serde(default)]
+        threshold: Option<Threshold>,
+        #[serde(default)]
+        transport: Vec<Transport>,
+        #[serde(default)]
+        ship_from: Vec<CountryCode>,
+        #[serde(default)]
+        exempt_preferential: bool,
+        #[serde(default)]
+        taxable: bool,
+        #[serde(default)]
+        warning: Option<String>,
+    }
+}
+
+impl DatedRow for FeeRow {
+    type Value = Fee;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let name = check_ident("name", self.name, &at, problems)?;
+        let mut ok = true;
+        for (f, v) in [
+            ("rate_percent", self.rate_percent),
+            ("amount", self.amount),
+            ("min_amount", self.min_amount),
+            ("max_amount", self.max_amount),
+        ] {
+            ok &= check_non_negative(f, v, &at, problems);
+        }
+        let shape_ok = match self.kind {
+            FeeKind::Flat => {
+                self.amount.is_some()
+                    && self.rate_percent.is_none()
+                    && self.min_amount.is_none()
+                    && self.max_amount.is_none()
+            }
+            FeeKind::AdValorem => self.rate_percent.is_some() && self.amount.is_none(),
+        };
+        if !shape_ok {
+            problems.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("fee {name}: a flat fee has amount only; an ad_valorem fee has rate_percent and optional min_amount/max_amount"),
+            ));
+            ok = false;
+        }
+        if let (Some(lo), Some(hi)) = (self.min_amount, self.max_amount)
+            && lo > hi
+        {
+            problems.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("fee {name}: min_amount {lo} exceeds max_amount {hi}"),
+            ));
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let value = Fee {
+            territory: self.territory,
+            name,
+            label: Arc::from(self.label),
+            kind: self.kind,
+            rate_percent: self.rate_percent,
+            amount: self.amount,
+            min_amount: self.min_amount,
+            max_amount: self.max_amount,
+            currency: self.currency,
+            conditions: Conditions {
+                threshold: self.threshold,
+                transport: self.transport,
+                ship_from: self.ship_from,
+                ..Conditions::default()
+            },
+            exempt_preferential: self.exempt_preferential,
+            taxable: self.taxable,
+            warning: self.warning.map(Arc::from),
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct RoundingRow {
+        territory: Territory,
+        target: RoundingTarget,
+        stage: RoundingStage,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        increment: Option<Decimal>,
+        mode: RoundingMode,
+    }
+}
+
+impl DatedRow for RoundingRow {
+    type Value = RoundingRule;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        if let Some(i) = self.increment.filter(|i| *i <= Decimal::ZERO) {
+            problems.push(at.problem(
+                ProblemKind::NegativeRate,
+                format!("increment {i} must be greater than zero; omit it for the minor unit"),
+            ));
+            return None;
+        }
+        let value = RoundingRule {
+            territory: self.territory,
+            target: self.target,
+            stage: self.stage,
+            increment: self.increment,
+            mode: self.mode,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+dated_row! {
+    struct PreferenceRow {
+        territory: Territory,
+        scheme: String,
+        partners: Vec<CountryCode>,
+        #[serde(with = "crate::serde_util::decimal_str")]
+        rate_percent: Decimal,
+        #[serde(default)]
+        exclude_hs: Vec<HsCode>,
+    }
+}
+
+impl DatedRow for PreferenceRow {
+    type Value = Preference;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let scheme = check_ident("scheme", self.scheme, &at, problems)?;
+        if !check_non_negative("rate_percent", Some(self.rate_percent), &at, problems) {
+            return None;
+        }
+        if self.partners.is_empty() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                format!("preference {scheme}: partners is empty"),
+            ));
+            return None;
+        }
+        let value = Preference {
+            territory: self.territory,
+            scheme,
+            partners: self.partners,
+            rate_percent: self.rate_percent,
+            exclude_hs: self.exclude_hs,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tables
+
+/// Series of a section keyed by territory and a name, iterated in name order.
+#[derive(Debug, Clone)]
+pub(crate) struct ByTerritory<T> {
+    map: HashMap<Territory, BTreeMap<Arc<str>, Series<T>>>,
+}
+
+impl<T> Default for ByTerritory<T> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ByTerritory<T> {
+    pub(crate) fn build(
+        rows: Vec<RawDated<T>>,
+        section: &'static str,
+        key_of: impl Fn(&T) -> (Territory, Arc<str>),
+        problems: &mut Vec<DataProblem>,
+    ) -> Self {
+        let series = build_series(
+            rows,
+            key_of,
+            |(t, n)| format!("{section} {t} {n}"),
+            problems,
+        );
+        let mut out = Self::default();
+        for ((t, n), s) in series {
+            out.map.entry(t).or_default().insert(n, s);
+        }
+        out
+    }
+
+    /// Replaces every series `other` has.
+    pub(crate) fn overlay(&mut self, other: &Self) {
+        for (t, named) in &other.map {
+            let mine = self.map.entry(*t).or_default();
+            for (n, s) in named {
+                mine.insert(Arc::clone(n), s.clone());
+            }
+        }
+    }
+
+    /// Every row of the territory in force on `date`, in name order.
+    pub(crate) fn in_force(
+        &self,
+        territory: Territory,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &Dated<T>> {
+        self.map
+            .get(&territory)
+            .into_iter()
+            .flat_map(|named| named.values())
+            .filter_map(move |s| s.at(date).ok())
+    }
+
+    /// The series of one name.
+    pub(crate) fn series(&self, territory: Territory, name: &str) -> Option<&Series<T>> {
+        self.map.get(&territory)?.get(name)
+    }
+}
+
+/// Series keyed by one code.
+#[derive(Debug, Clone)]
+pub(crate) struct ByCode<K, T> {
+    map: HashMap<K, Series<T>>,
+}
+
+impl<K, T> Default for ByCode<K, T> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+        }
+    }
+}
+
+impl<K: core::hash::Hash + Eq + Clone + core::fmt::Display, T: Clone> ByCode<K, T> {
+    pub(crate) fn build(
+        rows: Vec<RawDated<T>>,
+        section: &'static str,
+        key_of: impl Fn(&T) -> K,
+        problems: &mut Vec<DataProblem>,
+    ) -> Self {
+        Self {
+            map: build_series(rows, key_of, |k| format!("{section} {k}"), problems),
+        }
+    }
+
+    pub(crate) fn overlay(&mut self, other: &Self) {
+        for (k, s) in &other.map {
+            self.map.insert(k.clone(), s.clone());
+        }
+    }
+
+    pub(crate) fn get(&self, key: &K) -> Option<&Series<T>> {
+        self.map.get(key)
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Series<T>> {
+        self.map.values()
+    }
+}
+
+/// Rows of the customs sections, collected across files.
+#[derive(Default)]
+pub(crate) struct CustomsRows {
+    pub(crate) territories: Vec<RawDated<TerritoryMembers>>,
+    pub(crate) country_currencies: Vec<RawDated<CountryCurrency>>,
+    pub(crate) regimes: Vec<RawDated<Regime>>,
+    pub(crate) import_taxes: Vec<RawDated<ImportTax>>,
+    pub(crate) rules: Vec<RawDated<Rule>>,
+    pub(crate) fees: Vec<RawDated<Fee>>,
+    pub(crate) roundings: Vec<RawDated<RoundingRule>>,
+    pub(crate) preferences: Vec<RawDated<Preference>>,
+}
+
+/// The section names this module reads, for "unknown section" messages.
+pub(crate) const SECTIONS: &[&str] = &[
+    "territory",
+    "country_currency",
+    "regime",
+    "import_tax",
+    "rule",
+    "fee",
+    "rounding",
+    "preference",
+];
+
+impl CustomsRows {
+    /// Reads a section of this module; false when the name is not one of ours.
+    pub(crate) fn read<'a>(
+        &mut self,
+        reader: &super::load::FileReader<'_>,
+        section: &str,
+        value: toml::Spanned<toml::de::DeValue<'a>>,
+        problems: &mut Vec<DataProblem>,
+    ) -> Result<(), toml::Spanned<toml::de::DeValue<'a>>> {
+        match section {
+            "territory" => self
+                .territories
+                .extend(reader.rows::<TerritoryRow>(section, value, problems)),
+            "country_currency" => self
+                .country_currencies
+                .extend(reader.rows::<CountryCurrencyRow>(section, value, problems)),
+            "regime" => self
+                .regimes
+                .extend(reader.rows::<RegimeRow>(section, value, problems)),
+            "import_tax" => self
+                .import_taxes
+                .extend(reader.rows::<ImportTaxRow>(section, value, problems)),
+            "rule" => self
+                .rules
+                .extend(reader.rows::<RuleRow>(section, value, problems)),
+            "fee" => self
+                .fees
+                .extend(reader.rows::<FeeRow>(section, value, problems)),
+            "rounding" => self
+                .roundings
+                .extend(reader.rows::<RoundingRow>(section, value, problems)),
+            "preference" => self
+                .preferences
+                .extend(reader.rows::<PreferenceRow>(section, value, problems)),
+            _ => return Err(value),
+        }
+        Ok(())
+    }
+}
+
+/// Validated customs tables.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CustomsTables {
+    pub(crate) territories: ByCode<Territory, TerritoryMembers>,
+    pub(crate) country_currencies: ByCode<CountryCode, CountryCurrency>,
+    pub(crate) regimes: ByCode<Territory, Regime>,
+    pub(crate) import_taxes: ByTerritory<ImportTax>,
+    pub(crate) rules: ByTerritory<Rule>,
+    pub(crate) fees: ByTerritory<Fee>,
+    pub(crate) roundings: ByTerritory<RoundingRule>,
+    pub(crate) preferences: ByTerritory<Preference>,
+}
+
+/// Name of a rounding series: its target.
+fn rounding_key(r: &RoundingRule) -> (Territory, Arc<str>) {
+    let name = match r.target {
+        RoundingTarget::DutyBase => "duty_base",
+        RoundingTarget::Duty => "duty",
+        RoundingTarget::TaxBase => "tax_base",
+        RoundingTarget::Tax => "tax",
+        RoundingTarget::Fee => "fee",
+    };
+    (r.territory, Arc::from(name))
+}
+
+impl CustomsTables {
+    pub(crate) fn build(rows: CustomsRows, problems: &mut Vec<DataProblem>) -> Self {
+        // Import taxes may name earlier taxes in their base; check the names exist and come
+        // first (no cycles) before building.
+        check_tax_bases(&rows.import_taxes, problems);
+        Self {
+            territories: ByCode::build(rows.territories, "territory", |v| v.code, problems),
+            country_currencies: ByCode::build(
+                rows.country_currencies,
+                "country_currency",
+                |v| v.country,
+                problems,
+            ),
+            regimes: ByCode::build(rows.regimes, "regime", |v| v.territory, problems),
+            import_taxes: ByTerritory::build(
+                rows.import_taxes,
+                "import_tax",
+                |v| (v.territory, Arc::clone(&v.name)),
+                problems,
+            ),
+            rules: ByTerritory::build(
+                rows.rules,
+                "rule",
+                |v| (v.territory, Arc::clone(&v.name)),
+                problems,
+            ),
+            fees: ByTerritory::build(
+                rows.fees,
+                "fee",
+                |v| (v.territory, Arc::clone(&v.name)),
+                problems,
+            ),
+            roundings: ByTerritory::build(rows.roundings, "rounding", rounding_key, problems),
+            preferences: ByTerritory::build(
+                rows.preferences,
+                "preference",
+                |v| (v.territory, Arc::clone(&v.scheme)),
+                problems,
+            ),
+        }
+    }
+
+    pub(crate) fn overlay(&mut self, other: &Self) {
+        self.territories.overlay(&other.territories);
+        self.country_currencies.overlay(&other.country_currencies);
+        self.regimes.overlay(&other.regimes);
+        self.import_taxes.overlay(&other.import_taxes);
+        self.rules.overlay(&other.rules);
+        self.fees.overlay(&other.fees);
+        self.roundings.overlay(&other.roundings);
+        self.preferences.overlay(&other.preferences);
+    }
+}
+
+/// Every `tax:<name>` base term must name a tax of the same territory with a lower `order`
+/// (so that evaluation in order never meets an unevaluated tax, and cycles are impossible).
+fn check_tax_bases(rows: &[RawDated<ImportTax>], problems: &mut Vec<DataProblem>) {
+    for row in rows {
+        for term in &row.value.base {
+            let BaseTerm::Tax(name) = term else { continue };
+            let earlier = rows.iter().any(|o| {
+                o.value.territory == row.value.territory
+                    && o.value.name == *name
+                    && o.value.order < row.value.order
+            });
+            if !earlier {
+                problems.push(row.at.problem(
+                    ProblemKind::Inconsistent,
+                    format!(
+                        "import_tax {}: base term tax:{name} must name a tax of {} with a lower order (cycles are not allowed)",
+                        row.value.name, row.value.territory
+                    ),
+                ));
+            }
+        }
+    }
+}

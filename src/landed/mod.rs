@@ -1,0 +1,40 @@
+//! Landed cost (DDP/DAP): import duty, import VAT/GST and customs fees for one consignment,
+//! computed as a cascade of charges with explicit bases, every rule read from dated data.
+//!
+//! The steps, in order (see the crate documentation for the regimes):
+//! 1. **Currency**: every amount is converted into the destination's currency with the
+//!    request's rates (the reverse pair is divided by, never inverted and rounded) and rounded
+//!    to its minor unit.
+//! 2. **Valuation**: customs value per line is the goods' value (FOB) or the goods plus their
+//!    share of shipping and insurance (CIF), allocated by value with the largest remainder.
+//! 3. **Rules** (`[[rule]]` rows): thresholds tested on their own value basis, currency and
+//!    comparison; effects such as no duty, no border tax, tax at checkout, reverse charge, a
+//!    flat duty, no fees. The regime id comes from the matching rule of highest priority.
+//! 4. **Duty per line**: the request's `duty_rate`, else the tariff row of the longest HS
+//!    prefix, or a preferential rate when the origin qualifies and it is lower; then additional
+//!    duties by origin with their stacking rule.
+//! 5. **Fees**: government fees (`[[fee]]` rows) and the request's `extra_fees`; taxable ones
+//!    enter the tax base.
+//! 6. **Import taxes** (`[[import_tax]]` rows) in order, each on its declared base; or the tax
+//!    collected at checkout on the sale price under a point-of-sale regime.
+//! 7. **Rounding** per `[[rounding]]` rows, by default each charge total to the minor unit
+//!    half-up; the rounded amount is spread over the lines so that lines add up exactly.
+
+mod engine;
+mod wire;
+
+pub use engine::quote;
+pub use wire::{
+    Charge, ChargeKind, CollectedAt, ExchangeRate, ExtraFee, Incoterm, LineQuote, Quote, QuoteLine,
+    QuoteRequest,
+};
+
+impl crate::RateTables {
+    /// Computes a landed-cost quote with these tables; see [`quote`].
+    ///
+    /// # Errors
+    /// As [`quote`].
+    pub fn quote(&self, request: &QuoteRequest) -> Result<Quote, crate::Error> {
+        quote(self, request)
+    }
+}

@@ -1,0 +1,384 @@
+//! The landed-cost JSON wire format: [`QuoteRequest`] in, [`Quote`] out. Field names are a
+//! contract with users; amounts are decimal strings, dates ISO, codes upper-case (lower-case
+//! accepted).
+
+use core::fmt;
+use core::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
+use crate::data::{Buyer, DataVersion, Transport};
+use crate::error::Error;
+
+/// Delivery terms: who pays the border charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Incoterm {
+    /// Delivered duty paid: the seller pays duties and taxes, collected from the buyer at
+    /// checkout (the default).
+    #[default]
+    Ddp,
+    /// Delivered at place: the buyer pays border charges on delivery; the quote is an estimate.
+    Dap,
+}
+
+impl Incoterm {
+    /// `DDP` or `DAP`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ddp => "DDP",
+            Self::Dap => "DAP",
+        }
+    }
+}
+
+impl FromStr for Incoterm {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.to_ascii_uppercase().as_str() {
+            "DDP" => Ok(Self::Ddp),
+            "DAP" => Ok(Self::Dap),
+            _ => Err(Error::input(
+                "incoterm",
+                format!("{s:?} is not supported; use \"DDP\" or \"DAP\""),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Incoterm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Incoterm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Incoterm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A fee given in the request, e.g. a carrier's clearance charge.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraFee {
+    /// Name shown in the charges.
+    pub name: String,
+    /// Amount.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub amount: Decimal,
+    /// Its currency; default: the request's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Whether the fee is part of the import tax base (e.g. Swiss clearance fees).
+    #[serde(default)]
+    pub taxable: bool,
+}
+
+/// An exchange rate: one unit of `from` is worth `rate` units of `to`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRate {
+    /// Currency converted from.
+    pub from: Currency,
+    /// Currency converted to.
+    pub to: Currency,
+    /// Units of `to` per unit of `from`.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub rate: Decimal,
+}
+
+/// One line of the consignment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteLine {
+    /// HS code (2 to 10 digits; dots and spaces ignored).
+    pub hs_code: HsCode,
+    /// Number of units (more than zero; decimals allowed).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub quantity: Decimal,
+    /// Price of one unit in the request's currency.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub unit_price: Decimal,
+    /// Country of origin of the goods.
+    pub origin: CountryCode,
+    /// Net weight of one unit in kg (needed for per-kg duties).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub weight_kg: Option<Decimal>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Ad valorem duty percent that replaces the tariff lookup (additional duties by origin
+    /// still apply).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub duty_rate: Option<Decimal>,
+    /// VAT/GST percent that replaces the VAT table.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub tax_rate: Option<Decimal>,
+    /// Tax category; default `standard`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_category: Option<TaxCategory>,
+    /// Whether a preferential rate may be claimed when the origin qualifies (default true;
+    /// false when the goods do not meet the agreement's rules of origin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_preference: Option<bool>,
+}
+
+/// A landed-cost request for one consignment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    /// The date of the quote (import date); every dated rule is read for it.
+    #[serde(with = "crate::serde_util::date_str")]
+    pub date: NaiveDate,
+    /// Destination country.
+    pub destination: CountryCode,
+    /// Subdivision, e.g. a Canadian province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionCode>,
+    /// Currency of every amount in the request.
+    pub currency: Currency,
+    /// Place of direct shipment; default: the first line's origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_from: Option<CountryCode>,
+    /// Transport mode; default courier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transport>,
+    /// Consumer or business; default consumer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Buyer>,
+    /// A business buyer's VAT/GST/ABN number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_tax_id: Option<String>,
+    /// The seller's registrations, e.g. `EU_IOSS`, `GB_VAT`, `AU_GST`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seller_registrations: Vec<String>,
+    /// DDP or DAP; default DDP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoterm: Option<Incoterm>,
+    /// International transport for the consignment; default 0.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub shipping: Option<Decimal>,
+    /// Insurance; default 0.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub insurance: Option<Decimal>,
+    /// Carrier or broker fees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_fees: Vec<ExtraFee>,
+    /// Exchange rates for every currency pair the quote needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchange_rates: Vec<ExchangeRate>,
+    /// The goods.
+    pub lines: Vec<QuoteLine>,
+}
+
+impl QuoteRequest {
+    /// Parses a request from JSON. Errors name the field's path, e.g.
+    /// `lines[0].unit_price: invalid decimal "12,50" …`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the field.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let parsed: Result<Self, _> = serde_path_to_error::deserialize(de);
+        parsed.map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let field = if path == "." || path.is_empty() {
+                "request".to_owned()
+            } else {
+                path
+            };
+            let mut reason = inner.to_string();
+            // serde_json appends " at line L column C"; keep it, it helps find the spot.
+            if reason.is_empty() {
+                reason = "malformed".to_owned();
+            }
+            Error::input(field, reason)
+        })
+    }
+}
+
+/// What a charge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    /// Customs duty (tariff, preference, flat or additional duties).
+    Duty,
+    /// VAT, GST or another import or sales tax.
+    Tax,
+    /// A government or carrier fee.
+    Fee,
+}
+
+/// Where a charge is collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectedAt {
+    /// By the seller at checkout (IOSS, UK £135, AU LVIG).
+    Checkout,
+    /// At the border, by customs or the carrier.
+    Border,
+    /// Nowhere: nothing is due, or the buyer accounts for it (reverse charge).
+    None,
+}
+
+/// One charge of the cascade: what, on which base, at what rate, under which rule.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Charge {
+    /// Duty, tax or fee.
+    pub kind: ChargeKind,
+    /// Name, e.g. `customs duty`, `import VAT`, `section_301_list_4a`.
+    pub name: Arc<str>,
+    /// The base the rate applies to, when it is a value.
+    #[serde(with = "crate::serde_util::opt_decimal_str")]
+    pub base: Option<Decimal>,
+    /// The ad valorem rate in percent, when the charge is one.
+    #[serde(with = "crate::serde_util::opt_decimal_str")]
+    pub rate: Option<Decimal>,
+    /// The rate as written (specific, compound, flat amounts).
+    pub rate_text: String,
+    /// The rounded amount.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub amount: Decimal,
+    /// The amount before rounding.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub unrounded: Decimal,
+    /// The rule or data row that produced the charge.
+    pub rule: String,
+    /// The row's source.
+    pub source: Arc<str>,
+    /// Where it is collected.
+    pub collected_at: CollectedAt,
+    /// Indices of the lines it applies to.
+    pub lines: Vec<usize>,
+}
+
+/// The result for one line (amounts in the destination currency, rounded).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct LineQuote {
+    /// The line's HS code.
+    pub hs_code: HsCode,
+    /// Goods value (quantity × unit price, converted).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub goods_value: Decimal,
+    /// Customs value (goods, plus shipping and insurance under CIF).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub customs_value: Decimal,
+    /// Its share of the shipping.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub shipping: Decimal,
+    /// Its share of the insurance.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub insurance: Decimal,
+    /// Its share of all duty.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub duty: Decimal,
+    /// Its share of all tax.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub tax: Decimal,
+}
+
+/// A landed-cost quote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Quote {
+    /// The destination's currency; every amount is in it.
+    pub currency: Currency,
+    /// Stable identifier of the regime applied, e.g. `eu_ioss`.
+    pub regime: Arc<str>,
+    /// Where the import tax is collected.
+    pub collected_at: CollectedAt,
+    /// DDP or DAP.
+    pub incoterm: Incoterm,
+    /// The quote's date.
+    #[serde(with = "crate::serde_util::date_str")]
+    pub date: NaiveDate,
+    /// The destination.
+    pub destination: CountryCode,
+    /// The customs territory of the destination.
+    pub territory: Territory,
+    /// Goods only.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub intrinsic_value: Decimal,
+    /// Customs value of the consignment.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub customs_value: Decimal,
+    /// Shipping, converted.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub shipping: Decimal,
+    /// Insurance, converted.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub insurance: Decimal,
+    /// All duty.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub duty: Decimal,
+    /// All tax.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub tax: Decimal,
+    /// All fees.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub fees: Decimal,
+    /// duty + tax + fees.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub total_charges: Decimal,
+    /// goods + shipping + insurance + total charges.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub landed_total: Decimal,
+    /// Charges the buyer pays at checkout (all of them under DDP).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub due_at_checkout: Decimal,
+    /// Charges the buyer pays on delivery (border charges under DAP).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub due_on_delivery: Decimal,
+    /// Per line.
+    pub lines: Vec<LineQuote>,
+    /// Every charge.
+    pub charges: Vec<Charge>,
+    /// Things the caller should know (assumptions, missing registrations, estimates).
+    pub warnings: Vec<String>,
+    /// The data the quote was computed with.
+    pub data_version: DataVersion,
+}
+
+impl Quote {
+    /// The quote as pretty JSON.
+    ///
+    /// # Errors
+    /// Never in practice; serialization of these types cannot fail, but the error is passed on
+    /// rather than hidden.
+    pub fn to_json(&self) -> Result<String, Error> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::input("response", e.to_string()))
+    }
+}
