@@ -915,7 +915,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             let (rate, amount, text) = match fee.kind {
                 FeeKind::AdValorem => {
                     let p = fee.rate_percent.unwrap_or_default();
-                    let mut a = percent_of(base, p)?;
+                    let computed = percent_of(base, p)?;
+                    let mut a = computed;
                     let mut text = format!("{}%", p.normalize());
                     if let Some(m) = fee.min_amount {
                         a = a.max(to.apply(m)?);
@@ -924,6 +925,17 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     if let Some(m) = fee.max_amount {
                         a = a.min(to.apply(m)?);
                         text.push_str(&format!(" max {m} {}", fee.currency));
+                    }
+                    if a > computed {
+                        text.push_str(&format!(
+                            "; minimum applied ({}% gives {computed})",
+                            p.normalize()
+                        ));
+                    } else if a < computed {
+                        text.push_str(&format!(
+                            "; maximum applied ({}% gives {computed})",
+                            p.normalize()
+                        ));
                     }
                     (Some(p), a, text)
                 }
