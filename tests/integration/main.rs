@@ -9,6 +9,9 @@
 )]
 
 mod data_loading;
+mod landed_props;
+mod landed_regimes;
+mod landed_wire;
 mod money_props;
 mod rounding_table;
 mod vat_lookup;
