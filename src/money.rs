@@ -551,30 +551,51 @@ fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<
         ints.iter_mut().for_each(|w| *w = 1);
         total = i128::try_from(ints.len()).ok()?;
     }
-    let mut bases = Vec::with_capacity(ints.len());
-    let mut rems = Vec::with_capacity(ints.len());
+    // (base, remainder) per part: base = floor(units × w / W).
+    let mut parts: Vec<(i128, i128)> = Vec::with_capacity(ints.len());
     let mut allotted: i128 = 0;
     for w in &ints {
         let numerator = units.checked_mul(*w)?;
         let base = numerator.checked_div(total)?;
-        rems.push(numerator.checked_rem(total)?);
+        parts.push((base, numerator.checked_rem(total)?));
         allotted = allotted.checked_add(base)?;
-        bases.push(base);
     }
     let leftover = usize::try_from(units.checked_sub(allotted)?).ok()?;
     if leftover > 0 {
-        let mut order: Vec<usize> = (0..bases.len()).collect();
-        // Largest remainder first; the stable sort keeps earlier parts first on ties.
-        order.sort_by(|&a, &b| rems.get(b).cmp(&rems.get(a)));
-        for &i in order.iter().take(leftover) {
-            let b = bases.get_mut(i)?;
-            *b = b.checked_add(1)?;
+        // Largest remainder first, earlier parts first on ties. `leftover` is below the number
+        // of parts; for a few parts, picking the maximum repeatedly beats sorting.
+        if parts.len() <= 16 {
+            let mut taken = 0u32;
+            for _ in 0..leftover {
+                let mut best: Option<(usize, i128)> = None;
+                for (i, (_, r)) in parts.iter().enumerate() {
+                    let free = taken & (1u32 << i) == 0;
+                    if free && best.is_none_or(|(_, br)| *r > br) {
+                        best = Some((i, *r));
+                    }
+                }
+                let (i, _) = best?;
+                taken |= 1u32 << i;
+                let b = &mut parts.get_mut(i)?.0;
+                *b = b.checked_add(1)?;
+            }
+        } else {
+            let mut order: Vec<usize> = (0..parts.len()).collect();
+            order.sort_by(|&a, &b| {
+                let ra = parts.get(a).map(|p| p.1);
+                let rb = parts.get(b).map(|p| p.1);
+                rb.cmp(&ra)
+            });
+            for &i in order.iter().take(leftover) {
+                let b = &mut parts.get_mut(i)?.0;
+                *b = b.checked_add(1)?;
+            }
         }
     }
     let negative = amount.is_sign_negative();
-    bases
+    parts
         .into_iter()
-        .map(|b| {
+        .map(|(b, _)| {
             let b = if negative { b.checked_neg()? } else { b };
             Decimal::try_from_i128_with_scale(b, scale).ok()
         })

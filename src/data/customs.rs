@@ -7,7 +7,7 @@
 //! `[[rule]]`, `[[fee]]`, `[[rounding]]`, `[[preference]]`. The row fields are documented on
 //! the value types below and in `data/customs.toml`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
 use super::series::{Dated, Location, RawDated, Series, build_series};
+use super::tariff::FastMap;
 use crate::codes::{CountryCode, Currency, HsCode, Territory};
 use crate::money::RoundingMode;
 
@@ -964,13 +965,13 @@ impl DatedRow for PreferenceRow {
 /// Series of a section keyed by territory and a name, iterated in name order.
 #[derive(Debug, Clone)]
 pub(crate) struct ByTerritory<T> {
-    map: HashMap<Territory, BTreeMap<Arc<str>, Series<T>>>,
+    map: FastMap<Territory, BTreeMap<Arc<str>, Series<T>>>,
 }
 
 impl<T> Default for ByTerritory<T> {
     fn default() -> Self {
         Self {
-            map: HashMap::new(),
+            map: FastMap::default(),
         }
     }
 }
@@ -1027,13 +1028,13 @@ impl<T: Clone> ByTerritory<T> {
 /// Series keyed by one code.
 #[derive(Debug, Clone)]
 pub(crate) struct ByCode<K, T> {
-    map: HashMap<K, Series<T>>,
+    map: FastMap<K, Series<T>>,
 }
 
 impl<K, T> Default for ByCode<K, T> {
     fn default() -> Self {
         Self {
-            map: HashMap::new(),
+            map: FastMap::default(),
         }
     }
 }
@@ -1046,7 +1047,9 @@ impl<K: core::hash::Hash + Eq + Clone + core::fmt::Display, T: Clone> ByCode<K, 
         problems: &mut Vec<DataProblem>,
     ) -> Self {
         Self {
-            map: build_series(rows, key_of, |k| format!("{section} {k}"), problems),
+            map: build_series(rows, key_of, |k| format!("{section} {k}"), problems)
+                .into_iter()
+                .collect(),
         }
     }
 

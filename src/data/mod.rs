@@ -43,6 +43,7 @@ pub(crate) use series::Dated;
 use series::RawDated;
 use tariff::TariffRows;
 pub(crate) use tariff::{TariffTable, hs_starts_with};
+pub(crate) use vat::VatValue;
 use vat::{VatRow, VatTable};
 
 /// Where a table's data came from.
@@ -129,10 +130,7 @@ struct Collected {
 impl Collected {
     /// Reads one data file into the collection, recording every problem.
     fn read(&mut self, name: &str, text: &str, problems: &mut Vec<DataProblem>) {
-        let reader = FileReader {
-            name: Arc::from(name),
-            text,
-        };
+        let reader = FileReader::new(name, text);
         let Some(entries) = reader.parse(problems) else {
             return;
         };

@@ -550,6 +550,22 @@ impl RateTables {
         hs: &HsCode,
         date: NaiveDate,
     ) -> Result<TariffLookup<'_>, Error> {
+        let row = self.tariff_row(territory, hs, date)?;
+        Ok(TariffLookup {
+            rate: &row.value,
+            period: row.period,
+            source: &row.source,
+            data_version: &self.version,
+        })
+    }
+
+    /// The tariff row in force (crate-internal: the source stays an `Arc`).
+    pub(crate) fn tariff_row(
+        &self,
+        territory: Territory,
+        hs: &HsCode,
+        date: NaiveDate,
+    ) -> Result<&Dated<TariffRate>, Error> {
         let series = self
             .tariffs
             .longest(territory, hs)
@@ -557,17 +573,11 @@ impl RateTables {
                 table: "tariff",
                 key: format!("{territory} {hs}"),
             })?;
-        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
+        series.at(date).map_err(|coverage| Error::NoRateInForce {
             table: "tariff",
             key: format!("{territory} {hs}"),
             date,
             coverage,
-        })?;
-        Ok(TariffLookup {
-            rate: &row.value,
-            period: row.period,
-            source: &row.source,
-            data_version: &self.version,
         })
     }
 

@@ -1,6 +1,6 @@
 //! VAT/GST rates by country, optional region, tax category and date (`[[vat]]` rows).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -30,8 +30,8 @@ pub(crate) struct VatValue {
     country: CountryCode,
     region: Option<RegionCode>,
     category: TaxCategory,
-    rate: Percent,
-    components: Vec<TaxComponent>,
+    pub(crate) rate: Percent,
+    pub(crate) components: Vec<TaxComponent>,
 }
 
 #[derive(serde::Deserialize)]
@@ -132,7 +132,7 @@ type CategorySeries = Vec<(TaxCategory, Series<VatValue>)>;
 /// All VAT series, indexed by place then category (a short list, scanned).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VatTable {
-    by_place: HashMap<Place, CategorySeries>,
+    by_place: super::tariff::FastMap<Place, CategorySeries>,
     /// Countries with at least one regional series (a region changes the rate there).
     regional: HashSet<CountryCode>,
 }
@@ -264,6 +264,43 @@ pub struct VatRowView<'a> {
 }
 
 impl RateTables {
+    /// The row in force and the region whose series matched (crate-internal: the source stays
+    /// an `Arc`).
+    pub(crate) fn vat_dated(
+        &self,
+        country: CountryCode,
+        region: Option<RegionCode>,
+        category: &TaxCategory,
+        date: NaiveDate,
+    ) -> Result<(&super::series::Dated<VatValue>, Option<RegionCode>), Error> {
+        let (series, matched_region) = match region.and_then(|r| {
+            self.vat
+                .series(country, Some(r), category)
+                .map(|s| (s, Some(r)))
+        }) {
+            Some(found) => found,
+            None => (
+                self.vat
+                    .series(country, None, category)
+                    .ok_or_else(|| Error::UnknownSeries {
+                        table: "vat",
+                        key: format!("{country} {category}"),
+                    })?,
+                None,
+            ),
+        };
+        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
+            table: "vat",
+            key: match matched_region {
+                Some(r) => format!("{country}-{r} {category}"),
+                None => format!("{country} {category}"),
+            },
+            date,
+            coverage,
+        })?;
+        Ok((row, matched_region))
+    }
+
     /// The VAT/GST rate for `country`, optional `region`, `category` on `date`.
     ///
     /// A region with its own series (a Canadian HST province) uses it; any other region, or
@@ -290,31 +327,7 @@ impl RateTables {
         category: &TaxCategory,
         date: NaiveDate,
     ) -> Result<VatRate<'_>, Error> {
-        let (series, matched_region) = match region.and_then(|r| {
-            self.vat
-                .series(country, Some(r), category)
-                .map(|s| (s, Some(r)))
-        }) {
-            Some(found) => found,
-            None => (
-                self.vat
-                    .series(country, None, category)
-                    .ok_or_else(|| Error::UnknownSeries {
-                        table: "vat",
-                        key: format!("{country} {category}"),
-                    })?,
-                None,
-            ),
-        };
-        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
-            table: "vat",
-            key: match matched_region {
-                Some(r) => format!("{country}-{r} {category}"),
-                None => format!("{country} {category}"),
-            },
-            date,
-            coverage,
-        })?;
+        let (row, matched_region) = self.vat_dated(country, region, category, date)?;
         Ok(VatRate {
             country,
             region: matched_region,

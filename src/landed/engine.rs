@@ -9,11 +9,11 @@ use super::wire::{
     Charge, ChargeKind, CollectedAt, ExchangeRate, Incoterm, LineQuote, Quote, QuoteLine,
     QuoteRequest,
 };
-use crate::codes::{CountryCode, Currency, HsCode, TaxCategory, Territory};
+use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
 use crate::data::{
     BaseTerm, Buyer, BuyerCondition, Conditions, Dated, Effect, Fee, FeeKind, ImportTax,
     RateTables, RoundingRule, RoundingStage, Rule, Specific, SpecificPer, Stacking, TariffRate,
-    TaxRateSource, Transport, Valuation, ValueBasis, VatRate, hs_starts_with,
+    TaxRateSource, Transport, Valuation, ValueBasis, VatValue, hs_starts_with,
 };
 use crate::error::Error;
 use crate::money::{RoundingMode, allocate, round_to_increment, round_to_scale};
@@ -41,7 +41,8 @@ fn div(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
 
 /// `amount × percent / 100`.
 fn percent_of(amount: Decimal, percent: Decimal) -> Result<Decimal, Error> {
-    div(mul(amount, percent)?, Decimal::ONE_HUNDRED)
+    // Multiplying by 0.01 is exact and cheaper than dividing by 100.
+    mul(mul(amount, percent)?, Decimal::new(1, 2))
 }
 
 /// Conversion of amounts between two currencies with the request's rates.
@@ -201,6 +202,9 @@ struct Line<'r, 't> {
 
 /// A charge being accumulated over lines.
 struct Acc {
+    /// Identity of the data row (its address) or of the request field that made the charge;
+    /// lines with the same identity, rate and place of collection share one charge.
+    id: usize,
     kind: ChargeKind,
     name: Arc<str>,
     rate: Option<Decimal>,
@@ -220,13 +224,25 @@ struct Done {
 
 struct Accs(Vec<Acc>);
 
+/// The identity of a data row: its address, stable for the life of the tables.
+fn id_of<T>(row: &T) -> usize {
+    core::ptr::from_ref(row).addr()
+}
+
+/// Identities of charges that come from the request rather than a data row.
+const ID_DUTY_RATE: usize = 1;
+const ID_TAX_RATE: usize = 2;
+
 impl Accs {
+    /// Adds a line's part to the charge with the same identity, or starts a new charge (only
+    /// then are its texts built).
     #[allow(
         clippy::too_many_arguments,
         reason = "a charge's identity has this many parts"
     )]
     fn push(
         &mut self,
+        id: usize,
         kind: ChargeKind,
         name: &Arc<str>,
         rate: Option<Decimal>,
@@ -236,28 +252,28 @@ impl Accs {
         collected_at: CollectedAt,
         part: (usize, Decimal, Decimal),
     ) {
-        let rate_text = rate_text();
-        let rule = rule();
         if let Some(acc) = self.0.iter_mut().find(|a| {
-            a.kind == kind
-                && a.name == *name
+            a.id == id
+                && a.kind == kind
                 && a.rate == rate
-                && a.rate_text == rate_text
-                && a.rule == rule
                 && a.collected_at == collected_at
+                && a.name == *name
         }) {
             acc.parts.push(part);
             return;
         }
+        let mut parts = Vec::with_capacity(8);
+        parts.push(part);
         self.0.push(Acc {
+            id,
             kind,
             name: Arc::clone(name),
             rate,
-            rate_text,
-            rule,
+            rate_text: rate_text(),
+            rule: rule(),
             source: Arc::clone(source),
             collected_at,
-            parts: vec![part],
+            parts,
         });
     }
 }
@@ -477,8 +493,15 @@ fn territory_of(tables: &RateTables, country: CountryCode, date: NaiveDate) -> T
         .map_or_else(|| Territory::of_country(country), |row| row.value.code)
 }
 
+/// A VAT row found for a category, kept for the other lines of the quote.
+#[derive(Clone, Copy)]
+struct VatHit<'t> {
+    row: &'t Dated<VatValue>,
+    region: Option<RegionCode>,
+}
+
 struct VatCache<'t> {
-    entries: Vec<(TaxCategory, VatRate<'t>)>,
+    entries: Vec<(&'t TaxCategory, VatHit<'t>)>,
 }
 
 impl<'t> VatCache<'t> {
@@ -486,14 +509,26 @@ impl<'t> VatCache<'t> {
         &mut self,
         tables: &'t RateTables,
         req: &QuoteRequest,
-        category: &TaxCategory,
-    ) -> Result<VatRate<'t>, Error> {
-        if let Some((_, r)) = self.entries.iter().find(|(c, _)| c == category) {
+        category: &'t TaxCategory,
+    ) -> Result<VatHit<'t>, Error> {
+        if let Some((_, r)) = self.entries.iter().find(|(c, _)| *c == category) {
             return Ok(*r);
         }
-        let r = tables.vat_rate(req.destination, req.region, category, req.date)?;
-        self.entries.push((category.clone(), r));
-        Ok(r)
+        let (row, region) = tables.vat_dated(req.destination, req.region, category, req.date)?;
+        let hit = VatHit { row, region };
+        self.entries.push((category, hit));
+        Ok(hit)
+    }
+}
+
+/// `vat DE standard@2021-01-01` or `vat CA-ON standard@…`.
+fn vat_rule(req: &QuoteRequest, hit: VatHit<'_>, category: &TaxCategory) -> String {
+    match hit.region {
+        Some(r) => format!(
+            "vat {}-{r} {category}@{}",
+            req.destination, hit.row.period.from
+        ),
+        None => format!("vat {} {category}@{}", req.destination, hit.row.period.from),
     }
 }
 
@@ -735,6 +770,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             };
             let (cur_amount, cur) = row.value.flat_duty.unwrap_or((Decimal::ZERO, currency));
             accs.push(
+                id_of(row),
                 ChargeKind::Duty,
                 &row.value.name,
                 None,
@@ -764,19 +800,20 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         }
         if let Some(rate) = l.duty_rate {
             accs.push(
+                ID_DUTY_RATE,
                 ChargeKind::Duty,
                 &duty_name,
                 Some(rate),
                 || format!("{}%", rate.normalize()),
-                || format!("lines[{i}].duty_rate"),
+                || "request duty_rate".to_owned(),
                 &request_source,
                 CollectedAt::Border,
                 (i, line.customs_value, percent_of(line.customs_value, rate)?),
             );
         } else {
-            let mfn = match tables.tariff(territory, &l.hs_code, date) {
+            let mfn = match tables.tariff_row(territory, &l.hs_code, date) {
                 Ok(found) => Some((
-                    mfn_duty(found.rate, l, i, line.customs_value, rates, currency)?,
+                    mfn_duty(&found.value, l, i, line.customs_value, rates, currency)?,
                     found,
                 )),
                 // No MFN row, but the origin qualifies for a preference: its rate applies.
@@ -801,6 +838,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     line.preferential = true;
                     let scheme = &p.value.scheme;
                     accs.push(
+                        id_of(p),
                         ChargeKind::Duty,
                         &duty_name,
                         Some(r),
@@ -812,9 +850,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     );
                 }
                 (_, Some((amount, found))) => {
-                    let t = found.rate;
-                    let source = Arc::from(found.source);
+                    let t = &found.value;
                     accs.push(
+                        id_of(found),
                         ChargeKind::Duty,
                         &duty_name,
                         if t.specific.is_none() && t.min.is_none() && t.max.is_none() {
@@ -824,7 +862,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         },
                         || t.describe(),
                         || format!("tariff {territory} {}@{}", t.hs, found.period.from),
-                        &source,
+                        &found.source,
                         CollectedAt::Border,
                         (i, line.customs_value, amount),
                     );
@@ -853,6 +891,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 continue;
             }
             accs.push(
+                id_of(*row),
                 ChargeKind::Duty,
                 &d.name,
                 Some(d.rate_percent),
@@ -952,6 +991,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 warnings.push(format!("{}: {w}", fee.name));
             }
             let acc = Acc {
+                id: id_of(row),
                 kind: ChargeKind::Fee,
                 name: Arc::clone(&fee.label),
                 rate,
@@ -970,6 +1010,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         let from = f.currency.unwrap_or(req.currency);
         let amount = round_minor(conv(rates, from, currency)?.apply(f.amount)?);
         let acc = Acc {
+            id: ID_DUTY_RATE,
             kind: ChargeKind::Fee,
             name: Arc::from(f.name.as_str()),
             rate: None,
@@ -1007,6 +1048,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let mut vat = VatCache {
         entries: Vec::new(),
     };
+    let standard = TaxCategory::standard();
     let mut taxes: Vec<&Dated<ImportTax>> =
         customs.import_taxes.in_force(territory, date).collect();
     taxes.sort_by(|a, b| (a.value.order, &a.value.name).cmp(&(b.value.order, &b.value.name)));
@@ -1035,20 +1077,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
                 continue;
             }
-            let category = line
-                .req
-                .tax_category
-                .clone()
-                .unwrap_or_else(TaxCategory::standard);
-            let (rate, rule_text, source): (Decimal, String, Arc<str>) = match (
-                &tax.rate,
-                line.req.tax_rate,
-            ) {
-                (TaxRateSource::VatTable { component: None }, Some(r)) => (
-                    r,
-                    format!("lines[{i}].tax_rate"),
-                    Arc::clone(&request_source),
-                ),
+            let category = line.req.tax_category.as_ref().unwrap_or(&standard);
+            let (id, rate, vat_hit) = match (&tax.rate, line.req.tax_rate) {
+                (TaxRateSource::VatTable { component: None }, Some(r)) => (ID_TAX_RATE, r, None),
                 (TaxRateSource::VatTable { component: Some(c) }, Some(_)) => {
                     return Err(Error::input(
                         field(i, "tax_rate"),
@@ -1058,7 +1089,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     ));
                 }
                 (TaxRateSource::VatTable { component }, None) => {
-                    let v = vat.get(tables, req, &category)?;
+                    let hit = vat.get(tables, req, category)?;
+                    let v = &hit.row.value;
                     let rate = match component {
                         None => v.rate.value(),
                         Some(c) => v
@@ -1071,21 +1103,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                                 key: format!("{} {category} {c}", req.destination),
                             })?,
                     };
-                    let place = match v.region {
-                        Some(r) => format!("{}-{r}", req.destination),
-                        None => req.destination.to_string(),
-                    };
-                    (
-                        rate,
-                        format!("vat {place} {category}@{}", v.period.from),
-                        Arc::from(v.source),
-                    )
+                    (id_of(hit.row), rate, Some(hit))
                 }
-                (TaxRateSource::Fixed(p), _) => (
-                    *p,
-                    format!("import_tax {territory} {}@{}", tax.name, row.period.from),
-                    Arc::clone(&row.source),
-                ),
+                (TaxRateSource::Fixed(p), _) => (id_of(*row), *p, None),
+            };
+            let source = match (vat_hit, &tax.rate) {
+                (Some(hit), _) => &hit.row.source,
+                (None, TaxRateSource::Fixed(_)) => &row.source,
+                (None, _) => &request_source,
+            };
+            let rule_text = || match (vat_hit, &tax.rate) {
+                (Some(hit), _) => vat_rule(req, hit, category),
+                (None, TaxRateSource::Fixed(_)) => {
+                    format!("import_tax {territory} {}@{}", tax.name, row.period.from)
+                }
+                (None, _) => "request tax_rate".to_owned(),
             };
             let mut base = base_of(line, &tax.base, &tax_values, i)?;
             if let Some(r) = tax_base_rule {
@@ -1100,12 +1132,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 amount = percent_of(amount, tax.factor_percent)?;
             }
             accs.push(
+                id,
                 ChargeKind::Tax,
                 &tax.label,
                 Some(rate),
                 || format!("{}%", rate.normalize()),
-                || rule_text,
-                &source,
+                rule_text,
+                source,
                 CollectedAt::Border,
                 (i, base, amount),
             );
@@ -1127,44 +1160,35 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
     // Taxes at checkout.
     let mut accs = Accs(Vec::new());
+    let checkout_name: Arc<str> = if lines.iter().any(|l| l.checkout.is_some()) {
+        Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)))
+    } else {
+        Arc::from("")
+    };
     for (i, line) in lines.iter().enumerate() {
         let Some(rule) = line.checkout else { continue };
-        let category = line
-            .req
-            .tax_category
-            .clone()
-            .unwrap_or_else(TaxCategory::standard);
-        let (rate, rule_text, source) = match line.req.tax_rate {
-            Some(r) => (
-                r,
-                format!("lines[{i}].tax_rate"),
-                Arc::clone(&request_source),
-            ),
+        let category = line.req.tax_category.as_ref().unwrap_or(&standard);
+        let (id, rate, hit) = match line.req.tax_rate {
+            Some(r) => (ID_TAX_RATE, r, None),
             None => {
-                let v = vat.get(tables, req, &category)?;
-                let place = match v.region {
-                    Some(r) => format!("{}-{r}", req.destination),
-                    None => req.destination.to_string(),
-                };
-                (
-                    v.rate.value(),
-                    format!(
-                        "rule {} with vat {place} {category}@{}",
-                        rule.name, v.period.from
-                    ),
-                    Arc::from(v.source),
-                )
+                let hit = vat.get(tables, req, category)?;
+                (id_of(hit.row), hit.row.value.rate.value(), Some(hit))
             }
         };
+        let source = hit.map_or(&request_source, |h| &h.row.source);
+        let rule_text = || match hit {
+            Some(h) => format!("rule {} with {}", rule.name, vat_rule(req, h, category)),
+            None => format!("rule {} with request tax_rate", rule.name),
+        };
         let base = base_of(line, &rule.checkout_tax_base, &tax_values, i)?;
-        let name: Arc<str> = Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)));
         accs.push(
+            id,
             ChargeKind::Tax,
-            &name,
+            &checkout_name,
             Some(rate),
             || format!("{}%", rate.normalize()),
-            || rule_text,
-            &source,
+            rule_text,
+            source,
             CollectedAt::Checkout,
             (i, base, percent_of(base, rate)?),
         );
