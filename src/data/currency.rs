@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
-use super::series::{Location, Period, RawDated, Series, build_series};
+use super::series::{Location, Period, RawDated, Series, build_series, row_at};
 use super::{DataVersion, RateTables};
 use crate::codes::Currency;
 use crate::error::Error;
@@ -166,20 +166,12 @@ impl RateTables {
         currency: Currency,
         date: NaiveDate,
     ) -> Result<CurrencyRecord<'_>, Error> {
-        let series =
-            self.currencies
-                .by_code
-                .get(&currency)
-                .ok_or_else(|| Error::UnknownSeries {
-                    table: "currency",
-                    key: currency.to_string(),
-                })?;
-        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
-            table: "currency",
-            key: currency.to_string(),
+        let row = row_at(
+            self.currencies.by_code.get(&currency),
+            "currency",
+            || currency.to_string(),
             date,
-            coverage,
-        })?;
+        )?;
         Ok(CurrencyRecord {
             info: &row.value,
             period: row.period,

@@ -89,6 +89,26 @@ impl<T> Series<T> {
     }
 }
 
+/// The row of `series` in force on `date`: [`Error::UnknownSeries`] when there is no series,
+/// [`Error::NoRateInForce`] (with the series' coverage) when the date is outside it. The one
+/// lookup every table uses, so that every "missing rate" error reads the same.
+pub(crate) fn row_at<'s, T>(
+    series: Option<&'s Series<T>>,
+    table: &'static str,
+    key: impl Fn() -> String,
+    date: NaiveDate,
+) -> Result<&'s Dated<T>, crate::error::Error> {
+    let series = series.ok_or_else(|| crate::error::Error::UnknownSeries { table, key: key() })?;
+    series
+        .at(date)
+        .map_err(|coverage| crate::error::Error::NoRateInForce {
+            table,
+            key: key(),
+            date,
+            coverage,
+        })
+}
+
 /// Where a row came from, for problem reports.
 #[derive(Debug, Clone)]
 pub(crate) struct Location {

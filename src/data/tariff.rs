@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
-use super::series::{Dated, Location, Period, RawDated, Series, build_series};
+use super::series::{Dated, Location, Period, RawDated, Series, build_series, row_at};
 use super::{DataVersion, RateTables};
 use crate::codes::{CountryCode, Currency, HsCode, Territory};
 use crate::error::Error;
@@ -566,19 +566,12 @@ impl RateTables {
         hs: &HsCode,
         date: NaiveDate,
     ) -> Result<&Dated<TariffRate>, Error> {
-        let series = self
-            .tariffs
-            .longest(territory, hs)
-            .ok_or_else(|| Error::UnknownSeries {
-                table: "tariff",
-                key: format!("{territory} {hs}"),
-            })?;
-        series.at(date).map_err(|coverage| Error::NoRateInForce {
-            table: "tariff",
-            key: format!("{territory} {hs}"),
+        row_at(
+            self.tariffs.longest(territory, hs),
+            "tariff",
+            || format!("{territory} {hs}"),
             date,
-            coverage,
-        })
+        )
     }
 
     /// Every tariff row, for listings and checks: (rate, period, source).

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
-use super::series::{Location, Period, RawDated, Series, build_series};
+use super::series::{Location, Period, RawDated, Series, build_series, row_at};
 use super::{DataVersion, RateTables};
 use crate::codes::{CountryCode, Percent, RegionCode, TaxCategory};
 use crate::error::Error;
@@ -273,31 +273,23 @@ impl RateTables {
         category: &TaxCategory,
         date: NaiveDate,
     ) -> Result<(&super::series::Dated<VatValue>, Option<RegionCode>), Error> {
-        let (series, matched_region) = match region.and_then(|r| {
-            self.vat
-                .series(country, Some(r), category)
-                .map(|s| (s, Some(r)))
-        }) {
-            Some(found) => found,
-            None => (
-                self.vat
-                    .series(country, None, category)
-                    .ok_or_else(|| Error::UnknownSeries {
-                        table: "vat",
-                        key: format!("{country} {category}"),
-                    })?,
-                None,
-            ),
+        let regional =
+            region.and_then(|r| self.vat.series(country, Some(r), category).map(|s| (s, r)));
+        let row = match regional {
+            Some((series, r)) => row_at(
+                Some(series),
+                "vat",
+                || format!("{country}-{r} {category}"),
+                date,
+            )?,
+            None => row_at(
+                self.vat.series(country, None, category),
+                "vat",
+                || format!("{country} {category}"),
+                date,
+            )?,
         };
-        let row = series.at(date).map_err(|coverage| Error::NoRateInForce {
-            table: "vat",
-            key: match matched_region {
-                Some(r) => format!("{country}-{r} {category}"),
-                None => format!("{country} {category}"),
-            },
-            date,
-            coverage,
-        })?;
+        let matched_region = regional.map(|(_, r)| r);
         Ok((row, matched_region))
     }
 

@@ -10,6 +10,7 @@ use super::wire::{
     QuoteRequest,
 };
 use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
+use crate::data::row_at;
 use crate::data::{
     BaseTerm, Buyer, BuyerCondition, Conditions, Dated, Effect, Fee, FeeKind, ImportTax,
     RateTables, RoundingRule, RoundingStage, Rule, Specific, SpecificPer, Stacking, TariffRate,
@@ -561,37 +562,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         ));
     }
     let customs = &tables.customs;
-    let regime_row = customs
-        .regimes
-        .get(&territory)
-        .ok_or_else(|| Error::UnknownSeries {
-            table: "regime",
-            key: format!("{territory} (destination {})", req.destination),
-        })?
-        .at(date)
-        .map_err(|coverage| Error::NoRateInForce {
-            table: "regime",
-            key: territory.to_string(),
-            date,
-            coverage,
-        })?;
+    let regime_row = row_at(
+        customs.regimes.get(&territory),
+        "regime",
+        || format!("{territory} (destination {})", req.destination),
+        date,
+    )?;
     let regime = &regime_row.value;
-    let currency = customs
-        .country_currencies
-        .get(&req.destination)
-        .ok_or_else(|| Error::UnknownSeries {
-            table: "country_currency",
-            key: req.destination.to_string(),
-        })?
-        .at(date)
-        .map_err(|coverage| Error::NoRateInForce {
-            table: "country_currency",
-            key: req.destination.to_string(),
-            date,
-            coverage,
-        })?
-        .value
-        .currency;
+    let currency = row_at(
+        customs.country_currencies.get(&req.destination),
+        "country_currency",
+        || req.destination.to_string(),
+        date,
+    )?
+    .value
+    .currency;
     let minor = currency.minor_unit_scale()?;
     let rates = &req.exchange_rates;
     let to_dest = conv(rates, req.currency, currency)?;
