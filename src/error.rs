@@ -3,7 +3,7 @@
 //! Messages are lower-case, name what is wrong and say what to do. Every variant carries
 //! structured fields so that callers can react to a specific case without parsing text.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::codes::Currency;
@@ -173,6 +173,77 @@ pub enum Error {
         from: Currency,
         /// Currency converted to.
         to: Currency,
+    },
+    /// A price ending would take a positive price to zero or below (or a negative one to zero
+    /// or above).
+    #[error(
+        "the price ending takes {price} to {result}, which is not a price of the same sign; use direction up or targets that stay above zero"
+    )]
+    EndingNotPositive {
+        /// The price before the ending.
+        price: Decimal,
+        /// What the ending would have produced.
+        result: Decimal,
+    },
+    /// A locked FX quote was honoured at or after its expiry.
+    #[error(
+        "the locked quote expired at {expires_at} and cannot be honoured at {at}; request a new quote"
+    )]
+    QuoteExpired {
+        /// When the lock ended (the first instant it is no longer honoured).
+        expires_at: DateTime<Utc>,
+        /// When it was asked for.
+        at: DateTime<Utc>,
+    },
+    /// Reference rates are older than the source's maximum age.
+    #[error(
+        "the {source_name} rates of {as_of} are {age_days} days old on {today}, more than the {max_age_days} allowed; load newer rates or raise max_age_days"
+    )]
+    StaleRates {
+        /// The rate source, e.g. `ECB`.
+        source_name: String,
+        /// The rates' date.
+        as_of: NaiveDate,
+        /// The day of the check.
+        today: NaiveDate,
+        /// Whole days between them.
+        age_days: i64,
+        /// The maximum allowed.
+        max_age_days: u32,
+    },
+    /// Reference rates dated after the moment they are used: a clock or data mistake.
+    #[error(
+        "the {source_name} rates are dated {as_of}, after now ({now}); check `now` and the rate table's as_of"
+    )]
+    RatesFromTheFuture {
+        /// The rate source.
+        source_name: String,
+        /// The rates' date.
+        as_of: NaiveDate,
+        /// The moment of use.
+        now: DateTime<Utc>,
+    },
+    /// A reference rate table has no rate for a currency.
+    #[error(
+        "the {source_name} rates of {as_of} have no rate for {currency}; pick a currency the table lists or load a table that has it"
+    )]
+    NoReferenceRate {
+        /// The currency asked for.
+        currency: Currency,
+        /// The rate source.
+        source_name: String,
+        /// The rates' date.
+        as_of: NaiveDate,
+    },
+    /// A reference rate file (ECB CSV or XML, or a rates object) could not be read.
+    #[error("malformed {format} rate table at line {line}: {reason}")]
+    MalformedRates {
+        /// `ECB XML`, `ECB CSV` or `rates`.
+        format: &'static str,
+        /// The 1-based line (0 when not known).
+        line: usize,
+        /// What is wrong and what to do.
+        reason: String,
     },
     /// The tables have no series for the key at all.
     #[error("no {table} data for {key}; check the code or load a table that covers it")]

@@ -6,6 +6,8 @@
 
 pub mod codes;
 pub mod data;
+pub mod ending;
+pub mod fx;
 pub mod error;
 pub mod landed;
 pub mod money;

@@ -21,6 +21,12 @@ impl serde::Serialize for DecimalStr {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DecimalStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor).map(Self)
+    }
+}
+
 struct DecimalVisitor;
 
 impl serde::de::Visitor<'_> for DecimalVisitor {
@@ -172,5 +178,21 @@ pub(crate) mod opt_date_str {
         d: D,
     ) -> Result<Option<NaiveDate>, D::Error> {
         d.deserialize_option(OptionOf(DateVisitor))
+    }
+}
+
+/// `#[serde(with = "decimal_vec")]`: a list of decimals as strings, strictly.
+pub(crate) mod decimal_vec {
+    use super::*;
+
+    pub(crate) fn serialize<S: serde::Serializer>(v: &[Decimal], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|d| DecimalStr(*d)))
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Decimal>, D::Error> {
+        let v: Vec<DecimalStr> = serde::Deserialize::deserialize(d)?;
+        Ok(v.into_iter().map(|d| d.0).collect())
     }
 }

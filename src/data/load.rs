@@ -206,6 +206,35 @@ impl<'t> FileReader<'t> {
     }
 }
 
+impl FileReader<'_> {
+    /// Rows of a section that are not effective-dated (each row with its location).
+    pub(crate) fn plain_rows<R: for<'de> Deserialize<'de>>(
+        &self,
+        section: &str,
+        value: Spanned<DeValue<'_>>,
+        problems: &mut Vec<DataProblem>,
+    ) -> Vec<(Location, R)> {
+        let offset = value.span().start;
+        let DeValue::Array(items) = value.into_inner() else {
+            problems.push(self.problem_at(
+                offset,
+                ProblemKind::BadValue,
+                format!("{section} must be an array of tables: write each row under [[{section}]]"),
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let start = item.span().start;
+            match R::deserialize(ValueDeserializer::from(item)) {
+                Ok(row) => out.push((self.location(start), row)),
+                Err(e) => problems.push(self.toml_problem(&e, start, None)),
+            }
+        }
+        out
+    }
+}
+
 /// A data-file row with the common validity fields.
 pub(crate) trait DatedRow: for<'de> Deserialize<'de> {
     /// The value kept in memory.

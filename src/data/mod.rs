@@ -10,6 +10,7 @@
 mod currency;
 mod customs;
 mod error;
+mod fx;
 mod load;
 mod series;
 mod tariff;
@@ -30,6 +31,7 @@ pub use customs::{
     Threshold, Transport, Valuation, ValueBasis,
 };
 pub use error::{DataError, DataProblem, ProblemKind};
+pub use fx::{EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
 pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, TariffRate};
@@ -116,6 +118,7 @@ pub struct RateTables {
     currencies: CurrencyTable,
     pub(crate) customs: CustomsTables,
     pub(crate) tariffs: TariffTable,
+    fx: fx::FxTables,
 }
 
 /// Rows of every section, collected across files before series validation.
@@ -125,6 +128,7 @@ struct Collected {
     currencies: Vec<RawDated<CurrencyInfo>>,
     customs: CustomsRows,
     tariffs: TariffRows,
+    fx: fx::FxRows,
 }
 
 impl Collected {
@@ -151,13 +155,17 @@ impl Collected {
                     let Err(value) = self.customs.read(&reader, other, value, problems) else {
                         continue;
                     };
-                    if self.tariffs.read(&reader, other, value, problems).is_ok() {
+                    let Err(value) = self.tariffs.read(&reader, other, value, problems) else {
+                        continue;
+                    };
+                    if self.fx.read(&reader, other, value, problems).is_ok() {
                         continue;
                     }
                     let known: Vec<String> = ["vat", "currency"]
                         .iter()
                         .chain(customs::SECTIONS)
                         .chain(tariff::SECTIONS)
+                        .chain(fx::SECTIONS)
                         .map(|s| format!("[[{s}]]"))
                         .collect();
                     problems.push(reader.location(key.span().start).problem(
@@ -189,6 +197,7 @@ impl Collected {
         let currencies = CurrencyTable::build(self.currencies, &mut problems);
         let customs = CustomsTables::build(self.customs, &mut problems);
         let tariffs = TariffTable::build(self.tariffs, &mut problems);
+        let fx = fx::FxTables::build(self.fx, &mut problems);
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             return Err(DataError { problems });
@@ -199,6 +208,7 @@ impl Collected {
             currencies,
             customs,
             tariffs,
+            fx,
         })
     }
 }
@@ -233,6 +243,7 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
         include_str!("../../data/currencies.toml"),
     ),
     ("customs.toml", include_str!("../../data/customs.toml")),
+    ("fx.toml", include_str!("../../data/fx.toml")),
     ("tariff_au.toml", include_str!("../../data/tariff_au.toml")),
     ("tariff_ca.toml", include_str!("../../data/tariff_ca.toml")),
     ("tariff_eu.toml", include_str!("../../data/tariff_eu.toml")),
@@ -461,6 +472,7 @@ impl RateTables {
         out.currencies.overlay(&other.currencies);
         out.customs.overlay(&other.customs);
         out.tariffs.overlay(&other.tariffs);
+        out.fx.overlay(&other.fx);
         let combined =
             sha256_hex(format!("{}\n{}", self.version.sha256, other.version.sha256).as_bytes());
         out.version = DataVersion {
