@@ -212,7 +212,11 @@ fn to_minor_exact(value: Decimal, scale: u32) -> Option<i64> {
 /// `value × 10^scale` rounded toward −∞ (or +∞ with `ceil`), in range.
 fn to_minor_rounded(value: Decimal, scale: u32, ceil: bool) -> Option<i64> {
     let shifted = value.checked_mul(Decimal::from(pow10(scale)?))?;
-    let r = if ceil { shifted.ceil() } else { shifted.floor() };
+    let r = if ceil {
+        shifted.ceil()
+    } else {
+        shifted.floor()
+    };
     i64::try_from(r.mantissa().checked_div(10i128.checked_pow(r.scale())?)?).ok()
 }
 
@@ -466,10 +470,7 @@ fn apply_ranges(p: i64, ranges: &[Range]) -> Option<i64> {
     } else {
         p.checked_div_euclid(r.step)?.checked_mul(r.step)?
     };
-    if r.exceptions
-        .iter()
-        .any(|e| base.checked_add(*e) == Some(p))
-    {
+    if r.exceptions.iter().any(|e| base.checked_add(*e) == Some(p)) {
         return Some(p);
     }
     let (lower, upper, threshold) = targets(r, base)?;

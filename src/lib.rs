@@ -7,8 +7,8 @@
 pub mod codes;
 pub mod data;
 pub mod ending;
-pub mod fx;
 pub mod error;
+pub mod fx;
 pub mod landed;
 pub mod money;
 mod serde_util;

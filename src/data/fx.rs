@@ -75,7 +75,9 @@ impl ReferenceRates {
             reason,
         };
         if source.trim().is_empty() {
-            return Err(bad("the source is empty; name the publisher, e.g. \"ECB\"".into()));
+            return Err(bad(
+                "the source is empty; name the publisher, e.g. \"ECB\"".into()
+            ));
         }
         let mut map = BTreeMap::new();
         for (currency, rate) in rates {
@@ -267,9 +269,8 @@ pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
             continue;
         }
         if let Some(time) = attr(tag, "time") {
-            let date = NaiveDate::parse_from_str(time, "%Y-%m-%d").map_err(|_| {
-                bad(start, format!("time {time:?} is not a date yyyy-mm-dd"))
-            })?;
+            let date = NaiveDate::parse_from_str(time, "%Y-%m-%d")
+                .map_err(|_| bad(start, format!("time {time:?} is not a date yyyy-mm-dd")))?;
             if let Some((d, line, rates)) = current.take() {
                 days.push(ReferenceRates::build(
                     FORMAT,
@@ -289,8 +290,12 @@ pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
             let Some(rate) = attr(tag, "rate") else {
                 return Err(bad(start, format!("{currency} has no rate attribute")));
             };
-            let rate: Decimal = Decimal::from_str_exact(rate)
-                .map_err(|_| bad(start, format!("rate {rate:?} of {currency} is not a decimal")))?;
+            let rate: Decimal = Decimal::from_str_exact(rate).map_err(|_| {
+                bad(
+                    start,
+                    format!("rate {rate:?} of {currency} is not a decimal"),
+                )
+            })?;
             let Some((_, _, rates)) = current.as_mut() else {
                 return Err(bad(
                     start,

@@ -39,9 +39,7 @@ impl Divider {
         // l = ceil(log2 d); m = floor(2^64 × (2^l − d) / d) + 1.
         let l = 64u32.checked_sub(d.checked_sub(1)?.leading_zeros())?;
         let two_l = 1u128.checked_shl(l)?;
-        let numer = two_l
-            .checked_sub(u128::from(d))?
-            .checked_mul(1u128 << 64)?;
+        let numer = two_l.checked_sub(u128::from(d))?.checked_mul(1u128 << 64)?;
         let m = numer.checked_div(u128::from(d))?.checked_add(1)?;
         Some(Self {
             d,
@@ -134,7 +132,8 @@ impl FastConvert {
         let k = to_m
             .checked_mul(fac_m)?
             .checked_mul(10u128.checked_pow(out_scale.checked_add(s_from)?)?)?;
-        let m = from_m.checked_mul(10u128.checked_pow(s.checked_add(s_to)?.checked_add(s_fac)?)?)?;
+        let m =
+            from_m.checked_mul(10u128.checked_pow(s.checked_add(s_to)?.checked_add(s_fac)?)?)?;
         let g = gcd(k, m);
         let (k2, m2) = (k.checked_div(g)?, m.checked_div(g)?);
         let q = u64::try_from(k2.checked_div(m2)?).ok()?;
@@ -206,8 +205,29 @@ mod tests {
 
     #[test]
     fn the_divider_is_exact() {
-        let ds = [1u64, 2, 3, 7, 10, 100, 641, 1_000_003, u64::MAX / 3, u64::MAX - 1, u64::MAX];
-        let ns = [0u64, 1, 2, 99, 12_345_678_901, u64::MAX / 2, u64::MAX - 1, u64::MAX];
+        let ds = [
+            1u64,
+            2,
+            3,
+            7,
+            10,
+            100,
+            641,
+            1_000_003,
+            u64::MAX / 3,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let ns = [
+            0u64,
+            1,
+            2,
+            99,
+            12_345_678_901,
+            u64::MAX / 2,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
         for d in ds {
             let div = Divider::new(d).unwrap();
             for n in ns {

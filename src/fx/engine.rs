@@ -430,7 +430,7 @@ impl Repricer {
             currency: self.to,
             unrounded,
             before_ending,
-            reference_rate: reference_rate.normalize(),
+            reference_rate,
             all_in_rate: all_in_rate.normalize(),
             markup_bps: self.markup_bps,
             markup_percent: self.markup_percent,

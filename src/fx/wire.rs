@@ -156,7 +156,11 @@ impl RepriceRequest {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
-            let field = if path == "." { "request".to_owned() } else { path };
+            let field = if path == "." {
+                "request".to_owned()
+            } else {
+                path
+            };
             Error::input(field, e.into_inner().to_string())
         })
     }

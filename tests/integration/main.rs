@@ -9,6 +9,10 @@
 )]
 
 mod data_loading;
+mod fx_endings;
+mod fx_props;
+mod fx_rates;
+mod fx_wire;
 mod landed_props;
 mod landed_regimes;
 mod landed_wire;
