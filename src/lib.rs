@@ -8,6 +8,7 @@ pub mod codes;
 pub mod data;
 pub mod ending;
 pub mod error;
+pub mod fees;
 pub mod fx;
 pub mod landed;
 pub mod money;

@@ -126,6 +126,57 @@ impl FromStr for RoundingMode {
     }
 }
 
+/// Whether a magnitude `q + rem/d` (`0 <= rem < d`) of a value with sign `neg` rounds away from
+/// zero under `mode`. The integer fast paths (FX bulk, fee schedules) round with this, so they
+/// decide exactly as [`round_to_scale`] does.
+#[inline]
+pub(crate) const fn rounds_away(
+    q_odd: bool,
+    rem: u128,
+    d: u128,
+    neg: bool,
+    mode: RoundingMode,
+) -> bool {
+    if rem == 0 {
+        return false;
+    }
+    // rem < d, so d − rem does not wrap; comparing rem with it compares rem with d/2.
+    let other = d.wrapping_sub(rem);
+    match mode {
+        RoundingMode::HalfUp => rem >= other,
+        RoundingMode::HalfDown => rem > other,
+        RoundingMode::HalfEven => rem > other || (rem == other && q_odd),
+        RoundingMode::HalfCeiling => rem > other || (rem == other && !neg),
+        RoundingMode::Up => true,
+        RoundingMode::Down => false,
+        RoundingMode::Ceiling => !neg,
+        RoundingMode::Floor => neg,
+    }
+}
+
+/// Rounds an integer `value` (read with `drop` more decimals than wanted) to a whole number of
+/// the wanted unit: `value / 10^drop`, rounded with `mode`. `None` when `10^drop` overflows.
+#[inline]
+pub(crate) fn round_int(value: i128, drop: u32, mode: RoundingMode) -> Option<i128> {
+    if drop == 0 {
+        return Some(value);
+    }
+    let neg = value < 0;
+    let mag = value.unsigned_abs();
+    let d = 10u128.checked_pow(drop)?;
+    // Most fees fit 64 bits; their division is a single hardware instruction.
+    let (q, rem) = match (u64::try_from(mag), u64::try_from(d)) {
+        (Ok(m), Ok(d64)) => (
+            u128::from(m.checked_div(d64)?),
+            u128::from(m.checked_rem(d64)?),
+        ),
+        _ => (mag.checked_div(d)?, mag.checked_rem(d)?),
+    };
+    let q = q.checked_add(u128::from(rounds_away(q & 1 == 1, rem, d, neg, mode)))?;
+    let q = i128::try_from(q).ok()?;
+    Some(if neg { q.wrapping_neg() } else { q })
+}
+
 /// Rounds `value` to `scale` decimal places with `mode`. The result has exactly `scale`
 /// decimals when the value had at least that many (so `12.5` at scale 2 stays `12.5`, and
 /// `12.345` becomes `12.35` under `half_up`).

@@ -10,6 +10,7 @@
 mod currency;
 mod customs;
 mod error;
+mod fees;
 mod fx;
 mod load;
 mod series;
@@ -31,6 +32,10 @@ pub use customs::{
     Threshold, Transport, Valuation, ValueBasis,
 };
 pub use error::{DataError, DataProblem, ProblemKind};
+pub use fees::{
+    ChainBase, ChainFeeSpec, ChainSpec, FeeBasis, FeeChainRecord, FeeMode, FeeRoundingStage,
+    FeeSchedule, FeeScheduleRecord, ScheduleSpec, TierSpec,
+};
 pub use fx::{EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
@@ -38,6 +43,11 @@ pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, 
 pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
 use currency::{CurrencyRow, CurrencyTable};
+
+/// Internals of the fee schedules shared with the `fees` capability's engine.
+pub(crate) mod fees_internal {
+    pub(crate) use super::fees::{CTier, FeeSchedule, Kind, M, P, X, fixed, to_decimal};
+}
 use customs::CustomsRows;
 pub(crate) use customs::CustomsTables;
 use load::FileReader;
@@ -119,6 +129,7 @@ pub struct RateTables {
     pub(crate) customs: CustomsTables,
     pub(crate) tariffs: TariffTable,
     fx: fx::FxTables,
+    pub(crate) fees: fees::FeeTables,
 }
 
 /// Rows of every section, collected across files before series validation.
@@ -129,6 +140,7 @@ struct Collected {
     customs: CustomsRows,
     tariffs: TariffRows,
     fx: fx::FxRows,
+    fees: fees::FeeRows,
 }
 
 impl Collected {
@@ -158,7 +170,10 @@ impl Collected {
                     let Err(value) = self.tariffs.read(&reader, other, value, problems) else {
                         continue;
                     };
-                    if self.fx.read(&reader, other, value, problems).is_ok() {
+                    let Err(value) = self.fx.read(&reader, other, value, problems) else {
+                        continue;
+                    };
+                    if self.fees.read(&reader, other, value, problems).is_ok() {
                         continue;
                     }
                     let known: Vec<String> = ["vat", "currency"]
@@ -166,6 +181,7 @@ impl Collected {
                         .chain(customs::SECTIONS)
                         .chain(tariff::SECTIONS)
                         .chain(fx::SECTIONS)
+                        .chain(fees::SECTIONS)
                         .map(|s| format!("[[{s}]]"))
                         .collect();
                     problems.push(reader.location(key.span().start).problem(
@@ -198,6 +214,7 @@ impl Collected {
         let customs = CustomsTables::build(self.customs, &mut problems);
         let tariffs = TariffTable::build(self.tariffs, &mut problems);
         let fx = fx::FxTables::build(self.fx, &mut problems);
+        let fees = fees::FeeTables::build(self.fees, &mut problems);
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             return Err(DataError { problems });
@@ -209,6 +226,7 @@ impl Collected {
             customs,
             tariffs,
             fx,
+            fees,
         })
     }
 }
@@ -243,6 +261,7 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
         include_str!("../../data/currencies.toml"),
     ),
     ("customs.toml", include_str!("../../data/customs.toml")),
+    ("fees.toml", include_str!("../../data/fees.toml")),
     ("fx.toml", include_str!("../../data/fx.toml")),
     ("tariff_au.toml", include_str!("../../data/tariff_au.toml")),
     ("tariff_ca.toml", include_str!("../../data/tariff_ca.toml")),
@@ -473,6 +492,7 @@ impl RateTables {
         out.customs.overlay(&other.customs);
         out.tariffs.overlay(&other.tariffs);
         out.fx.overlay(&other.fx);
+        out.fees.overlay(&other.fees);
         let combined =
             sha256_hex(format!("{}\n{}", self.version.sha256, other.version.sha256).as_bytes());
         out.version = DataVersion {

@@ -19,7 +19,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::money::RoundingMode;
+use crate::money::{RoundingMode, rounds_away};
 
 /// Division of `u64` values by a constant, by multiplication (Granlund–Montgomery).
 #[derive(Debug, Clone, Copy)]
@@ -172,30 +172,16 @@ impl FastConvert {
         let whole = a.wrapping_mul(f.q);
         let (q1, rem) = f.div.divrem(a.wrapping_mul(f.r));
         let q = whole.checked_add(q1)?;
-        let up = round_up(q, rem, f.div.d, neg, self.mode);
+        let up = rounds_away(
+            q & 1 == 1,
+            u128::from(rem),
+            u128::from(f.div.d),
+            neg,
+            self.mode,
+        );
         let mag = i64::try_from(q.checked_add(u64::from(up))?).ok()?;
         // mag >= 0, so its negation cannot overflow.
         Some(if neg { mag.wrapping_neg() } else { mag })
-    }
-}
-
-/// Whether the magnitude `q + rem/d` (of a value with sign `neg`) rounds away from zero.
-#[inline]
-const fn round_up(q: u64, rem: u64, d: u64, neg: bool, mode: RoundingMode) -> bool {
-    if rem == 0 {
-        return false;
-    }
-    // rem < d, so d − rem does not wrap; compare rem with d/2 without overflow.
-    let other = d.wrapping_sub(rem);
-    match mode {
-        RoundingMode::HalfUp => rem >= other,
-        RoundingMode::HalfDown => rem > other,
-        RoundingMode::HalfEven => rem > other || (rem == other && q % 2 == 1),
-        RoundingMode::HalfCeiling => rem > other || (rem == other && !neg),
-        RoundingMode::Up => true,
-        RoundingMode::Down => false,
-        RoundingMode::Ceiling => !neg,
-        RoundingMode::Floor => neg,
     }
 }
 

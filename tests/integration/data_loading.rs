@@ -267,7 +267,7 @@ fn embedded_data_loads_clean_and_manifest_hashes_match() {
         tables
             .version()
             .to_string()
-            .starts_with("2026.11.2+sha256:")
+            .starts_with("2026.11.3+sha256:")
     );
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.toml")).unwrap();
@@ -306,7 +306,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn write_manifest(dir: &std::path::Path, files: &[(&str, &str)]) {
     let mut m = String::from(
-        "dataset_version = \"2026.11.2\"\nschema_version = 1\nas_of = \"2026-11-25\"\n[files]\n",
+        "dataset_version = \"2026.11.3\"\nschema_version = 1\nas_of = \"2026-11-25\"\n[files]\n",
     );
     for (name, hash) in files {
         m.push_str(&format!("\"{name}\" = \"{hash}\"\n"));
@@ -334,7 +334,7 @@ fn a_good_directory_loads_with_its_version() {
     std::fs::write(dir.join("vat.toml"), GOOD).unwrap();
     write_manifest(&dir, &[("vat.toml", &sha256_hex(GOOD.as_bytes()))]);
     let t = RateTables::from_dir(&dir).unwrap();
-    assert_eq!(t.version().dataset.as_ref(), "2026.11.2");
+    assert_eq!(t.version().dataset.as_ref(), "2026.11.3");
     assert_eq!(t.version().as_of, Some(date("2026-11-25")));
     assert!(matches!(t.version().origin, DataOrigin::Directory(_)));
 }

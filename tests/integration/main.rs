@@ -9,6 +9,9 @@
 )]
 
 mod data_loading;
+mod fees_models;
+mod fees_props;
+mod fees_wire;
 mod fx_endings;
 mod fx_props;
 mod fx_rates;
