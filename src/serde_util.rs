@@ -196,3 +196,32 @@ pub(crate) mod decimal_vec {
         Ok(v.into_iter().map(|d| d.0).collect())
     }
 }
+
+/// Parses a JSON request, naming the path of any bad field (`lines[0].unit_price: …`); the
+/// whole request is named `request`. One place for every capability's wire format.
+pub(crate) fn from_json_named<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, crate::error::Error> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path.is_empty() {
+            "request".to_owned()
+        } else {
+            path
+        };
+        // serde_json appends " at line L column C"; kept, it helps find the spot.
+        let mut reason = e.into_inner().to_string();
+        if reason.is_empty() {
+            reason = "malformed".to_owned();
+        }
+        crate::error::Error::input(field, reason)
+    })
+}
+
+/// A response as pretty JSON. Serialization of the crate's result types cannot fail, but an
+/// error is passed on rather than hidden.
+pub(crate) fn to_json_pretty<T: serde::Serialize>(v: &T) -> Result<String, crate::error::Error> {
+    serde_json::to_string_pretty(v)
+        .map_err(|e| crate::error::Error::input("response", e.to_string()))
+}

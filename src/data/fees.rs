@@ -1151,6 +1151,23 @@ impl FeeTables {
     }
 }
 
+/// The series of `id`: the regional one when the data has it, else the provider's series for
+/// every region.
+fn regional<'m, T>(
+    map: &'m HashMap<FeeKey, Series<T>>,
+    id: &str,
+) -> Result<Option<&'m Series<T>>, Error> {
+    let key = FeeKey::parse(id)?;
+    Ok(map.get(&key).or_else(|| {
+        key.region.and_then(|_| {
+            map.get(&FeeKey {
+                region: None,
+                ..key.clone()
+            })
+        })
+    }))
+}
+
 /// A named schedule found in the data, with its provenance.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -1197,16 +1214,12 @@ impl RateTables {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn fee_schedule(&self, id: &str, date: NaiveDate) -> Result<FeeScheduleRecord<'_>, Error> {
-        let key = FeeKey::parse(id)?;
-        let series = self.fees.schedules.get(&key).or_else(|| {
-            key.region.and_then(|_| {
-                self.fees.schedules.get(&FeeKey {
-                    region: None,
-                    ..key.clone()
-                })
-            })
-        });
-        let row = row_at(series, "fee_schedule", || id.to_owned(), date)?;
+        let row = row_at(
+            regional(&self.fees.schedules, id)?,
+            "fee_schedule",
+            || id.to_owned(),
+            date,
+        )?;
         Ok(FeeScheduleRecord {
             schedule: &row.value.schedule,
             period: row.period,
@@ -1220,16 +1233,12 @@ impl RateTables {
     /// # Errors
     /// As [`RateTables::fee_schedule`].
     pub fn fee_chain(&self, id: &str, date: NaiveDate) -> Result<FeeChainRecord<'_>, Error> {
-        let key = FeeKey::parse(id)?;
-        let series = self.fees.chains.get(&key).or_else(|| {
-            key.region.and_then(|_| {
-                self.fees.chains.get(&FeeKey {
-                    region: None,
-                    ..key.clone()
-                })
-            })
-        });
-        let row = row_at(series, "fee_chain", || id.to_owned(), date)?;
+        let row = row_at(
+            regional(&self.fees.chains, id)?,
+            "fee_chain",
+            || id.to_owned(),
+            date,
+        )?;
         Ok(FeeChainRecord {
             chain: &row.value.chain,
             period: row.period,

@@ -153,16 +153,7 @@ impl RepriceRequest {
     /// # Errors
     /// [`Error::InvalidInput`] with the field's path.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "request".to_owned()
-            } else {
-                path
-            };
-            Error::input(field, e.into_inner().to_string())
-        })
+        crate::serde_util::from_json_named(text)
     }
 }
 
@@ -172,7 +163,7 @@ impl RepriceResponse {
     /// # Errors
     /// Never in practice (every field serializes).
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::input("response", e.to_string()))
+        crate::serde_util::to_json_pretty(self)
     }
 }
 

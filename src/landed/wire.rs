@@ -208,23 +208,7 @@ impl QuoteRequest {
     /// # Errors
     /// [`Error::InvalidInput`] naming the field.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let parsed: Result<Self, _> = serde_path_to_error::deserialize(de);
-        parsed.map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let field = if path == "." || path.is_empty() {
-                "request".to_owned()
-            } else {
-                path
-            };
-            let mut reason = inner.to_string();
-            // serde_json appends " at line L column C"; keep it, it helps find the spot.
-            if reason.is_empty() {
-                reason = "malformed".to_owned();
-            }
-            Error::input(field, reason)
-        })
+        crate::serde_util::from_json_named(text)
     }
 }
 
@@ -379,6 +363,6 @@ impl Quote {
     /// Never in practice; serialization of these types cannot fail, but the error is passed on
     /// rather than hidden.
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::input("response", e.to_string()))
+        crate::serde_util::to_json_pretty(self)
     }
 }
