@@ -4,6 +4,7 @@
 #![warn(missing_debug_implementations)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod bands;
 pub mod codes;
 pub mod data;
 pub mod ending;

@@ -1,0 +1,15 @@
+//! Competitor-based price bands (in progress): the cost floor, solved over the real rounded
+//! fee function.
+//!
+//! The cost floor is the smallest price on the currency's minor-unit grid whose profit after
+//! the fee schedule and the given costs meets the minimum profit and the minimum margin. Fees
+//! that switch rate at a price (a whole-price tier) make profit non-monotone: just above the
+//! switch a higher price can earn less. The solver splits the band at the schedule's tier
+//! bounds, where such cliffs can only be, and searches each piece in price order; inside a
+//! piece profit does not fall as the price rises while the fee's slope stays below
+//! `1 − margin`, and a piece where it could is scanned price by price instead. The result is
+//! checked on the output, so a price in a cliff's dead zone is never returned.
+
+mod floor;
+
+pub use floor::{CostFloor, FloorInput, cost_floor};
