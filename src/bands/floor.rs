@@ -81,6 +81,36 @@ pub struct CostFloor {
 struct Solver<'a, 'b> {
     input: &'b FloorInput<'a>,
     evaluations: u32,
+    /// How many grid steps the rounding of the fee can hide a qualifying price below a
+    /// failing one (see [`window`]); `None`: scan every price.
+    window: Option<i64>,
+}
+
+/// Inside a piece, `profit − margin × price` rises by at least `s = 1 − margin − r` per unit
+/// of price (`r`: the highest unit price of the schedule's tiers), and the fee's rounding moves
+/// it by at most one minor unit. So the first qualifying price lies within `1/s + 1` steps of
+/// any price found by the search; the solver scans that far back. With `s <= 0` (or a package
+/// fee, whose blocks are cliffs of their own) it scans every price.
+fn window(input: &FloorInput<'_>) -> Option<i64> {
+    let m = input
+        .min_margin_percent
+        .unwrap_or(Decimal::ZERO)
+        .checked_div(Decimal::ONE_HUNDRED)?;
+    let r = match input.fees {
+        Some(f) => f.max_unit_rate()?,
+        None => Decimal::ZERO,
+    };
+    let slope = Decimal::ONE.checked_sub(m)?.checked_sub(r)?;
+    if slope <= Decimal::ZERO {
+        return None;
+    }
+    let steps = Decimal::ONE
+        .checked_div(slope)?
+        .ceil()
+        .checked_add(Decimal::TWO)?;
+    i64::try_from(steps.mantissa())
+        .ok()
+        .filter(|w| *w <= 100_000)
 }
 
 impl Solver<'_, '_> {
@@ -159,6 +189,7 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
     let mut s = Solver {
         input,
         evaluations: 0,
+        window: window(input),
     };
     // Pieces between the schedule's tier bounds: cliffs can only sit on a bound.
     let mut cuts: Vec<i64> = input
@@ -211,10 +242,15 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
 /// inside the piece, verified; a piece where the search's answer fails its neighbours is
 /// scanned.
 fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, Error> {
-    if a > b || !s.check(b)?.2 {
-        // The top of the piece fails: with profit non-decreasing inside it, nothing below
-        // qualifies either; scan to be sure when the piece is short.
-        return scan(s, a, b.saturating_sub(1), 64);
+    if a > b {
+        return Ok(None);
+    }
+    let Some(w) = s.window else {
+        return scan(s, a, b, i64::MAX);
+    };
+    if !s.check(b)?.2 {
+        // The top fails: only the rounding window below it can still hold a qualifying price.
+        return scan(s, b.saturating_sub(w).max(a), b.saturating_sub(1), w);
     }
     let (mut lo, mut hi) = (a, b);
     while lo < hi {
@@ -225,8 +261,8 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
             lo = mid.saturating_add(1);
         }
     }
-    // Verify that nothing just below qualifies (monotonicity inside the piece).
-    if let Some(k) = scan(s, a.max(lo.saturating_sub(64)), lo.saturating_sub(1), 64)? {
+    // A qualifying price hidden by the rounding lies within the window below.
+    if let Some(k) = scan(s, a.max(lo.saturating_sub(w)), lo.saturating_sub(1), w)? {
         return Ok(Some(k));
     }
     Ok(Some(lo))

@@ -13,3 +13,29 @@
 mod floor;
 
 pub use floor::{CostFloor, FloorInput, cost_floor};
+mod engine;
+
+pub use engine::{
+    Action, BandRequest, BandResult, Excluded, Filters, NoCompetitors, Offer, Rate, Reference,
+    Strategy, TraceStep, WhenLowest, band,
+};
+
+impl BandRequest {
+    /// Parses a request, naming the JSON path of any bad field.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidInput`] with the field's path.
+    pub fn from_json(text: &str) -> Result<Self, crate::Error> {
+        crate::serde_util::from_json_named(text)
+    }
+}
+
+impl BandResult {
+    /// The result as pretty JSON.
+    ///
+    /// # Errors
+    /// Never in practice.
+    pub fn to_json(&self) -> Result<String, crate::Error> {
+        crate::serde_util::to_json_pretty(self)
+    }
+}

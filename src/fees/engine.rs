@@ -367,6 +367,16 @@ impl FeeSchedule {
         Decimal::try_from_i128_with_scale(r, self.minor).map_err(|_| ovf())
     }
 
+    /// The highest unit price of the tiers, as a fraction of the basis (`None` for package
+    /// fees, whose blocks are steps of their own). Price bands bound their search with it.
+    pub(crate) fn max_unit_rate(&self) -> Option<Decimal> {
+        if self.kind == Kind::Package {
+            return None;
+        }
+        let top = self.tiers.iter().map(|t| t.price).max().unwrap_or(0);
+        Decimal::try_new(top, P).ok()
+    }
+
     /// The fee of a quantity on basis `quantity` (free units and period caps applied), rounded
     /// to the minor unit, without the breakdown: the fast entry point for one evaluation.
     ///

@@ -8,6 +8,7 @@
     missing_docs
 )]
 
+mod bands_engine;
 mod bands_floor;
 mod data_loading;
 mod fees_models;

@@ -1,0 +1,862 @@
+//! The band pipeline: normalise offers, exclude, reference, target, band, scenarios, step
+//! limit, ending, invariants, with a trace of every step.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::floor::{FloorInput, cost_floor};
+use crate::codes::Currency;
+use crate::data::{DataVersion, RateTables, ScheduleSpec};
+use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
+use crate::error::Error;
+
+/// Which competitor price the strategy starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reference {
+    /// The lowest landed offer.
+    Lowest,
+    /// The second lowest.
+    SecondLowest,
+    /// The offer at `position` (1 = lowest).
+    Position,
+    /// The average of the `count` lowest.
+    AverageLowest,
+    /// The median.
+    Median,
+    /// The buy-box offer.
+    BuyBox,
+}
+
+/// What to do relative to the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Match it.
+    Match,
+    /// Go below it by `amount` or `percent`.
+    Beat,
+    /// Stay above it by `amount` or `percent`.
+    Above,
+}
+
+/// The strategy.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Strategy {
+    /// The reference kind.
+    pub reference: Reference,
+    /// For `position`: 1-based.
+    #[serde(default)]
+    pub position: Option<usize>,
+    /// For `average_lowest`.
+    #[serde(default)]
+    pub count: Option<usize>,
+    /// The action.
+    pub action: Action,
+    /// By this amount.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub amount: Option<Decimal>,
+    /// Or by this percent.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub percent: Option<Decimal>,
+}
+
+/// With no competitor left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoCompetitors {
+    /// Keep the current price. The default.
+    #[default]
+    Hold,
+    /// Go to the ceiling.
+    Ceiling,
+    /// Go to the floor.
+    Floor,
+}
+
+/// When the own offer is already the lowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenLowest {
+    /// Keep the current price. The default.
+    #[default]
+    Hold,
+    /// Rise to just under the next offer.
+    RaiseToNext,
+}
+
+/// Offer filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Filters {
+    /// Minimum seller rating.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub min_rating: Option<Decimal>,
+    /// Fulfilment types to exclude.
+    #[serde(default)]
+    pub exclude_fulfillment: Vec<String>,
+    /// Conditions to keep (empty: all).
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Maximum age of an offer in hours (needs `now`).
+    #[serde(default)]
+    pub max_age_hours: Option<u32>,
+    /// Exclude offers more than this percent below the median.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub outlier_below_percent: Option<Decimal>,
+    /// Exclude offers more than this percent above the median.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub outlier_above_percent: Option<Decimal>,
+}
+
+/// A competitor offer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Offer {
+    /// The seller.
+    pub seller_id: String,
+    /// Item price.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub price: Decimal,
+    /// Shipping charged.
+    #[serde(default, with = "crate::serde_util::decimal_str")]
+    pub shipping: Decimal,
+    /// The offer's currency.
+    pub currency: Currency,
+    /// Seller rating.
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub rating: Option<Decimal>,
+    /// Fulfilment type.
+    #[serde(default)]
+    pub fulfillment: Option<String>,
+    /// Condition.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Holds the buy box.
+    #[serde(default)]
+    pub buy_box: bool,
+    /// When the offer was seen.
+    #[serde(default)]
+    pub seen_at: Option<DateTime<Utc>>,
+}
+
+/// An exchange rate for normalising offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rate {
+    /// From.
+    pub from: Currency,
+    /// To.
+    pub to: Currency,
+    /// Units of `to` per unit of `from`.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub rate: Decimal,
+}
+
+/// A band request (the wire format of `cargo run --example band`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+#[allow(
+    missing_docs,
+    reason = "the fields are documented in the wire format of the crate docs"
+)]
+pub struct BandRequest {
+    pub currency: Currency,
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub current_price: Decimal,
+    #[serde(default)]
+    pub own_seller_ids: Vec<String>,
+    #[serde(default, with = "crate::serde_util::decimal_str")]
+    pub own_shipping: Decimal,
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub unit_cost: Decimal,
+    #[serde(default, with = "crate::serde_util::decimal_str")]
+    pub other_costs: Decimal,
+    #[serde(default, with = "crate::serde_util::decimal_str")]
+    pub landed_cost: Decimal,
+    #[serde(default)]
+    pub fees: Option<ScheduleSpec>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub min_profit: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub min_margin_percent: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub min_price: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub max_price: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub map: Option<Decimal>,
+    pub strategy: Strategy,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub max_step_percent: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub max_step_up_percent: Option<Decimal>,
+    #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+    pub max_step_down_percent: Option<Decimal>,
+    #[serde(default)]
+    pub last_change_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub cool_down_minutes: u32,
+    #[serde(default)]
+    pub no_competitors: NoCompetitors,
+    #[serde(default)]
+    pub when_lowest: WhenLowest,
+    #[serde(default)]
+    pub ending: Option<PriceEnding>,
+    #[serde(default)]
+    pub filters: Filters,
+    #[serde(default)]
+    pub exchange_rates: Vec<Rate>,
+    #[serde(default)]
+    pub now: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub competitors: Vec<Offer>,
+}
+
+/// An excluded offer and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Excluded {
+    /// The seller.
+    pub seller_id: String,
+    /// `own_offer`, `low_rating`, `no_rating`, `excluded_fulfillment`, `excluded_condition`,
+    /// `stale`, `no_seen_at`, `outlier_low`, `outlier_high`.
+    pub reason: &'static str,
+}
+
+/// One step of the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct TraceStep {
+    /// The step.
+    pub step: &'static str,
+    /// Its input.
+    pub input: String,
+    /// Its output.
+    pub output: String,
+    /// The rule applied.
+    pub rule: String,
+    /// A reason code.
+    pub reason: &'static str,
+}
+
+/// The band's answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct BandResult {
+    /// The new price.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub price: Decimal,
+    /// Whether it differs from the current price.
+    pub changed: bool,
+    /// max(min_price, map, cost floor).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub floor: Decimal,
+    /// The ceiling (max_price).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub ceiling: Decimal,
+    /// The smallest price meeting the minimum profit and margin after fees.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub cost_floor: Decimal,
+    /// The reference landed price, when there was one.
+    #[serde(with = "crate::serde_util::opt_decimal_str")]
+    pub reference: Option<Decimal>,
+    /// The target item price, when there was one.
+    #[serde(with = "crate::serde_util::opt_decimal_str")]
+    pub target: Option<Decimal>,
+    /// What decided the price: `strategy`, `floor`, `ceiling`, `step_limit`, `cool_down`,
+    /// `no_competitors`, `no_change`.
+    pub binding: &'static str,
+    /// Excluded offers with their reasons.
+    pub excluded: Vec<Excluded>,
+    /// The steps.
+    pub trace: Vec<TraceStep>,
+    /// The data the fees came from.
+    pub data_version: DataVersion,
+}
+
+fn bad(field: &str, reason: impl Into<String>) -> Error {
+    Error::input(field, reason)
+}
+
+fn ovf() -> Error {
+    Error::overflow("price band")
+}
+
+fn round(v: Decimal, scale: u32, s: RoundingStrategy) -> Decimal {
+    let mut r = v.round_dp_with_strategy(scale, s);
+    r.rescale(scale);
+    r
+}
+
+fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
+    v.checked_mul(p)
+        .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or_else(ovf)
+}
+
+struct Trace(Vec<TraceStep>);
+
+impl Trace {
+    fn push(
+        &mut self,
+        step: &'static str,
+        input: impl ToString,
+        output: impl ToString,
+        rule: impl ToString,
+        reason: &'static str,
+    ) {
+        self.0.push(TraceStep {
+            step,
+            input: input.to_string(),
+            output: output.to_string(),
+            rule: rule.to_string(),
+            reason,
+        });
+    }
+}
+
+/// Sets a band price for `req`, explaining every step.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the field: no `max_price`, a floor above the ceiling, no
+/// price in the band meeting the minimum profit and margin, an offer in a currency without a
+/// rate, a strategy missing its amount, position or count, a filter needing `now`; and an
+/// error rather than a price whenever a final invariant fails.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pipeline, read top to bottom like the trace"
+)]
+pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error> {
+    let scale = req.currency.minor_unit_scale()?;
+    let unit = Decimal::new(1, scale);
+    let mut trace = Trace(Vec::new());
+    let ceiling = req.max_price.ok_or_else(|| {
+        bad(
+            "max_price",
+            "a band needs a ceiling: without one two repricers can push each other to absurd prices",
+        )
+    })?;
+    let current = req.current_price;
+    // 5. Band (computed first: every later step is bounded by it).
+    let fees = req.fees.as_ref().map(|f| f.compile("fees")).transpose()?;
+    let costs = req
+        .unit_cost
+        .checked_add(req.other_costs)
+        .and_then(|v| v.checked_add(req.landed_cost))
+        .ok_or_else(ovf)?;
+    let mut input = FloorInput::new(costs, unit, ceiling, scale);
+    if let Some(f) = &fees {
+        input = input.with_fees(f);
+    }
+    input.min_profit = req.min_profit;
+    input.min_margin_percent = req.min_margin_percent;
+    let cf = if req.min_profit.is_some() || req.min_margin_percent.is_some() || fees.is_some() {
+        cost_floor(&input)?.price
+    } else {
+        // Without minimums the floor is the costs themselves (never sell below cost).
+        round(costs, scale, RoundingStrategy::ToPositiveInfinity).max(unit)
+    };
+    let floor = [Some(cf), req.min_price, req.map]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(cf);
+    trace.push(
+        "band",
+        format!(
+            "costs {costs}, min_price {:?}, map {:?}",
+            req.min_price, req.map
+        ),
+        format!("[{floor}, {ceiling}]"),
+        format!("cost floor {cf} over the fee schedule"),
+        "band",
+    );
+    if floor > ceiling {
+        return Err(bad(
+            "max_price",
+            format!("the floor {floor} (cost floor {cf}) is above the ceiling {ceiling}"),
+        ));
+    }
+    // 1–2. Normalise and exclude.
+    let mut excluded = Vec::new();
+    let mut offers: Vec<(Decimal, &Offer)> = Vec::new();
+    for (i, o) in req.competitors.iter().enumerate() {
+        let reason = exclusion(req, o)?;
+        if let Some(r) = reason {
+            excluded.push(Excluded {
+                seller_id: o.seller_id.clone(),
+                reason: r,
+            });
+            continue;
+        }
+        let landed = o.price.checked_add(o.shipping).ok_or_else(ovf)?;
+        let landed = convert(req, landed, o.currency, i)?;
+        offers.push((
+            round(landed, scale, RoundingStrategy::MidpointAwayFromZero),
+            o,
+        ));
+    }
+    outliers(req, &mut offers, &mut excluded)?;
+    offers.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.seller_id.cmp(&b.1.seller_id))
+    });
+    trace.push(
+        "normalise",
+        format!("{} offers", req.competitors.len()),
+        format!("{} kept, {} excluded", offers.len(), excluded.len()),
+        "landed = price + shipping, in the band's currency",
+        "normalised",
+    );
+    // 3–4 and 6. Reference, target, scenarios.
+    let own_landed = current.checked_add(req.own_shipping).ok_or_else(ovf)?;
+    let reference = reference(req, &offers, scale)?;
+    let (mut price, mut binding, target) = match reference {
+        None => {
+            let (p, why) = match req.no_competitors {
+                NoCompetitors::Hold => (current, "hold"),
+                NoCompetitors::Ceiling => (ceiling, "ceiling"),
+                NoCompetitors::Floor => (floor, "floor"),
+            };
+            trace.push(
+                "reference",
+                "no offers",
+                p,
+                format!("no_competitors: {why}"),
+                "no_competitors",
+            );
+            (p, "no_competitors", None)
+        }
+        Some(r) => {
+            let lowest = offers.first().map(|o| o.0);
+            let already_lowest = lowest.is_some_and(|l| own_landed < l);
+            let t = if already_lowest && req.when_lowest == WhenLowest::Hold {
+                trace.push("target", r, current, "when_lowest: hold", "already_lowest");
+                None
+            } else if already_lowest {
+                let next = lowest.unwrap_or(r);
+                let t = next
+                    .checked_sub(unit)
+                    .and_then(|v| v.checked_sub(req.own_shipping))
+                    .ok_or_else(ovf)?;
+                trace.push(
+                    "target",
+                    next,
+                    t,
+                    "when_lowest: raise_to_next, one minor unit under",
+                    "already_lowest",
+                );
+                Some(t)
+            } else {
+                let landed = target(req, r, scale)?;
+                let t = landed.checked_sub(req.own_shipping).ok_or_else(ovf)?;
+                trace.push(
+                    "target",
+                    r,
+                    t,
+                    format!(
+                        "{:?} by {:?}/{:?} %, minus own shipping",
+                        req.strategy.action, req.strategy.amount, req.strategy.percent
+                    ),
+                    "strategy",
+                );
+                Some(t)
+            };
+            match t {
+                None => (current, "no_change", Some(current)),
+                Some(t) => (t, "strategy", Some(t)),
+            }
+        }
+    };
+    // Clamp into the band (target below the floor → floor).
+    if price < floor {
+        trace.push("band", price, floor, "below the floor", "floor");
+        price = floor;
+        binding = "floor";
+    } else if price > ceiling {
+        trace.push("band", price, ceiling, "above the ceiling", "ceiling");
+        price = ceiling;
+        binding = "ceiling";
+    }
+    // 7. Cool-down and step limit; the band wins over both.
+    let cooling = match (req.last_change_at, req.now) {
+        (Some(last), Some(now)) if req.cool_down_minutes > 0 => last
+            .checked_add_signed(TimeDelta::minutes(i64::from(req.cool_down_minutes)))
+            .is_some_and(|until| now < until),
+        (Some(_), None) if req.cool_down_minutes > 0 => {
+            return Err(bad("now", "a cool-down needs now"));
+        }
+        _ => false,
+    };
+    let default_step = req.max_step_percent.unwrap_or(Decimal::from(5));
+    let up_pct = req.max_step_up_percent.unwrap_or(default_step);
+    let down_pct = req.max_step_down_percent.unwrap_or(default_step);
+    let step_up = round(
+        current.checked_add(pct(current, up_pct)?).ok_or_else(ovf)?,
+        scale,
+        RoundingStrategy::ToNegativeInfinity,
+    );
+    let step_down = round(
+        current
+            .checked_sub(pct(current, down_pct)?)
+            .ok_or_else(ovf)?,
+        scale,
+        RoundingStrategy::ToPositiveInfinity,
+    );
+    if cooling && price != current {
+        trace.push(
+            "cool_down",
+            price,
+            current,
+            format!(
+                "{} minutes since {:?}",
+                req.cool_down_minutes, req.last_change_at
+            ),
+            "cool_down",
+        );
+        price = current;
+        binding = "cool_down";
+    } else if price > step_up {
+        trace.push(
+            "step_limit",
+            price,
+            step_up,
+            format!("at most +{up_pct} %"),
+            "step_limit",
+        );
+        price = step_up;
+        binding = "step_limit";
+    } else if price < step_down {
+        trace.push(
+            "step_limit",
+            price,
+            step_down,
+            format!("at most −{down_pct} %"),
+            "step_limit",
+        );
+        price = step_down;
+        binding = "step_limit";
+    }
+    let forced = if price < floor {
+        trace.push(
+            "band",
+            price,
+            floor,
+            "the floor wins over the step limit and cool-down",
+            "floor",
+        );
+        price = floor;
+        binding = "floor";
+        true
+    } else if price > ceiling {
+        trace.push(
+            "band",
+            price,
+            ceiling,
+            "the ceiling wins over the step limit and cool-down",
+            "ceiling",
+        );
+        price = ceiling;
+        binding = "ceiling";
+        true
+    } else {
+        false
+    };
+    price = round(price, scale, RoundingStrategy::MidpointAwayFromZero);
+    // 8. Ending: the nearest allowed ending inside the band (and the step limit, unless forced).
+    let (lo, hi) = if forced {
+        (floor, ceiling)
+    } else {
+        (floor.max(step_down), ceiling.min(step_up))
+    };
+    if let Some(e) = &req.ending
+        && binding != "cool_down"
+        && price != current
+    {
+        let chosen = ending_in(e, price, lo, hi, scale)?;
+        match chosen {
+            Some(p) => {
+                trace.push("ending", price, p, e, "ending");
+                price = p;
+            }
+            None => trace.push("ending", price, price, e, "no_ending_in_band"),
+        }
+    }
+    // 9. Invariants, checked on the output.
+    let on_grid = round(price, scale, RoundingStrategy::ToZero) == price;
+    let in_step = forced || binding == "cool_down" || (price >= step_down && price <= step_up);
+    if !(floor <= price && price <= ceiling && on_grid && (in_step || price == current)) {
+        return Err(bad(
+            "price",
+            format!(
+                "invariant failed for {price}: band [{floor}, {ceiling}], step [{step_down}, {step_up}]"
+            ),
+        ));
+    }
+    Ok(BandResult {
+        price,
+        changed: price != current,
+        floor,
+        ceiling,
+        cost_floor: cf,
+        reference,
+        target,
+        binding,
+        excluded,
+        trace: trace.0,
+        data_version: tables.version().clone(),
+    })
+}
+
+fn exclusion(req: &BandRequest, o: &Offer) -> Result<Option<&'static str>, Error> {
+    let f = &req.filters;
+    if req.own_seller_ids.contains(&o.seller_id) {
+        return Ok(Some("own_offer"));
+    }
+    if let Some(min) = f.min_rating {
+        match o.rating {
+            None => return Ok(Some("no_rating")),
+            Some(r) if r < min => return Ok(Some("low_rating")),
+            _ => {}
+        }
+    }
+    if o.fulfillment
+        .as_ref()
+        .is_some_and(|x| f.exclude_fulfillment.iter().any(|e| e == x))
+    {
+        return Ok(Some("excluded_fulfillment"));
+    }
+    if !f.conditions.is_empty()
+        && !o
+            .condition
+            .as_ref()
+            .is_some_and(|c| f.conditions.iter().any(|k| k == c))
+    {
+        return Ok(Some("excluded_condition"));
+    }
+    if let Some(h) = f.max_age_hours {
+        let now = req
+            .now
+            .ok_or_else(|| bad("now", "filters.max_age_hours needs now"))?;
+        match o.seen_at {
+            None => return Ok(Some("no_seen_at")),
+            Some(t) if now.signed_duration_since(t) > TimeDelta::hours(i64::from(h)) => {
+                return Ok(Some("stale"));
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+fn convert(req: &BandRequest, amount: Decimal, from: Currency, i: usize) -> Result<Decimal, Error> {
+    if from == req.currency {
+        return Ok(amount);
+    }
+    if let Some(r) = req
+        .exchange_rates
+        .iter()
+        .find(|r| r.from == from && r.to == req.currency)
+    {
+        return amount.checked_mul(r.rate).ok_or_else(ovf);
+    }
+    if let Some(r) = req
+        .exchange_rates
+        .iter()
+        .find(|r| r.to == from && r.from == req.currency)
+    {
+        return amount.checked_div(r.rate).ok_or_else(ovf);
+    }
+    Err(bad(
+        &format!("competitors[{i}].currency"),
+        format!(
+            "no exchange rate {from}→{} in exchange_rates; add it",
+            req.currency
+        ),
+    ))
+}
+
+fn median(sorted: &[Decimal], scale: u32) -> Option<Decimal> {
+    let n = sorted.len();
+    let mid = n / 2;
+    if n == 0 {
+        return None;
+    }
+    if n % 2 == 1 {
+        sorted.get(mid).copied()
+    } else {
+        let (a, b) = (sorted.get(mid.checked_sub(1)?)?, sorted.get(mid)?);
+        Some(round(
+            a.checked_add(*b)?.checked_div(Decimal::TWO)?,
+            scale,
+            RoundingStrategy::MidpointAwayFromZero,
+        ))
+    }
+}
+
+fn outliers(
+    req: &BandRequest,
+    offers: &mut Vec<(Decimal, &Offer)>,
+    excluded: &mut Vec<Excluded>,
+) -> Result<(), Error> {
+    let f = &req.filters;
+    if f.outlier_below_percent.is_none() && f.outlier_above_percent.is_none() {
+        return Ok(());
+    }
+    let mut prices: Vec<Decimal> = offers.iter().map(|o| o.0).collect();
+    prices.sort();
+    let Some(m) = median(&prices, 28) else {
+        return Ok(());
+    };
+    let low = f
+        .outlier_below_percent
+        .map(|p| m.checked_sub(pct(m, p)?).ok_or_else(ovf))
+        .transpose()?;
+    let high = f
+        .outlier_above_percent
+        .map(|p| m.checked_add(pct(m, p)?).ok_or_else(ovf))
+        .transpose()?;
+    offers.retain(|(p, o)| {
+        let reason = if low.is_some_and(|l| *p < l) {
+            Some("outlier_low")
+        } else if high.is_some_and(|h| *p > h) {
+            Some("outlier_high")
+        } else {
+            None
+        };
+        if let Some(r) = reason {
+            excluded.push(Excluded {
+                seller_id: o.seller_id.clone(),
+                reason: r,
+            });
+        }
+        reason.is_none()
+    });
+    Ok(())
+}
+
+fn reference(
+    req: &BandRequest,
+    offers: &[(Decimal, &Offer)],
+    scale: u32,
+) -> Result<Option<Decimal>, Error> {
+    let s = &req.strategy;
+    let at = |n: usize| offers.get(n).map(|o| o.0);
+    Ok(match s.reference {
+        Reference::Lowest => at(0),
+        Reference::SecondLowest => at(1),
+        Reference::Position => {
+            let p = s
+                .position
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| bad("strategy.position", "give the position, 1 for the lowest"))?;
+            at(p.saturating_sub(1))
+        }
+        Reference::AverageLowest => {
+            let n = s
+                .count
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| bad("strategy.count", "give how many lowest offers to average"))?;
+            let take: Vec<Decimal> = offers.iter().take(n).map(|o| o.0).collect();
+            if take.is_empty() {
+                None
+            } else {
+                let sum = take
+                    .iter()
+                    .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))
+                    .ok_or_else(ovf)?;
+                Some(round(
+                    sum.checked_div(Decimal::from(take.len())).ok_or_else(ovf)?,
+                    scale,
+                    RoundingStrategy::MidpointAwayFromZero,
+                ))
+            }
+        }
+        Reference::Median => {
+            let prices: Vec<Decimal> = offers.iter().map(|o| o.0).collect();
+            median(&prices, scale)
+        }
+        Reference::BuyBox => offers.iter().find(|o| o.1.buy_box).map(|o| o.0),
+    })
+}
+
+fn target(req: &BandRequest, r: Decimal, scale: u32) -> Result<Decimal, Error> {
+    let s = &req.strategy;
+    let delta = match (s.amount, s.percent) {
+        (Some(a), None) => a,
+        (None, Some(p)) => pct(r, p)?,
+        (None, None) if s.action == Action::Match => Decimal::ZERO,
+        _ => {
+            return Err(bad(
+                "strategy.amount",
+                "give exactly one of amount and percent (match needs neither)",
+            ));
+        }
+    };
+    Ok(match s.action {
+        Action::Match => r,
+        // Beating rounds down and staying above rounds up, so the result keeps its promise.
+        Action::Beat => round(
+            r.checked_sub(delta).ok_or_else(ovf)?,
+            scale,
+            RoundingStrategy::ToNegativeInfinity,
+        ),
+        Action::Above => round(
+            r.checked_add(delta).ok_or_else(ovf)?,
+            scale,
+            RoundingStrategy::ToPositiveInfinity,
+        ),
+    })
+}
+
+/// The ending of `price` inside `[lo, hi]`: the rule as written when its result is inside,
+/// else the nearest allowed ending of an increment rule (either direction) inside.
+fn ending_in(
+    e: &PriceEnding,
+    price: Decimal,
+    lo: Decimal,
+    hi: Decimal,
+    scale: u32,
+) -> Result<Option<Decimal>, Error> {
+    // The rule as written wins when its price is inside the band.
+    if let Ok(p) = e.compile(scale, "ending")?.apply(price)
+        && p >= lo
+        && p <= hi
+    {
+        return Ok(Some(p));
+    }
+    let mut candidates = Vec::new();
+    match e {
+        PriceEnding::Increment(i) => {
+            for d in [
+                EndingDirection::Down,
+                EndingDirection::Up,
+                EndingDirection::Nearest,
+            ] {
+                let rule = PriceEnding::Increment(IncrementEnding {
+                    direction: d,
+                    ..i.clone()
+                });
+                if let Ok(p) = rule.compile(scale, "ending")?.apply(price) {
+                    candidates.push(p);
+                }
+            }
+        }
+        PriceEnding::Ranges { .. } => {
+            if let Ok(p) = e.compile(scale, "ending")?.apply(price) {
+                candidates.push(p);
+            }
+        }
+    }
+    Ok(candidates
+        .into_iter()
+        .filter(|p| *p >= lo && *p <= hi)
+        .min_by_key(|p| (p.checked_sub(price).map(|d| d.abs()), *p)))
+}
