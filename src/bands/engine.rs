@@ -403,9 +403,12 @@ pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error>
             o,
         ));
     }
-    outliers(req, &mut offers, &mut excluded)?;
+    outliers(req, &mut offers, &mut excluded, scale)?;
+    // Every landed price has the currency's scale here, so mantissas order them (far cheaper
+    // than comparing decimals).
     offers.sort_by(|a, b| {
-        a.0.cmp(&b.0)
+        a.0.mantissa()
+            .cmp(&b.0.mantissa())
             .then_with(|| a.1.seller_id.cmp(&b.1.seller_id))
     });
     trace.push(
@@ -705,13 +708,15 @@ fn outliers(
     req: &BandRequest,
     offers: &mut Vec<(Decimal, &Offer)>,
     excluded: &mut Vec<Excluded>,
+    scale: u32,
 ) -> Result<(), Error> {
     let f = &req.filters;
     if f.outlier_below_percent.is_none() && f.outlier_above_percent.is_none() {
         return Ok(());
     }
     let mut prices: Vec<Decimal> = offers.iter().map(|o| o.0).collect();
-    prices.sort();
+    // Same scale throughout (see the caller): order by mantissa.
+    prices.sort_by_key(|p| p.mantissa());
     let Some(m) = median(&prices, 28) else {
         return Ok(());
     };
@@ -723,10 +728,15 @@ fn outliers(
         .outlier_above_percent
         .map(|p| m.checked_add(pct(m, p)?).ok_or_else(ovf))
         .transpose()?;
+    // On the grid, p < l exactly when p is below l rounded up to the grid (and p > h when
+    // above h rounded down), so mantissas compare them.
+    let low = low.map(|l| round(l, scale, RoundingStrategy::ToPositiveInfinity).mantissa());
+    let high = high.map(|h| round(h, scale, RoundingStrategy::ToNegativeInfinity).mantissa());
     offers.retain(|(p, o)| {
-        let reason = if low.is_some_and(|l| *p < l) {
+        let m = p.mantissa();
+        let reason = if low.is_some_and(|l| m < l) {
             Some("outlier_low")
-        } else if high.is_some_and(|h| *p > h) {
+        } else if high.is_some_and(|h| m > h) {
             Some("outlier_high")
         } else {
             None
