@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use landed::RateTables;
-use landed::bands::{BandRequest, band};
+use landed::bands::{BandRequest, band, band_with_fees};
 use serde_json::json;
 
 fn request(n: usize) -> BandRequest {
@@ -47,7 +47,13 @@ fn bench(c: &mut Criterion) {
         let req = request(n);
         let r = band(tables, &req).unwrap();
         assert!(r.floor <= r.price && r.price <= r.ceiling);
+        // The schedule validated once, as a repricer running many products under it would.
+        let fees = req.fees.as_ref().unwrap().compile("fees").unwrap();
+        assert_eq!(band_with_fees(tables, &req, Some(&fees)).unwrap(), r);
         g.bench_function(format!("offers_{n}"), |b| {
+            b.iter(|| band_with_fees(tables, black_box(&req), Some(&fees)).unwrap())
+        });
+        g.bench_function(format!("offers_{n}_validating_the_schedule"), |b| {
             b.iter(|| band(tables, black_box(&req)).unwrap())
         });
     }

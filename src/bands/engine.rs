@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::floor::{FloorInput, cost_floor};
 use crate::codes::Currency;
-use crate::data::{DataVersion, RateTables, ScheduleSpec};
+use crate::data::{DataVersion, FeeSchedule, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
 use crate::error::Error;
 
@@ -334,6 +334,24 @@ impl Trace {
     reason = "one pipeline, read top to bottom like the trace"
 )]
 pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error> {
+    let fees = req.fees.as_ref().map(|f| f.compile("fees")).transpose()?;
+    band_with_fees(tables, req, fees.as_ref())
+}
+
+/// [`band`] with the fee schedule already validated (a repricer that sets many prices under
+/// one schedule validates it once); `fees` replaces the request's `fees`.
+///
+/// # Errors
+/// As [`band`].
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pipeline, read top to bottom like the trace"
+)]
+pub fn band_with_fees(
+    tables: &RateTables,
+    req: &BandRequest,
+    fees: Option<&FeeSchedule>,
+) -> Result<BandResult, Error> {
     let scale = req.currency.minor_unit_scale()?;
     let unit = Decimal::new(1, scale);
     let mut trace = Trace(Vec::new());
@@ -345,14 +363,13 @@ pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error>
     })?;
     let current = req.current_price;
     // 5. Band (computed first: every later step is bounded by it).
-    let fees = req.fees.as_ref().map(|f| f.compile("fees")).transpose()?;
     let costs = req
         .unit_cost
         .checked_add(req.other_costs)
         .and_then(|v| v.checked_add(req.landed_cost))
         .ok_or_else(ovf)?;
     let mut input = FloorInput::new(costs, unit, ceiling, scale);
-    if let Some(f) = &fees {
+    if let Some(f) = fees {
         input = input.with_fees(f);
     }
     input.min_profit = req.min_profit;

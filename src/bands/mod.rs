@@ -17,7 +17,7 @@ mod engine;
 
 pub use engine::{
     Action, BandRequest, BandResult, Excluded, Filters, NoCompetitors, Offer, Rate, Reference,
-    Strategy, TraceStep, WhenLowest, band,
+    Strategy, TraceStep, WhenLowest, band, band_with_fees,
 };
 
 impl BandRequest {
