@@ -195,18 +195,7 @@ const fn pow10(scale: u32) -> Option<i64> {
 
 /// `value × 10^scale` as an integer, if exact and in range.
 fn to_minor_exact(value: Decimal, scale: u32) -> Option<i64> {
-    let mut v = value;
-    if v.scale() > scale {
-        v = v.normalize();
-        if v.scale() > scale {
-            return None;
-        }
-    }
-    v.rescale(scale);
-    if v.scale() != scale {
-        return None;
-    }
-    i64::try_from(v.mantissa()).ok()
+    crate::money::scaled_int(value, scale).and_then(|v| i64::try_from(v).ok())
 }
 
 /// `value × 10^scale` rounded toward −∞ (or +∞ with `ceil`), in range.

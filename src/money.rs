@@ -177,6 +177,21 @@ pub(crate) fn round_int(value: i128, drop: u32, mode: RoundingMode) -> Option<i1
     Some(if neg { q.wrapping_neg() } else { q })
 }
 
+/// `value × 10^scale` as an exact integer (`None` when the value has more decimals than
+/// `scale` or the result leaves `i128`): the entry to every integer fast path (price endings,
+/// fee schedules).
+pub(crate) fn scaled_int(value: Decimal, scale: u32) -> Option<i128> {
+    let mut v = value;
+    if v.scale() > scale {
+        v = v.normalize();
+        if v.scale() > scale {
+            return None;
+        }
+    }
+    let shift = scale.checked_sub(v.scale())?;
+    v.mantissa().checked_mul(10i128.checked_pow(shift)?)
+}
+
 /// Rounds `value` to `scale` decimal places with `mode`. The result has exactly `scale`
 /// decimals when the value had at least that many (so `12.5` at scale 2 stays `12.5`, and
 /// `12.345` becomes `12.35` under `half_up`).

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::floor::{FloorInput, cost_floor};
+use super::floor::{FloorInput, cost_floor, nearest_qualifying, qualifies};
 use crate::codes::Currency;
 use crate::data::{DataVersion, FeeSchedule, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
@@ -564,7 +564,7 @@ pub fn band_with_fees(
         price = step_down;
         binding = "step_limit";
     }
-    let forced = if price < floor {
+    let mut forced = if price < floor {
         trace.push(
             "band",
             price,
@@ -608,6 +608,36 @@ pub fn band_with_fees(
             }
             None => trace.push("ending", price, price, e, "no_ending_in_band"),
         }
+    }
+    // A fee cliff can leave prices above the cost floor that do not meet the minimums: never
+    // return one; take the nearest qualifying price, below first, inside the limits (the
+    // band alone when the limits hold none).
+    let checks = req.min_profit.is_some() || req.min_margin_percent.is_some();
+    if checks && !qualifies(&input, price)? {
+        let found = match nearest_qualifying(&input, price, lo, hi)? {
+            Some(p) => Some(p),
+            None => nearest_qualifying(&input, price, floor, ceiling)?,
+        };
+        let p = found.ok_or_else(|| {
+            bad(
+                "max_price",
+                format!("no price in [{floor}, {ceiling}] meets the minimum profit and margin"),
+            )
+        })?;
+        trace.push(
+            "profit",
+            price,
+            p,
+            "the price is inside a fee cliff's dead zone",
+            "floor",
+        );
+        if p < lo || p > hi {
+            // Only the band could hold a profitable price: like the floor, it wins over the
+            // step limit.
+            binding = "floor";
+            forced = true;
+        }
+        price = p;
     }
     // 9. Invariants, checked on the output.
     let on_grid = round(price, scale, RoundingStrategy::ToZero) == price;

@@ -145,6 +145,51 @@ impl Solver<'_, '_> {
     }
 }
 
+/// Whether `price` meets the minimum profit and margin after fees and costs.
+///
+/// # Errors
+/// Fee errors; [`Error::Overflow`].
+pub fn qualifies(input: &FloorInput<'_>, price: Decimal) -> Result<bool, Error> {
+    let mut k = price;
+    k.rescale(input.scale);
+    let k = i64::try_from(k.mantissa()).map_err(|_| Error::overflow("price"))?;
+    let mut s = Solver {
+        input,
+        evaluations: 0,
+        window: None,
+    };
+    Ok(s.check(k)?.2)
+}
+
+/// The qualifying price nearest to `price` inside `[lo, hi]`: the highest one at or below it,
+/// else the lowest above it (fee cliffs leave dead zones above the cost floor).
+///
+/// # Errors
+/// As [`qualifies`].
+pub fn nearest_qualifying(
+    input: &FloorInput<'_>,
+    price: Decimal,
+    lo: Decimal,
+    hi: Decimal,
+) -> Result<Option<Decimal>, Error> {
+    let unit = Decimal::new(1, input.scale);
+    let mut p = price.min(hi);
+    while p >= lo {
+        if qualifies(input, p)? {
+            return Ok(Some(p));
+        }
+        p = p.checked_sub(unit).ok_or(Error::overflow("price"))?;
+    }
+    let mut p = price.max(lo);
+    while p <= hi {
+        if qualifies(input, p)? {
+            return Ok(Some(p));
+        }
+        p = p.checked_add(unit).ok_or(Error::overflow("price"))?;
+    }
+    Ok(None)
+}
+
 /// The smallest price in `[low, high]` on the minor-unit grid that meets the minimum profit
 /// and margin after fees and costs.
 ///

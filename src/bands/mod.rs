@@ -12,7 +12,7 @@
 
 mod floor;
 
-pub use floor::{CostFloor, FloorInput, cost_floor};
+pub use floor::{CostFloor, FloorInput, cost_floor, nearest_qualifying, qualifies};
 mod engine;
 
 pub use engine::{

@@ -294,15 +294,24 @@ pub struct FeeSchedule {
 
 /// `value × 10^scale` as an exact integer.
 pub(crate) fn fixed(value: Decimal, scale: u32) -> Option<i128> {
-    let mut v = value;
-    if v.scale() > scale {
-        v = v.normalize();
-        if v.scale() > scale {
-            return None;
-        }
+    crate::money::scaled_int(value, scale)
+}
+
+/// A non-negative input value at `scale` as an integer, naming `field` when it is negative,
+/// has more than `scale` decimals or is too large (`what` says which scale it is).
+pub(crate) fn scaled_input(field: &str, v: Decimal, scale: u32, what: &str) -> Result<i128, Error> {
+    if v < Decimal::ZERO {
+        return Err(Error::input(
+            field,
+            format!("{v} is negative; fees, amounts and bounds are zero or more"),
+        ));
     }
-    let shift = scale.checked_sub(v.scale())?;
-    v.mantissa().checked_mul(10i128.checked_pow(shift)?)
+    fixed(v, scale).ok_or_else(|| {
+        Error::input(
+            field,
+            format!("{v} has more than {scale} decimals{what} or is too large"),
+        )
+    })
 }
 
 /// An integer at `scale` back to a decimal, trailing zeros dropped but at least `min_scale`
@@ -326,48 +335,32 @@ impl Check<'_> {
         Error::input(format!("{}.{field}", self.at), reason)
     }
 
+    fn scaled(&self, field: &str, v: Decimal, scale: u32, what: &str) -> Result<i128, Error> {
+        scaled_input(&format!("{}.{field}", self.at), v, scale, what)
+    }
+
     fn non_negative(&self, field: &str, v: Decimal) -> Result<Decimal, Error> {
         if v < Decimal::ZERO {
             return Err(self.err(
                 field,
-                format!("{v} is negative; fees and bounds are zero or more"),
+                format!("{v} is negative; fees, amounts and bounds are zero or more"),
             ));
         }
         Ok(v)
     }
 
     fn basis_value(&self, field: &str, v: Decimal) -> Result<i64, Error> {
-        let v = self.non_negative(field, v)?;
-        fixed(v, X)
-            .and_then(|i| i64::try_from(i).ok())
-            .ok_or_else(|| {
-                self.err(
-                    field,
-                    format!("{v} has more than {X} decimals or is too large"),
-                )
-            })
+        i64::try_from(self.scaled(field, v, X, "")?)
+            .map_err(|_| self.err(field, format!("{v} is too large")))
     }
 
     fn price(&self, field: &str, v: Decimal) -> Result<i64, Error> {
-        let v = self.non_negative(field, v)?;
-        fixed(v, P)
-            .and_then(|i| i64::try_from(i).ok())
-            .ok_or_else(|| {
-                self.err(
-                    field,
-                    format!("{v} has more than {P} decimals (as a unit price) or is too large"),
-                )
-            })
+        i64::try_from(self.scaled(field, v, P, " (as a unit price)")?)
+            .map_err(|_| self.err(field, format!("{v} is too large")))
     }
 
     fn money(&self, field: &str, v: Decimal) -> Result<i128, Error> {
-        let v = self.non_negative(field, v)?;
-        fixed(v, M).ok_or_else(|| {
-            self.err(
-                field,
-                format!("{v} has more than {M} decimals or is too large"),
-            )
-        })
+        self.scaled(field, v, M, "")
     }
 
     fn opt_money(&self, field: &str, v: Option<Decimal>) -> Result<Option<i128>, Error> {

@@ -46,7 +46,7 @@ use currency::{CurrencyRow, CurrencyTable};
 
 /// Internals of the fee schedules shared with the `fees` capability's engine.
 pub(crate) mod fees_internal {
-    pub(crate) use super::fees::{CTier, FeeSchedule, Kind, M, P, X, fixed, to_decimal};
+    pub(crate) use super::fees::{CTier, FeeSchedule, Kind, M, P, X, scaled_input, to_decimal};
 }
 use customs::CustomsRows;
 pub(crate) use customs::CustomsTables;

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::codes::Currency;
-use crate::data::fees_internal::{CTier, FeeSchedule, Kind, M, P, X, fixed, to_decimal};
+use crate::data::fees_internal::{CTier, FeeSchedule, Kind, M, P, X, scaled_input, to_decimal};
 use crate::data::{DataVersion, FeeBasis, FeeRoundingStage};
 use crate::error::Error;
 use crate::money::round_int;
@@ -771,20 +771,8 @@ fn count(a: &mut Acc, cap: Option<Cap>, sign: i128) {
 
 /// A basis value of the input at scale X, refusing negatives and extra decimals.
 pub(crate) fn basis_value(field: &str, v: Decimal) -> Result<i64, Error> {
-    if v < Decimal::ZERO {
-        return Err(Error::input(
-            field,
-            format!("{v} is negative; fees are computed on amounts and quantities of zero or more"),
-        ));
-    }
-    fixed(v, X)
-        .and_then(|i| i64::try_from(i).ok())
-        .ok_or_else(|| {
-            Error::input(
-                field,
-                format!("{v} has more than {X} decimals or is too large"),
-            )
-        })
+    i64::try_from(scaled_input(field, v, X, "")?)
+        .map_err(|_| Error::input(field, format!("{v} is too large")))
 }
 
 /// Powers of ten up to 10^18.

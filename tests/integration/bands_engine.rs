@@ -360,3 +360,14 @@ fn the_example_request_runs_and_explains_itself() {
         assert!(out.get(key).is_some(), "missing {key}");
     }
 }
+
+#[test]
+fn a_price_in_a_fee_cliffs_dead_zone_above_the_floor_is_never_returned() {
+    // Found by the property test: no competitors, go to the ceiling 20.01; the fee jumps from
+    // 0 % to 15 % above 20.00, so 20.01 earns 1.00 on 20.01 (< 5 % margin). The engine falls
+    // back to the best profitable price below it: 20.00 (profit 3.99).
+    let v = random_request(2001, 1601, 2001, &[], 0, 1, 0);
+    let r = run(&v).unwrap();
+    assert_eq!(r.price, dec("20.00"));
+    assert!(r.trace.iter().any(|t| t.step == "profit"));
+}
