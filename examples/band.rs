@@ -13,8 +13,7 @@ use landed::bands::{BandRequest, band};
 
 fn main() -> std::process::ExitCode {
     cli::run("band", |input, tables| {
-        BandRequest::from_json(input)
-            .and_then(|req| band(tables, &req))
-            .and_then(|r| r.to_json())
+        let req = BandRequest::from_json(input)?;
+        band(tables, &req)?.to_json()
     })
 }

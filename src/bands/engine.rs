@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::floor::{FloorInput, cost_floor, nearest_qualifying, qualifies};
+use super::trace::{Arg, Note, Trace, TraceStep};
 use crate::codes::Currency;
 use crate::data::{DataVersion, FeeSchedule, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
@@ -220,36 +221,21 @@ pub struct BandRequest {
 }
 
 /// An excluded offer and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct Excluded {
+pub struct Excluded<'r> {
     /// The seller.
-    pub seller_id: String,
+    pub seller_id: &'r str,
     /// `own_offer`, `low_rating`, `no_rating`, `excluded_fulfillment`, `excluded_condition`,
     /// `stale`, `no_seen_at`, `outlier_low`, `outlier_high`.
     pub reason: &'static str,
 }
 
-/// One step of the explanation.
+/// The band's answer. It borrows the request's texts (seller ids, the ending rule) for its
+/// explanation, which is formatted only when read or serialized.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct TraceStep {
-    /// The step.
-    pub step: &'static str,
-    /// Its input.
-    pub input: String,
-    /// Its output.
-    pub output: String,
-    /// The rule applied.
-    pub rule: String,
-    /// A reason code.
-    pub reason: &'static str,
-}
-
-/// The band's answer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct BandResult {
+pub struct BandResult<'r> {
     /// The new price.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub price: Decimal,
@@ -274,9 +260,10 @@ pub struct BandResult {
     /// `no_competitors`, `no_change`.
     pub binding: &'static str,
     /// Excluded offers with their reasons.
-    pub excluded: Vec<Excluded>,
-    /// The steps.
-    pub trace: Vec<TraceStep>,
+    pub excluded: Vec<Excluded<'r>>,
+    /// The steps: the band, then every offer as given with its landed price (or why it was
+    /// excluded), the reference, the target and each limit that moved the price.
+    pub trace: Vec<TraceStep<'r>>,
     /// The data the fees came from.
     pub data_version: DataVersion,
 }
@@ -295,45 +282,93 @@ fn round(v: Decimal, scale: u32, s: RoundingStrategy) -> Decimal {
     r
 }
 
+/// `v` on the currency's grid, half away from zero (rounding only when it has more decimals).
+fn to_grid(v: Decimal, scale: u32) -> Decimal {
+    let mut r = if v.scale() > scale {
+        v.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero)
+    } else {
+        v
+    };
+    r.rescale(scale);
+    r
+}
+
 fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
     v.checked_mul(p)
         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
         .ok_or_else(ovf)
 }
 
-struct Trace(Vec<TraceStep>);
+const fn amount<'r>(v: Decimal) -> Note<'r> {
+    Note::amount(v)
+}
 
-impl Trace {
-    fn push(
-        &mut self,
-        step: &'static str,
-        input: impl ToString,
-        output: impl ToString,
-        rule: impl ToString,
-        reason: &'static str,
-    ) {
-        self.0.push(TraceStep {
-            step,
-            input: input.to_string(),
-            output: output.to_string(),
-            rule: rule.to_string(),
-            reason,
-        });
+/// Rejects amounts a band cannot be built on, naming the field.
+fn validate(req: &BandRequest) -> Result<(), Error> {
+    let not_negative = |field: &str, v: Decimal| {
+        if v.is_sign_negative() && !v.is_zero() {
+            Err(bad(field, format!("{v} is negative; give zero or more")))
+        } else {
+            Ok(())
+        }
+    };
+    let percent = |field: &str, v: Option<Decimal>| match v {
+        Some(p) => not_negative(field, p),
+        None => Ok(()),
+    };
+    not_negative("current_price", req.current_price)?;
+    not_negative("own_shipping", req.own_shipping)?;
+    not_negative("unit_cost", req.unit_cost)?;
+    not_negative("other_costs", req.other_costs)?;
+    not_negative("landed_cost", req.landed_cost)?;
+    for (field, v) in [
+        ("min_price", req.min_price),
+        ("max_price", req.max_price),
+        ("map", req.map),
+    ] {
+        percent(field, v)?;
     }
+    percent("max_step_percent", req.max_step_percent)?;
+    percent("max_step_up_percent", req.max_step_up_percent)?;
+    percent("max_step_down_percent", req.max_step_down_percent)?;
+    if let Some(m) = req.min_margin_percent
+        && m >= Decimal::ONE_HUNDRED
+    {
+        return Err(bad(
+            "min_margin_percent",
+            format!("{m} % leaves nothing for costs and fees; give less than 100"),
+        ));
+    }
+    for (i, r) in req.exchange_rates.iter().enumerate() {
+        if r.rate <= Decimal::ZERO {
+            return Err(bad(
+                &format!("exchange_rates[{i}].rate"),
+                format!(
+                    "{} is not a rate; give units of {} per {}",
+                    r.rate, r.to, r.from
+                ),
+            ));
+        }
+    }
+    for (i, o) in req.competitors.iter().enumerate() {
+        // The field's name is written only for an error.
+        if o.price.is_sign_negative() || o.shipping.is_sign_negative() {
+            not_negative(&format!("competitors[{i}].price"), o.price)?;
+            not_negative(&format!("competitors[{i}].shipping"), o.shipping)?;
+        }
+    }
+    Ok(())
 }
 
 /// Sets a band price for `req`, explaining every step.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] naming the field: no `max_price`, a floor above the ceiling, no
-/// price in the band meeting the minimum profit and margin, an offer in a currency without a
-/// rate, a strategy missing its amount, position or count, a filter needing `now`; and an
-/// error rather than a price whenever a final invariant fails.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pipeline, read top to bottom like the trace"
-)]
-pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error> {
+/// [`Error::InvalidInput`] naming the field: no `max_price`, a negative amount, a floor above
+/// the ceiling, no price in the band meeting the minimum profit and margin, a fee schedule in
+/// another currency, an offer in a currency without a rate, a strategy missing its amount,
+/// position or count, a filter needing `now`; and an error rather than a price whenever a
+/// final invariant fails.
+pub fn band<'r>(tables: &'r RateTables, req: &'r BandRequest) -> Result<BandResult<'r>, Error> {
     let fees = req.fees.as_ref().map(|f| f.compile("fees")).transpose()?;
     band_with_fees(tables, req, fees.as_ref())
 }
@@ -347,20 +382,32 @@ pub fn band(tables: &RateTables, req: &BandRequest) -> Result<BandResult, Error>
     clippy::too_many_lines,
     reason = "one pipeline, read top to bottom like the trace"
 )]
-pub fn band_with_fees(
-    tables: &RateTables,
-    req: &BandRequest,
+pub fn band_with_fees<'r>(
+    tables: &'r RateTables,
+    req: &'r BandRequest,
     fees: Option<&FeeSchedule>,
-) -> Result<BandResult, Error> {
+) -> Result<BandResult<'r>, Error> {
     let scale = req.currency.minor_unit_scale()?;
     let unit = Decimal::new(1, scale);
-    let mut trace = Trace(Vec::new());
+    let mut trace = Trace::with_capacity(req.competitors.len().saturating_add(8));
     let ceiling = req.max_price.ok_or_else(|| {
         bad(
             "max_price",
             "a band needs a ceiling: without one two repricers can push each other to absurd prices",
         )
     })?;
+    validate(req)?;
+    if let Some(f) = fees
+        && f.currency != req.currency
+    {
+        return Err(bad(
+            "fees.currency",
+            format!(
+                "the fee schedule is in {} but the band is in {}; give the fees in {}",
+                f.currency, req.currency, req.currency
+            ),
+        ));
+    }
     let current = req.current_price;
     // 5. Band (computed first: every later step is bounded by it).
     let costs = req
@@ -374,11 +421,25 @@ pub fn band_with_fees(
     }
     input.min_profit = req.min_profit;
     input.min_margin_percent = req.min_margin_percent;
-    let cf = if req.min_profit.is_some() || req.min_margin_percent.is_some() || fees.is_some() {
-        cost_floor(&input)?.price
+    let (cf, cf_rule) = if req.min_profit.is_some()
+        || req.min_margin_percent.is_some()
+        || fees.is_some()
+    {
+        let cf = cost_floor(&input)?.price;
+        (
+            cf,
+            Note::one(
+                "cost floor {}: the lowest price meeting the minimum profit and margin after the fee schedule",
+                Arg::Amount(cf),
+            ),
+        )
     } else {
         // Without minimums the floor is the costs themselves (never sell below cost).
-        round(costs, scale, RoundingStrategy::ToPositiveInfinity).max(unit)
+        let cf = round(costs, scale, RoundingStrategy::ToPositiveInfinity).max(unit);
+        (
+            cf,
+            Note::one("cost floor {}: the costs, rounded up", Arg::Amount(cf)),
+        )
     };
     let floor = [Some(cf), req.min_price, req.map]
         .into_iter()
@@ -387,12 +448,14 @@ pub fn band_with_fees(
         .unwrap_or(cf);
     trace.push(
         "band",
-        format!(
-            "costs {costs}, min_price {:?}, map {:?}",
-            req.min_price, req.map
+        Note::three(
+            "costs {}, min_price {}, map {}",
+            Arg::Amount(costs),
+            Arg::Maybe(req.min_price),
+            Arg::Maybe(req.map),
         ),
-        format!("[{floor}, {ceiling}]"),
-        format!("cost floor {cf} over the fee schedule"),
+        Note::two("[{}, {}]", Arg::Amount(floor), Arg::Amount(ceiling)),
+        cf_rule,
         "band",
     );
     if floor > ceiling {
@@ -401,64 +464,103 @@ pub fn band_with_fees(
             format!("the floor {floor} (cost floor {cf}) is above the ceiling {ceiling}"),
         ));
     }
-    // 1–2. Normalise and exclude.
+    // 1–2. Normalise and exclude; every offer as given goes into the trace.
     let mut excluded = Vec::new();
-    let mut offers: Vec<(Decimal, &Offer)> = Vec::new();
+    let mut offers: Vec<(Decimal, &Offer, usize)> = Vec::with_capacity(req.competitors.len());
+    let stale_before = match req.filters.max_age_hours {
+        Some(h) => {
+            let now = req
+                .now
+                .ok_or_else(|| bad("now", "filters.max_age_hours needs now"))?;
+            Some(
+                now.checked_sub_signed(TimeDelta::hours(i64::from(h)))
+                    .ok_or_else(|| bad("filters.max_age_hours", "reaches before the calendar"))?,
+            )
+        }
+        None => None,
+    };
     for (i, o) in req.competitors.iter().enumerate() {
-        let reason = exclusion(req, o)?;
-        if let Some(r) = reason {
+        if let Some((reason, rule)) = exclusion(req, o, stale_before) {
             excluded.push(Excluded {
-                seller_id: o.seller_id.clone(),
-                reason: r,
+                seller_id: &o.seller_id,
+                reason,
             });
+            trace.push(
+                "exclude",
+                Note::one("{}", Arg::Offer(o)),
+                Note::text("excluded"),
+                rule,
+                reason,
+            );
             continue;
         }
         let landed = o.price.checked_add(o.shipping).ok_or_else(ovf)?;
-        let landed = convert(req, landed, o.currency, i)?;
-        offers.push((
-            round(landed, scale, RoundingStrategy::MidpointAwayFromZero),
-            o,
-        ));
+        let (landed, rule) = convert(req, landed, o.currency, i)?;
+        let landed = to_grid(landed, scale);
+        trace.push(
+            "normalise",
+            Note::one("{}", Arg::Offer(o)),
+            Note::two("{} {}", Arg::Amount(landed), Arg::Currency(req.currency)),
+            rule,
+            "normalised",
+        );
+        offers.push((landed, o, i));
     }
-    outliers(req, &mut offers, &mut excluded, scale)?;
     // Every landed price has the currency's scale here, so mantissas order them (far cheaper
-    // than comparing decimals).
-    offers.sort_by(|a, b| {
+    // than comparing decimals); equal prices go by seller id, then by place in the request.
+    offers.sort_unstable_by(|a, b| {
         a.0.mantissa()
             .cmp(&b.0.mantissa())
             .then_with(|| a.1.seller_id.cmp(&b.1.seller_id))
+            .then_with(|| a.2.cmp(&b.2))
     });
-    trace.push(
-        "normalise",
-        format!("{} offers", req.competitors.len()),
-        format!("{} kept, {} excluded", offers.len(), excluded.len()),
-        "landed = price + shipping, in the band's currency",
-        "normalised",
-    );
+    outliers(req, &mut offers, &mut excluded, &mut trace, scale)?;
     // 3–4 and 6. Reference, target, scenarios.
     let own_landed = current.checked_add(req.own_shipping).ok_or_else(ovf)?;
     let reference = reference(req, &offers, scale)?;
+    let kept = Note::two(
+        "{} offers kept of {}",
+        Arg::Count(offers.len()),
+        Arg::Count(req.competitors.len()),
+    );
     let (mut price, mut binding, target) = match reference {
         None => {
             let (p, why) = match req.no_competitors {
-                NoCompetitors::Hold => (current, "hold"),
-                NoCompetitors::Ceiling => (ceiling, "ceiling"),
-                NoCompetitors::Floor => (floor, "floor"),
+                NoCompetitors::Hold => (current, "no_competitors: hold"),
+                NoCompetitors::Ceiling => (ceiling, "no_competitors: ceiling"),
+                NoCompetitors::Floor => (floor, "no_competitors: floor"),
             };
             trace.push(
                 "reference",
-                "no offers",
-                p,
-                format!("no_competitors: {why}"),
+                kept,
+                amount(p),
+                Note::text(why),
                 "no_competitors",
             );
             (p, "no_competitors", None)
         }
         Some(r) => {
+            trace.push(
+                "reference",
+                kept,
+                amount(r),
+                reference_rule(&req.strategy),
+                "reference",
+            );
             let lowest = offers.first().map(|o| o.0);
             let already_lowest = lowest.is_some_and(|l| own_landed < l);
             let t = if already_lowest && req.when_lowest == WhenLowest::Hold {
-                trace.push("target", r, current, "when_lowest: hold", "already_lowest");
+                trace.push(
+                    "target",
+                    Note::two(
+                        "own landed {} under the lowest {}",
+                        Arg::Amount(own_landed),
+                        Arg::Maybe(lowest),
+                    ),
+                    amount(current),
+                    Note::text("when_lowest: hold"),
+                    "already_lowest",
+                );
                 None
             } else if already_lowest {
                 let next = lowest.unwrap_or(r);
@@ -468,9 +570,11 @@ pub fn band_with_fees(
                     .ok_or_else(ovf)?;
                 trace.push(
                     "target",
-                    next,
-                    t,
-                    "when_lowest: raise_to_next, one minor unit under",
+                    amount(next),
+                    amount(t),
+                    Note::text(
+                        "when_lowest: raise_to_next, one minor unit under the next offer, minus own shipping",
+                    ),
                     "already_lowest",
                 );
                 Some(t)
@@ -479,11 +583,13 @@ pub fn band_with_fees(
                 let t = landed.checked_sub(req.own_shipping).ok_or_else(ovf)?;
                 trace.push(
                     "target",
-                    r,
-                    t,
-                    format!(
-                        "{:?} by {:?}/{:?} %, minus own shipping",
-                        req.strategy.action, req.strategy.amount, req.strategy.percent
+                    amount(r),
+                    amount(t),
+                    Note::three(
+                        "{} by {} / {} %, minus own shipping",
+                        Arg::Text(action_name(req.strategy.action)),
+                        Arg::Maybe(req.strategy.amount),
+                        Arg::Maybe(req.strategy.percent),
                     ),
                     "strategy",
                 );
@@ -497,11 +603,23 @@ pub fn band_with_fees(
     };
     // Clamp into the band (target below the floor → floor).
     if price < floor {
-        trace.push("band", price, floor, "below the floor", "floor");
+        trace.push(
+            "band",
+            amount(price),
+            amount(floor),
+            Note::text("below the floor"),
+            "floor",
+        );
         price = floor;
         binding = "floor";
     } else if price > ceiling {
-        trace.push("band", price, ceiling, "above the ceiling", "ceiling");
+        trace.push(
+            "band",
+            amount(price),
+            amount(ceiling),
+            Note::text("above the ceiling"),
+            "ceiling",
+        );
         price = ceiling;
         binding = "ceiling";
     }
@@ -533,11 +651,12 @@ pub fn band_with_fees(
     if cooling && price != current {
         trace.push(
             "cool_down",
-            price,
-            current,
-            format!(
-                "{} minutes since {:?}",
-                req.cool_down_minutes, req.last_change_at
+            amount(price),
+            amount(current),
+            Note::two(
+                "{} minutes since the last change at {}",
+                Arg::Count(usize::try_from(req.cool_down_minutes).unwrap_or(usize::MAX)),
+                Arg::Time(req.last_change_at),
             ),
             "cool_down",
         );
@@ -546,9 +665,9 @@ pub fn band_with_fees(
     } else if price > step_up {
         trace.push(
             "step_limit",
-            price,
-            step_up,
-            format!("at most +{up_pct} %"),
+            amount(price),
+            amount(step_up),
+            Note::one("at most +{} % per change", Arg::Amount(up_pct)),
             "step_limit",
         );
         price = step_up;
@@ -556,9 +675,9 @@ pub fn band_with_fees(
     } else if price < step_down {
         trace.push(
             "step_limit",
-            price,
-            step_down,
-            format!("at most −{down_pct} %"),
+            amount(price),
+            amount(step_down),
+            Note::one("at most −{} % per change", Arg::Amount(down_pct)),
             "step_limit",
         );
         price = step_down;
@@ -567,9 +686,9 @@ pub fn band_with_fees(
     let mut forced = if price < floor {
         trace.push(
             "band",
-            price,
-            floor,
-            "the floor wins over the step limit and cool-down",
+            amount(price),
+            amount(floor),
+            Note::text("the floor wins over the step limit and cool-down"),
             "floor",
         );
         price = floor;
@@ -578,9 +697,9 @@ pub fn band_with_fees(
     } else if price > ceiling {
         trace.push(
             "band",
-            price,
-            ceiling,
-            "the ceiling wins over the step limit and cool-down",
+            amount(price),
+            amount(ceiling),
+            Note::text("the ceiling wins over the step limit and cool-down"),
             "ceiling",
         );
         price = ceiling;
@@ -591,23 +710,30 @@ pub fn band_with_fees(
     };
     price = round(price, scale, RoundingStrategy::MidpointAwayFromZero);
     // 8. Ending: the nearest allowed ending inside the band (and the step limit, unless forced).
+    // A price held (cool-down, or no move asked for) keeps its digits: an ending never moves
+    // a price the strategy did not move.
     let (lo, hi) = if forced {
         (floor, ceiling)
     } else {
         (floor.max(step_down), ceiling.min(step_up))
     };
-    if let Some(e) = &req.ending
-        && binding != "cool_down"
-        && price != current
-    {
-        let chosen = ending_in(e, price, lo, hi, scale)?;
-        match chosen {
-            Some(p) => {
-                trace.push("ending", price, p, e, "ending");
-                price = p;
+    if let Some(e) = &req.ending {
+        let (to, reason) = if binding == "cool_down" || price == current {
+            (price, "held")
+        } else {
+            match ending_in(e, price, lo, hi, scale)? {
+                Some(p) => (p, "ending"),
+                None => (price, "no_ending_in_band"),
             }
-            None => trace.push("ending", price, price, e, "no_ending_in_band"),
-        }
+        };
+        trace.push(
+            "ending",
+            amount(price),
+            amount(to),
+            Note::one("{}", Arg::Ending(e)),
+            reason,
+        );
+        price = to;
     }
     // A fee cliff can leave prices above the cost floor that do not meet the minimums: never
     // return one; take the nearest qualifying price, below first, inside the limits (the
@@ -626,9 +752,11 @@ pub fn band_with_fees(
         })?;
         trace.push(
             "profit",
-            price,
-            p,
-            "the price is inside a fee cliff's dead zone",
+            amount(price),
+            amount(p),
+            Note::text(
+                "the price is inside a fee cliff's dead zone: the nearest price meeting the minimums",
+            ),
             "floor",
         );
         if p < lo || p > hi {
@@ -665,23 +793,70 @@ pub fn band_with_fees(
     })
 }
 
-fn exclusion(req: &BandRequest, o: &Offer) -> Result<Option<&'static str>, Error> {
+const fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Match => "match",
+        Action::Beat => "beat",
+        Action::Above => "above",
+    }
+}
+
+fn reference_rule(s: &Strategy) -> Note<'static> {
+    let count = |n: Option<usize>| Arg::Count(n.unwrap_or(0));
+    match s.reference {
+        Reference::Lowest => Note::text("the lowest landed offer"),
+        Reference::SecondLowest => Note::text("the second lowest landed offer"),
+        Reference::Position => Note::one("the landed offer at position {}", count(s.position)),
+        Reference::AverageLowest => Note::one(
+            "the average of the {} lowest landed offers, to the minor unit",
+            count(s.count),
+        ),
+        Reference::Median => Note::text("the median landed offer"),
+        Reference::BuyBox => Note::text("the buy-box offer"),
+    }
+}
+
+/// Why `o` is left out, with the rule that left it out.
+fn exclusion<'r>(
+    req: &'r BandRequest,
+    o: &'r Offer,
+    stale_before: Option<DateTime<Utc>>,
+) -> Option<(&'static str, Note<'r>)> {
     let f = &req.filters;
     if req.own_seller_ids.contains(&o.seller_id) {
-        return Ok(Some("own_offer"));
+        return Some(("own_offer", Note::text("the seller is in own_seller_ids")));
     }
     if let Some(min) = f.min_rating {
         match o.rating {
-            None => return Ok(Some("no_rating")),
-            Some(r) if r < min => return Ok(Some("low_rating")),
+            None => {
+                return Some((
+                    "no_rating",
+                    Note::one("no rating; filters.min_rating is {}", Arg::Amount(min)),
+                ));
+            }
+            Some(r) if r < min => {
+                return Some((
+                    "low_rating",
+                    Note::two(
+                        "rating {} below filters.min_rating {}",
+                        Arg::Amount(r),
+                        Arg::Amount(min),
+                    ),
+                ));
+            }
             _ => {}
         }
     }
-    if o.fulfillment
-        .as_ref()
-        .is_some_and(|x| f.exclude_fulfillment.iter().any(|e| e == x))
+    if let Some(x) = &o.fulfillment
+        && f.exclude_fulfillment.iter().any(|e| e == x)
     {
-        return Ok(Some("excluded_fulfillment"));
+        return Some((
+            "excluded_fulfillment",
+            Note::one(
+                "fulfillment {} is in filters.exclude_fulfillment",
+                Arg::Text(x),
+            ),
+        ));
     }
     if !f.conditions.is_empty()
         && !o
@@ -689,40 +864,82 @@ fn exclusion(req: &BandRequest, o: &Offer) -> Result<Option<&'static str>, Error
             .as_ref()
             .is_some_and(|c| f.conditions.iter().any(|k| k == c))
     {
-        return Ok(Some("excluded_condition"));
+        return Some((
+            "excluded_condition",
+            Note::one(
+                "condition {} is not in filters.conditions",
+                Arg::Text(o.condition.as_deref().unwrap_or("none")),
+            ),
+        ));
     }
     if let Some(h) = f.max_age_hours {
-        let now = req
-            .now
-            .ok_or_else(|| bad("now", "filters.max_age_hours needs now"))?;
+        let hours = Arg::Count(usize::try_from(h).unwrap_or(usize::MAX));
         match o.seen_at {
-            None => return Ok(Some("no_seen_at")),
-            Some(t) if now.signed_duration_since(t) > TimeDelta::hours(i64::from(h)) => {
-                return Ok(Some("stale"));
+            None => {
+                return Some((
+                    "no_seen_at",
+                    Note::one("no seen_at; filters.max_age_hours is {}", hours),
+                ));
+            }
+            // now − t > h exactly when t < now − h.
+            Some(t) if stale_before.is_some_and(|b| t < b) => {
+                return Some((
+                    "stale",
+                    Note::two(
+                        "seen at {}, more than filters.max_age_hours {} before now",
+                        Arg::Time(Some(t)),
+                        hours,
+                    ),
+                ));
             }
             _ => {}
         }
     }
-    Ok(None)
+    None
 }
 
-fn convert(req: &BandRequest, amount: Decimal, from: Currency, i: usize) -> Result<Decimal, Error> {
+/// `amount` in the band's currency, with the rule that converted it.
+fn convert<'r>(
+    req: &BandRequest,
+    amount: Decimal,
+    from: Currency,
+    i: usize,
+) -> Result<(Decimal, Note<'r>), Error> {
     if from == req.currency {
-        return Ok(amount);
+        return Ok((
+            amount,
+            Note::text("landed = price + shipping, to the minor unit"),
+        ));
     }
     if let Some(r) = req
         .exchange_rates
         .iter()
         .find(|r| r.from == from && r.to == req.currency)
     {
-        return amount.checked_mul(r.rate).ok_or_else(ovf);
+        return Ok((
+            amount.checked_mul(r.rate).ok_or_else(ovf)?,
+            Note::three(
+                "landed = (price + shipping) × {} ({}→{}), to the minor unit",
+                Arg::Amount(r.rate),
+                Arg::Currency(r.from),
+                Arg::Currency(r.to),
+            ),
+        ));
     }
     if let Some(r) = req
         .exchange_rates
         .iter()
         .find(|r| r.to == from && r.from == req.currency)
     {
-        return amount.checked_div(r.rate).ok_or_else(ovf);
+        return Ok((
+            amount.checked_div(r.rate).ok_or_else(ovf)?,
+            Note::three(
+                "landed = (price + shipping) ÷ {} (the {}→{} rate given), to the minor unit",
+                Arg::Amount(r.rate),
+                Arg::Currency(r.from),
+                Arg::Currency(r.to),
+            ),
+        ));
     }
     Err(bad(
         &format!("competitors[{i}].currency"),
@@ -733,75 +950,103 @@ fn convert(req: &BandRequest, amount: Decimal, from: Currency, i: usize) -> Resu
     ))
 }
 
-fn median(sorted: &[Decimal], scale: u32) -> Option<Decimal> {
+/// The median landed price of offers sorted by price.
+fn median(sorted: &[(Decimal, &Offer, usize)], scale: u32) -> Option<Decimal> {
     let n = sorted.len();
     let mid = n / 2;
     if n == 0 {
         return None;
     }
     if n % 2 == 1 {
-        sorted.get(mid).copied()
+        sorted.get(mid).map(|o| o.0)
     } else {
-        let (a, b) = (sorted.get(mid.checked_sub(1)?)?, sorted.get(mid)?);
+        let (a, b) = (sorted.get(mid.checked_sub(1)?)?.0, sorted.get(mid)?.0);
         Some(round(
-            a.checked_add(*b)?.checked_div(Decimal::TWO)?,
+            a.checked_add(b)?.checked_div(Decimal::TWO)?,
             scale,
             RoundingStrategy::MidpointAwayFromZero,
         ))
     }
 }
 
-fn outliers(
-    req: &BandRequest,
-    offers: &mut Vec<(Decimal, &Offer)>,
-    excluded: &mut Vec<Excluded>,
+fn outliers<'r>(
+    req: &'r BandRequest,
+    offers: &mut Vec<(Decimal, &'r Offer, usize)>,
+    excluded: &mut Vec<Excluded<'r>>,
+    trace: &mut Trace<'r>,
     scale: u32,
 ) -> Result<(), Error> {
     let f = &req.filters;
     if f.outlier_below_percent.is_none() && f.outlier_above_percent.is_none() {
         return Ok(());
     }
-    let mut prices: Vec<Decimal> = offers.iter().map(|o| o.0).collect();
-    // Same scale throughout (see the caller): order by mantissa.
-    prices.sort_by_key(|p| p.mantissa());
-    let Some(m) = median(&prices, 28) else {
+    // The offers are sorted by price (see the caller).
+    let Some(m) = median(offers, 28) else {
         return Ok(());
     };
+    // On the grid, p < l exactly when p is below l rounded up to the grid (and p > h when
+    // above h rounded down), so mantissas compare them.
     let low = f
         .outlier_below_percent
-        .map(|p| m.checked_sub(pct(m, p)?).ok_or_else(ovf))
+        .map(|p| {
+            let l = m.checked_sub(pct(m, p)?).ok_or_else(ovf)?;
+            Ok::<_, Error>(round(l, scale, RoundingStrategy::ToPositiveInfinity))
+        })
         .transpose()?;
     let high = f
         .outlier_above_percent
-        .map(|p| m.checked_add(pct(m, p)?).ok_or_else(ovf))
+        .map(|p| {
+            let h = m.checked_add(pct(m, p)?).ok_or_else(ovf)?;
+            Ok::<_, Error>(round(h, scale, RoundingStrategy::ToNegativeInfinity))
+        })
         .transpose()?;
-    // On the grid, p < l exactly when p is below l rounded up to the grid (and p > h when
-    // above h rounded down), so mantissas compare them.
-    let low = low.map(|l| round(l, scale, RoundingStrategy::ToPositiveInfinity).mantissa());
-    let high = high.map(|h| round(h, scale, RoundingStrategy::ToNegativeInfinity).mantissa());
-    offers.retain(|(p, o)| {
-        let m = p.mantissa();
-        let reason = if low.is_some_and(|l| m < l) {
-            Some("outlier_low")
-        } else if high.is_some_and(|h| m > h) {
-            Some("outlier_high")
+    let (low_m, high_m) = (low.map(|l| l.mantissa()), high.map(|h| h.mantissa()));
+    offers.retain(|(p, o, _)| {
+        let k = p.mantissa();
+        let found = if low_m.is_some_and(|l| k < l) {
+            Some((
+                "outlier_low",
+                Note::three(
+                    "below {}: the median {} less filters.outlier_below_percent {} %",
+                    Arg::Maybe(low),
+                    Arg::Amount(m),
+                    Arg::Maybe(f.outlier_below_percent),
+                ),
+            ))
+        } else if high_m.is_some_and(|h| k > h) {
+            Some((
+                "outlier_high",
+                Note::three(
+                    "above {}: the median {} plus filters.outlier_above_percent {} %",
+                    Arg::Maybe(high),
+                    Arg::Amount(m),
+                    Arg::Maybe(f.outlier_above_percent),
+                ),
+            ))
         } else {
             None
         };
-        if let Some(r) = reason {
+        if let Some((reason, rule)) = found {
             excluded.push(Excluded {
-                seller_id: o.seller_id.clone(),
-                reason: r,
+                seller_id: &o.seller_id,
+                reason,
             });
+            trace.push(
+                "exclude",
+                Note::two("{} landed {}", Arg::Text(&o.seller_id), Arg::Amount(*p)),
+                Note::text("excluded"),
+                rule,
+                reason,
+            );
         }
-        reason.is_none()
+        found.is_none()
     });
     Ok(())
 }
 
 fn reference(
     req: &BandRequest,
-    offers: &[(Decimal, &Offer)],
+    offers: &[(Decimal, &Offer, usize)],
     scale: u32,
 ) -> Result<Option<Decimal>, Error> {
     let s = &req.strategy;
@@ -836,10 +1081,7 @@ fn reference(
                 ))
             }
         }
-        Reference::Median => {
-            let prices: Vec<Decimal> = offers.iter().map(|o| o.0).collect();
-            median(&prices, scale)
-        }
+        Reference::Median => median(offers, scale),
         Reference::BuyBox => offers.iter().find(|o| o.1.buy_box).map(|o| o.0),
     })
 }

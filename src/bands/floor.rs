@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::data::FeeSchedule;
 use crate::error::Error;
+use crate::money::scaled_int;
 
 /// What the cost floor depends on.
 #[derive(Debug, Clone)]
@@ -84,6 +85,88 @@ struct Solver<'a, 'b> {
     /// How many grid steps the rounding of the fee can hide a qualifying price below a
     /// failing one (see [`window`]); `None`: scan every price.
     window: Option<i64>,
+    /// The same check in integers, when every input fits (see [`Fast`]).
+    fast: Option<Fast>,
+}
+
+/// The check in integers at [`F`] decimals: prices, fees, costs and minimums are exact there
+/// (an input with more decimals leaves the check to `Decimal`), so both checks agree.
+#[derive(Debug, Clone, Copy)]
+struct Fast {
+    costs: i128,
+    min_profit: Option<i128>,
+    /// The minimum margin in percent at [`MARGIN_SCALE`] decimals.
+    margin: Option<i128>,
+    /// Grid price → [`F`] decimals.
+    price_mul: i128,
+    /// Grid price → the fee schedule's basis scale.
+    basis_mul: i64,
+    /// Fee minor units → [`F`] decimals.
+    fee_mul: i128,
+}
+
+/// Decimals of the integer check.
+const F: u32 = 12;
+/// Decimals of the minimum margin in the integer check.
+const MARGIN_SCALE: u32 = 6;
+/// 100 at [`MARGIN_SCALE`] decimals.
+const MARGIN_ONE_HUNDRED: i128 = 100_000_000;
+
+impl Fast {
+    fn new(input: &FloorInput<'_>) -> Option<Self> {
+        let pow = |n: u32| 10i128.checked_pow(n);
+        let (basis_mul, fee_mul) = match input.fees {
+            Some(f) if f.is_price_fee() => (
+                i64::try_from(pow(crate::data::fees_internal::X.checked_sub(input.scale)?)?)
+                    .ok()?,
+                pow(F.checked_sub(f.minor_scale())?)?,
+            ),
+            Some(_) => return None,
+            None => (1, 0),
+        };
+        Some(Self {
+            costs: scaled_int(input.costs, F)?,
+            min_profit: match input.min_profit {
+                Some(m) => Some(scaled_int(m, F)?),
+                None => None,
+            },
+            margin: match input.min_margin_percent {
+                Some(m) => Some(scaled_int(m, MARGIN_SCALE)?),
+                None => None,
+            },
+            price_mul: pow(F.checked_sub(input.scale)?)?,
+            basis_mul,
+            fee_mul,
+        })
+    }
+
+    fn check(&self, fees: Option<&FeeSchedule>, k: i64) -> Result<bool, Error> {
+        let ovf = || Error::overflow("profit");
+        let p = i128::from(k).checked_mul(self.price_mul).ok_or_else(ovf)?;
+        let fee = match fees {
+            Some(s) => s
+                .amount_fee_minor(k.checked_mul(self.basis_mul).ok_or_else(ovf)?)?
+                .checked_mul(self.fee_mul)
+                .ok_or_else(ovf)?,
+            None => 0,
+        };
+        let profit = p
+            .checked_sub(fee)
+            .and_then(|v| v.checked_sub(self.costs))
+            .ok_or_else(ovf)?;
+        if self.min_profit.is_some_and(|m| profit < m) {
+            return Ok(false);
+        }
+        if let Some(m) = self.margin {
+            // profit / price >= m %, without dividing: profit × 100 >= m × price.
+            let lhs = profit
+                .checked_mul(MARGIN_ONE_HUNDRED)
+                .ok_or_else(|| Error::overflow("margin"))?;
+            let rhs = m.checked_mul(p).ok_or_else(|| Error::overflow("margin"))?;
+            return Ok(lhs >= rhs && k > 0);
+        }
+        Ok(true)
+    }
 }
 
 /// Inside a piece, `profit − margin × price` rises by at least `s = 1 − margin − r` per unit
@@ -113,14 +196,31 @@ fn window(input: &FloorInput<'_>) -> Option<i64> {
         .filter(|w| *w <= 100_000)
 }
 
-impl Solver<'_, '_> {
+impl<'a, 'b> Solver<'a, 'b> {
+    fn new(input: &'b FloorInput<'a>, window: Option<i64>) -> Self {
+        Self {
+            input,
+            evaluations: 0,
+            window,
+            fast: Fast::new(input),
+        }
+    }
+
     fn price(&self, k: i64) -> Decimal {
         Decimal::new(k, self.input.scale)
     }
 
-    /// Fee, profit and whether the price qualifies.
-    fn check(&mut self, k: i64) -> Result<(Decimal, Decimal, bool), Error> {
+    /// Whether the grid price `k` qualifies.
+    fn ok(&mut self, k: i64) -> Result<bool, Error> {
         self.evaluations = self.evaluations.saturating_add(1);
+        match &self.fast {
+            Some(f) => f.check(self.input.fees, k),
+            None => Ok(self.check(k)?.2),
+        }
+    }
+
+    /// Fee, profit and whether the price qualifies, in `Decimal`.
+    fn check(&self, k: i64) -> Result<(Decimal, Decimal, bool), Error> {
         let p = self.price(k);
         let fee = match self.input.fees {
             Some(s) => s.fee_for_amount(p)?,
@@ -143,6 +243,13 @@ impl Solver<'_, '_> {
         }
         Ok((fee, profit, ok))
     }
+
+    /// The grid price of `v`.
+    fn grid(&self, v: Decimal) -> Result<i64, Error> {
+        let mut k = v;
+        k.rescale(self.input.scale);
+        i64::try_from(k.mantissa()).map_err(|_| Error::overflow("price"))
+    }
 }
 
 /// Whether `price` meets the minimum profit and margin after fees and costs.
@@ -150,15 +257,9 @@ impl Solver<'_, '_> {
 /// # Errors
 /// Fee errors; [`Error::Overflow`].
 pub fn qualifies(input: &FloorInput<'_>, price: Decimal) -> Result<bool, Error> {
-    let mut k = price;
-    k.rescale(input.scale);
-    let k = i64::try_from(k.mantissa()).map_err(|_| Error::overflow("price"))?;
-    let mut s = Solver {
-        input,
-        evaluations: 0,
-        window: None,
-    };
-    Ok(s.check(k)?.2)
+    let mut s = Solver::new(input, None);
+    let k = s.grid(price)?;
+    s.ok(k)
 }
 
 /// The qualifying price nearest to `price` inside `[lo, hi]`: the highest one at or below it,
@@ -172,20 +273,21 @@ pub fn nearest_qualifying(
     lo: Decimal,
     hi: Decimal,
 ) -> Result<Option<Decimal>, Error> {
-    let unit = Decimal::new(1, input.scale);
-    let mut p = price.min(hi);
+    let mut s = Solver::new(input, None);
+    let (k, lo, hi) = (s.grid(price)?, s.grid(lo)?, s.grid(hi)?);
+    let mut p = k.min(hi);
     while p >= lo {
-        if qualifies(input, p)? {
-            return Ok(Some(p));
+        if s.ok(p)? {
+            return Ok(Some(s.price(p)));
         }
-        p = p.checked_sub(unit).ok_or(Error::overflow("price"))?;
+        p = p.saturating_sub(1);
     }
-    let mut p = price.max(lo);
+    let mut p = k.max(lo);
     while p <= hi {
-        if qualifies(input, p)? {
-            return Ok(Some(p));
+        if s.ok(p)? {
+            return Ok(Some(s.price(p)));
         }
-        p = p.checked_add(unit).ok_or(Error::overflow("price"))?;
+        p = p.saturating_add(1);
     }
     Ok(None)
 }
@@ -231,11 +333,7 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
             ),
         ));
     }
-    let mut s = Solver {
-        input,
-        evaluations: 0,
-        window: window(input),
-    };
+    let mut s = Solver::new(input, window(input));
     // Pieces between the schedule's tier bounds: cliffs can only sit on a bound.
     let mut cuts: Vec<i64> = input
         .fees
@@ -263,6 +361,7 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
     for end in cuts.iter().copied().chain(std::iter::once(hi)) {
         if let Some(k) = search_piece(&mut s, start, end)? {
             let (fee, profit, ok) = s.check(k)?;
+            s.evaluations = s.evaluations.saturating_add(1);
             if ok {
                 return Ok(CostFloor {
                     price: s.price(k),
@@ -293,14 +392,14 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
     let Some(w) = s.window else {
         return scan(s, a, b, i64::MAX);
     };
-    if !s.check(b)?.2 {
+    if !s.ok(b)? {
         // The top fails: only the rounding window below it can still hold a qualifying price.
         return scan(s, b.saturating_sub(w).max(a), b.saturating_sub(1), w);
     }
     let (mut lo, mut hi) = (a, b);
     while lo < hi {
         let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
-        if s.check(mid)?.2 {
+        if s.ok(mid)? {
             hi = mid;
         } else {
             lo = mid.saturating_add(1);
@@ -317,10 +416,53 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
 fn scan(s: &mut Solver<'_, '_>, a: i64, b: i64, limit: i64) -> Result<Option<i64>, Error> {
     let mut k = a;
     while k <= b && k < a.saturating_add(limit) {
-        if s.check(k)?.2 {
+        if s.ok(k)? {
             return Ok(Some(k));
         }
         k = k.saturating_add(1);
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::data::ScheduleSpec;
+
+    fn schedule() -> FeeSchedule {
+        let spec: ScheduleSpec = serde_json::from_value(serde_json::json!({
+            "mode": "volume", "basis": "amount", "currency": "USD", "per_event_min": "0.30",
+            "tiers": [{"up_to": "15.00", "rate": "5"}, {"up_to": "20.00", "rate": "10"},
+                      {"up_to": null, "rate": "17.5", "flat_amount": "0.125"}]}))
+        .unwrap();
+        spec.compile("fees").unwrap()
+    }
+
+    #[test]
+    fn the_integer_check_equals_the_decimal_check() {
+        let fees = schedule();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        for costs in ["0", "11.22", "13.4", "9.999999"] {
+            for (profit, margin) in [(None, None), (Some("1.00"), None), (None, Some("12.5"))] {
+                for with_fees in [true, false] {
+                    let mut input = FloorInput::new(d(costs), d("0.00"), d("40.00"), 2);
+                    input.min_profit = profit.map(d);
+                    input.min_margin_percent = margin.map(d);
+                    if with_fees {
+                        input = input.with_fees(&fees);
+                    }
+                    let mut s = Solver::new(&input, None);
+                    assert!(s.fast.is_some());
+                    for k in 0..=4000 {
+                        assert_eq!(s.ok(k).unwrap(), s.check(k).unwrap().2, "{costs} at {k}");
+                    }
+                }
+            }
+        }
+        // Costs beyond the integer check's decimals fall back to Decimal.
+        let input = FloorInput::new(d("1.0000000000001"), d("0.01"), d("40.00"), 2);
+        assert!(Solver::new(&input, None).fast.is_none());
+    }
 }

@@ -1,5 +1,6 @@
-//! Competitor-based price bands (in progress): the cost floor, solved over the real rounded
-//! fee function.
+//! Competitor-based price bands: [`band`] sets one price from a [`BandRequest`] (normalise,
+//! exclude, reference, target, band, scenarios, cool-down and step limit, ending, invariants)
+//! and explains it step by step; [`cost_floor`] is its floor solver.
 //!
 //! The cost floor is the smallest price on the currency's minor-unit grid whose profit after
 //! the fee schedule and the given costs meets the minimum profit and the minimum margin. Fees
@@ -9,15 +10,21 @@
 //! piece profit does not fall as the price rises while the fee's slope stays below
 //! `1 − margin`, and a piece where it could is scanned price by price instead. The result is
 //! checked on the output, so a price in a cliff's dead zone is never returned.
+//!
+//! A [`BandResult`] borrows its request: the trace's [`Note`]s keep amounts and references to
+//! the offers and are formatted only when read or serialized.
 
 mod floor;
 
 pub use floor::{CostFloor, FloorInput, cost_floor, nearest_qualifying, qualifies};
 mod engine;
+mod trace;
+
+pub use trace::{Note, TraceStep};
 
 pub use engine::{
     Action, BandRequest, BandResult, Excluded, Filters, NoCompetitors, Offer, Rate, Reference,
-    Strategy, TraceStep, WhenLowest, band, band_with_fees,
+    Strategy, WhenLowest, band, band_with_fees,
 };
 
 impl BandRequest {
@@ -30,7 +37,7 @@ impl BandRequest {
     }
 }
 
-impl BandResult {
+impl BandResult<'_> {
     /// The result as pretty JSON.
     ///
     /// # Errors

@@ -351,20 +351,34 @@ impl FeeSchedule {
     /// [`Error::InvalidInput`] when the basis is not `amount` or the amount is negative or
     /// too precise; [`Error::Overflow`].
     pub fn fee_for_amount(&self, amount: Decimal) -> Result<Decimal, Error> {
-        if self.basis != FeeBasis::Amount
-            || self.free_events.is_some()
-            || self.free_amount.is_some()
-        {
+        if !self.is_price_fee() {
             return Err(Error::input(
                 "fees",
                 "a price-dependent fee needs basis amount and no free allowance",
             ));
         }
         let x = basis_value("amount", amount)?;
+        let r = self.amount_fee_minor(x)?;
+        Decimal::try_from_i128_with_scale(r, self.minor).map_err(|_| ovf())
+    }
+
+    /// The fee of one event of `x` (the amount at [`X`] decimals), in minor units of the
+    /// schedule's currency: the integer core of [`Self::fee_for_amount`], for callers (the
+    /// price-band solver) that already hold integers and checked the basis.
+    pub(crate) fn amount_fee_minor(&self, x: i64) -> Result<i128, Error> {
         let fee = self.event_fee(x, 0, false, None)?.0;
         let (fee, _) = clamp(fee, self.period_min, self.period_max);
-        let r = round_int(fee, M.saturating_sub(self.minor), self.rounding).ok_or_else(ovf)?;
-        Decimal::try_from_i128_with_scale(r, self.minor).map_err(|_| ovf())
+        round_int(fee, M.saturating_sub(self.minor), self.rounding).ok_or_else(ovf)
+    }
+
+    /// Whether [`Self::fee_for_amount`] can be used: basis `amount`, no free allowance.
+    pub(crate) fn is_price_fee(&self) -> bool {
+        self.basis == FeeBasis::Amount && self.free_events.is_none() && self.free_amount.is_none()
+    }
+
+    /// The minor-unit scale of the schedule's currency.
+    pub(crate) const fn minor_scale(&self) -> u32 {
+        self.minor
     }
 
     /// The highest unit price of the tiers, as a fraction of the basis (`None` for package

@@ -21,9 +21,10 @@ fn offer(id: &str, price: &str) -> Value {
     json!({"seller_id": id, "price": price, "shipping": "0", "currency": "USD"})
 }
 
-fn run(v: &Value) -> Result<BandResult, landed::Error> {
-    let req = BandRequest::from_json(&v.to_string())?;
-    band(RateTables::embedded().unwrap(), &req)
+/// The result borrows its request (for the trace); tests keep each request for the run.
+fn run(v: &Value) -> Result<BandResult<'static>, landed::Error> {
+    let req: &'static BandRequest = Box::leak(Box::new(BandRequest::from_json(&v.to_string())?));
+    band(RateTables::embedded().unwrap(), req)
 }
 
 fn price(v: &Value) -> String {
@@ -75,7 +76,7 @@ fn stale_low_rated_outlier_and_filtered_offers_are_excluded_with_reasons() {
     let reasons: Vec<(String, &str)> = r
         .excluded
         .iter()
-        .map(|e| (e.seller_id.clone(), e.reason))
+        .map(|e| (e.seller_id.to_owned(), e.reason))
         .collect();
     for (id, why) in [
         ("low", "low_rating"),
@@ -370,4 +371,118 @@ fn a_price_in_a_fee_cliffs_dead_zone_above_the_floor_is_never_returned() {
     let r = run(&v).unwrap();
     assert_eq!(r.price, dec("20.00"));
     assert!(r.trace.iter().any(|t| t.step == "profit"));
+}
+
+#[test]
+fn the_trace_keeps_every_offer_as_given_next_to_its_landed_price() {
+    let mut v = base();
+    v["exchange_rates"] = json!([{"from": "EUR", "to": "USD", "rate": "1.08"},
+                                 {"from": "USD", "to": "GBP", "rate": "0.80"}]);
+    v["competitors"] = json!([
+        offer("me", "12.00"),
+        {"seller_id": "A", "price": "10.50", "shipping": "1.00", "currency": "USD"},
+        {"seller_id": "B", "price": "10.00", "shipping": "0.25", "currency": "EUR"},
+        {"seller_id": "C", "price": "9.00", "shipping": "0", "currency": "GBP"}
+    ]);
+    let r = run(&v).unwrap();
+    let step = |seller: &str| {
+        r.trace
+            .iter()
+            .find(|t| t.input.to_string().starts_with(&format!("{seller}: ")))
+            .unwrap_or_else(|| panic!("no trace step for {seller}"))
+    };
+    // The own offer: excluded, with its originals and the rule.
+    let me = step("me");
+    assert_eq!((me.step, me.reason), ("exclude", "own_offer"));
+    assert_eq!(me.input.to_string(), "me: 12.00 USD + 0 USD shipping");
+    // Same currency: price + shipping.
+    let a = step("A");
+    assert_eq!((a.step, a.reason), ("normalise", "normalised"));
+    assert_eq!(a.input.to_string(), "A: 10.50 USD + 1.00 USD shipping");
+    assert_eq!(a.output.to_string(), "11.50 USD");
+    // Converted with the stated rate: (10.00 + 0.25) × 1.08 = 11.07.
+    let b = step("B");
+    assert_eq!(b.input.to_string(), "B: 10.00 EUR + 0.25 EUR shipping");
+    assert_eq!(b.output.to_string(), "11.07 USD");
+    assert!(
+        b.rule.to_string().contains("× 1.08 (EUR→USD)"),
+        "{}",
+        b.rule
+    );
+    // Only the reverse pair given: divided by it, 9.00 ÷ 0.80 = 11.25.
+    let c = step("C");
+    assert_eq!(c.output.to_string(), "11.25 USD");
+    assert!(c.rule.to_string().contains("÷ 0.80"), "{}", c.rule);
+    // And the serialized trace carries the same texts.
+    let out: Value = serde_json::from_str(&r.to_json().unwrap()).unwrap();
+    let trace = out["trace"].as_array().unwrap();
+    assert!(trace.iter().any(|t| t["input"] == "B: 10.00 EUR + 0.25 EUR shipping"
+        && t["output"] == "11.07 USD"));
+    // The reference is the lowest landed offer, B, beaten by 0.50.
+    assert_eq!((r.reference, r.price), (Some(dec("11.07")), dec("10.57")));
+}
+
+#[test]
+fn outliers_are_traced_with_the_median_and_bound() {
+    let mut v = base();
+    v["filters"] = json!({"outlier_below_percent": "50"});
+    v["competitors"] = json!([
+        offer("A", "10.00"),
+        offer("B", "11.00"),
+        offer("C", "12.00"),
+        offer("cheap", "4.99")
+    ]);
+    let r = run(&v).unwrap();
+    let t = r.trace.iter().find(|t| t.reason == "outlier_low").unwrap();
+    assert_eq!(t.input.to_string(), "cheap landed 4.99");
+    // Median of 4.99, 10.00, 11.00, 12.00 is 10.50; less 50 % is 5.25.
+    assert!(
+        t.rule
+            .to_string()
+            .starts_with("below 5.25: the median 10.50"),
+        "{}",
+        t.rule
+    );
+}
+
+#[test]
+fn an_ending_never_moves_a_held_price() {
+    let mut v = base();
+    v["ending"] =
+        json!({"kind": "increment", "increment": "1.00", "offset": "-0.01", "direction": "down"});
+    v["no_competitors"] = json!("hold");
+    let r = run(&v).unwrap();
+    assert_eq!((r.price, r.changed), (dec("12.00"), false));
+    let t = r.trace.iter().find(|t| t.step == "ending").unwrap();
+    assert_eq!(t.reason, "held");
+}
+
+#[test]
+fn bad_amounts_rates_margins_and_fee_currencies_are_named() {
+    let err = |patch: &dyn Fn(&mut Value)| {
+        let mut v = base();
+        v["competitors"] = json!([offer("A", "10.00")]);
+        patch(&mut v);
+        run(&v).unwrap_err().to_string()
+    };
+    let e = err(&|v| v["unit_cost"] = json!("-1.00"));
+    assert!(e.starts_with("unit_cost:") && e.contains("negative"), "{e}");
+    let e = err(&|v| v["competitors"][0]["shipping"] = json!("-0.50"));
+    assert!(e.starts_with("competitors[0].shipping:"), "{e}");
+    let e = err(&|v| v["max_step_down_percent"] = json!("-5"));
+    assert!(e.starts_with("max_step_down_percent:"), "{e}");
+    let e = err(&|v| {
+        v["exchange_rates"] = json!([{"from": "EUR", "to": "USD", "rate": "0"}]);
+    });
+    assert!(e.starts_with("exchange_rates[0].rate:"), "{e}");
+    let e = err(&|v| v["min_margin_percent"] = json!("100"));
+    assert!(e.starts_with("min_margin_percent:"), "{e}");
+    let e = err(&|v| {
+        v["fees"] =
+            json!({"mode": "percentage", "basis": "amount", "currency": "EUR", "rate": "10"});
+    });
+    assert!(e.starts_with("fees.currency:") && e.contains("EUR"), "{e}");
+    // A margin just under 100 % is a valid request whose band holds no price.
+    let e = err(&|v| v["min_margin_percent"] = json!("99.99"));
+    assert!(e.starts_with("max_price:"), "{e}");
 }
