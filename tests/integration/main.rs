@@ -23,6 +23,7 @@ mod landed_regimes;
 mod landed_wire;
 mod money_props;
 mod rounding_table;
+mod tariff_data;
 mod vat_lookup;
 
 use chrono::NaiveDate;

@@ -1,0 +1,92 @@
+//! The embedded tariff tables: coverage of common e-commerce goods, sources, and rows with
+//! compound rates used end to end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use landed::{QuoteRequest, RateTables};
+use serde_json::json;
+
+use crate::dec;
+
+#[test]
+fn eu_gb_and_us_cover_forty_common_subheadings_each_with_a_source() {
+    let tables = RateTables::embedded().unwrap();
+    let mut subheadings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rate, _, source) in tables.tariff_rows() {
+        assert!(
+            source.contains("http") || source.contains("Regulation"),
+            "{} {}: a row needs a source",
+            rate.territory.as_str(),
+            rate.hs.as_str()
+        );
+        let hs = rate.hs.as_str();
+        subheadings
+            .entry(rate.territory.as_str().to_owned())
+            .or_default()
+            .insert(hs.get(..6).unwrap_or(hs).to_owned());
+    }
+    for territory in ["EU", "GB", "US"] {
+        let n = subheadings.get(territory).map_or(0, BTreeSet::len);
+        assert!(n >= 40, "{territory}: {n} subheadings");
+    }
+    // The named kinds of goods are there: apparel, footwear, bags, cosmetics, phones, laptops,
+    // toys, watches (EU), jewelry, furniture, books.
+    for hs in [
+        "610910", "640419", "420221", "330499", "851713", "847130", "950300", "711319", "940360",
+        "490199",
+    ] {
+        for territory in ["EU", "GB", "US"] {
+            if (territory, hs) == ("GB", "851713") {
+                // HS 2022 code: the UK Global Tariff file read predates it (see tariff_gb.toml).
+                continue;
+            }
+            assert!(
+                subheadings[territory].contains(hs),
+                "{territory} has no row for {hs}"
+            );
+        }
+    }
+}
+
+fn eu_watches(quantity: &str, unit_price: &str) -> landed::Quote {
+    let req = QuoteRequest::from_json(
+        &json!({
+            "date": "2026-11-25", "destination": "DE", "currency": "EUR", "ship_from": "CN",
+            "shipping": "20.00",
+            "lines": [{"hs_code": "9102110000", "quantity": quantity, "unit_price": unit_price,
+                       "origin": "CN"}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    RateTables::embedded().unwrap().quote(&req).unwrap()
+}
+
+#[test]
+fn eu_watch_duty_is_four_and_a_half_percent_between_thirty_and_eighty_cents_an_item() {
+    // 40 watches at 4.00: CIF 180.00, 4.5 % = 8.10, below the minimum 40 × 0.30 = 12.00.
+    assert_eq!(eu_watches("40", "4.00").duty, dec("12.00"));
+    // 2 watches at 100.00: CIF 220.00, 4.5 % = 9.90, above the maximum 2 × 0.80 = 1.60.
+    assert_eq!(eu_watches("2", "100.00").duty, dec("1.60"));
+    // 10 watches at 16.00: CIF 180.00, 4.5 % = 8.10, above the maximum 10 × 0.80 = 8.00.
+    assert_eq!(eu_watches("10", "16.00").duty, dec("8.00"));
+    // 20 watches at 8.00: CIF 180.00, 4.5 % = 8.10, between 6.00 and 16.00: the rate applies.
+    assert_eq!(eu_watches("20", "8.00").duty, dec("8.10"));
+}
+
+#[test]
+fn us_mfn_rows_apply_on_fob() {
+    // Men's cotton shirts, HTS 6205.20.20, 19.7 % of the FOB value, shipped from Vietnam.
+    let req = QuoteRequest::from_json(
+        &json!({
+            "date": "2026-11-25", "destination": "US", "currency": "USD", "ship_from": "VN",
+            "shipping": "50.00",
+            "lines": [{"hs_code": "6205202065", "quantity": "10", "unit_price": "30.00",
+                       "origin": "VN"}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let q = RateTables::embedded().unwrap().quote(&req).unwrap();
+    assert_eq!(q.duty, dec("59.10"));
+}
