@@ -7,7 +7,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::floor::{FloorInput, cost_floor, nearest_qualifying, qualifies};
 use super::trace::{Arg, Note, Trace, TraceStep};
 use crate::codes::Currency;
-use crate::data::{DataVersion, FeeSchedule, RateTables, ScheduleSpec};
+use crate::data::{DataVersion, FeeSchedule, FeeScheduleRecord, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
 use crate::error::Error;
 
@@ -183,6 +183,10 @@ pub struct BandRequest {
     pub landed_cost: Decimal,
     #[serde(default)]
     pub fees: Option<ScheduleSpec>,
+    /// A fee schedule from the data (e.g. `amazon_us/clothing_and_accessories`), in force on
+    /// the date of `now`; instead of `fees`.
+    #[serde(default)]
+    pub fee_schedule_id: Option<String>,
     #[serde(default, with = "crate::serde_util::opt_decimal_str")]
     pub min_profit: Option<Decimal>,
     #[serde(default, with = "crate::serde_util::opt_decimal_str")]
@@ -369,8 +373,32 @@ fn validate(req: &BandRequest) -> Result<(), Error> {
 /// position or count, a filter needing `now`; and an error rather than a price whenever a
 /// final invariant fails.
 pub fn band<'r>(tables: &'r RateTables, req: &'r BandRequest) -> Result<BandResult<'r>, Error> {
-    let fees = req.fees.as_ref().map(|f| f.compile("fees")).transpose()?;
-    band_with_fees(tables, req, fees.as_ref())
+    match (&req.fees, &req.fee_schedule_id) {
+        (Some(_), Some(_)) => Err(bad(
+            "fee_schedule_id",
+            "give either fees or fee_schedule_id, not both",
+        )),
+        (Some(spec), None) => {
+            let fees = spec.compile("fees")?;
+            run(tables, req, Some(&fees), None)
+        }
+        (None, Some(id)) => {
+            let day = req
+                .now
+                .ok_or_else(|| {
+                    bad(
+                        "now",
+                        "fee_schedule_id needs now: the schedule in force on its date is used",
+                    )
+                })?
+                .date_naive();
+            let record = tables
+                .fee_schedule(id, day)
+                .map_err(|e| bad("fee_schedule_id", e.to_string()))?;
+            run(tables, req, Some(record.schedule), Some((id, record)))
+        }
+        (None, None) => run(tables, req, None, None),
+    }
 }
 
 /// [`band`] with the fee schedule already validated (a repricer that sets many prices under
@@ -378,14 +406,24 @@ pub fn band<'r>(tables: &'r RateTables, req: &'r BandRequest) -> Result<BandResu
 ///
 /// # Errors
 /// As [`band`].
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pipeline, read top to bottom like the trace"
-)]
 pub fn band_with_fees<'r>(
     tables: &'r RateTables,
     req: &'r BandRequest,
     fees: Option<&FeeSchedule>,
+) -> Result<BandResult<'r>, Error> {
+    run(tables, req, fees, None)
+}
+
+/// The pipeline; `named` is the data's schedule when the request named one (for the trace).
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pipeline, read top to bottom like the trace"
+)]
+fn run<'r>(
+    tables: &'r RateTables,
+    req: &'r BandRequest,
+    fees: Option<&FeeSchedule>,
+    named: Option<(&'r str, FeeScheduleRecord<'r>)>,
 ) -> Result<BandResult<'r>, Error> {
     let scale = req.currency.minor_unit_scale()?;
     let unit = Decimal::new(1, scale);
@@ -446,6 +484,22 @@ pub fn band_with_fees<'r>(
         .flatten()
         .max()
         .unwrap_or(cf);
+    if let Some((id, record)) = named {
+        trace.push(
+            "fees",
+            Note::one("fee_schedule_id {}", Arg::Text(id)),
+            match record.period.until {
+                Some(until) => Note::two(
+                    "the row in force from {}, replaced on {}",
+                    Arg::Date(record.period.from),
+                    Arg::Date(until),
+                ),
+                None => Note::one("the row in force from {}", Arg::Date(record.period.from)),
+            },
+            Note::one("source: {}", Arg::Text(record.source)),
+            "data",
+        );
+    }
     trace.push(
         "band",
         Note::three(
@@ -585,12 +639,7 @@ pub fn band_with_fees<'r>(
                     "target",
                     amount(r),
                     amount(t),
-                    Note::three(
-                        "{} by {} / {} %, minus own shipping",
-                        Arg::Text(action_name(req.strategy.action)),
-                        Arg::Maybe(req.strategy.amount),
-                        Arg::Maybe(req.strategy.percent),
-                    ),
+                    strategy_rule(&req.strategy),
                     "strategy",
                 );
                 Some(t)
@@ -793,11 +842,27 @@ pub fn band_with_fees<'r>(
     })
 }
 
-const fn action_name(a: Action) -> &'static str {
-    match a {
-        Action::Match => "match",
-        Action::Beat => "beat",
-        Action::Above => "above",
+fn strategy_rule(s: &Strategy) -> Note<'static> {
+    let by = match (s.action, s.amount, s.percent) {
+        (Action::Match, _, _) => return Note::text("match the reference, minus own shipping"),
+        (_, Some(a), _) => Arg::Amount(a),
+        (_, None, Some(p)) => {
+            return match s.action {
+                Action::Beat => Note::one(
+                    "beat by {} %, rounded down, minus own shipping",
+                    Arg::Amount(p),
+                ),
+                _ => Note::one(
+                    "stay above by {} %, rounded up, minus own shipping",
+                    Arg::Amount(p),
+                ),
+            };
+        }
+        (_, None, None) => Arg::None,
+    };
+    match s.action {
+        Action::Beat => Note::one("beat by {}, minus own shipping", by),
+        _ => Note::one("stay above by {}, minus own shipping", by),
     }
 }
 

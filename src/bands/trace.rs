@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::engine::Offer;
@@ -35,6 +35,8 @@ pub(crate) enum Arg<'r> {
     Ending(&'r PriceEnding),
     /// A time, `none` when absent.
     Time(Option<DateTime<Utc>>),
+    /// A date.
+    Date(NaiveDate),
 }
 
 impl fmt::Display for Arg<'_> {
@@ -52,6 +54,7 @@ impl fmt::Display for Arg<'_> {
             ),
             Self::Ending(e) => write!(f, "{e}"),
             Self::Time(Some(t)) => write!(f, "{}", t.to_rfc3339()),
+            Self::Date(d) => write!(f, "{d}"),
         }
     }
 }

@@ -486,3 +486,61 @@ fn bad_amounts_rates_margins_and_fee_currencies_are_named() {
     let e = err(&|v| v["min_margin_percent"] = json!("99.99"));
     assert!(e.starts_with("max_price:"), "{e}");
 }
+
+#[test]
+fn a_fee_schedule_from_the_data_is_the_one_in_force_on_the_date_of_now() {
+    let at = |now: &str| {
+        let mut v = base();
+        v["unit_cost"] = json!("13.40");
+        v["min_profit"] = json!("1.00");
+        v["current_price"] = json!("16.50");
+        v["fee_schedule_id"] = json!("amazon_us/clothing_and_accessories");
+        v["now"] = json!(now);
+        v["competitors"] = json!([offer("A", "15.49")]);
+        run(&v)
+    };
+    // From 2024-01-15: 5 % to 15.00, 10 % to 20.00 (whole price). 15.00 nets 0.85, 15.01 …
+    // 15.99 pay 10 % and net less than 1.00: the floor is 16.00, above the 14.99 target.
+    let r = at("2024-01-15T00:00:00Z").unwrap();
+    assert_eq!(
+        (r.cost_floor, r.price, r.binding),
+        (dec("16.00"), dec("16.00"), "floor")
+    );
+    let fees = r.trace.iter().find(|t| t.step == "fees").unwrap();
+    assert_eq!(
+        fees.input.to_string(),
+        "fee_schedule_id amazon_us/clothing_and_accessories"
+    );
+    assert_eq!(fees.output.to_string(), "the row in force from 2024-01-15");
+    assert!(
+        fees.rule.to_string().contains("sell.amazon.com"),
+        "{}",
+        fees.rule
+    );
+    // The day before: 17 % of every price; 17.35 − 2.95 − 13.40 = 1.00.
+    let r = at("2024-01-14T23:59:59Z").unwrap();
+    assert_eq!(r.cost_floor, dec("17.35"));
+    assert_eq!(
+        r.trace
+            .iter()
+            .find(|t| t.step == "fees")
+            .unwrap()
+            .output
+            .to_string(),
+        "the row in force from 2024-01-14, replaced on 2024-01-15"
+    );
+    // The day after is the new schedule.
+    assert_eq!(at("2024-01-16T00:00:00Z").unwrap().cost_floor, dec("16.00"));
+    // Named errors: both kinds of fees, no date, an unknown schedule.
+    let mut v = base();
+    v["fee_schedule_id"] = json!("amazon_us/clothing_and_accessories");
+    let e = run(&v).unwrap_err().to_string();
+    assert!(e.starts_with("now:"), "{e}");
+    v["fees"] = json!({"mode": "percentage", "basis": "amount", "currency": "USD", "rate": "10"});
+    let e = run(&v).unwrap_err().to_string();
+    assert!(e.starts_with("fee_schedule_id:"), "{e}");
+    let mut v = base();
+    v["fee_schedule_id"] = json!("amazon_us/no_such_category");
+    v["now"] = json!("2026-11-25T10:00:00Z");
+    assert!(run(&v).is_err());
+}
