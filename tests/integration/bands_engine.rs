@@ -544,3 +544,70 @@ fn a_fee_schedule_from_the_data_is_the_one_in_force_on_the_date_of_now() {
     v["now"] = json!("2026-11-25T10:00:00Z");
     assert!(run(&v).is_err());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Under any policy (reference kind, action, no-competitor and already-lowest policies,
+    /// endings, asymmetric steps, min price and MAP): the price is in the band, meets the
+    /// minimums, is on the grid, and moves no more than the step limit unless the band forced
+    /// it; the same input gives the same output.
+    #[test]
+    fn any_policy_keeps_the_invariants(
+        current in 100i64..5000, cost in 0i64..2000, ceiling in 1000i64..6000,
+        offers in proptest::collection::vec((100i64..6000, 0i64..500), 0..8),
+        action in 0usize..3, rate in 0i64..120,
+        reference in 0usize..6, policy in 0usize..3, lowest in 0usize..2, ending in 0usize..4,
+        up in 0i64..20, down in 0i64..20, min_price in 0i64..3000, map in 0i64..3000,
+    ) {
+        let mut v = random_request(current, cost, ceiling, &offers, action, 5, rate);
+        let refs = ["lowest", "second_lowest", "position", "average_lowest", "median", "buy_box"];
+        v["strategy"]["reference"] = json!(refs[reference]);
+        v["strategy"]["position"] = json!(2);
+        v["strategy"]["count"] = json!(3);
+        v["no_competitors"] = json!(["hold", "ceiling", "floor"][policy]);
+        v["when_lowest"] = json!(["hold", "raise_to_next"][lowest]);
+        v["max_step_up_percent"] = json!(up.to_string());
+        v["max_step_down_percent"] = json!(down.to_string());
+        if min_price > 0 {
+            v["min_price"] = json!(rust_decimal::Decimal::new(min_price, 2).to_string());
+        }
+        if map > 0 {
+            v["map"] = json!(rust_decimal::Decimal::new(map, 2).to_string());
+        }
+        match ending {
+            1 => v["ending"] = json!({"kind": "increment", "increment": "1.00", "offset": "-0.01", "direction": "down"}),
+            2 => v["ending"] = json!({"kind": "increment", "increment": "0.05", "offset": "0", "direction": "nearest"}),
+            3 => v["ending"] = json!({"kind": "ranges", "ranges": [
+                {"from": "0", "to": "10", "behavior": "relative_decimal", "lower_target": "0.49", "upper_target": "0.99", "threshold": "0.50"},
+                {"from": "10", "to": "1000000", "behavior": "absolute", "lower_target": "0.95", "upper_target": "0.95", "threshold": "0.50"}]}),
+            _ => {}
+        }
+        if let Some(o) = v["competitors"].as_array_mut().and_then(|a| a.first_mut()) {
+            o["buy_box"] = json!(true);
+        }
+        match run(&v) {
+            Ok(r) => {
+                let req = BandRequest::from_json(&v.to_string()).unwrap();
+                prop_assert!(r.floor <= r.price && r.price <= r.ceiling, "{:?}", r);
+                prop_assert_eq!(r.price.round_dp(2), r.price);
+                let fees = req.fees.as_ref().unwrap().compile("f").unwrap();
+                let profit = r.price - fees.fee_for_amount(r.price).unwrap() - req.unit_cost;
+                prop_assert!(profit >= dec("0.50") && profit * dec("100") >= dec("5") * r.price,
+                    "profit {} at {}", profit, r.price);
+                let cur = req.current_price;
+                let hi = cur + cur * rust_decimal::Decimal::from(up) / dec("100");
+                let lo = cur - cur * rust_decimal::Decimal::from(down) / dec("100");
+                if r.binding != "floor" && r.binding != "ceiling" && r.price != cur {
+                    prop_assert!(lo <= r.price && r.price <= hi,
+                        "{} outside the step [{}, {}] bound by {}", r.price, lo, hi, r.binding);
+                }
+                prop_assert_eq!(run(&v).unwrap(), r);
+            }
+            Err(e) => {
+                let m = e.to_string();
+                prop_assert!(m.starts_with("max_price:"), "{}", m);
+            }
+        }
+    }
+}
