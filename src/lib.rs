@@ -14,6 +14,7 @@ pub mod fx;
 pub mod landed;
 pub mod money;
 mod serde_util;
+pub mod text;
 
 pub use codes::{Bps, CountryCode, Currency, HsCode, Percent, RegionCode, TaxCategory, Territory};
 pub use data::{DataError, DataVersion, RateTables};

@@ -603,7 +603,8 @@ fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<
         return None;
     }
     let weight_scale = weights.iter().map(Decimal::scale).max().unwrap_or(0);
-    let mut ints = Vec::with_capacity(weights.len());
+    // (weight, 0) first, then (base, remainder) per part: base = floor(units × w / W).
+    let mut parts: Vec<(i128, i128)> = Vec::with_capacity(weights.len());
     let mut total: i128 = 0;
     for w in weights {
         let v = to_scale(w, weight_scale)?;
@@ -611,19 +612,24 @@ fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<
             return None;
         }
         total = total.checked_add(v)?;
-        ints.push(v);
+        parts.push((v, 0));
     }
     if total == 0 {
-        ints.iter_mut().for_each(|w| *w = 1);
-        total = i128::try_from(ints.len()).ok()?;
+        parts.iter_mut().for_each(|p| p.0 = 1);
+        total = i128::try_from(parts.len()).ok()?;
     }
-    // (base, remainder) per part: base = floor(units × w / W).
-    let mut parts: Vec<(i128, i128)> = Vec::with_capacity(ints.len());
     let mut allotted: i128 = 0;
-    for w in &ints {
-        let numerator = units.checked_mul(*w)?;
-        let base = numerator.checked_div(total)?;
-        parts.push((base, numerator.checked_rem(total)?));
+    for p in &mut parts {
+        let numerator = units.checked_mul(p.0)?;
+        // One hardware division when both fit in 64 bits (the usual case), else 128-bit.
+        let (base, rem) = match (u64::try_from(numerator), u64::try_from(total)) {
+            (Ok(n), Ok(t)) => (i128::from(n.checked_div(t)?), i128::from(n.checked_rem(t)?)),
+            _ => {
+                let b = numerator.checked_div(total)?;
+                (b, numerator.checked_sub(b.checked_mul(total)?)?)
+            }
+        };
+        *p = (base, rem);
         allotted = allotted.checked_add(base)?;
     }
     let leftover = usize::try_from(units.checked_sub(allotted)?).ok()?;

@@ -5,11 +5,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::floor::{FloorInput, cost_floor, nearest_qualifying, qualifies};
-use super::trace::{Arg, Note, Trace, TraceStep};
+use super::trace::{Note, Trace, TraceStep};
 use crate::codes::Currency;
 use crate::data::{DataVersion, FeeSchedule, FeeScheduleRecord, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
 use crate::error::Error;
+use crate::text::Arg;
 
 /// Which competitor price the strategy starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -303,7 +304,7 @@ fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
         .ok_or_else(ovf)
 }
 
-const fn amount<'r>(v: Decimal) -> Note<'r> {
+fn amount<'r>(v: Decimal) -> Note<'r> {
     Note::amount(v)
 }
 
@@ -1091,6 +1092,7 @@ fn outliers<'r>(
         } else {
             None
         };
+        let keep = found.is_none();
         if let Some((reason, rule)) = found {
             excluded.push(Excluded {
                 seller_id: &o.seller_id,
@@ -1104,7 +1106,7 @@ fn outliers<'r>(
                 reason,
             );
         }
-        found.is_none()
+        keep
     });
     Ok(())
 }

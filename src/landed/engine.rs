@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::wire::{
-    Charge, ChargeKind, CollectedAt, ExchangeRate, Incoterm, LineQuote, Quote, QuoteLine,
-    QuoteRequest,
+    Charge, ChargeKind, ChargeText, CollectedAt, ExchangeRate, Incoterm, LineQuote, Quote,
+    QuoteLine, QuoteRequest,
 };
 use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
 use crate::data::row_at;
@@ -18,6 +18,7 @@ use crate::data::{
 };
 use crate::error::Error;
 use crate::money::{RoundingMode, allocate, round_to_increment, round_to_scale};
+use crate::text::{Arg, Note};
 
 const OP: &str = "landed cost";
 
@@ -209,8 +210,8 @@ struct Acc {
     kind: ChargeKind,
     name: Arc<str>,
     rate: Option<Decimal>,
-    rate_text: String,
-    rule: String,
+    rate_text: ChargeText,
+    rule: ChargeText,
     source: Arc<str>,
     collected_at: CollectedAt,
     /// (line, base, unrounded amount)
@@ -247,8 +248,8 @@ impl Accs {
         kind: ChargeKind,
         name: &Arc<str>,
         rate: Option<Decimal>,
-        rate_text: impl FnOnce() -> String,
-        rule: impl FnOnce() -> String,
+        rate_text: impl FnOnce() -> ChargeText,
+        rule: impl FnOnce() -> ChargeText,
         source: &Arc<str>,
         collected_at: CollectedAt,
         part: (usize, Decimal, Decimal),
@@ -523,14 +524,18 @@ impl<'t> VatCache<'t> {
 }
 
 /// `vat DE standard@2021-01-01` or `vat CA-ON standard@…`.
-fn vat_rule(req: &QuoteRequest, hit: VatHit<'_>, category: &TaxCategory) -> String {
-    match hit.region {
-        Some(r) => format!(
-            "vat {}-{r} {category}@{}",
-            req.destination, hit.row.period.from
-        ),
-        None => format!("vat {} {category}@{}", req.destination, hit.row.period.from),
-    }
+fn vat_rule(req: &QuoteRequest, hit: VatHit<'_>, category: &TaxCategory) -> ChargeText {
+    Note::three(
+        "vat {} {}@{}",
+        Arg::Place(req.destination, hit.region),
+        Arg::Category(category.clone()),
+        Arg::Date(hit.row.period.from),
+    )
+}
+
+/// `12%`.
+fn percent(p: Decimal) -> ChargeText {
+    Note::one("{}%", Arg::Percent(p))
 }
 
 /// Computes a landed-cost quote. See the crate documentation for the cascade.
@@ -657,7 +662,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     };
 
     // 3. Rules: thresholds and their effects.
-    let mut matched: Vec<&Dated<Rule>> = Vec::new();
+    let mut matched: Vec<&Dated<Rule>> = Vec::with_capacity(4);
     for row in customs.rules.in_force(territory, date) {
         if facts.holds(&row.value.conditions)? {
             matched.push(row);
@@ -713,7 +718,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
 
     // 4. Duty per line.
-    let mut accs = Accs(Vec::new());
+    let mut accs = Accs(Vec::with_capacity(4));
     let duty_name: Arc<str> = Arc::from("customs duty");
     let request_source: Arc<str> = Arc::from("request");
     // Values of the lines under each distinct 6-digit subheading with a flat duty, so that
@@ -759,8 +764,20 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ChargeKind::Duty,
                 &row.value.name,
                 None,
-                || format!("{cur_amount} {cur} per tariff subheading"),
-                || format!("rule {}@{}", row.value.name, row.period.from),
+                || {
+                    Note::two(
+                        "{} {} per tariff subheading",
+                        Arg::Amount(cur_amount),
+                        Arg::Currency(cur),
+                    )
+                },
+                || {
+                    Note::two(
+                        "rule {}@{}",
+                        Arg::Shared(Arc::clone(&row.value.name)),
+                        Arg::Date(row.period.from),
+                    )
+                },
                 &row.source,
                 CollectedAt::Border,
                 (i, line.customs_value, share),
@@ -789,8 +806,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ChargeKind::Duty,
                 &duty_name,
                 Some(rate),
-                || format!("{}%", rate.normalize()),
-                || "request duty_rate".to_owned(),
+                || percent(rate),
+                || Note::text("request duty_rate"),
                 &request_source,
                 CollectedAt::Border,
                 (i, line.customs_value, percent_of(line.customs_value, rate)?),
@@ -827,8 +844,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         ChargeKind::Duty,
                         &duty_name,
                         Some(r),
-                        || format!("{}% preferential ({scheme})", r.normalize()),
-                        || format!("preference {territory} {scheme}@{}", p.period.from),
+                        || {
+                            Note::two(
+                                "{}% preferential ({})",
+                                Arg::Percent(r),
+                                Arg::Shared(Arc::clone(scheme)),
+                            )
+                        },
+                        || {
+                            Note::three(
+                                "preference {} {}@{}",
+                                Arg::Territory(territory),
+                                Arg::Shared(Arc::clone(scheme)),
+                                Arg::Date(p.period.from),
+                            )
+                        },
                         &p.source,
                         CollectedAt::Border,
                         (i, line.customs_value, amount),
@@ -845,8 +875,22 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         } else {
                             None
                         },
-                        || t.describe(),
-                        || format!("tariff {territory} {}@{}", t.hs, found.period.from),
+                        || match t.rate_percent {
+                            Some(p)
+                                if t.specific.is_none() && t.min.is_none() && t.max.is_none() =>
+                            {
+                                percent(p)
+                            }
+                            _ => Note::owned(t.describe()),
+                        },
+                        || {
+                            Note::three(
+                                "tariff {} {}@{}",
+                                Arg::Territory(territory),
+                                Arg::Hs(t.hs),
+                                Arg::Date(found.period.from),
+                            )
+                        },
                         &found.source,
                         CollectedAt::Border,
                         (i, line.customs_value, amount),
@@ -880,13 +924,23 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ChargeKind::Duty,
                 &d.name,
                 Some(d.rate_percent),
-                || format!("{}%", d.rate_percent.normalize()),
-                || match &d.hs {
-                    Some(hs) => format!(
-                        "additional_duty {territory} {} {hs}@{}",
-                        d.name, row.period.from
+                || percent(d.rate_percent),
+                || match d.hs {
+                    Some(hs) => Note::new(
+                        "additional_duty {} {} {}@{}",
+                        [
+                            Arg::Territory(territory),
+                            Arg::Shared(Arc::clone(&d.name)),
+                            Arg::Hs(hs),
+                            Arg::Date(row.period.from),
+                        ],
                     ),
-                    None => format!("additional_duty {territory} {}@{}", d.name, row.period.from),
+                    None => Note::three(
+                        "additional_duty {} {}@{}",
+                        Arg::Territory(territory),
+                        Arg::Shared(Arc::clone(&d.name)),
+                        Arg::Date(row.period.from),
+                    ),
                 },
                 &row.source,
                 CollectedAt::Border,
@@ -898,7 +952,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             );
         }
     }
-    let mut done: Vec<Done> = Vec::new();
+    let mut done: Vec<Done> = Vec::with_capacity(4);
     let duty_rule = rounding("duty");
     for acc in accs.0.drain(..) {
         let d = finish(acc, duty_rule, minor)?;
@@ -961,14 +1015,18 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                             p.normalize()
                         ));
                     }
-                    (Some(p), a, text)
+                    (Some(p), a, Note::owned(text))
                 }
                 _ => {
                     let a = fee.amount.unwrap_or_default();
                     (
                         None,
                         to.apply(a)?,
-                        format!("{a} {} per entry", fee.currency),
+                        Note::two(
+                            "{} {} per entry",
+                            Arg::Amount(a),
+                            Arg::Currency(fee.currency),
+                        ),
                     )
                 }
             };
@@ -981,7 +1039,12 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 name: Arc::clone(&fee.label),
                 rate,
                 rate_text: text,
-                rule: format!("fee {territory} {}@{}", fee.name, row.period.from),
+                rule: Note::three(
+                    "fee {} {}@{}",
+                    Arg::Territory(territory),
+                    Arg::Shared(Arc::clone(&fee.name)),
+                    Arg::Date(row.period.from),
+                ),
                 source: Arc::clone(&row.source),
                 collected_at: CollectedAt::Border,
                 parts: vec![(lines_in.first().copied().unwrap_or(0), base, amount)],
@@ -999,8 +1062,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             kind: ChargeKind::Fee,
             name: Arc::from(f.name.as_str()),
             rate: None,
-            rate_text: format!("{} {from}", f.amount),
-            rule: format!("extra_fees[{k}]"),
+            rate_text: Note::two("{} {}", Arg::Amount(f.amount), Arg::Currency(from)),
+            rule: Note::one("extra_fees[{}]", Arg::Count(k)),
             source: Arc::clone(&request_source),
             collected_at: CollectedAt::Border,
             parts: vec![(0, Decimal::ZERO, amount)],
@@ -1057,7 +1120,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let mut tax_values: Vec<(Arc<str>, Vec<Decimal>)> = Vec::new();
     for row in &taxes {
         let tax = &row.value;
-        let mut accs = Accs(Vec::new());
+        let mut accs = Accs(Vec::with_capacity(4));
         for (i, line) in lines.iter().enumerate() {
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
                 continue;
@@ -1099,16 +1162,20 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             };
             let rule_text = || match (vat_hit, &tax.rate) {
                 (Some(hit), _) => vat_rule(req, hit, category),
-                (None, TaxRateSource::Fixed(_)) => {
-                    format!("import_tax {territory} {}@{}", tax.name, row.period.from)
-                }
-                (None, _) => "request tax_rate".to_owned(),
+                (None, TaxRateSource::Fixed(_)) => Note::three(
+                    "import_tax {} {}@{}",
+                    Arg::Territory(territory),
+                    Arg::Shared(Arc::clone(&tax.name)),
+                    Arg::Date(row.period.from),
+                ),
+                (None, _) => Note::text("request tax_rate"),
             };
             let mut base = base_of(line, &tax.base, &tax_values, i)?;
             if let Some(r) = tax_base_rule {
                 base = round_by(base, Some(r), minor)?;
             }
-            let t = div(rate, Decimal::ONE_HUNDRED)?;
+            // Multiplying by 0.01 is exact and cheaper than dividing by 100.
+            let t = mul(rate, Decimal::new(1, 2))?;
             let mut amount = mul(base, t)?;
             if tax.gross_up {
                 amount = div(amount, sub(Decimal::ONE, t)?)?;
@@ -1121,7 +1188,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ChargeKind::Tax,
                 &tax.label,
                 Some(rate),
-                || format!("{}%", rate.normalize()),
+                || percent(rate),
                 rule_text,
                 source,
                 CollectedAt::Border,
@@ -1144,7 +1211,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         tax_values.push((Arc::clone(&tax.name), per));
     }
     // Taxes at checkout.
-    let mut accs = Accs(Vec::new());
+    let mut accs = Accs(Vec::with_capacity(4));
     let checkout_name: Arc<str> = if lines.iter().any(|l| l.checkout.is_some()) {
         Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)))
     } else {
@@ -1162,8 +1229,19 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         };
         let source = hit.map_or(&request_source, |h| &h.row.source);
         let rule_text = || match hit {
-            Some(h) => format!("rule {} with {}", rule.name, vat_rule(req, h, category)),
-            None => format!("rule {} with request tax_rate", rule.name),
+            Some(h) => Note::new(
+                "rule {} with vat {} {}@{}",
+                [
+                    Arg::Shared(Arc::clone(&rule.name)),
+                    Arg::Place(req.destination, h.region),
+                    Arg::Category(category.clone()),
+                    Arg::Date(h.row.period.from),
+                ],
+            ),
+            None => Note::one(
+                "rule {} with request tax_rate",
+                Arg::Shared(Arc::clone(&rule.name)),
+            ),
         };
         let base = base_of(line, &rule.checkout_tax_base, &tax_values, i)?;
         accs.push(
@@ -1171,7 +1249,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             ChargeKind::Tax,
             &checkout_name,
             Some(rate),
-            || format!("{}%", rate.normalize()),
+            || percent(rate),
             rule_text,
             source,
             CollectedAt::Checkout,

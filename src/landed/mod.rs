@@ -25,8 +25,8 @@ mod wire;
 
 pub use engine::quote;
 pub use wire::{
-    Charge, ChargeKind, CollectedAt, ExchangeRate, ExtraFee, Incoterm, LineQuote, Quote, QuoteLine,
-    QuoteRequest,
+    Charge, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm, LineQuote,
+    Quote, QuoteLine, QuoteRequest,
 };
 
 impl crate::RateTables {

@@ -236,6 +236,10 @@ pub enum CollectedAt {
     None,
 }
 
+/// A charge's rate or rule text, written when read (see [`crate::text::Note`]); on the wire a
+/// string such as `tariff EU 640411@2026-01-01`.
+pub type ChargeText = crate::text::Note<'static, 4>;
+
 /// One charge of the cascade: what, on which base, at what rate, under which rule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -251,7 +255,7 @@ pub struct Charge {
     #[serde(with = "crate::serde_util::opt_decimal_str")]
     pub rate: Option<Decimal>,
     /// The rate as written (specific, compound, flat amounts).
-    pub rate_text: String,
+    pub rate_text: ChargeText,
     /// The rounded amount.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub amount: Decimal,
@@ -259,7 +263,7 @@ pub struct Charge {
     #[serde(with = "crate::serde_util::decimal_str")]
     pub unrounded: Decimal,
     /// The rule or data row that produced the charge.
-    pub rule: String,
+    pub rule: ChargeText,
     /// The row's source.
     pub source: Arc<str>,
     /// Where it is collected.

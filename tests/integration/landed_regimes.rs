@@ -286,6 +286,7 @@ fn gb_preferential_origin_pays_zero_and_opting_out_pays_mfn() {
         charge(&q, "customs duty")
             .unwrap()
             .rule
+            .to_string()
             .contains("EU_UK_TCA")
     );
     assert!(q.warnings.iter().any(|w| w.contains("rules of origin")));
@@ -385,15 +386,19 @@ fn us_mpf_informal_at_2500_formal_above_with_minimum_and_maximum() {
     let mpf = charge(&q, "merchandise processing fee (formal entry)").unwrap();
     assert_eq!(mpf.amount, dec("33.58"));
     assert!(
-        mpf.rate_text.contains("minimum applied"),
+        mpf.rate_text.to_string().contains("minimum applied"),
         "{}",
         mpf.rate_text
     );
-    assert!(mpf.rate_text.contains("8.66003464"), "{}", mpf.rate_text);
+    assert!(
+        mpf.rate_text.to_string().contains("8.66003464"),
+        "{}",
+        mpf.rate_text
+    );
     let q = quote(us("2026-03-02", "500000.00", "VN"));
     let mpf = charge(&q, "merchandise processing fee (formal entry)").unwrap();
     assert!(
-        mpf.rate_text.contains("maximum applied"),
+        mpf.rate_text.to_string().contains("maximum applied"),
         "{}",
         mpf.rate_text
     );
