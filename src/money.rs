@@ -482,12 +482,35 @@ impl<'de> serde::Deserialize<'de> for Money {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<Decimal>, Error> {
-    if weights.is_empty() {
+    let mut out = Vec::with_capacity(weights.len());
+    allocate_by(
+        amount,
+        weights.len(),
+        |i| weights.get(i).copied().unwrap_or_default(),
+        scale,
+        |_, share| {
+            out.push(share);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// [`allocate`] without building vectors: `weight(i)` gives part `i`'s weight and `emit(i,
+/// share)` receives the shares in order (its error stops the split). Up to 16 parts are split
+/// on the stack.
+pub(crate) fn allocate_by(
+    amount: Decimal,
+    parts: usize,
+    weight: impl Fn(usize) -> Decimal,
+    scale: u32,
+    mut emit: impl FnMut(usize, Decimal) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if parts == 0 {
         return Err(Error::NoParts);
     }
-    if let Some((index, &weight)) = weights
-        .iter()
-        .enumerate()
+    if let Some((index, weight)) = (0..parts)
+        .map(|i| (i, weight(i)))
         .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
     {
         return Err(Error::NegativeWeight { index, weight });
@@ -495,10 +518,17 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Result<Vec<
     if round_to_scale(amount, scale, RoundingMode::Down) != amount {
         return Err(Error::OffGrid { amount, scale });
     }
-    match allocate_int(amount, weights, scale) {
-        Some(parts) => Ok(parts),
-        None => allocate_decimal(amount, weights, scale),
+    if let Some(done) = allocate_int(amount, parts, &weight, scale, &mut emit) {
+        return done;
     }
+    let weights: Vec<Decimal> = (0..parts).map(weight).collect();
+    for (i, share) in allocate_decimal(amount, &weights, scale)?
+        .into_iter()
+        .enumerate()
+    {
+        emit(i, share)?;
+    }
+    Ok(())
 }
 
 /// Slow path of [`allocate`] for amounts and weights beyond 64 bits: the same method in checked
@@ -589,8 +619,18 @@ fn allocate_decimal(
 /// Integer fast path of [`allocate`]: the same largest-remainder method in `i128`, used when
 /// the amount in minor units and the weights scaled to whole numbers fit in 64 bits (so every
 /// product fits in `i128`). `None` means "use the Decimal path", never a different answer.
-fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<Decimal>> {
+fn allocate_int(
+    amount: Decimal,
+    n: usize,
+    weight: &impl Fn(usize) -> Decimal,
+    scale: u32,
+    emit: &mut impl FnMut(usize, Decimal) -> Result<(), Error>,
+) -> Option<Result<(), Error>> {
     const LIMIT: i128 = 1 << 63;
+    // Shares are emitted only once every check has passed: `None` never follows an emission.
+    if scale > 28 {
+        return None;
+    }
     let to_scale = |d: &Decimal, target: u32| -> Option<i128> {
         let m = d.mantissa();
         let up = target.checked_sub(d.scale())?;
@@ -602,24 +642,32 @@ fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<
     if units >= LIMIT {
         return None;
     }
-    let weight_scale = weights.iter().map(Decimal::scale).max().unwrap_or(0);
-    // (weight, 0) first, then (base, remainder) per part: base = floor(units × w / W).
-    let mut parts: Vec<(i128, i128)> = Vec::with_capacity(weights.len());
+    let weight_scale = (0..n).map(|i| weight(i).scale()).max().unwrap_or(0);
+    // (weight, 0) first, then (base, remainder) per part: base = floor(units × w / W). A few
+    // parts (the usual case) live on the stack.
+    let mut stack = [(0i128, 0i128); 16];
+    let mut heap: Vec<(i128, i128)>;
+    let parts: &mut [(i128, i128)] = if n <= stack.len() {
+        stack.get_mut(..n)?
+    } else {
+        heap = vec![(0, 0); n];
+        &mut heap
+    };
     let mut total: i128 = 0;
-    for w in weights {
-        let v = to_scale(w, weight_scale)?;
+    for (i, p) in parts.iter_mut().enumerate() {
+        let v = to_scale(&weight(i), weight_scale)?;
         if v >= LIMIT {
             return None;
         }
         total = total.checked_add(v)?;
-        parts.push((v, 0));
+        p.0 = v;
     }
     if total == 0 {
         parts.iter_mut().for_each(|p| p.0 = 1);
         total = i128::try_from(parts.len()).ok()?;
     }
     let mut allotted: i128 = 0;
-    for p in &mut parts {
+    for p in parts.iter_mut() {
         let numerator = units.checked_mul(p.0)?;
         // One hardware division when both fit in 64 bits (the usual case), else 128-bit.
         let (base, rem) = match (u64::try_from(numerator), u64::try_from(total)) {
@@ -664,14 +712,16 @@ fn allocate_int(amount: Decimal, weights: &[Decimal], scale: u32) -> Option<Vec<
             }
         }
     }
+    // Every base is below 2^63 and the scale at most 28: the conversions cannot fail, so
+    // `None` (take the Decimal path) is decided before the first share is emitted.
     let negative = amount.is_sign_negative();
-    parts
-        .into_iter()
-        .map(|(b, _)| {
-            let b = if negative { b.checked_neg()? } else { b };
-            Decimal::try_from_i128_with_scale(b, scale).ok()
-        })
-        .collect()
+    for (i, (b, _)) in parts.iter().enumerate() {
+        let b = if negative { b.checked_neg()? } else { *b };
+        if let Err(e) = emit(i, Decimal::try_from_i128_with_scale(b, scale).ok()?) {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(()))
 }
 
 /// `-v`, exactly; zero stays positive zero.
@@ -763,7 +813,14 @@ mod tests {
         ) {
             let amount = Decimal::new(units, scale);
             let weights: Vec<Decimal> = weights.into_iter().map(|(m, s)| Decimal::new(m, s)).collect();
-            let fast = allocate_int(amount, &weights, scale).unwrap();
+            let mut fast = Vec::new();
+            let w = |i: usize| weights[i];
+            allocate_int(amount, weights.len(), &w, scale, &mut |_, share| {
+                fast.push(share);
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
             let slow = allocate_decimal(amount, &weights, scale).unwrap();
             proptest::prop_assert_eq!(fast, slow);
         }

@@ -1,6 +1,6 @@
 //! The charge cascade: currency, valuation, rules, duty, fees, import taxes, rounding.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -17,10 +17,16 @@ use crate::data::{
     TaxRateSource, Transport, Valuation, ValueBasis, VatValue, hs_starts_with,
 };
 use crate::error::Error;
-use crate::money::{RoundingMode, allocate, round_to_increment, round_to_scale};
+use crate::money::{RoundingMode, allocate_by, round_to_increment, round_to_scale};
 use crate::text::{Arg, Note};
 
 const OP: &str = "landed cost";
+
+/// Names shared by every quote (built once, cloned by reference count).
+static DUTY_NAME: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("customs duty"));
+static REQUEST_SOURCE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("request"));
+static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+static STANDARD: LazyLock<TaxCategory> = LazyLock::new(TaxCategory::standard);
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     a.checked_add(b).ok_or(Error::overflow(OP))
@@ -332,12 +338,24 @@ fn spread(
     parts: &[(usize, Decimal, Decimal)],
     scale: u32,
 ) -> Result<Vec<(usize, Decimal)>, Error> {
+    let mut per = Vec::with_capacity(parts.len());
     if let [(i, _, _)] = parts {
-        return Ok(vec![(*i, amount)]);
+        per.push((*i, amount));
+        return Ok(per);
     }
-    let weights: Vec<Decimal> = parts.iter().map(|p| p.2.abs()).collect();
-    let shares = allocate(amount, &weights, scale)?;
-    Ok(parts.iter().map(|p| p.0).zip(shares).collect())
+    allocate_by(
+        amount,
+        parts.len(),
+        |k| parts.get(k).map(|p| p.2.abs()).unwrap_or_default(),
+        scale,
+        |k, share| {
+            if let Some(p) = parts.get(k) {
+                per.push((p.0, share));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(per)
 }
 
 /// The MFN duty of a line under a tariff rate: ad valorem on the customs value plus the
@@ -632,17 +650,25 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         if amount.is_zero() {
             continue;
         }
-        let shares = allocate(amount, &goods_weights, minor)?;
-        for (line, share) in lines.iter_mut().zip(shares) {
-            if is_shipping {
-                line.shipping = share;
-            } else {
-                line.insurance = share;
-            }
-            if cif {
-                line.customs_value = add(line.customs_value, share)?;
-            }
-        }
+        allocate_by(
+            amount,
+            goods_weights.len(),
+            |i| goods_weights.get(i).copied().unwrap_or_default(),
+            minor,
+            |i, share| {
+                if let Some(line) = lines.get_mut(i) {
+                    if is_shipping {
+                        line.shipping = share;
+                    } else {
+                        line.insurance = share;
+                    }
+                    if cif {
+                        line.customs_value = add(line.customs_value, share)?;
+                    }
+                }
+                Ok(())
+            },
+        )?;
     }
     let sale_c = add(add(intrinsic_c, shipping_c)?, insurance_c)?;
     let facts = Facts {
@@ -719,8 +745,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
 
     // 4. Duty per line.
     let mut accs = Accs(Vec::with_capacity(4));
-    let duty_name: Arc<str> = Arc::from("customs duty");
-    let request_source: Arc<str> = Arc::from("request");
+    let duty_name: &Arc<str> = &DUTY_NAME;
+    let request_source: &Arc<str> = &REQUEST_SOURCE;
     // Values of the lines under each distinct 6-digit subheading with a flat duty, so that
     // each subheading's flat amount is spread over its lines by value.
     let mut flat_subs: Vec<(HsCode, Decimal)> = Vec::new();
@@ -804,11 +830,11 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             accs.push(
                 ID_DUTY_RATE,
                 ChargeKind::Duty,
-                &duty_name,
+                duty_name,
                 Some(rate),
                 || percent(rate),
                 || Note::text("request duty_rate"),
-                &request_source,
+                request_source,
                 CollectedAt::Border,
                 (i, line.customs_value, percent_of(line.customs_value, rate)?),
             );
@@ -842,7 +868,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     accs.push(
                         id_of(p),
                         ChargeKind::Duty,
-                        &duty_name,
+                        duty_name,
                         Some(r),
                         || {
                             Note::two(
@@ -869,7 +895,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     accs.push(
                         id_of(found),
                         ChargeKind::Duty,
-                        &duty_name,
+                        duty_name,
                         if t.specific.is_none() && t.min.is_none() && t.max.is_none() {
                             t.rate_percent
                         } else {
@@ -1064,7 +1090,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             rate: None,
             rate_text: Note::two("{} {}", Arg::Amount(f.amount), Arg::Currency(from)),
             rule: Note::one("extra_fees[{}]", Arg::Count(k)),
-            source: Arc::clone(&request_source),
+            source: Arc::clone(request_source),
             collected_at: CollectedAt::Border,
             parts: vec![(0, Decimal::ZERO, amount)],
         };
@@ -1076,18 +1102,24 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         if !taxable || d.charge.amount.is_zero() {
             continue;
         }
-        let weights: Vec<Decimal> = d
-            .charge
-            .lines
-            .iter()
-            .map(|i| customs_weights.get(*i).copied().unwrap_or_default())
-            .collect();
-        let shares = allocate(d.charge.amount, &weights, minor)?;
-        for (i, s) in d.charge.lines.iter().zip(shares) {
-            if let Some(line) = lines.get_mut(*i) {
-                line.taxable_fees = add(line.taxable_fees, s)?;
-            }
-        }
+        let on = &d.charge.lines;
+        allocate_by(
+            d.charge.amount,
+            on.len(),
+            |k| {
+                on.get(k)
+                    .and_then(|i| customs_weights.get(*i))
+                    .copied()
+                    .unwrap_or_default()
+            },
+            minor,
+            |k, share| {
+                if let Some(line) = on.get(k).and_then(|i| lines.get_mut(*i)) {
+                    line.taxable_fees = add(line.taxable_fees, share)?;
+                }
+                Ok(())
+            },
+        )?;
     }
 
     // 6. Import taxes (border) and taxes at checkout.
@@ -1096,7 +1128,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let mut vat = VatCache {
         entries: Vec::new(),
     };
-    let standard = TaxCategory::standard();
+    let standard: &TaxCategory = &STANDARD;
     let mut taxes: Vec<&Dated<ImportTax>> =
         customs.import_taxes.in_force(territory, date).collect();
     taxes.sort_by(|a, b| (a.value.order, &a.value.name).cmp(&(b.value.order, &b.value.name)));
@@ -1125,7 +1157,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
                 continue;
             }
-            let category = line.req.tax_category.as_ref().unwrap_or(&standard);
+            let category = line.req.tax_category.as_ref().unwrap_or(standard);
             let (id, rate, vat_hit) = match (&tax.rate, line.req.tax_rate) {
                 (TaxRateSource::VatTable { component: None }, Some(r)) => (ID_TAX_RATE, r, None),
                 (TaxRateSource::VatTable { component: Some(c) }, Some(_)) => {
@@ -1158,7 +1190,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             let source = match (vat_hit, &tax.rate) {
                 (Some(hit), _) => &hit.row.source,
                 (None, TaxRateSource::Fixed(_)) => &row.source,
-                (None, _) => &request_source,
+                (None, _) => request_source,
             };
             let rule_text = || match (vat_hit, &tax.rate) {
                 (Some(hit), _) => vat_rule(req, hit, category),
@@ -1211,15 +1243,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         tax_values.push((Arc::clone(&tax.name), per));
     }
     // Taxes at checkout.
-    let mut accs = Accs(Vec::with_capacity(4));
+    let mut accs = Accs(Vec::new());
     let checkout_name: Arc<str> = if lines.iter().any(|l| l.checkout.is_some()) {
         Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)))
     } else {
-        Arc::from("")
+        Arc::clone(&EMPTY)
     };
     for (i, line) in lines.iter().enumerate() {
         let Some(rule) = line.checkout else { continue };
-        let category = line.req.tax_category.as_ref().unwrap_or(&standard);
+        let category = line.req.tax_category.as_ref().unwrap_or(standard);
         let (id, rate, hit) = match line.req.tax_rate {
             Some(r) => (ID_TAX_RATE, r, None),
             None => {
@@ -1227,7 +1259,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 (id_of(hit.row), hit.row.value.rate.value(), Some(hit))
             }
         };
-        let source = hit.map_or(&request_source, |h| &h.row.source);
+        let source = hit.map_or(request_source, |h| &h.row.source);
         let rule_text = || match hit {
             Some(h) => Note::new(
                 "rule {} with vat {} {}@{}",
