@@ -5,12 +5,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::floor::{FloorInput, cost_floor, nearest_qualifying, qualifies};
-use super::trace::{Note, Trace, TraceStep};
+use super::trace::{Arg, Trace, TraceNote as Note, TraceStep};
 use crate::codes::Currency;
 use crate::data::{DataVersion, FeeSchedule, FeeScheduleRecord, RateTables, ScheduleSpec};
 use crate::ending::{EndingDirection, IncrementEnding, PriceEnding};
 use crate::error::Error;
-use crate::text::Arg;
 
 /// Which competitor price the strategy starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -304,7 +303,7 @@ fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
         .ok_or_else(ovf)
 }
 
-fn amount<'r>(v: Decimal) -> Note<'r> {
+const fn amount<'r>(v: Decimal) -> Note<'r> {
     Note::amount(v)
 }
 

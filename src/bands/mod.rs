@@ -11,7 +11,7 @@
 //! `1 − margin`, and a piece where it could is scanned price by price instead. The result is
 //! checked on the output, so a price in a cliff's dead zone is never returned.
 //!
-//! A [`BandResult`] borrows its request: the trace's [`Note`]s keep amounts and references to
+//! A [`BandResult`] borrows its request: the trace's [`TraceNote`]s keep amounts and references to
 //! the offers and are formatted only when read or serialized.
 
 mod floor;
@@ -20,7 +20,7 @@ pub use floor::{CostFloor, FloorInput, cost_floor, nearest_qualifying, qualifies
 mod engine;
 mod trace;
 
-pub use trace::{Note, TraceStep};
+pub use trace::{TraceArg, TraceNote, TraceStep};
 
 pub use engine::{
     Action, BandRequest, BandResult, Excluded, Filters, NoCompetitors, Offer, Rate, Reference,

@@ -5,6 +5,7 @@ use std::sync::{Arc, LazyLock};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::text::{Arg, ChargeText as Note};
 use super::wire::{
     Charge, ChargeKind, ChargeText, CollectedAt, ExchangeRate, Incoterm, LineQuote, Quote,
     QuoteLine, QuoteRequest,
@@ -18,7 +19,6 @@ use crate::data::{
 };
 use crate::error::Error;
 use crate::money::{RoundingMode, allocate_by, round_to_increment, round_to_scale};
-use crate::text::{Arg, Note};
 
 const OP: &str = "landed cost";
 
@@ -952,14 +952,12 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 Some(d.rate_percent),
                 || percent(d.rate_percent),
                 || match d.hs {
-                    Some(hs) => Note::new(
+                    Some(hs) => Note::four(
                         "additional_duty {} {} {}@{}",
-                        [
-                            Arg::Territory(territory),
-                            Arg::Shared(Arc::clone(&d.name)),
-                            Arg::Hs(hs),
-                            Arg::Date(row.period.from),
-                        ],
+                        Arg::Territory(territory),
+                        Arg::Shared(Arc::clone(&d.name)),
+                        Arg::Hs(hs),
+                        Arg::Date(row.period.from),
                     ),
                     None => Note::three(
                         "additional_duty {} {}@{}",
@@ -1261,14 +1259,12 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         };
         let source = hit.map_or(request_source, |h| &h.row.source);
         let rule_text = || match hit {
-            Some(h) => Note::new(
+            Some(h) => Note::four(
                 "rule {} with vat {} {}@{}",
-                [
-                    Arg::Shared(Arc::clone(&rule.name)),
-                    Arg::Place(req.destination, h.region),
-                    Arg::Category(category.clone()),
-                    Arg::Date(h.row.period.from),
-                ],
+                Arg::Shared(Arc::clone(&rule.name)),
+                Arg::Place(req.destination, h.region),
+                Arg::Category(category.clone()),
+                Arg::Date(h.row.period.from),
             ),
             None => Note::one(
                 "rule {} with request tax_rate",

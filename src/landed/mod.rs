@@ -21,12 +21,13 @@
 //!    half-up; the rounded amount is spread over the lines so that lines add up exactly.
 
 mod engine;
+mod text;
 mod wire;
 
 pub use engine::quote;
 pub use wire::{
-    Charge, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm, LineQuote,
-    Quote, QuoteLine, QuoteRequest,
+    Charge, ChargeArg, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm,
+    LineQuote, Quote, QuoteLine, QuoteRequest,
 };
 
 impl crate::RateTables {

@@ -236,9 +236,7 @@ pub enum CollectedAt {
     None,
 }
 
-/// A charge's rate or rule text, written when read (see [`crate::text::Note`]); on the wire a
-/// string such as `tariff EU 640411@2026-01-01`.
-pub type ChargeText = crate::text::Note<'static, 4>;
+pub use super::text::{ChargeArg, ChargeText};
 
 /// One charge of the cascade: what, on which base, at what rate, under which rule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
