@@ -633,8 +633,8 @@ fn allocate_int(
     }
     let to_scale = |d: &Decimal, target: u32| -> Option<i128> {
         let m = d.mantissa();
-        let up = target.checked_sub(d.scale())?;
-        m.checked_mul(10i128.checked_pow(up)?)
+        let up = usize::try_from(target.checked_sub(d.scale())?).ok()?;
+        m.checked_mul(i128::from(*POW10.get(up)?))
     };
     let units = to_scale(&amount, scale)
         .or_else(|| to_scale(&amount.normalize(), scale))?
@@ -723,6 +723,29 @@ fn allocate_int(
     }
     Some(Ok(()))
 }
+
+/// Powers of ten up to 10^18.
+pub(crate) const POW10: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
 
 /// `-v`, exactly; zero stays positive zero.
 fn negate(mut v: Decimal) -> Decimal {

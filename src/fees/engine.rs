@@ -789,29 +789,6 @@ pub(crate) fn basis_value(field: &str, v: Decimal) -> Result<i64, Error> {
         .map_err(|_| Error::input(field, format!("{v} is too large")))
 }
 
-/// Powers of ten up to 10^18.
-const POW10: [i64; 19] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-    10_000_000_000_000,
-    100_000_000_000_000,
-    1_000_000_000_000_000,
-    10_000_000_000_000_000,
-    100_000_000_000_000_000,
-    1_000_000_000_000_000_000,
-];
-
 /// A non-negative amount with at most X decimals as an integer at scale X, without
 /// allocating; `None` sends the value to [`basis_value`] (which names the problem).
 #[inline]
@@ -822,7 +799,7 @@ fn fast_basis(v: Decimal) -> Option<i64> {
     let shift = usize::try_from(X.checked_sub(v.scale())?).ok()?;
     i64::try_from(v.mantissa())
         .ok()?
-        .checked_mul(*POW10.get(shift)?)
+        .checked_mul(*crate::money::POW10.get(shift)?)
 }
 
 /// An integer at `scale` as a decimal with trailing zeros dropped down to `min_scale`

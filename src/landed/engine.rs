@@ -28,18 +28,22 @@ static REQUEST_SOURCE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("request"
 static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 static STANDARD: LazyLock<TaxCategory> = LazyLock::new(TaxCategory::standard);
 
+#[inline]
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     a.checked_add(b).ok_or(Error::overflow(OP))
 }
 
+#[inline]
 fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     a.checked_sub(b).ok_or(Error::overflow(OP))
 }
 
+#[inline]
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     a.checked_mul(b).ok_or(Error::overflow(OP))
 }
 
+#[inline]
 fn div(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     if b.is_zero() {
         return Err(Error::DivisionByZero { operation: OP });
@@ -48,6 +52,7 @@ fn div(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
 }
 
 /// `amount × percent / 100`.
+#[inline]
 fn percent_of(amount: Decimal, percent: Decimal) -> Result<Decimal, Error> {
     // Multiplying by 0.01 is exact and cheaper than dividing by 100.
     mul(mul(amount, percent)?, Decimal::new(1, 2))
