@@ -976,35 +976,45 @@ fn convert<'r>(
             Note::text("landed = price + shipping, to the minor unit"),
         ));
     }
-    if let Some(r) = req
-        .exchange_rates
+    // The direct pair first; else the reverse pair, divided by (never a rounded inverse).
+    let rates = &req.exchange_rates;
+    let pair = rates
         .iter()
         .find(|r| r.from == from && r.to == req.currency)
-    {
-        return Ok((
-            amount.checked_mul(r.rate).ok_or_else(ovf)?,
-            Note::three(
-                "landed = (price + shipping) × {} ({}→{}), to the minor unit",
-                Arg::Amount(r.rate),
-                Arg::Currency(r.from),
-                Arg::Currency(r.to),
-            ),
-        ));
-    }
-    if let Some(r) = req
-        .exchange_rates
-        .iter()
-        .find(|r| r.to == from && r.from == req.currency)
-    {
-        return Ok((
-            amount.checked_div(r.rate).ok_or_else(ovf)?,
-            Note::three(
-                "landed = (price + shipping) ÷ {} (the {}→{} rate given), to the minor unit",
-                Arg::Amount(r.rate),
-                Arg::Currency(r.from),
-                Arg::Currency(r.to),
-            ),
-        ));
+        .map(|r| (r, false))
+        .or_else(|| {
+            rates
+                .iter()
+                .find(|r| r.to == from && r.from == req.currency)
+                .map(|r| (r, true))
+        });
+    if let Some((r, reverse)) = pair {
+        let args = (
+            Arg::Amount(r.rate),
+            Arg::Currency(r.from),
+            Arg::Currency(r.to),
+        );
+        return Ok(if reverse {
+            (
+                amount.checked_div(r.rate).ok_or_else(ovf)?,
+                Note::three(
+                    "landed = (price + shipping) ÷ {} (the {}→{} rate given), to the minor unit",
+                    args.0,
+                    args.1,
+                    args.2,
+                ),
+            )
+        } else {
+            (
+                amount.checked_mul(r.rate).ok_or_else(ovf)?,
+                Note::three(
+                    "landed = (price + shipping) × {} ({}→{}), to the minor unit",
+                    args.0,
+                    args.1,
+                    args.2,
+                ),
+            )
+        });
     }
     Err(bad(
         &format!("competitors[{i}].currency"),
