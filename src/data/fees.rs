@@ -13,6 +13,7 @@
 //! refused with the field named, never truncated.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -330,16 +331,36 @@ struct Check<'a> {
     at: &'a str,
 }
 
+/// A tier's field, named only when an error needs it: `tiers[2].rate`.
+#[derive(Clone, Copy)]
+struct TierField(usize, &'static str);
+
+impl fmt::Display for TierField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tiers[{}].{}", self.0, self.1)
+    }
+}
+
+/// Field names are written only for errors: validating a schedule formats nothing.
 impl Check<'_> {
-    fn err(&self, field: &str, reason: impl Into<String>) -> Error {
+    fn err(&self, field: impl fmt::Display, reason: impl Into<String>) -> Error {
         Error::input(format!("{}.{field}", self.at), reason)
     }
 
-    fn scaled(&self, field: &str, v: Decimal, scale: u32, what: &str) -> Result<i128, Error> {
-        scaled_input(&format!("{}.{field}", self.at), v, scale, what)
+    fn scaled(
+        &self,
+        field: impl fmt::Display,
+        v: Decimal,
+        scale: u32,
+        what: &str,
+    ) -> Result<i128, Error> {
+        match fixed(v, scale) {
+            Some(x) if v >= Decimal::ZERO => Ok(x),
+            _ => scaled_input(&format!("{}.{field}", self.at), v, scale, what),
+        }
     }
 
-    fn non_negative(&self, field: &str, v: Decimal) -> Result<Decimal, Error> {
+    fn non_negative(&self, field: impl fmt::Display, v: Decimal) -> Result<Decimal, Error> {
         if v < Decimal::ZERO {
             return Err(self.err(
                 field,
@@ -349,25 +370,34 @@ impl Check<'_> {
         Ok(v)
     }
 
-    fn basis_value(&self, field: &str, v: Decimal) -> Result<i64, Error> {
+    fn basis_value(&self, field: impl fmt::Display + Copy, v: Decimal) -> Result<i64, Error> {
         i64::try_from(self.scaled(field, v, X, "")?)
             .map_err(|_| self.err(field, format!("{v} is too large")))
     }
 
-    fn price(&self, field: &str, v: Decimal) -> Result<i64, Error> {
+    fn price(&self, field: impl fmt::Display + Copy, v: Decimal) -> Result<i64, Error> {
         i64::try_from(self.scaled(field, v, P, " (as a unit price)")?)
             .map_err(|_| self.err(field, format!("{v} is too large")))
     }
 
-    fn money(&self, field: &str, v: Decimal) -> Result<i128, Error> {
+    fn money(&self, field: impl fmt::Display, v: Decimal) -> Result<i128, Error> {
         self.scaled(field, v, M, "")
     }
 
-    fn opt_money(&self, field: &str, v: Option<Decimal>) -> Result<Option<i128>, Error> {
+    fn opt_money(
+        &self,
+        field: impl fmt::Display,
+        v: Option<Decimal>,
+    ) -> Result<Option<i128>, Error> {
         v.map(|v| self.money(field, v)).transpose()
     }
 
-    fn min_max(&self, min_field: &str, min: Option<i128>, max: Option<i128>) -> Result<(), Error> {
+    fn min_max(
+        &self,
+        min_field: impl fmt::Display,
+        min: Option<i128>,
+        max: Option<i128>,
+    ) -> Result<(), Error> {
         if let (Some(lo), Some(hi)) = (min, max)
             && lo > hi
         {
@@ -379,7 +409,7 @@ impl Check<'_> {
         Ok(())
     }
 
-    fn forbid(&self, field: &str, present: bool, why: &str) -> Result<(), Error> {
+    fn forbid(&self, field: impl fmt::Display, present: bool, why: &str) -> Result<(), Error> {
         if present {
             return Err(self.err(field, why.to_owned()));
         }
@@ -391,22 +421,22 @@ impl Check<'_> {
 fn tier_price(c: &Check<'_>, i: usize, t: &TierSpec) -> Result<i64, Error> {
     let unit = t
         .unit_amount
-        .map(|u| c.price(&format!("tiers[{i}].unit_amount"), u))
+        .map(|u| c.price(TierField(i, "unit_amount"), u))
         .transpose()?
         .unwrap_or(0);
     let rate = t
         .rate
         .map(|r| {
-            let r = c.non_negative(&format!("tiers[{i}].rate"), r)?;
+            let r = c.non_negative(TierField(i, "rate"), r)?;
             let frac = r
                 .checked_div(Decimal::ONE_HUNDRED)
                 .ok_or(Error::overflow("rate"))?;
-            c.price(&format!("tiers[{i}].rate"), frac)
+            c.price(TierField(i, "rate"), frac)
         })
         .transpose()?
         .unwrap_or(0);
     unit.checked_add(rate)
-        .ok_or_else(|| c.err(&format!("tiers[{i}]"), "the unit price is too large"))
+        .ok_or_else(|| c.err(TierField(i, "rate"), "the unit price is too large"))
 }
 
 impl ScheduleSpec {
@@ -450,21 +480,21 @@ impl ScheduleSpec {
                 (None, true) => None,
                 (None, false) => {
                     return Err(c.err(
-                        &format!("tiers[{i}].up_to"),
+                        TierField(i, "up_to"),
                         "only the last tier may be open (up_to null)",
                     ));
                 }
                 (Some(_), true) => {
                     return Err(c.err(
-                        &format!("tiers[{i}].up_to"),
+                        TierField(i, "up_to"),
                         "the last tier must be open (up_to null) so that every value has a tier",
                     ));
                 }
                 (Some(u), false) => {
-                    let v = c.basis_value(&format!("tiers[{i}].up_to"), u)?;
+                    let v = c.basis_value(TierField(i, "up_to"), u)?;
                     if v <= prev {
                         return Err(c.err(
-                            &format!("tiers[{i}].up_to"),
+                            TierField(i, "up_to"),
                             format!(
                                 "{u} must be above the previous tier's up_to (tiers cover (previous up_to, up_to])"
                             ),
@@ -476,32 +506,32 @@ impl ScheduleSpec {
             };
             if self.mode == FeeMode::Stairstep {
                 c.forbid(
-                    &format!("tiers[{i}].unit_amount"),
+                    TierField(i, "unit_amount"),
                     t.unit_amount.is_some() || t.rate.is_some(),
                     "a stairstep tier has only a flat_amount",
                 )?;
             }
             if self.mode == FeeMode::GraduatedPercentage && t.rate.is_none() {
                 return Err(c.err(
-                    &format!("tiers[{i}].rate"),
+                    TierField(i, "rate"),
                     "graduated_percentage tiers need a rate",
                 ));
             }
             if self.mode == FeeMode::Percentage {
                 c.forbid(
-                    &format!("tiers[{i}].unit_amount"),
+                    TierField(i, "unit_amount"),
                     t.unit_amount.is_some(),
                     "percentage tiers carry a rate; use graduated for unit amounts",
                 )?;
             }
-            let min = c.opt_money(&format!("tiers[{i}].min"), t.min)?;
-            let max = c.opt_money(&format!("tiers[{i}].max"), t.max)?;
-            c.min_max(&format!("tiers[{i}].min"), min, max)?;
+            let min = c.opt_money(TierField(i, "min"), t.min)?;
+            let max = c.opt_money(TierField(i, "max"), t.max)?;
+            c.min_max(TierField(i, "min"), min, max)?;
             tiers.push(CTier {
                 up_to,
                 price: tier_price(&c, i, t)?,
                 flat: c
-                    .opt_money(&format!("tiers[{i}].flat_amount"), t.flat_amount)?
+                    .opt_money(TierField(i, "flat_amount"), t.flat_amount)?
                     .unwrap_or(0),
                 min,
                 max,
@@ -677,7 +707,7 @@ impl ScheduleSpec {
                 .position(|t| t.min.is_some() || t.max.is_some())
         {
             return Err(c.err(
-                &format!("tiers[{i}].min"),
+                TierField(i, "min"),
                 "tier caps bound one evaluation of a tier; when the period's volume picks the tier, cap the period with period_min or period_max",
             ));
         }
