@@ -180,29 +180,10 @@ impl<'t> FileReader<'t> {
         value: Spanned<DeValue<'_>>,
         problems: &mut Vec<DataProblem>,
     ) -> Vec<RawDated<R::Value>> {
-        let offset = value.span().start;
-        let DeValue::Array(items) = value.into_inner() else {
-            problems.push(self.problem_at(
-                offset,
-                ProblemKind::BadValue,
-                format!("{section} must be an array of tables: write each row under [[{section}]]"),
-            ));
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items {
-            let start = item.span().start;
-            match R::deserialize(ValueDeserializer::from(item)) {
-                Ok(row) => {
-                    let at = self.location(start);
-                    if let Some(raw) = row.into_raw(at, problems) {
-                        out.push(raw);
-                    }
-                }
-                Err(e) => problems.push(self.toml_problem(&e, start, None)),
-            }
-        }
-        out
+        self.plain_rows::<R>(section, value, problems)
+            .into_iter()
+            .filter_map(|(at, row)| row.into_raw(at, problems))
+            .collect()
     }
 }
 
