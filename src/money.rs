@@ -189,7 +189,11 @@ pub(crate) fn scaled_int(value: Decimal, scale: u32) -> Option<i128> {
         }
     }
     let shift = scale.checked_sub(v.scale())?;
-    v.mantissa().checked_mul(10i128.checked_pow(shift)?)
+    let factor = match POW10.get(usize::try_from(shift).ok()?) {
+        Some(p) => i128::from(*p),
+        None => 10i128.checked_pow(shift)?,
+    };
+    v.mantissa().checked_mul(factor)
 }
 
 /// Rounds `value` to `scale` decimal places with `mode`. The result has exactly `scale`
@@ -764,9 +768,152 @@ fn pow10(n: u32) -> Option<Decimal> {
     Some(v)
 }
 
+/// Largest-remainder split of `amount` whole units by integer `weights` (all zero: equal
+/// parts), the same method as [`allocate`] with ties going to the earlier part. Shares are
+/// written to `out` (at least as long as `weights`); a negative amount is split as its
+/// magnitude and mirrored. `None` when a weight exceeds 64 bits (use [`allocate`] then): every
+/// product `amount × weight` then fits in `u128`.
+pub(crate) fn split_units(amount: i64, weights: &[u128], out: &mut [i64]) -> Option<()> {
+    let n = weights.len();
+    if n == 0 || out.len() < n {
+        return None;
+    }
+    let limit = u128::from(u64::MAX);
+    let mut total: u128 = 0;
+    for w in weights {
+        if *w > limit {
+            return None;
+        }
+        total = total.checked_add(*w)?;
+    }
+    let equal = total == 0;
+    if equal {
+        total = u128::try_from(n).ok()?;
+    }
+    let magnitude = u128::from(amount.unsigned_abs());
+    // Most splits fit 64 bits, where each step is one hardware instruction.
+    if let (Ok(m), Ok(t)) = (u64::try_from(magnitude), u64::try_from(total))
+        && m.checked_mul(t).is_some()
+    {
+        split_with(n, magnitude, out, |i| {
+            let w = if equal {
+                1
+            } else {
+                u64::try_from(*weights.get(i)?).ok()?
+            };
+            let p = m.checked_mul(w)?;
+            Some((u128::from(p.checked_div(t)?), u128::from(p.checked_rem(t)?)))
+        })?;
+    } else {
+        split_with(n, magnitude, out, |i| {
+            let w = if equal { 1 } else { *weights.get(i)? };
+            let p = magnitude.checked_mul(w)?;
+            Some((p.checked_div(total)?, p.checked_rem(total)?))
+        })?;
+    }
+    if amount < 0 {
+        for o in out.iter_mut().take(n) {
+            *o = o.checked_neg()?;
+        }
+    }
+    Some(())
+}
+
+/// The body of [`split_units`]: `share(i)` gives part `i`'s floor share of `whole` and its
+/// remainder; the units left over go one each to the largest remainders, the earlier part
+/// first on a tie.
+fn split_with(
+    n: usize,
+    whole: u128,
+    out: &mut [i64],
+    share: impl Fn(usize) -> Option<(u128, u128)>,
+) -> Option<()> {
+    const STACK: usize = 16;
+    let mut rems = [0u128; STACK];
+    let mut allotted: u128 = 0;
+    for (i, o) in out.iter_mut().take(n).enumerate() {
+        let (q, r) = share(i)?;
+        *o = i64::try_from(q).ok()?;
+        allotted = allotted.checked_add(q)?;
+        if let Some(slot) = rems.get_mut(i) {
+            *slot = r;
+        }
+    }
+    // The floors fall short of the whole by fewer than `n` units.
+    let left = usize::try_from(whole.checked_sub(allotted)?).ok()?;
+    if left == 0 {
+        return Some(());
+    }
+    if n <= STACK {
+        // Picks the largest remaining remainder `left` times; `None` marks a part served.
+        let mut open: [Option<u128>; STACK] = [None; STACK];
+        for (o, r) in open.iter_mut().zip(rems).take(n) {
+            *o = Some(r);
+        }
+        for _ in 0..left {
+            let mut best: Option<(usize, u128)> = None;
+            for (i, r) in open.iter().take(n).enumerate() {
+                if let Some(r) = r
+                    && best.is_none_or(|(_, b)| *r > b)
+                {
+                    best = Some((i, *r));
+                }
+            }
+            let (i, _) = best?;
+            *open.get_mut(i)? = None;
+            let o = out.get_mut(i)?;
+            *o = o.checked_add(1)?;
+        }
+    } else {
+        let mut order: Vec<(u128, usize)> = Vec::with_capacity(n);
+        for i in 0..n {
+            order.push((share(i)?.1, i));
+        }
+        order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, i) in order.iter().take(left) {
+            let o = out.get_mut(*i)?;
+            *o = o.checked_add(1)?;
+        }
+    }
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The integer split gives the same shares as [`allocate`], on every amount from -40 to
+    /// 400 units over weight vectors with ties, zeros, all zeros, and more than 16 parts (the
+    /// heap path), and on products that need 128 bits.
+    #[test]
+    #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    fn split_units_equals_allocate() {
+        let sets: Vec<Vec<u128>> = vec![
+            vec![1, 1, 1],
+            vec![0, 0],
+            vec![5, 0, 5, 3],
+            vec![7, 11, 13, 17, 19, 23],
+            (1..=20).map(|i| i % 4).collect(),
+            vec![u128::from(u64::MAX), 1, u128::from(u64::MAX / 3)],
+        ];
+        for w in &sets {
+            let weights: Vec<Decimal> = w
+                .iter()
+                .map(|x| Decimal::from_i128_with_scale(i128::try_from(*x).unwrap(), 2))
+                .collect();
+            for amount in (-40i64..=400).chain([i64::MAX / 7, 1 << 40]) {
+                let mut out = vec![0i64; w.len()];
+                split_units(amount, w, &mut out).unwrap();
+                let want = allocate(Decimal::from(amount), &weights, 0);
+                if let Ok(want) = want {
+                    let want: Vec<i64> = want.iter().map(|d| i64::try_from(*d).unwrap()).collect();
+                    assert_eq!(out, want, "{amount} over {w:?}");
+                }
+                assert_eq!(out.iter().sum::<i64>(), amount);
+            }
+        }
+        assert!(split_units(1, &[u128::from(u64::MAX) + 1], &mut [0]).is_none());
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -18,29 +18,30 @@ use crate::data::{
     TaxRateSource, Transport, Valuation, ValueBasis, VatValue, hs_starts_with,
 };
 use crate::error::Error;
-use crate::money::{RoundingMode, allocate_by, round_to_increment, round_to_scale};
+use crate::money::{
+    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_units,
+};
 
 const OP: &str = "landed cost";
 
 /// Names shared by every quote (built once, cloned by reference count).
 static DUTY_NAME: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("customs duty"));
 static REQUEST_SOURCE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("request"));
-static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 static STANDARD: LazyLock<TaxCategory> = LazyLock::new(TaxCategory::standard);
 
 #[inline]
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
-    a.checked_add(b).ok_or(Error::overflow(OP))
+    a.checked_add(b).ok_or_else(|| Error::overflow(OP))
 }
 
 #[inline]
 fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
-    a.checked_sub(b).ok_or(Error::overflow(OP))
+    a.checked_sub(b).ok_or_else(|| Error::overflow(OP))
 }
 
 #[inline]
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
-    a.checked_mul(b).ok_or(Error::overflow(OP))
+    a.checked_mul(b).ok_or_else(|| Error::overflow(OP))
 }
 
 #[inline]
@@ -48,7 +49,7 @@ fn div(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     if b.is_zero() {
         return Err(Error::DivisionByZero { operation: OP });
     }
-    a.checked_div(b).ok_or(Error::overflow(OP))
+    a.checked_div(b).ok_or_else(|| Error::overflow(OP))
 }
 
 /// `amount × percent / 100`.
@@ -91,31 +92,10 @@ fn conv(rates: &[ExchangeRate], from: Currency, to: Currency) -> Result<Conv, Er
     Err(Error::MissingExchangeRate { from, to })
 }
 
-/// Rounds per a rule, or to the minor unit half-up by default.
-fn round_by(value: Decimal, rule: Option<&RoundingRule>, scale: u32) -> Result<Decimal, Error> {
-    match rule {
-        Some(RoundingRule {
-            increment: Some(inc),
-            mode,
-            ..
-        }) => round_to_increment(value, *inc, *mode),
-        Some(r) => Ok(round_to_scale(value, scale, r.mode)),
-        None => Ok(round_to_scale(value, scale, RoundingMode::HalfUp)),
-    }
-}
-
 /// The scale at which rounded amounts of a rule live (for allocation).
 fn rule_scale(rule: Option<&RoundingRule>, minor: u32) -> u32 {
     rule.and_then(|r| r.increment)
         .map_or(minor, |i| i.normalize().scale().max(minor))
-}
-
-/// Presents an amount at exactly the currency's scale (`0` → `0.00`).
-fn present(mut v: Decimal, scale: u32) -> Decimal {
-    if v.scale() < scale {
-        v.rescale(scale);
-    }
-    v
 }
 
 /// Facts about the consignment the conditions are tested on.
@@ -195,16 +175,150 @@ impl Facts<'_> {
     }
 }
 
-/// Per-line state through the cascade.
+/// The amounts of one quote as whole numbers of `10^-scale` units of the destination
+/// currency: every rounded amount (goods, shares, duty, tax, fees) lives in this integer lane,
+/// so sums and splits are exact integer operations. `scale` is the minor unit's, or finer when
+/// a rounding rule's increment asks for it.
+#[derive(Clone, Copy)]
+struct Lane {
+    scale: u32,
+    minor: u32,
+}
+
+impl Lane {
+    /// The value of `units`, at exactly the lane's scale.
+    #[inline]
+    fn dec(self, units: i64) -> Decimal {
+        Decimal::new(units, self.scale)
+    }
+
+    /// The units of a value with at most `scale` decimals.
+    #[inline]
+    fn units(self, v: Decimal) -> Result<i64, Error> {
+        scaled_int(v, self.scale)
+            .and_then(|u| i64::try_from(u).ok())
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// `10^(scale − to)`: one unit of scale `to` in lane units.
+    #[inline]
+    fn step(self, to: u32) -> Result<i64, Error> {
+        self.scale
+            .checked_sub(to)
+            .and_then(|d| POW10.get(usize::try_from(d).ok()?).copied())
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
+    fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
+        if let Some(RoundingRule {
+            increment: Some(inc),
+            mode,
+            ..
+        }) = rule
+        {
+            return self.units(round_to_increment(v, *inc, *mode)?);
+        }
+        let mode = rule.map_or(RoundingMode::HalfUp, |r| r.mode);
+        let s = v.scale();
+        let minor = if s <= self.minor {
+            Some(v.mantissa())
+        } else {
+            round_int(v.mantissa(), s.wrapping_sub(self.minor), mode)
+        };
+        let up = i128::from(self.step(s.min(self.minor))?);
+        minor
+            .and_then(|m| m.checked_mul(up))
+            .and_then(|u| i64::try_from(u).ok())
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// `units × percent / 100`, exactly (the integer product read at a wider scale).
+    #[inline]
+    fn percent_of(self, units: i64, percent: Decimal) -> Result<Decimal, Error> {
+        let scale = self.scale.saturating_add(percent.scale()).saturating_add(2);
+        if scale <= 28
+            && let Some(p) = i128::from(units).checked_mul(percent.mantissa())
+            && let Ok(d) = Decimal::try_from_i128_with_scale(p, scale)
+        {
+            return Ok(d);
+        }
+        percent_of(self.dec(units), percent)
+    }
+
+    /// Splits `amount` units (a multiple of one unit of scale `at`) over `n` parts in
+    /// proportion to `weight(i)`'s magnitude, by the largest remainder (see
+    /// [`crate::allocate`]), and hands each share to `apply`.
+    fn split(
+        self,
+        amount: i64,
+        at: u32,
+        n: usize,
+        weight: impl Fn(usize) -> (i128, u32),
+        mut apply: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        const STACK: usize = 16;
+        if n == 1 {
+            return apply(0, amount);
+        }
+        let step = self.step(at)?;
+        if n <= STACK && amount.checked_rem(step) == Some(0) {
+            let mut w = [0u128; STACK];
+            let mut scales = [0u32; STACK];
+            for ((slot, s), i) in w.iter_mut().zip(scales.iter_mut()).take(n).zip(0..) {
+                let (m, scale) = weight(i);
+                *slot = m.unsigned_abs();
+                *s = scale;
+            }
+            let common = scales.iter().take(n).copied().max().unwrap_or(0);
+            let mut out = [0i64; STACK];
+            let mut fits = true;
+            for (slot, s) in w.iter_mut().zip(scales).take(n) {
+                let up = usize::try_from(common.wrapping_sub(s)).unwrap_or(usize::MAX);
+                match POW10
+                    .get(up)
+                    .and_then(|p| slot.checked_mul(u128::try_from(*p).ok()?))
+                {
+                    Some(x) => *slot = x,
+                    None => fits = false,
+                }
+            }
+            if fits
+                && let (Some(w), Some(out)) = (w.get(..n), out.get_mut(..n))
+                && split_units(amount.checked_div(step).unwrap_or(0), w, out).is_some()
+            {
+                for (i, share) in out.iter().enumerate() {
+                    apply(
+                        i,
+                        share.checked_mul(step).ok_or_else(|| Error::overflow(OP))?,
+                    )?;
+                }
+                return Ok(());
+            }
+        }
+        allocate_by(
+            self.dec(amount),
+            n,
+            |i| {
+                let (m, scale) = weight(i);
+                Decimal::try_from_i128_with_scale(m.abs(), scale).unwrap_or_default()
+            },
+            at,
+            |i, share| apply(i, self.units(share)?),
+        )
+    }
+}
+
+/// Per-line state through the cascade; amounts in lane units.
 struct Line<'r, 't> {
     req: &'r QuoteLine,
-    goods: Decimal,
-    shipping: Decimal,
-    insurance: Decimal,
-    customs_value: Decimal,
-    duty: Decimal,
-    tax: Decimal,
-    taxable_fees: Decimal,
+    goods: i64,
+    shipping: i64,
+    insurance: i64,
+    customs_value: i64,
+    duty: i64,
+    tax: i64,
+    taxable_fees: i64,
     no_duty: bool,
     no_tax: bool,
     reverse_charge: bool,
@@ -213,29 +327,41 @@ struct Line<'r, 't> {
     preferential: bool,
 }
 
-/// A charge being accumulated over lines.
-struct Acc {
-    /// Identity of the data row (its address) or of the request field that made the charge;
-    /// lines with the same identity, rate and place of collection share one charge.
-    id: usize,
-    kind: ChargeKind,
-    name: Arc<str>,
-    rate: Option<Decimal>,
-    rate_text: ChargeText,
-    rule: ChargeText,
-    source: Arc<str>,
-    collected_at: CollectedAt,
-    /// (line, base, unrounded amount)
-    parts: Vec<(usize, Decimal, Decimal)>,
+/// A line's part of a charge: its base (units) and its unrounded amount.
+struct Part {
+    charge: usize,
+    line: usize,
+    base: i64,
+    amount: Decimal,
 }
 
-/// A finished charge with its per-line rounded amounts.
-struct Done {
-    charge: Charge,
-    per_line: Vec<(usize, Decimal)>,
+/// The charges of one step of the cascade (duty, one import tax, taxes at checkout), built in
+/// place in the quote's list: lines with the same identity, rate and place of collection share
+/// one charge, and each charge is rounded once every line has added its part.
+struct Step {
+    /// Index of the step's first charge in the list.
+    first: usize,
+    /// Identity of each of the step's charges: the data row's address, or the request field.
+    ids: Vec<usize>,
+    parts: Vec<Part>,
 }
 
-struct Accs(Vec<Acc>);
+/// The sum of parts' unrounded amounts: their integers added when they share a scale (parts
+/// of one charge share its rate, so they usually do), `Decimal` sums otherwise.
+fn sum_amounts(parts: &[Part]) -> Result<Decimal, Error> {
+    let scale = parts.first().map_or(0, |p| p.amount.scale());
+    if parts.iter().all(|p| p.amount.scale() == scale) {
+        let sum = parts
+            .iter()
+            .try_fold(0i128, |s, p| s.checked_add(p.amount.mantissa()));
+        if let Some(d) = sum.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok()) {
+            return Ok(d);
+        }
+    }
+    parts
+        .iter()
+        .try_fold(Decimal::ZERO, |s, p| add(s, p.amount))
+}
 
 /// The identity of a data row: its address, stable for the life of the tables.
 fn id_of<T>(row: &T) -> usize {
@@ -246,8 +372,23 @@ fn id_of<T>(row: &T) -> usize {
 const ID_DUTY_RATE: usize = 1;
 const ID_TAX_RATE: usize = 2;
 
-impl Accs {
-    /// Adds a line's part to the charge with the same identity, or starts a new charge (only
+impl Step {
+    fn new(charges: &[Charge], lines: usize) -> Self {
+        Self {
+            first: charges.len(),
+            ids: Vec::new(),
+            parts: Vec::with_capacity(lines),
+        }
+    }
+
+    /// Starts the next step of the cascade, reusing the buffers.
+    fn restart(&mut self, charges: &[Charge]) {
+        self.first = charges.len();
+        self.ids.clear();
+        self.parts.clear();
+    }
+
+    /// Adds a line's part to the charge with the same identity, or opens a new charge (only
     /// then are its texts built).
     #[allow(
         clippy::too_many_arguments,
@@ -255,6 +396,7 @@ impl Accs {
     )]
     fn push(
         &mut self,
+        charges: &mut Vec<Charge>,
         id: usize,
         kind: ChargeKind,
         name: &Arc<str>,
@@ -263,104 +405,106 @@ impl Accs {
         rule: impl FnOnce() -> ChargeText,
         source: &Arc<str>,
         collected_at: CollectedAt,
-        part: (usize, Decimal, Decimal),
+        (line, base, amount): (usize, i64, Decimal),
     ) {
-        if let Some(acc) = self.0.iter_mut().find(|a| {
-            a.id == id
-                && a.kind == kind
-                && a.rate == rate
-                && a.collected_at == collected_at
-                && a.name == *name
-        }) {
-            acc.parts.push(part);
-            return;
-        }
-        let mut parts = Vec::with_capacity(8);
-        parts.push(part);
-        self.0.push(Acc {
-            id,
-            kind,
-            name: Arc::clone(name),
-            rate,
-            rate_text: rate_text(),
-            rule: rule(),
-            source: Arc::clone(source),
-            collected_at,
-            parts,
+        let open = charges.get(self.first..).unwrap_or_default();
+        let found = open.iter().zip(&self.ids).position(|(c, i)| {
+            *i == id
+                && c.kind == kind
+                && c.rate == rate
+                && c.collected_at == collected_at
+                && c.name == *name
+        });
+        let charge = found.map_or_else(
+            || {
+                charges.push(Charge {
+                    kind,
+                    name: Arc::clone(name),
+                    base: None,
+                    rate,
+                    rate_text: rate_text(),
+                    amount: Decimal::ZERO,
+                    unrounded: Decimal::ZERO,
+                    rule: rule(),
+                    source: Arc::clone(source),
+                    collected_at,
+                    lines: Vec::new(),
+                });
+                self.ids.push(id);
+                charges.len().saturating_sub(1)
+            },
+            |k| self.first.saturating_add(k),
+        );
+        self.parts.push(Part {
+            charge,
+            line,
+            base,
+            amount,
         });
     }
-}
 
-/// Rounds a charge per its rounding rule and spreads the rounded amount over its lines.
-fn finish(acc: Acc, rule: Option<&RoundingRule>, minor: u32) -> Result<Done, Error> {
-    let mut base = Decimal::ZERO;
-    let mut unrounded = Decimal::ZERO;
-    for (_, b, a) in &acc.parts {
-        base = add(base, *b)?;
-        unrounded = add(unrounded, *a)?;
-    }
-    let (amount, per_line) = match rule.map(|r| r.stage) {
-        Some(RoundingStage::Line) => {
-            let mut sum = Decimal::ZERO;
-            let mut per = Vec::with_capacity(acc.parts.len());
-            for (i, _, a) in &acc.parts {
-                let r = round_by(*a, rule, minor)?;
-                sum = add(sum, r)?;
-                per.push((*i, r));
-            }
-            (sum, per)
+    /// Rounds each of the step's charges per `rule` and spreads its rounded amount over its
+    /// lines (`apply(line, share)`), so that line shares add up to the charge exactly.
+    fn close(
+        &mut self,
+        charges: &mut [Charge],
+        lane: Lane,
+        rule: Option<&RoundingRule>,
+        mut apply: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let at = rule_scale(rule, lane.minor);
+        // A stable sort: each charge's parts stay in line order.
+        if !self.parts.is_sorted_by_key(|p| p.charge) {
+            self.parts.sort_by_key(|p| p.charge);
         }
-        _ => {
-            let amount = round_by(unrounded, rule, minor)?;
-            let per = spread(amount, &acc.parts, rule_scale(rule, minor))?;
-            (amount, per)
-        }
-    };
-    let amount = present(amount, minor);
-    let has_base = acc.kind != ChargeKind::Fee || acc.rate.is_some();
-    Ok(Done {
-        charge: Charge {
-            kind: acc.kind,
-            name: acc.name,
-            base: has_base.then(|| present(base, minor)),
-            rate: acc.rate.map(|r| r.normalize()),
-            rate_text: acc.rate_text,
-            amount,
-            unrounded: unrounded.normalize(),
-            rule: acc.rule,
-            source: acc.source,
-            collected_at: acc.collected_at,
-            lines: acc.parts.iter().map(|p| p.0).collect(),
-        },
-        per_line,
-    })
-}
-
-/// Spreads a rounded amount over parts in proportion to their unrounded amounts (largest
-/// remainder), so that the line shares add up exactly.
-fn spread(
-    amount: Decimal,
-    parts: &[(usize, Decimal, Decimal)],
-    scale: u32,
-) -> Result<Vec<(usize, Decimal)>, Error> {
-    let mut per = Vec::with_capacity(parts.len());
-    if let [(i, _, _)] = parts {
-        per.push((*i, amount));
-        return Ok(per);
-    }
-    allocate_by(
-        amount,
-        parts.len(),
-        |k| parts.get(k).map(|p| p.2.abs()).unwrap_or_default(),
-        scale,
-        |k, share| {
-            if let Some(p) = parts.get(k) {
-                per.push((p.0, share));
+        let mut rest: &[Part] = &self.parts;
+        for (k, charge) in charges.iter_mut().enumerate().skip(self.first) {
+            let n = rest.iter().take_while(|p| p.charge == k).count();
+            let (mine, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
+            rest = tail;
+            let mut base: i64 = 0;
+            let mut lines = Vec::with_capacity(n);
+            for p in mine {
+                base = base
+                    .checked_add(p.base)
+                    .ok_or_else(|| Error::overflow(OP))?;
+                lines.push(p.line);
             }
-            Ok(())
-        },
-    )?;
-    Ok(per)
+            let unrounded = sum_amounts(mine)?;
+            let rounded = if rule.is_some_and(|r| r.stage == RoundingStage::Line) {
+                let mut sum: i64 = 0;
+                for p in mine {
+                    let r = lane.round(p.amount, rule)?;
+                    sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+                    apply(p.line, r)?;
+                }
+                sum
+            } else {
+                let rounded = lane.round(unrounded, rule)?;
+                lane.split(
+                    rounded,
+                    at,
+                    n,
+                    |i| {
+                        mine.get(i)
+                            .map_or((0, 0), |p| (p.amount.mantissa(), p.amount.scale()))
+                    },
+                    |i, share| match mine.get(i) {
+                        Some(p) => apply(p.line, share),
+                        None => Ok(()),
+                    },
+                )?;
+                rounded
+            };
+            charge.base =
+                (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
+            charge.rate = charge.rate.map(|r| r.normalize());
+            charge.amount = lane.dec(rounded);
+            charge.unrounded = unrounded.normalize();
+            charge.lines = lines;
+        }
+        Ok(())
+    }
 }
 
 /// The MFN duty of a line under a tariff rate: ad valorem on the customs value plus the
@@ -418,14 +562,16 @@ fn lines_with_sub(lines: &[QuoteLine], sub: &HsCode) -> Decimal {
     )
 }
 
-/// Sum of a line's base terms.
+/// Sum of a line's base terms, in units; `taxes` holds each earlier import tax's line shares
+/// (`lines` values per tax, in order).
 fn base_of(
     line: &Line<'_, '_>,
     terms: &[BaseTerm],
-    taxes: &[(Arc<str>, Vec<Decimal>)],
+    taxes: &[(&Arc<str>, usize)],
+    values: &[i64],
     index: usize,
-) -> Result<Decimal, Error> {
-    let mut b = Decimal::ZERO;
+) -> Result<i64, Error> {
+    let mut b: i64 = 0;
     for t in terms {
         let v = match t {
             BaseTerm::Goods => line.goods,
@@ -436,11 +582,11 @@ fn base_of(
             BaseTerm::TaxableFees => line.taxable_fees,
             BaseTerm::Tax(name) => taxes
                 .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, v)| v.get(index).copied())
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, start)| values.get(start.checked_add(index)?).copied())
                 .unwrap_or_default(),
         };
-        b = add(b, v)?;
+        b = b.checked_add(v).ok_or_else(|| Error::overflow(OP))?;
     }
     Ok(b)
 }
@@ -616,33 +762,42 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             .and_then(|s| s.at(date).ok())
             .map(|d| &d.value)
     };
+    let duty_rule = rounding("duty");
+    let fee_rule = rounding("fee");
+    let tax_rule = rounding("tax");
+    let tax_base_rule = rounding("tax_base");
+    let lane = Lane {
+        scale: [duty_rule, fee_rule, tax_rule, tax_base_rule]
+            .into_iter()
+            .map(|r| rule_scale(r, minor))
+            .max()
+            .unwrap_or(minor),
+        minor,
+    };
     let cif = regime.valuation == Valuation::Cif;
 
     // 1-2. Currency and valuation.
-    let round_minor = |v: Decimal| round_to_scale(v, minor, RoundingMode::HalfUp);
     let shipping_c = req.shipping.unwrap_or_default();
     let insurance_c = req.insurance.unwrap_or_default();
-    let shipping = round_minor(to_dest.apply(shipping_c)?);
-    let insurance = round_minor(to_dest.apply(insurance_c)?);
+    let shipping = lane.round(to_dest.apply(shipping_c)?, None)?;
+    let insurance = lane.round(to_dest.apply(insurance_c)?, None)?;
     let mut intrinsic_c = Decimal::ZERO;
     let mut item_c = Decimal::ZERO;
     let mut lines: Vec<Line<'_, '_>> = Vec::with_capacity(req.lines.len());
-    let mut goods_weights: Vec<Decimal> = Vec::with_capacity(req.lines.len());
     for l in &req.lines {
         let value_c = mul(l.quantity, l.unit_price)?;
         intrinsic_c = add(intrinsic_c, value_c)?;
         item_c = item_c.max(l.unit_price);
-        let goods = round_minor(to_dest.apply(value_c)?);
-        goods_weights.push(goods);
+        let goods = lane.round(to_dest.apply(value_c)?, None)?;
         lines.push(Line {
             req: l,
             goods,
-            shipping: Decimal::ZERO,
-            insurance: Decimal::ZERO,
+            shipping: 0,
+            insurance: 0,
             customs_value: goods,
-            duty: Decimal::ZERO,
-            tax: Decimal::ZERO,
-            taxable_fees: Decimal::ZERO,
+            duty: 0,
+            tax: 0,
+            taxable_fees: 0,
             no_duty: false,
             no_tax: false,
             reverse_charge: false,
@@ -652,28 +807,48 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         });
     }
     for (amount, is_shipping) in [(shipping, true), (insurance, false)] {
-        if amount.is_zero() {
+        if amount == 0 {
             continue;
         }
-        allocate_by(
+        let mut shares = [0i64; 16];
+        let weights: &[Line<'_, '_>] = &lines;
+        let mut many = Vec::new();
+        let out: &mut [i64] = match shares.get_mut(..lines.len()) {
+            Some(s) => s,
+            None => {
+                many.resize(lines.len(), 0);
+                &mut many
+            }
+        };
+        lane.split(
             amount,
-            goods_weights.len(),
-            |i| goods_weights.get(i).copied().unwrap_or_default(),
             minor,
+            weights.len(),
+            |i| {
+                weights
+                    .get(i)
+                    .map_or((0, 0), |l| (i128::from(l.goods), lane.scale))
+            },
             |i, share| {
-                if let Some(line) = lines.get_mut(i) {
-                    if is_shipping {
-                        line.shipping = share;
-                    } else {
-                        line.insurance = share;
-                    }
-                    if cif {
-                        line.customs_value = add(line.customs_value, share)?;
-                    }
+                if let Some(o) = out.get_mut(i) {
+                    *o = share;
                 }
                 Ok(())
             },
         )?;
+        for (line, share) in lines.iter_mut().zip(out.iter()) {
+            if is_shipping {
+                line.shipping = *share;
+            } else {
+                line.insurance = *share;
+            }
+            if cif {
+                line.customs_value = line
+                    .customs_value
+                    .checked_add(*share)
+                    .ok_or_else(|| Error::overflow(OP))?;
+            }
+        }
     }
     let sale_c = add(add(intrinsic_c, shipping_c)?, insurance_c)?;
     let facts = Facts {
@@ -693,17 +868,14 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     };
 
     // 3. Rules: thresholds and their effects.
-    let mut matched: Vec<&Dated<Rule>> = Vec::with_capacity(4);
-    for row in customs.rules.in_force(territory, date) {
-        if facts.holds(&row.value.conditions)? {
-            matched.push(row);
-        }
-    }
     let mut regime_id = Arc::clone(&regime.id);
     let mut best: Option<i32> = None;
     let mut no_fees = false;
-    for row in &matched {
+    for row in customs.rules.in_force(territory, date) {
         let rule = &row.value;
+        if !facts.holds(&rule.conditions)? {
+            continue;
+        }
         if let Some(id) = &rule.regime
             && best.is_none_or(|b| rule.priority > b)
         {
@@ -749,16 +921,31 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
 
     // 4. Duty per line.
-    let mut accs = Accs(Vec::with_capacity(4));
+    // The agreements in force, looked up once for all lines.
+    let mut preferences: [Option<&Dated<crate::data::Preference>>; 4] = [None; 4];
+    let mut more_preferences: Vec<&Dated<crate::data::Preference>> = Vec::new();
+    for (k, p) in customs.preferences.in_force(territory, date).enumerate() {
+        match preferences.get_mut(k) {
+            Some(slot) => *slot = Some(p),
+            None => more_preferences.push(p),
+        }
+    }
+    let mut last_tariff: Option<(HsCode, &Dated<TariffRate>)> = None;
+    let mut charges: Vec<Charge> = Vec::with_capacity(4);
+    let mut step = Step::new(&charges, lines.len());
     let duty_name: &Arc<str> = &DUTY_NAME;
     let request_source: &Arc<str> = &REQUEST_SOURCE;
     // Values of the lines under each distinct 6-digit subheading with a flat duty, so that
     // each subheading's flat amount is spread over its lines by value.
-    let mut flat_subs: Vec<(HsCode, Decimal)> = Vec::new();
+    let mut flat_subs: Vec<(HsCode, i64)> = Vec::new();
     for line in lines.iter().filter(|l| l.flat.is_some() && !l.no_duty) {
         let sub = line.req.hs_code.subheading().unwrap_or(line.req.hs_code);
         match flat_subs.iter_mut().find(|(h, _)| *h == sub) {
-            Some((_, v)) => *v = add(*v, line.goods)?,
+            Some((_, v)) => {
+                *v = v
+                    .checked_add(line.goods)
+                    .ok_or_else(|| Error::overflow(OP))?
+            }
             None => flat_subs.push((sub, line.goods)),
         }
     }
@@ -776,21 +963,23 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             continue;
         }
         let l = line.req;
+        let cv = line.customs_value;
         if let Some((row, amount)) = line.flat {
             // One flat amount per distinct 6-digit subheading, spread over its lines by value.
             let sub = l.hs_code.subheading().unwrap_or(l.hs_code);
             let group = flat_subs
                 .iter()
                 .find(|(h, _)| *h == sub)
-                .map_or(Decimal::ZERO, |(_, v)| *v);
+                .map_or(0, |(_, v)| *v);
             let count = lines_with_sub(&req.lines, &sub);
-            let share = if group.is_zero() {
+            let share = if group == 0 {
                 div(amount, count)?
             } else {
-                div(mul(amount, line.goods)?, group)?
+                div(mul(amount, lane.dec(line.goods))?, lane.dec(group))?
             };
             let (cur_amount, cur) = row.value.flat_duty.unwrap_or((Decimal::ZERO, currency));
-            accs.push(
+            step.push(
+                &mut charges,
                 id_of(row),
                 ChargeKind::Duty,
                 &row.value.name,
@@ -811,14 +1000,19 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 },
                 &row.source,
                 CollectedAt::Border,
-                (i, line.customs_value, share),
+                (i, cv, share),
             );
             continue;
         }
         let claim = l.claim_preference != Some(false);
         let mut preferential_rate: Option<(Decimal, &Dated<crate::data::Preference>)> = None;
         if claim {
-            for p in customs.preferences.in_force(territory, date) {
+            for p in preferences
+                .iter()
+                .flatten()
+                .copied()
+                .chain(more_preferences.iter().copied())
+            {
                 let pref = &p.value;
                 if pref.partners.contains(&l.origin)
                     && !pref
@@ -832,7 +1026,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             }
         }
         if let Some(rate) = l.duty_rate {
-            accs.push(
+            step.push(
+                &mut charges,
                 ID_DUTY_RATE,
                 ChargeKind::Duty,
                 duty_name,
@@ -841,14 +1036,28 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 || Note::text("request duty_rate"),
                 request_source,
                 CollectedAt::Border,
-                (i, line.customs_value, percent_of(line.customs_value, rate)?),
+                (i, cv, lane.percent_of(cv, rate)?),
             );
         } else {
-            let mfn = match tables.tariff_row(territory, &l.hs_code, date) {
-                Ok(found) => Some((
-                    mfn_duty(&found.value, l, i, line.customs_value, rates, currency)?,
-                    found,
-                )),
+            // Lines often repeat a code: the previous line's row is reused.
+            let row = match last_tariff {
+                Some((hs, row)) if hs == l.hs_code => Ok(row),
+                _ => tables.tariff_row(territory, &l.hs_code, date),
+            };
+            if let Ok(row) = row {
+                last_tariff = Some((l.hs_code, row));
+            }
+            let mfn = match row {
+                Ok(found) => {
+                    let t = &found.value;
+                    let amount = match t.rate_percent {
+                        Some(p) if t.specific.is_none() && t.min.is_none() && t.max.is_none() => {
+                            lane.percent_of(cv, p)?
+                        }
+                        _ => mfn_duty(t, l, i, lane.dec(cv), rates, currency)?,
+                    };
+                    Some((amount, found))
+                }
                 // No MFN row, but the origin qualifies for a preference: its rate applies.
                 Err(Error::UnknownSeries { .. }) if preferential_rate.is_some() => None,
                 Err(Error::UnknownSeries { .. }) => {
@@ -863,14 +1072,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 Err(e) => return Err(e),
             };
             let pref = match preferential_rate {
-                Some((r, p)) => Some((percent_of(line.customs_value, r)?, r, p)),
+                Some((r, p)) => Some((lane.percent_of(cv, r)?, r, p)),
                 None => None,
             };
             match (pref, mfn) {
                 (Some((amount, r, p)), m) if m.as_ref().is_none_or(|(ma, _)| amount <= *ma) => {
                     line.preferential = true;
                     let scheme = &p.value.scheme;
-                    accs.push(
+                    step.push(
+                        &mut charges,
                         id_of(p),
                         ChargeKind::Duty,
                         duty_name,
@@ -892,26 +1102,20 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         },
                         &p.source,
                         CollectedAt::Border,
-                        (i, line.customs_value, amount),
+                        (i, cv, amount),
                     );
                 }
                 (_, Some((amount, found))) => {
                     let t = &found.value;
-                    accs.push(
+                    let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
+                    step.push(
+                        &mut charges,
                         id_of(found),
                         ChargeKind::Duty,
                         duty_name,
-                        if t.specific.is_none() && t.min.is_none() && t.max.is_none() {
-                            t.rate_percent
-                        } else {
-                            None
-                        },
+                        if simple { t.rate_percent } else { None },
                         || match t.rate_percent {
-                            Some(p)
-                                if t.specific.is_none() && t.min.is_none() && t.max.is_none() =>
-                            {
-                                percent(p)
-                            }
+                            Some(p) if simple => percent(p),
                             _ => Note::owned(t.describe()),
                         },
                         || {
@@ -924,25 +1128,34 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         },
                         &found.source,
                         CollectedAt::Border,
-                        (i, line.customs_value, amount),
+                        (i, cv, amount),
                     );
                 }
                 _ => {}
             }
         }
-        // Additional duties by origin.
-        let mut extra: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
+        // Additional duties by origin, with their stacking rule: of a `highest_in_group`
+        // group only the highest rate applies (the first name on a tie).
+        let preferential = line.preferential;
+        let mut extra: [Option<&Dated<crate::data::AdditionalDuty>>; 8] = [None; 8];
+        let mut more: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
+        let mut found = 0usize;
         tables
             .tariffs
             .additional_for(territory, &l.hs_code, date, |row| {
-                if row.value.covers(&l.hs_code, l.origin, line.preferential) {
-                    extra.push(row);
+                if row.value.covers(&l.hs_code, l.origin, preferential) {
+                    match extra.get_mut(found) {
+                        Some(slot) => *slot = Some(row),
+                        None => more.push(row),
+                    }
+                    found = found.saturating_add(1);
                 }
             });
-        for row in &extra {
+        let all = || extra.iter().flatten().copied().chain(more.iter().copied());
+        for row in all() {
             let d = &row.value;
             if d.stacking == Stacking::HighestInGroup
-                && extra.iter().any(|o| {
+                && all().any(|o| {
                     o.value.group == d.group
                         && (o.value.rate_percent > d.rate_percent
                             || (o.value.rate_percent == d.rate_percent && o.value.name < d.name))
@@ -950,8 +1163,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             {
                 continue;
             }
-            accs.push(
-                id_of(*row),
+            step.push(
+                &mut charges,
+                id_of(row),
                 ChargeKind::Duty,
                 &d.name,
                 Some(d.rate_percent),
@@ -973,30 +1187,24 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 },
                 &row.source,
                 CollectedAt::Border,
-                (
-                    i,
-                    line.customs_value,
-                    percent_of(line.customs_value, d.rate_percent)?,
-                ),
+                (i, cv, lane.percent_of(cv, d.rate_percent)?),
             );
         }
     }
-    let mut done: Vec<Done> = Vec::with_capacity(4);
-    let duty_rule = rounding("duty");
-    for acc in accs.0.drain(..) {
-        let d = finish(acc, duty_rule, minor)?;
-        for (i, a) in &d.per_line {
-            if let Some(line) = lines.get_mut(*i) {
-                line.duty = add(line.duty, *a)?;
-            }
+    step.close(&mut charges, lane, duty_rule, |i, a| {
+        if let Some(line) = lines.get_mut(i) {
+            line.duty = line
+                .duty
+                .checked_add(a)
+                .ok_or_else(|| Error::overflow(OP))?;
         }
-        done.push(d);
-    }
+        Ok(())
+    })?;
 
-    // 5. Fees: government fees from the data, then the request's.
-    let fee_rule = rounding("fee");
-    let customs_weights: Vec<Decimal> = lines.iter().map(|l| l.customs_value).collect();
-    let mut fee_dones: Vec<(Done, bool)> = Vec::new();
+    // 5. Fees: government fees from the data, then the request's. They are listed after the
+    // taxes, but computed first: taxable ones enter the tax base.
+    let mut fee_charges: Vec<Charge> = Vec::new();
+    let mut taxable: Vec<bool> = Vec::new();
     if !no_fees {
         for row in customs.fees.in_force(territory, date) {
             let fee: &Fee = &row.value;
@@ -1013,16 +1221,16 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 continue;
             }
             let to = conv(rates, fee.currency, currency)?;
-            let mut base = Decimal::ZERO;
-            for i in &lines_in {
-                if let Some(l) = lines.get(*i) {
-                    base = add(base, l.customs_value)?;
-                }
+            let mut base: i64 = 0;
+            for l in lines_in.iter().filter_map(|i| lines.get(*i)) {
+                base = base
+                    .checked_add(l.customs_value)
+                    .ok_or_else(|| Error::overflow(OP))?;
             }
             let (rate, amount, text) = match fee.kind {
                 FeeKind::AdValorem => {
                     let p = fee.rate_percent.unwrap_or_default();
-                    let computed = percent_of(base, p)?;
+                    let computed = lane.percent_of(base, p)?;
                     let mut a = computed;
                     let mut text = format!("{}%", p.normalize());
                     if let Some(m) = fee.min_amount {
@@ -1033,15 +1241,18 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         a = a.min(to.apply(m)?);
                         text.push_str(&format!(" max {m} {}", fee.currency));
                     }
-                    if a > computed {
-                        text.push_str(&format!(
-                            "; minimum applied ({}% gives {computed})",
-                            p.normalize()
-                        ));
+                    let which = if a > computed {
+                        "minimum"
                     } else if a < computed {
+                        "maximum"
+                    } else {
+                        ""
+                    };
+                    if !which.is_empty() {
                         text.push_str(&format!(
-                            "; maximum applied ({}% gives {computed})",
-                            p.normalize()
+                            "; {which} applied ({}% gives {})",
+                            p.normalize(),
+                            computed.normalize()
                         ));
                     }
                     (Some(p), a, Note::owned(text))
@@ -1062,12 +1273,14 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             if let Some(w) = &fee.warning {
                 warnings.push(format!("{}: {w}", fee.name));
             }
-            let acc = Acc {
-                id: id_of(row),
+            fee_charges.push(Charge {
                 kind: ChargeKind::Fee,
                 name: Arc::clone(&fee.label),
-                rate,
+                base: rate.map(|_| lane.dec(base)),
+                rate: rate.map(|r| r.normalize()),
                 rate_text: text,
+                amount: lane.dec(lane.round(amount, fee_rule)?),
+                unrounded: amount.normalize(),
                 rule: Note::three(
                     "fee {} {}@{}",
                     Arg::Territory(territory),
@@ -1076,49 +1289,54 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ),
                 source: Arc::clone(&row.source),
                 collected_at: CollectedAt::Border,
-                parts: vec![(lines_in.first().copied().unwrap_or(0), base, amount)],
-            };
-            let mut d = finish(acc, fee_rule, minor)?;
-            d.charge.lines = lines_in;
-            fee_dones.push((d, fee.taxable));
+                lines: lines_in,
+            });
+            taxable.push(fee.taxable);
         }
     }
     for (k, f) in req.extra_fees.iter().enumerate() {
         let from = f.currency.unwrap_or(req.currency);
-        let amount = round_minor(conv(rates, from, currency)?.apply(f.amount)?);
-        let acc = Acc {
-            id: ID_DUTY_RATE,
+        let amount = lane.dec(lane.round(conv(rates, from, currency)?.apply(f.amount)?, None)?);
+        fee_charges.push(Charge {
             kind: ChargeKind::Fee,
             name: Arc::from(f.name.as_str()),
+            base: None,
             rate: None,
             rate_text: Note::two("{} {}", Arg::Amount(f.amount), Arg::Currency(from)),
+            amount,
+            unrounded: amount.normalize(),
             rule: Note::one("extra_fees[{}]", Arg::Count(k)),
             source: Arc::clone(request_source),
             collected_at: CollectedAt::Border,
-            parts: vec![(0, Decimal::ZERO, amount)],
-        };
-        let mut d = finish(acc, None, minor)?;
-        d.charge.lines = (0..lines.len()).collect();
-        fee_dones.push((d, f.taxable));
+            lines: (0..lines.len()).collect(),
+        });
+        taxable.push(f.taxable);
     }
-    for (d, taxable) in &fee_dones {
-        if !taxable || d.charge.amount.is_zero() {
-            continue;
-        }
-        let on = &d.charge.lines;
-        allocate_by(
-            d.charge.amount,
+    for (c, _) in fee_charges
+        .iter()
+        .zip(&taxable)
+        .filter(|(c, t)| **t && !c.amount.is_zero())
+    {
+        let on = &c.lines;
+        let weights: Vec<i64> = on
+            .iter()
+            .map(|i| lines.get(*i).map_or(0, |l| l.customs_value))
+            .collect();
+        lane.split(
+            lane.units(c.amount)?,
+            minor,
             on.len(),
             |k| {
-                on.get(k)
-                    .and_then(|i| customs_weights.get(*i))
-                    .copied()
-                    .unwrap_or_default()
+                weights
+                    .get(k)
+                    .map_or((0, 0), |w| (i128::from(*w), lane.scale))
             },
-            minor,
             |k, share| {
                 if let Some(line) = on.get(k).and_then(|i| lines.get_mut(*i)) {
-                    line.taxable_fees = add(line.taxable_fees, share)?;
+                    line.taxable_fees = line
+                        .taxable_fees
+                        .checked_add(share)
+                        .ok_or_else(|| Error::overflow(OP))?;
                 }
                 Ok(())
             },
@@ -1126,8 +1344,6 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
 
     // 6. Import taxes (border) and taxes at checkout.
-    let tax_rule = rounding("tax");
-    let tax_base_rule = rounding("tax_base");
     let mut vat = VatCache {
         entries: Vec::new(),
     };
@@ -1152,10 +1368,18 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             ),
         ));
     }
-    let mut tax_values: Vec<(Arc<str>, Vec<Decimal>)> = Vec::new();
+    // Each import tax's line shares, kept only when a later base names a tax.
+    let names_a_tax = |terms: &[BaseTerm]| terms.iter().any(|t| matches!(t, BaseTerm::Tax(_)));
+    let keep_values = taxes.iter().any(|t| names_a_tax(&t.value.base))
+        || lines.iter().any(|l| {
+            l.checkout
+                .is_some_and(|r| names_a_tax(&r.checkout_tax_base))
+        });
+    let mut tax_index: Vec<(&Arc<str>, usize)> = Vec::new();
+    let mut tax_values: Vec<i64> = Vec::new();
     for row in &taxes {
         let tax = &row.value;
-        let mut accs = Accs(Vec::with_capacity(4));
+        step.restart(&charges);
         for (i, line) in lines.iter().enumerate() {
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
                 continue;
@@ -1205,20 +1429,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ),
                 (None, _) => Note::text("request tax_rate"),
             };
-            let mut base = base_of(line, &tax.base, &tax_values, i)?;
+            let mut base = base_of(line, &tax.base, &tax_index, &tax_values, i)?;
             if let Some(r) = tax_base_rule {
-                base = round_by(base, Some(r), minor)?;
+                base = lane.round(lane.dec(base), Some(r))?;
             }
-            // Multiplying by 0.01 is exact and cheaper than dividing by 100.
-            let t = mul(rate, Decimal::new(1, 2))?;
-            let mut amount = mul(base, t)?;
+            let mut amount = lane.percent_of(base, rate)?;
             if tax.gross_up {
+                // Multiplying by 0.01 is exact and cheaper than dividing by 100.
+                let t = mul(rate, Decimal::new(1, 2))?;
                 amount = div(amount, sub(Decimal::ONE, t)?)?;
             }
             if tax.factor_percent != Decimal::ONE_HUNDRED {
                 amount = percent_of(amount, tax.factor_percent)?;
             }
-            accs.push(
+            step.push(
+                &mut charges,
                 id,
                 ChargeKind::Tax,
                 &tax.label,
@@ -1230,73 +1455,73 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 (i, base, amount),
             );
         }
-        let mut per = vec![Decimal::ZERO; lines.len()];
-        for acc in accs.0 {
-            let d = finish(acc, tax_rule, minor)?;
-            for (i, a) in &d.per_line {
-                if let Some(slot) = per.get_mut(*i) {
-                    *slot = add(*slot, *a)?;
-                }
+        let start = tax_values.len();
+        if keep_values {
+            tax_values.resize(start.saturating_add(lines.len()), 0);
+            tax_index.push((&tax.name, start));
+        }
+        step.close(&mut charges, lane, tax_rule, |i, a| {
+            if let Some(line) = lines.get_mut(i) {
+                line.tax = line.tax.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
             }
-            done.push(d);
-        }
-        for (line, a) in lines.iter_mut().zip(&per) {
-            line.tax = add(line.tax, *a)?;
-        }
-        tax_values.push((Arc::clone(&tax.name), per));
+            if let Some(v) = tax_values
+                .get_mut(start.saturating_add(i))
+                .filter(|_| keep_values)
+            {
+                *v = v.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
+            }
+            Ok(())
+        })?;
     }
     // Taxes at checkout.
-    let mut accs = Accs(Vec::new());
-    let checkout_name: Arc<str> = if lines.iter().any(|l| l.checkout.is_some()) {
-        Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)))
-    } else {
-        Arc::clone(&EMPTY)
-    };
-    for (i, line) in lines.iter().enumerate() {
-        let Some(rule) = line.checkout else { continue };
-        let category = line.req.tax_category.as_ref().unwrap_or(standard);
-        let (id, rate, hit) = match line.req.tax_rate {
-            Some(r) => (ID_TAX_RATE, r, None),
-            None => {
-                let hit = vat.get(tables, req, category)?;
-                (id_of(hit.row), hit.row.value.rate.value(), Some(hit))
-            }
-        };
-        let source = hit.map_or(request_source, |h| &h.row.source);
-        let rule_text = || match hit {
-            Some(h) => Note::four(
-                "rule {} with vat {} {}@{}",
-                Arg::Shared(Arc::clone(&rule.name)),
-                Arg::Place(req.destination, h.region),
-                Arg::Category(category.clone()),
-                Arg::Date(h.row.period.from),
-            ),
-            None => Note::one(
-                "rule {} with request tax_rate",
-                Arg::Shared(Arc::clone(&rule.name)),
-            ),
-        };
-        let base = base_of(line, &rule.checkout_tax_base, &tax_values, i)?;
-        accs.push(
-            id,
-            ChargeKind::Tax,
-            &checkout_name,
-            Some(rate),
-            || percent(rate),
-            rule_text,
-            source,
-            CollectedAt::Checkout,
-            (i, base, percent_of(base, rate)?),
-        );
-    }
-    for acc in accs.0 {
-        let d = finish(acc, tax_rule, minor)?;
-        for (i, a) in &d.per_line {
-            if let Some(line) = lines.get_mut(*i) {
-                line.tax = add(line.tax, *a)?;
-            }
+    if lines.iter().any(|l| l.checkout.is_some()) {
+        let checkout_name: Arc<str> =
+            Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)));
+        step.restart(&charges);
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rule) = line.checkout else { continue };
+            let category = line.req.tax_category.as_ref().unwrap_or(standard);
+            let (id, rate, hit) = match line.req.tax_rate {
+                Some(r) => (ID_TAX_RATE, r, None),
+                None => {
+                    let hit = vat.get(tables, req, category)?;
+                    (id_of(hit.row), hit.row.value.rate.value(), Some(hit))
+                }
+            };
+            let source = hit.map_or(request_source, |h| &h.row.source);
+            let rule_text = || match hit {
+                Some(h) => Note::four(
+                    "rule {} with vat {} {}@{}",
+                    Arg::Shared(Arc::clone(&rule.name)),
+                    Arg::Place(req.destination, h.region),
+                    Arg::Category(category.clone()),
+                    Arg::Date(h.row.period.from),
+                ),
+                None => Note::one(
+                    "rule {} with request tax_rate",
+                    Arg::Shared(Arc::clone(&rule.name)),
+                ),
+            };
+            let base = base_of(line, &rule.checkout_tax_base, &tax_index, &tax_values, i)?;
+            step.push(
+                &mut charges,
+                id,
+                ChargeKind::Tax,
+                &checkout_name,
+                Some(rate),
+                || percent(rate),
+                rule_text,
+                source,
+                CollectedAt::Checkout,
+                (i, base, lane.percent_of(base, rate)?),
+            );
         }
-        done.push(d);
+        step.close(&mut charges, lane, tax_rule, |i, a| {
+            if let Some(line) = lines.get_mut(i) {
+                line.tax = line.tax.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
+            }
+            Ok(())
+        })?;
     }
     if lines.iter().any(|l| l.reverse_charge) {
         warnings.push(
@@ -1304,47 +1529,48 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 .to_owned(),
         );
     }
+    charges.append(&mut fee_charges);
 
     // 7. Totals.
-    let mut duty = Decimal::ZERO;
-    let mut tax = Decimal::ZERO;
-    let mut fees = Decimal::ZERO;
-    let mut at_checkout = Decimal::ZERO;
-    let mut border = Decimal::ZERO;
-    let mut charges: Vec<Charge> = Vec::with_capacity(done.len().saturating_add(fee_dones.len()));
-    for d in done
-        .into_iter()
-        .map(|d| d.charge)
-        .chain(fee_dones.into_iter().map(|(d, _)| d.charge))
-    {
-        match d.kind {
-            ChargeKind::Duty => duty = add(duty, d.amount)?,
-            ChargeKind::Tax => tax = add(tax, d.amount)?,
-            ChargeKind::Fee => fees = add(fees, d.amount)?,
+    let (mut duty, mut tax, mut fees, mut at_checkout, mut border) = (0i64, 0i64, 0i64, 0i64, 0i64);
+    let total = |sum: &mut i64, v: i64| -> Result<(), Error> {
+        *sum = sum.checked_add(v).ok_or_else(|| Error::overflow(OP))?;
+        Ok(())
+    };
+    for c in &charges {
+        let a = lane.units(c.amount)?;
+        match c.kind {
+            ChargeKind::Duty => total(&mut duty, a)?,
+            ChargeKind::Tax => total(&mut tax, a)?,
+            ChargeKind::Fee => total(&mut fees, a)?,
         }
-        match d.collected_at {
-            CollectedAt::Checkout => at_checkout = add(at_checkout, d.amount)?,
-            _ => border = add(border, d.amount)?,
+        match c.collected_at {
+            CollectedAt::Checkout => total(&mut at_checkout, a)?,
+            _ => total(&mut border, a)?,
         }
-        charges.push(d);
     }
-    let total_charges = add(add(duty, tax)?, fees)?;
-    let mut intrinsic = Decimal::ZERO;
-    let mut customs_value = Decimal::ZERO;
+    let mut total_charges = duty;
+    total(&mut total_charges, tax)?;
+    total(&mut total_charges, fees)?;
+    let mut intrinsic: i64 = 0;
+    let mut customs_value: i64 = 0;
     for l in &lines {
-        intrinsic = add(intrinsic, l.goods)?;
-        customs_value = add(customs_value, l.customs_value)?;
+        total(&mut intrinsic, l.goods)?;
+        total(&mut customs_value, l.customs_value)?;
     }
-    let landed_total = add(add(add(intrinsic, shipping)?, insurance)?, total_charges)?;
+    let mut landed_total = intrinsic;
+    for v in [shipping, insurance, total_charges] {
+        total(&mut landed_total, v)?;
+    }
     let incoterm = req.incoterm.unwrap_or_default();
     let (due_at_checkout, due_on_delivery) = match incoterm {
-        Incoterm::Ddp => (total_charges, Decimal::ZERO),
+        Incoterm::Ddp => (total_charges, 0),
         Incoterm::Dap => (at_checkout, border),
     };
-    if incoterm == Incoterm::Dap && !border.is_zero() {
+    if incoterm == Incoterm::Dap && border != 0 {
         warnings.push(format!(
             "DAP: the buyer pays {} {currency} of border charges on delivery (plus any carrier disbursement fee); this is an estimate",
-            present(border, minor)
+            lane.dec(border)
         ));
     }
     if lines.iter().any(|l| l.preferential) {
@@ -1353,13 +1579,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 .to_owned(),
         );
     }
-    let collected_at = if charges
-        .iter()
-        .any(|c| c.collected_at == CollectedAt::Checkout)
-        || lines.iter().any(|l| l.checkout.is_some())
-    {
+    let collected_at = if at_checkout != 0 || lines.iter().any(|l| l.checkout.is_some()) {
         CollectedAt::Checkout
-    } else if !total_charges.is_zero() {
+    } else if total_charges != 0 {
         CollectedAt::Border
     } else {
         CollectedAt::None
@@ -1368,12 +1590,12 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         .iter()
         .map(|l| LineQuote {
             hs_code: l.req.hs_code,
-            goods_value: present(l.goods, minor),
-            customs_value: present(l.customs_value, minor),
-            shipping: present(l.shipping, minor),
-            insurance: present(l.insurance, minor),
-            duty: present(l.duty, minor),
-            tax: present(l.tax, minor),
+            goods_value: lane.dec(l.goods),
+            customs_value: lane.dec(l.customs_value),
+            shipping: lane.dec(l.shipping),
+            insurance: lane.dec(l.insurance),
+            duty: lane.dec(l.duty),
+            tax: lane.dec(l.tax),
         })
         .collect();
     Ok(Quote {
@@ -1384,17 +1606,17 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         date,
         destination: req.destination,
         territory,
-        intrinsic_value: present(intrinsic, minor),
-        customs_value: present(customs_value, minor),
-        shipping: present(shipping, minor),
-        insurance: present(insurance, minor),
-        duty: present(duty, minor),
-        tax: present(tax, minor),
-        fees: present(fees, minor),
-        total_charges: present(total_charges, minor),
-        landed_total: present(landed_total, minor),
-        due_at_checkout: present(due_at_checkout, minor),
-        due_on_delivery: present(due_on_delivery, minor),
+        intrinsic_value: lane.dec(intrinsic),
+        customs_value: lane.dec(customs_value),
+        shipping: lane.dec(shipping),
+        insurance: lane.dec(insurance),
+        duty: lane.dec(duty),
+        tax: lane.dec(tax),
+        fees: lane.dec(fees),
+        total_charges: lane.dec(total_charges),
+        landed_total: lane.dec(landed_total),
+        due_at_checkout: lane.dec(due_at_checkout),
+        due_on_delivery: lane.dec(due_on_delivery),
         lines: line_quotes,
         charges,
         warnings,
