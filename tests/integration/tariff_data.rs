@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::dec;
 
 #[test]
-fn eu_gb_and_us_cover_forty_common_subheadings_each_with_a_source() {
+fn eu_gb_us_and_ca_cover_forty_common_subheadings_each_with_a_source() {
     let tables = RateTables::embedded().unwrap();
     let mut subheadings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (rate, _, source) in tables.tariff_rows() {
@@ -25,7 +25,7 @@ fn eu_gb_and_us_cover_forty_common_subheadings_each_with_a_source() {
             .or_default()
             .insert(hs.get(..6).unwrap_or(hs).to_owned());
     }
-    for territory in ["EU", "GB", "US"] {
+    for territory in ["EU", "GB", "US", "CA"] {
         let n = subheadings.get(territory).map_or(0, BTreeSet::len);
         assert!(n >= 40, "{territory}: {n} subheadings");
     }
@@ -41,6 +41,14 @@ fn eu_gb_and_us_cover_forty_common_subheadings_each_with_a_source() {
                 "{territory} has no row for {hs}"
             );
         }
+    }
+    // CA has the same kinds of goods but for books (4901.99) and skin care (3304.99), which no
+    // second source confirmed yet (see the notes at the end of data/tariff_ca.toml); lip
+    // make-up stands for cosmetics.
+    for hs in [
+        "610910", "640419", "420221", "330410", "851713", "847130", "950300", "711319", "940360",
+    ] {
+        assert!(subheadings["CA"].contains(hs), "CA has no row for {hs}");
     }
 }
 
