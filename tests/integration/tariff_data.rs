@@ -94,3 +94,34 @@ fn us_mfn_rows_apply_on_fob() {
     let q = RateTables::embedded().unwrap().quote(&req).unwrap();
     assert_eq!(q.duty, dec("59.10"));
 }
+
+fn ca_tshirts(origin: &str, unit_price: &str) -> landed::Quote {
+    let req = QuoteRequest::from_json(
+        &json!({
+            "date": "2026-11-25", "destination": "CA", "region": "ON", "currency": "CAD",
+            "ship_from": origin,
+            "lines": [{"hs_code": "6109100010", "quantity": "2", "unit_price": unit_price,
+                       "origin": origin}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    RateTables::embedded().unwrap().quote(&req).unwrap()
+}
+
+#[test]
+fn ca_cotton_t_shirts_pay_the_mfn_row_unless_cusma_applies() {
+    // From China: 2 × 40.00 = 80.00 value for duty, above C$20; MFN 18 % = 14.40 from the
+    // CA tariff row; Ontario HST 13 % of 94.40 = 12.272 → 12.27.
+    let q = ca_tshirts("CN", "40.00");
+    assert_eq!((q.duty, q.tax), (dec("14.40"), dec("12.27")));
+    let duty = &q.charges[0];
+    assert_eq!(duty.rate, Some(dec("18")));
+    assert_eq!(duty.rule, "tariff CA 610910@2026-01-01");
+    assert!(duty.source.contains("CBSA"), "{}", duty.source);
+    // From the US, 200.00 (above C$150 for courier from the US): CUSMA 0 % beats the MFN row,
+    // HST 13 % of 200.00 = 26.00.
+    let q = ca_tshirts("US", "100.00");
+    assert_eq!((q.duty, q.tax), (dec("0.00"), dec("26.00")));
+    assert_eq!(q.charges[0].rule, "preference CA CUSMA@2020-07-01");
+}
