@@ -647,80 +647,32 @@ fn allocate_int(
         return None;
     }
     let weight_scale = (0..n).map(|i| weight(i).scale()).max().unwrap_or(0);
-    // (weight, 0) first, then (base, remainder) per part: base = floor(units × w / W). A few
-    // parts (the usual case) live on the stack.
-    let mut stack = [(0i128, 0i128); 16];
-    let mut heap: Vec<(i128, i128)>;
-    let parts: &mut [(i128, i128)] = if n <= stack.len() {
-        stack.get_mut(..n)?
+    // Weights and shares of a few parts (the usual case) live on the stack.
+    let mut stack_w = [0u128; 16];
+    let mut stack_s = [0i64; 16];
+    let (mut heap_w, mut heap_s): (Vec<u128>, Vec<i64>);
+    let (weights, shares): (&mut [u128], &mut [i64]) = if n <= stack_w.len() {
+        (stack_w.get_mut(..n)?, stack_s.get_mut(..n)?)
     } else {
-        heap = vec![(0, 0); n];
-        &mut heap
+        heap_w = vec![0; n];
+        heap_s = vec![0; n];
+        (&mut heap_w, &mut heap_s)
     };
-    let mut total: i128 = 0;
-    for (i, p) in parts.iter_mut().enumerate() {
+    for (i, w) in weights.iter_mut().enumerate() {
         let v = to_scale(&weight(i), weight_scale)?;
         if v >= LIMIT {
             return None;
         }
-        total = total.checked_add(v)?;
-        p.0 = v;
+        *w = u128::try_from(v).ok()?;
     }
-    if total == 0 {
-        parts.iter_mut().for_each(|p| p.0 = 1);
-        total = i128::try_from(parts.len()).ok()?;
-    }
-    let mut allotted: i128 = 0;
-    for p in parts.iter_mut() {
-        let numerator = units.checked_mul(p.0)?;
-        // One hardware division when both fit in 64 bits (the usual case), else 128-bit.
-        let (base, rem) = match (u64::try_from(numerator), u64::try_from(total)) {
-            (Ok(n), Ok(t)) => (i128::from(n.checked_div(t)?), i128::from(n.checked_rem(t)?)),
-            _ => {
-                let b = numerator.checked_div(total)?;
-                (b, numerator.checked_sub(b.checked_mul(total)?)?)
-            }
-        };
-        *p = (base, rem);
-        allotted = allotted.checked_add(base)?;
-    }
-    let leftover = usize::try_from(units.checked_sub(allotted)?).ok()?;
-    if leftover > 0 {
-        // Largest remainder first, earlier parts first on ties. `leftover` is below the number
-        // of parts; for a few parts, picking the maximum repeatedly beats sorting.
-        if parts.len() <= 16 {
-            let mut taken = 0u32;
-            for _ in 0..leftover {
-                let mut best: Option<(usize, i128)> = None;
-                for (i, (_, r)) in parts.iter().enumerate() {
-                    let free = taken & (1u32 << i) == 0;
-                    if free && best.is_none_or(|(_, br)| *r > br) {
-                        best = Some((i, *r));
-                    }
-                }
-                let (i, _) = best?;
-                taken |= 1u32 << i;
-                let b = &mut parts.get_mut(i)?.0;
-                *b = b.checked_add(1)?;
-            }
-        } else {
-            let mut order: Vec<usize> = (0..parts.len()).collect();
-            order.sort_by(|&a, &b| {
-                let ra = parts.get(a).map(|p| p.1);
-                let rb = parts.get(b).map(|p| p.1);
-                rb.cmp(&ra)
-            });
-            for &i in order.iter().take(leftover) {
-                let b = &mut parts.get_mut(i)?.0;
-                *b = b.checked_add(1)?;
-            }
-        }
-    }
-    // Every base is below 2^63 and the scale at most 28: the conversions cannot fail, so
+    // The largest-remainder split itself is `split_units`, shared with the landed engine.
+    split_units(i64::try_from(units).ok()?, weights, shares)?;
+    // Every share is below 2^63 and the scale at most 28: the conversions cannot fail, so
     // `None` (take the Decimal path) is decided before the first share is emitted.
     let negative = amount.is_sign_negative();
-    for (i, (b, _)) in parts.iter().enumerate() {
-        let b = if negative { b.checked_neg()? } else { *b };
+    for (i, b) in shares.iter().enumerate() {
+        let b = i128::from(*b);
+        let b = if negative { b.checked_neg()? } else { b };
         if let Err(e) = emit(i, Decimal::try_from_i128_with_scale(b, scale).ok()?) {
             return Some(Err(e));
         }
@@ -882,7 +834,7 @@ fn split_with(
 mod tests {
     use super::*;
 
-    /// The integer split gives the same shares as [`allocate`], on every amount from -40 to
+    /// The integer split gives the same shares as the `Decimal` method, on every amount from -40 to
     /// 400 units over weight vectors with ties, zeros, all zeros, and more than 16 parts (the
     /// heap path), and on products that need 128 bits.
     #[test]
@@ -904,7 +856,7 @@ mod tests {
             for amount in (-40i64..=400).chain([i64::MAX / 7, 1 << 40]) {
                 let mut out = vec![0i64; w.len()];
                 split_units(amount, w, &mut out).unwrap();
-                let want = allocate(Decimal::from(amount), &weights, 0);
+                let want = allocate_decimal(Decimal::from(amount), &weights, 0);
                 if let Ok(want) = want {
                     let want: Vec<i64> = want.iter().map(|d| i64::try_from(*d).unwrap()).collect();
                     assert_eq!(out, want, "{amount} over {w:?}");
