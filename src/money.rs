@@ -163,7 +163,10 @@ pub(crate) fn round_int(value: i128, drop: u32, mode: RoundingMode) -> Option<i1
     }
     let neg = value < 0;
     let mag = value.unsigned_abs();
-    let d = 10u128.checked_pow(drop)?;
+    let d = match POW10.get(usize::try_from(drop).ok()?) {
+        Some(p) => u128::try_from(*p).ok()?,
+        None => 10u128.checked_pow(drop)?,
+    };
     // Most fees fit 64 bits; their division is a single hardware instruction.
     let (q, rem) = match (u64::try_from(mag), u64::try_from(d)) {
         (Ok(m), Ok(d64)) => (
@@ -742,6 +745,17 @@ pub(crate) fn split_units(amount: i64, weights: &[u128], out: &mut [i64]) -> Opt
     if equal {
         total = u128::try_from(n).ok()?;
     }
+    if !equal && n <= 16 {
+        let mut small = [0u64; 16];
+        for (s, w) in small.iter_mut().zip(weights) {
+            *s = u64::try_from(*w).ok()?;
+        }
+        if let Some(w) = small.get(..n)
+            && split_u64(amount, w, out).is_some()
+        {
+            return Some(());
+        }
+    }
     let magnitude = u128::from(amount.unsigned_abs());
     // Most splits fit 64 bits, where each step is one hardware instruction.
     if let (Ok(m), Ok(t)) = (u64::try_from(magnitude), u64::try_from(total))
@@ -762,6 +776,56 @@ pub(crate) fn split_units(amount: i64, weights: &[u128], out: &mut [i64]) -> Opt
             let p = magnitude.checked_mul(w)?;
             Some((p.checked_div(total)?, p.checked_rem(total)?))
         })?;
+    }
+    if amount < 0 {
+        for o in out.iter_mut().take(n) {
+            *o = o.checked_neg()?;
+        }
+    }
+    Some(())
+}
+
+/// [`split_units`] for up to 16 parts with 64-bit weights, not all zero, whose products
+/// `|amount| × total weight` fit 64 bits (the common case: a charge over a few lines): the
+/// floors, then one unit each to the largest remainders, the earlier part first on a tie.
+/// `None` when the split does not fit this path (use [`split_units`]).
+pub(crate) fn split_u64(amount: i64, weights: &[u64], out: &mut [i64]) -> Option<()> {
+    const STACK: usize = 16;
+    let n = weights.len();
+    if n > STACK || out.len() < n {
+        return None;
+    }
+    let mut t: u64 = 0;
+    for w in weights {
+        t = t.checked_add(*w)?;
+    }
+    let m = amount.unsigned_abs();
+    if t == 0 {
+        return None;
+    }
+    m.checked_mul(t)?;
+    // Remainders plus one, so that zero marks a part already served.
+    let mut rems = [0u64; STACK];
+    let mut allotted: u64 = 0;
+    for ((w, o), r) in weights.iter().zip(out.iter_mut()).zip(rems.iter_mut()) {
+        let p = m.checked_mul(*w)?;
+        let q = p.checked_div(t)?;
+        *o = i64::try_from(q).ok()?;
+        *r = p.checked_rem(t)?.checked_add(1)?;
+        allotted = allotted.checked_add(q)?;
+    }
+    for _ in 0..m.checked_sub(allotted)? {
+        let mut best = 0usize;
+        let mut top = 0u64;
+        for (i, r) in rems.iter().take(n).enumerate() {
+            if *r > top {
+                top = *r;
+                best = i;
+            }
+        }
+        *rems.get_mut(best)? = 0;
+        let o = out.get_mut(best)?;
+        *o = o.checked_add(1)?;
     }
     if amount < 0 {
         for o in out.iter_mut().take(n) {
@@ -862,6 +926,14 @@ mod tests {
                     assert_eq!(out, want, "{amount} over {w:?}");
                 }
                 assert_eq!(out.iter().sum::<i64>(), amount);
+                // The 64-bit path, where it applies, gives the same shares.
+                let small: Option<Vec<u64>> = w.iter().map(|x| u64::try_from(*x).ok()).collect();
+                let mut fast = vec![0i64; w.len()];
+                if let Some(small) = small
+                    && split_u64(amount, &small, &mut fast).is_some()
+                {
+                    assert_eq!(fast, out, "64-bit path: {amount} over {w:?}");
+                }
             }
         }
         assert!(split_units(1, &[u128::from(u64::MAX) + 1], &mut [0]).is_none());

@@ -134,7 +134,7 @@ type CategorySeries = Vec<(TaxCategory, Series<VatValue>)>;
 pub(crate) struct VatTable {
     by_place: super::tariff::FastMap<Place, CategorySeries>,
     /// Countries with at least one regional series (a region changes the rate there).
-    regional: HashSet<CountryCode>,
+    regional: HashSet<CountryCode, core::hash::BuildHasherDefault<super::tariff::FastHasher>>,
 }
 
 impl VatTable {

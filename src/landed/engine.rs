@@ -19,7 +19,8 @@ use crate::data::{
 };
 use crate::error::Error;
 use crate::money::{
-    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_units,
+    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_u64,
+    split_units,
 };
 
 const OP: &str = "landed cost";
@@ -52,11 +53,155 @@ fn div(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
     a.checked_div(b).ok_or_else(|| Error::overflow(OP))
 }
 
+/// `m × 10^-scale` as a `Decimal` when it holds it exactly, built from its 32-bit parts
+/// (inlined: every amount of a quote passes here).
+#[inline]
+fn dec_of(m: i128, scale: u32) -> Option<Decimal> {
+    let mag = m.unsigned_abs();
+    if scale > 28 || mag > DECIMAL_MAX {
+        return None;
+    }
+    let part = |shift: u32| {
+        u32::try_from(mag.checked_shr(shift).unwrap_or_default() & u128::from(u32::MAX))
+            .unwrap_or_default()
+    };
+    Some(Decimal::from_parts(
+        part(0),
+        part(32),
+        part(64),
+        m < 0,
+        scale,
+    ))
+}
+
+/// `a + b`, adding the integers when the scales match.
+#[inline]
+fn add_exact(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
+    if a.scale() == b.scale()
+        && let Some(m) = a.mantissa().checked_add(b.mantissa())
+        && let Some(d) = dec_of(m, a.scale())
+    {
+        return Ok(d);
+    }
+    add(a, b)
+}
+
+/// The larger of two values, comparing the integers when the scales match.
+#[inline]
+fn max_exact(a: Decimal, b: Decimal) -> Decimal {
+    let greater = if a.scale() == b.scale() {
+        b.mantissa() > a.mantissa()
+    } else {
+        b > a
+    };
+    if greater { b } else { a }
+}
+
 /// `amount × percent / 100`.
 #[inline]
 fn percent_of(amount: Decimal, percent: Decimal) -> Result<Decimal, Error> {
     // Multiplying by 0.01 is exact and cheaper than dividing by 100.
     mul(mul(amount, percent)?, Decimal::new(1, 2))
+}
+
+/// An exact unrounded amount, `m × 10^-scale`, always one a `Decimal` can hold: products
+/// of the integer lane stay integers until a charge is rounded.
+#[derive(Clone, Copy, Debug)]
+struct Exact {
+    m: i128,
+    scale: u32,
+}
+
+/// The largest mantissa a `Decimal` holds (96 bits).
+const DECIMAL_MAX: u128 = (1u128 << 96).wrapping_sub(1);
+
+impl Exact {
+    #[inline]
+    fn of(d: Decimal) -> Self {
+        Self {
+            m: d.mantissa(),
+            scale: d.scale(),
+        }
+    }
+
+    /// `m × 10^-scale` when a `Decimal` can hold it exactly.
+    #[inline]
+    fn new(m: i128, scale: u32) -> Option<Self> {
+        (scale <= 28 && m.unsigned_abs() <= DECIMAL_MAX).then_some(Self { m, scale })
+    }
+
+    /// `self ≤ other`.
+    fn le(self, other: Self) -> bool {
+        if self.scale == other.scale {
+            return self.m <= other.m;
+        }
+        match (self.dec(), other.dec()) {
+            (Ok(a), Ok(b)) => a <= b,
+            _ => false,
+        }
+    }
+
+    #[inline]
+    fn dec(self) -> Result<Decimal, Error> {
+        dec_of(self.m, self.scale).ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// `a × b`, exactly when it fits (a quantity times a price), else `Decimal`'s product.
+    #[inline]
+    fn mul(a: Decimal, b: Decimal) -> Result<Self, Error> {
+        if let (Ok(x), Ok(y)) = (i64::try_from(a.mantissa()), i64::try_from(b.mantissa()))
+            && let Some(e) = Self::new(
+                i128::from(x).saturating_mul(i128::from(y)),
+                a.scale().saturating_add(b.scale()),
+            )
+        {
+            return Ok(e);
+        }
+        mul(a, b).map(Self::of)
+    }
+
+    /// `self + other`, exactly when it fits, else `Decimal`'s sum.
+    #[inline]
+    fn add(self, other: Self) -> Result<Self, Error> {
+        if self.scale == other.scale
+            && let Some(e) = self
+                .m
+                .checked_add(other.m)
+                .and_then(|m| Self::new(m, self.scale))
+        {
+            return Ok(e);
+        }
+        add(self.dec()?, other.dec()?).map(Self::of)
+    }
+
+    /// The sum of parts' amounts, exactly: integers brought to the widest scale, or
+    /// `Decimal` sums (which round beyond 96 bits) when the exact sum does not fit.
+    fn sum(parts: &[Part]) -> Result<Self, Error> {
+        let first = parts.first().map_or(0, |p| p.amount.scale);
+        let mut scale = first;
+        let mut uniform = true;
+        let mut same: Option<i128> = Some(0);
+        for p in parts {
+            scale = scale.max(p.amount.scale);
+            uniform &= p.amount.scale == first;
+            same = same.and_then(|s| s.checked_add(p.amount.m));
+        }
+        let exact = if uniform {
+            same
+        } else {
+            parts.iter().try_fold(0i128, |acc, p| {
+                let up = POW10.get(usize::try_from(scale.checked_sub(p.amount.scale)?).ok()?)?;
+                acc.checked_add(p.amount.m.checked_mul(i128::from(*up))?)
+            })
+        };
+        if let Some(e) = exact.and_then(|m| Self::new(m, scale)) {
+            return Ok(e);
+        }
+        parts
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, p| add(acc, p.amount.dec()?))
+            .map(Self::of)
+    }
 }
 
 /// Conversion of amounts between two currencies with the request's rates.
@@ -189,7 +334,12 @@ impl Lane {
     /// The value of `units`, at exactly the lane's scale.
     #[inline]
     fn dec(self, units: i64) -> Decimal {
-        Decimal::new(units, self.scale)
+        // `Decimal::new` from its 32-bit parts, inlined (every amount of the quote is read
+        // back through here).
+        let m = units.unsigned_abs();
+        let lo = u32::try_from(m & u64::from(u32::MAX)).unwrap_or_default();
+        let mid = u32::try_from(m.checked_shr(32).unwrap_or_default()).unwrap_or_default();
+        Decimal::from_parts(lo, mid, 0, units < 0, self.scale)
     }
 
     /// The units of a value with at most `scale` decimals.
@@ -210,21 +360,27 @@ impl Lane {
     }
 
     /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
+    #[inline]
     fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
+        self.round_exact(Exact::of(v), rule)
+    }
+
+    /// [`Lane::round`] of an exact amount.
+    fn round_exact(self, v: Exact, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         if let Some(RoundingRule {
             increment: Some(inc),
             mode,
             ..
         }) = rule
         {
-            return self.units(round_to_increment(v, *inc, *mode)?);
+            return self.units(round_to_increment(v.dec()?, *inc, *mode)?);
         }
         let mode = rule.map_or(RoundingMode::HalfUp, |r| r.mode);
-        let s = v.scale();
+        let s = v.scale;
         let minor = if s <= self.minor {
-            Some(v.mantissa())
+            Some(v.m)
         } else {
-            round_int(v.mantissa(), s.wrapping_sub(self.minor), mode)
+            round_int(v.m, s.wrapping_sub(self.minor), mode)
         };
         let up = i128::from(self.step(s.min(self.minor))?);
         minor
@@ -233,17 +389,48 @@ impl Lane {
             .ok_or_else(|| Error::overflow(OP))
     }
 
-    /// `units × percent / 100`, exactly (the integer product read at a wider scale).
+    /// `units × percent / 100`, exactly (the integer product read at a wider scale; the
+    /// `Decimal` product, which rounds, when that does not fit).
     #[inline]
-    fn percent_of(self, units: i64, percent: Decimal) -> Result<Decimal, Error> {
+    fn percent_of(self, units: i64, percent: Decimal) -> Result<Exact, Error> {
         let scale = self.scale.saturating_add(percent.scale()).saturating_add(2);
-        if scale <= 28
-            && let Some(p) = i128::from(units).checked_mul(percent.mantissa())
-            && let Ok(d) = Decimal::try_from_i128_with_scale(p, scale)
+        if let Ok(p) = i64::try_from(percent.mantissa())
+            && let Some(e) = Exact::new(i128::from(units).saturating_mul(i128::from(p)), scale)
         {
-            return Ok(d);
+            return Ok(e);
         }
-        percent_of(self.dec(units), percent)
+        percent_of(self.dec(units), percent).map(Exact::of)
+    }
+
+    /// The integer split of `units` over up to 16 weights at different scales or beyond 64
+    /// bits, brought to their widest scale; false when they do not fit 128 bits.
+    fn split_wide(
+        units: i64,
+        n: usize,
+        weight: &impl Fn(usize) -> (i128, u32),
+        out: &mut [i64; 16],
+    ) -> bool {
+        let mut w = [0u128; 16];
+        let mut scales = [0u32; 16];
+        for ((slot, s), i) in w.iter_mut().zip(scales.iter_mut()).take(n).zip(0..) {
+            let (m, scale) = weight(i);
+            *slot = m.unsigned_abs();
+            *s = scale;
+        }
+        let common = scales.iter().take(n).copied().max().unwrap_or(0);
+        for (slot, s) in w.iter_mut().zip(scales).take(n) {
+            let up = usize::try_from(common.wrapping_sub(s)).unwrap_or(usize::MAX);
+            match POW10
+                .get(up)
+                .and_then(|p| slot.checked_mul(u128::try_from(*p).ok()?))
+            {
+                Some(x) => *slot = x,
+                None => return false,
+            }
+        }
+        w.get(..n)
+            .zip(out.get_mut(..n))
+            .is_some_and(|(w, o)| split_units(units, w, o).is_some())
     }
 
     /// Splits `amount` units (a multiple of one unit of scale `at`) over `n` parts in
@@ -263,31 +450,30 @@ impl Lane {
         }
         let step = self.step(at)?;
         if n <= STACK && amount.checked_rem(step) == Some(0) {
-            let mut w = [0u128; STACK];
-            let mut scales = [0u32; STACK];
-            for ((slot, s), i) in w.iter_mut().zip(scales.iter_mut()).take(n).zip(0..) {
-                let (m, scale) = weight(i);
-                *slot = m.unsigned_abs();
-                *s = scale;
-            }
-            let common = scales.iter().take(n).copied().max().unwrap_or(0);
-            let mut out = [0i64; STACK];
+            let units = amount.checked_div(step).unwrap_or(0);
+            // The common case: every weight at one scale and within 64 bits.
+            let mut small = [0u64; STACK];
+            let mut scale = None;
             let mut fits = true;
-            for (slot, s) in w.iter_mut().zip(scales).take(n) {
-                let up = usize::try_from(common.wrapping_sub(s)).unwrap_or(usize::MAX);
-                match POW10
-                    .get(up)
-                    .and_then(|p| slot.checked_mul(u128::try_from(*p).ok()?))
-                {
-                    Some(x) => *slot = x,
-                    None => fits = false,
+            for (slot, i) in small.iter_mut().take(n).zip(0..) {
+                let (m, s) = weight(i);
+                match u64::try_from(m.unsigned_abs()) {
+                    Ok(x) if *scale.get_or_insert(s) == s => *slot = x,
+                    _ => {
+                        fits = false;
+                        break;
+                    }
                 }
             }
-            if fits
-                && let (Some(w), Some(out)) = (w.get(..n), out.get_mut(..n))
-                && split_units(amount.checked_div(step).unwrap_or(0), w, out).is_some()
-            {
-                for (i, share) in out.iter().enumerate() {
+            let mut out = [0i64; STACK];
+            let done = (fits
+                && small
+                    .get(..n)
+                    .zip(out.get_mut(..n))
+                    .is_some_and(|(w, o)| split_u64(units, w, o).is_some()))
+                || Self::split_wide(units, n, &weight, &mut out);
+            if done {
+                for (i, share) in out.iter().take(n).enumerate() {
                     apply(
                         i,
                         share.checked_mul(step).ok_or_else(|| Error::overflow(OP))?,
@@ -332,7 +518,7 @@ struct Part {
     charge: usize,
     line: usize,
     base: i64,
-    amount: Decimal,
+    amount: Exact,
 }
 
 /// The charges of one step of the cascade (duty, one import tax, taxes at checkout), built in
@@ -346,21 +532,14 @@ struct Step {
     parts: Vec<Part>,
 }
 
-/// The sum of parts' unrounded amounts: their integers added when they share a scale (parts
-/// of one charge share its rate, so they usually do), `Decimal` sums otherwise.
-fn sum_amounts(parts: &[Part]) -> Result<Decimal, Error> {
-    let scale = parts.first().map_or(0, |p| p.amount.scale());
-    if parts.iter().all(|p| p.amount.scale() == scale) {
-        let sum = parts
-            .iter()
-            .try_fold(0i128, |s, p| s.checked_add(p.amount.mantissa()));
-        if let Some(d) = sum.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok()) {
-            return Ok(d);
-        }
+/// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
+#[inline]
+fn same_rate(a: Option<Decimal>, b: Option<Decimal>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a.scale() == b.scale() && a.mantissa() == b.mantissa()) || a == b,
+        (None, None) => true,
+        _ => false,
     }
-    parts
-        .iter()
-        .try_fold(Decimal::ZERO, |s, p| add(s, p.amount))
 }
 
 /// The identity of a data row: its address, stable for the life of the tables.
@@ -405,15 +584,15 @@ impl Step {
         rule: impl FnOnce() -> ChargeText,
         source: &Arc<str>,
         collected_at: CollectedAt,
-        (line, base, amount): (usize, i64, Decimal),
+        (line, base, amount): (usize, i64, Exact),
     ) {
         let open = charges.get(self.first..).unwrap_or_default();
         let found = open.iter().zip(&self.ids).position(|(c, i)| {
             *i == id
                 && c.kind == kind
-                && c.rate == rate
+                && same_rate(c.rate, rate)
                 && c.collected_at == collected_at
-                && c.name == *name
+                && (Arc::ptr_eq(&c.name, name) || c.name == *name)
         });
         let charge = found.map_or_else(
             || {
@@ -470,25 +649,22 @@ impl Step {
                     .ok_or_else(|| Error::overflow(OP))?;
                 lines.push(p.line);
             }
-            let unrounded = sum_amounts(mine)?;
+            let unrounded = Exact::sum(mine)?;
             let rounded = if rule.is_some_and(|r| r.stage == RoundingStage::Line) {
                 let mut sum: i64 = 0;
                 for p in mine {
-                    let r = lane.round(p.amount, rule)?;
+                    let r = lane.round_exact(p.amount, rule)?;
                     sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
                     apply(p.line, r)?;
                 }
                 sum
             } else {
-                let rounded = lane.round(unrounded, rule)?;
+                let rounded = lane.round_exact(unrounded, rule)?;
                 lane.split(
                     rounded,
                     at,
                     n,
-                    |i| {
-                        mine.get(i)
-                            .map_or((0, 0), |p| (p.amount.mantissa(), p.amount.scale()))
-                    },
+                    |i| mine.get(i).map_or((0, 0), |p| (p.amount.m, p.amount.scale)),
                     |i, share| match mine.get(i) {
                         Some(p) => apply(p.line, share),
                         None => Ok(()),
@@ -500,7 +676,7 @@ impl Step {
                 (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
             charge.rate = charge.rate.map(|r| r.normalize());
             charge.amount = lane.dec(rounded);
-            charge.unrounded = unrounded.normalize();
+            charge.unrounded = unrounded.dec()?.normalize();
             charge.lines = lines;
         }
         Ok(())
@@ -589,6 +765,15 @@ fn base_of(
         b = b.checked_add(v).ok_or_else(|| Error::overflow(OP))?;
     }
     Ok(b)
+}
+
+/// `name: text`, without the formatting machinery (a quote's warnings are built per call).
+fn labelled(name: &str, text: &str) -> String {
+    let mut s = String::with_capacity(name.len().saturating_add(text.len()).saturating_add(2));
+    s.push_str(name);
+    s.push_str(": ");
+    s.push_str(text);
+    s
 }
 
 fn field(i: usize, name: &str) -> String {
@@ -682,7 +867,11 @@ impl<'t> VatCache<'t> {
         req: &QuoteRequest,
         category: &'t TaxCategory,
     ) -> Result<VatHit<'t>, Error> {
-        if let Some((_, r)) = self.entries.iter().find(|(c, _)| *c == category) {
+        if let Some((_, r)) = self
+            .entries
+            .iter()
+            .find(|(c, _)| core::ptr::eq(*c, category) || *c == category)
+        {
             return Ok(*r);
         }
         let (row, region) = tables.vat_dated(req.destination, req.region, category, req.date)?;
@@ -781,14 +970,23 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let insurance_c = req.insurance.unwrap_or_default();
     let shipping = lane.round(to_dest.apply(shipping_c)?, None)?;
     let insurance = lane.round(to_dest.apply(insurance_c)?, None)?;
-    let mut intrinsic_c = Decimal::ZERO;
+    let mut intrinsic_x = Exact { m: 0, scale: 0 };
     let mut item_c = Decimal::ZERO;
     let mut lines: Vec<Line<'_, '_>> = Vec::with_capacity(req.lines.len());
     for l in &req.lines {
-        let value_c = mul(l.quantity, l.unit_price)?;
-        intrinsic_c = add(intrinsic_c, value_c)?;
-        item_c = item_c.max(l.unit_price);
-        let goods = lane.round(to_dest.apply(value_c)?, None)?;
+        let value = Exact::mul(l.quantity, l.unit_price)?;
+        // The first line starts the sums (the same value and scale as adding it to zero).
+        if lines.is_empty() {
+            intrinsic_x = value;
+            item_c = max_exact(Decimal::ZERO, l.unit_price);
+        } else {
+            intrinsic_x = intrinsic_x.add(value)?;
+            item_c = max_exact(item_c, l.unit_price);
+        }
+        let goods = match to_dest {
+            Conv::Identity => lane.round_exact(value, None)?,
+            _ => lane.round(to_dest.apply(value.dec()?)?, None)?,
+        };
         lines.push(Line {
             req: l,
             goods,
@@ -850,7 +1048,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             }
         }
     }
-    let sale_c = add(add(intrinsic_c, shipping_c)?, insurance_c)?;
+    let intrinsic_c = intrinsic_x.dec()?;
+    let sale_c = add_exact(add_exact(intrinsic_c, shipping_c)?, insurance_c)?;
     let facts = Facts {
         req,
         ship_from,
@@ -884,7 +1083,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         }
         no_fees |= rule.effects.contains(&Effect::NoFees);
         if let Some(w) = &rule.warning {
-            warnings.push(format!("{}: {w}", rule.name));
+            warnings.push(labelled(&rule.name, w));
         }
         if let Some(reg) = &rule.expects_registration
             && !facts.registered(reg)
@@ -931,6 +1130,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         }
     }
     let mut last_tariff: Option<(HsCode, &Dated<TariffRate>)> = None;
+    let mut extra_hs: Option<HsCode> = None;
+    let mut extra_rows: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
     let mut charges: Vec<Charge> = Vec::with_capacity(4);
     let mut step = Step::new(&charges, lines.len());
     let duty_name: &Arc<str> = &DUTY_NAME;
@@ -1000,7 +1201,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 },
                 &row.source,
                 CollectedAt::Border,
-                (i, cv, share),
+                (i, cv, Exact::of(share)),
             );
             continue;
         }
@@ -1054,7 +1255,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                         Some(p) if t.specific.is_none() && t.min.is_none() && t.max.is_none() => {
                             lane.percent_of(cv, p)?
                         }
-                        _ => mfn_duty(t, l, i, lane.dec(cv), rates, currency)?,
+                        _ => Exact::of(mfn_duty(t, l, i, lane.dec(cv), rates, currency)?),
                     };
                     Some((amount, found))
                 }
@@ -1076,7 +1277,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 None => None,
             };
             match (pref, mfn) {
-                (Some((amount, r, p)), m) if m.as_ref().is_none_or(|(ma, _)| amount <= *ma) => {
+                (Some((amount, r, p)), m) if m.as_ref().is_none_or(|(ma, _)| amount.le(*ma)) => {
                     line.preferential = true;
                     let scheme = &p.value.scheme;
                     step.push(
@@ -1137,20 +1338,28 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         // Additional duties by origin, with their stacking rule: of a `highest_in_group`
         // group only the highest rate applies (the first name on a tie).
         let preferential = line.preferential;
+        // The rows in force for the code, kept for the next line with the same code.
+        if extra_hs != Some(l.hs_code) {
+            extra_rows.clear();
+            tables
+                .tariffs
+                .additional_for(territory, &l.hs_code, date, |row| extra_rows.push(row));
+            extra_hs = Some(l.hs_code);
+        }
         let mut extra: [Option<&Dated<crate::data::AdditionalDuty>>; 8] = [None; 8];
         let mut more: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
         let mut found = 0usize;
-        tables
-            .tariffs
-            .additional_for(territory, &l.hs_code, date, |row| {
-                if row.value.covers(&l.hs_code, l.origin, preferential) {
-                    match extra.get_mut(found) {
-                        Some(slot) => *slot = Some(row),
-                        None => more.push(row),
-                    }
-                    found = found.saturating_add(1);
-                }
-            });
+        for row in extra_rows
+            .iter()
+            .copied()
+            .filter(|row| row.value.covers(&l.hs_code, l.origin, preferential))
+        {
+            match extra.get_mut(found) {
+                Some(slot) => *slot = Some(row),
+                None => more.push(row),
+            }
+            found = found.saturating_add(1);
+        }
         let all = || extra.iter().flatten().copied().chain(more.iter().copied());
         for row in all() {
             let d = &row.value;
@@ -1230,7 +1439,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             let (rate, amount, text) = match fee.kind {
                 FeeKind::AdValorem => {
                     let p = fee.rate_percent.unwrap_or_default();
-                    let computed = lane.percent_of(base, p)?;
+                    let computed = lane.percent_of(base, p)?.dec()?;
                     let mut a = computed;
                     let mut text = format!("{}%", p.normalize());
                     if let Some(m) = fee.min_amount {
@@ -1271,7 +1480,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 }
             };
             if let Some(w) = &fee.warning {
-                warnings.push(format!("{}: {w}", fee.name));
+                warnings.push(labelled(&fee.name, w));
             }
             fee_charges.push(Charge {
                 kind: ChargeKind::Fee,
@@ -1437,10 +1646,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             if tax.gross_up {
                 // Multiplying by 0.01 is exact and cheaper than dividing by 100.
                 let t = mul(rate, Decimal::new(1, 2))?;
-                amount = div(amount, sub(Decimal::ONE, t)?)?;
+                amount = Exact::of(div(amount.dec()?, sub(Decimal::ONE, t)?)?);
             }
             if tax.factor_percent != Decimal::ONE_HUNDRED {
-                amount = percent_of(amount, tax.factor_percent)?;
+                amount = Exact::of(percent_of(amount.dec()?, tax.factor_percent)?);
             }
             step.push(
                 &mut charges,
@@ -1637,5 +1846,48 @@ impl Line<'_, '_> {
     /// True when the line's tax comes from the VAT table (no override, and tax is due).
     fn tax_rate_needed(&self) -> bool {
         self.req.tax_rate.is_none() && !self.no_tax && !self.reverse_charge
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn part(m: i128, scale: u32) -> Part {
+        Part {
+            charge: 0,
+            line: 0,
+            base: 0,
+            amount: Exact { m, scale },
+        }
+    }
+
+    /// The exact sum of a charge's parts equals the `Decimal` sum, whether the parts share a
+    /// scale or not (a flat duty's shares of 1.875, 1.125 and 3 add up to 6), and falls back
+    /// to the `Decimal` sum beyond 96 bits.
+    #[test]
+    fn exact_sums_equal_decimal_sums_at_any_mix_of_scales() {
+        let big = i128::try_from(DECIMAL_MAX).unwrap();
+        let cases: Vec<Vec<(i128, u32)>> = vec![
+            vec![(1875, 3), (1125, 3), (3, 0)],
+            vec![(3, 0), (1875, 3), (1125, 3)],
+            vec![(245_058, 3), (1, 3), (99, 3)],
+            vec![(1, 28), (1, 0)],
+            vec![(big, 0), (1, 1)],
+            vec![(big / 2, 2), (big / 2, 2), (7, 2)],
+            vec![],
+        ];
+        for parts in cases {
+            let ps: Vec<Part> = parts.iter().map(|(m, s)| part(*m, *s)).collect();
+            let want = parts.iter().fold(Decimal::ZERO, |acc, (m, s)| {
+                acc.checked_add(Decimal::from_i128_with_scale(*m, *s))
+                    .unwrap()
+            });
+            let got = Exact::sum(&ps).unwrap().dec().unwrap();
+            assert_eq!(got, want, "{parts:?}");
+            assert_eq!(got.scale(), want.scale(), "{parts:?}");
+        }
     }
 }
