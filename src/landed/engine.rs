@@ -1,5 +1,7 @@
 //! The charge cascade: currency, valuation, rules, duty, fees, import taxes, rounding.
 
+use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
@@ -513,6 +515,93 @@ struct Line<'r, 't> {
     preferential: bool,
 }
 
+/// Up to `N` items on the stack and any more on the heap: the rows a quote finds in force
+/// (preferences, additional duties, import taxes, VAT rows) are few.
+struct Few<T: Copy, const N: usize> {
+    head: [Option<T>; N],
+    len: usize,
+    more: Vec<T>,
+}
+
+impl<T: Copy, const N: usize> Few<T, N> {
+    fn new() -> Self {
+        Self {
+            head: [None; N],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        match self.head.get_mut(self.len) {
+            Some(slot) => {
+                *slot = Some(item);
+                self.len = self.len.saturating_add(1);
+            }
+            None => self.more.push(item),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.head = [None; N];
+        self.len = 0;
+        self.more.clear();
+    }
+
+    fn iter(&self) -> FewIter<'_, T, N> {
+        FewIter { few: self, at: 0 }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn first(&self) -> Option<T> {
+        self.head.first().copied().flatten()
+    }
+
+    /// Sorts the items stably by `cmp`.
+    fn sort_by(&mut self, cmp: impl Fn(&T, &T) -> Ordering) {
+        if self.more.is_empty() {
+            if let Some(head) = self.head.get_mut(..self.len) {
+                head.sort_by(|a, b| match (a, b) {
+                    (Some(a), Some(b)) => cmp(a, b),
+                    _ => Ordering::Equal,
+                });
+            }
+            return;
+        }
+        let mut all: Vec<T> = self.iter().collect();
+        all.sort_by(cmp);
+        self.clear();
+        for item in all {
+            self.push(item);
+        }
+    }
+}
+
+/// The items of a [`Few`], in order.
+#[derive(Clone)]
+struct FewIter<'a, T: Copy, const N: usize> {
+    few: &'a Few<T, N>,
+    at: usize,
+}
+
+impl<T: Copy, const N: usize> Iterator for FewIter<'_, T, N> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        let at = self.at;
+        self.at = at.saturating_add(1);
+        if at < self.few.len {
+            self.few.head.get(at).copied().flatten()
+        } else {
+            self.few.more.get(at.checked_sub(N)?).copied()
+        }
+    }
+}
+
 /// A line's part of a charge: its base (units) and its unrounded amount.
 struct Part {
     charge: usize,
@@ -542,6 +631,23 @@ fn same_rate(a: Option<Decimal>, b: Option<Decimal>) -> bool {
     }
 }
 
+impl Drop for Step {
+    fn drop(&mut self) {
+        if self.parts.capacity() > KEEP_PARTS || self.ids.capacity() > KEEP_PARTS {
+            return;
+        }
+        let kept = (
+            std::mem::take(&mut self.ids),
+            std::mem::take(&mut self.parts),
+        );
+        let _ = STEP_BUFFERS.try_with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                *b = kept;
+            }
+        });
+    }
+}
+
 /// The identity of a data row: its address, stable for the life of the tables.
 fn id_of<T>(row: &T) -> usize {
     core::ptr::from_ref(row).addr()
@@ -551,12 +657,28 @@ fn id_of<T>(row: &T) -> usize {
 const ID_DUTY_RATE: usize = 1;
 const ID_TAX_RATE: usize = 2;
 
+thread_local! {
+    /// The step buffers of this thread's last quote, reused by the next one.
+    static STEP_BUFFERS: RefCell<(Vec<usize>, Vec<Part>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Buffers larger than this many parts are not kept for the next quote.
+const KEEP_PARTS: usize = 1024;
+
 impl Step {
-    fn new(charges: &[Charge], lines: usize) -> Self {
+    fn new(charges: &[Charge]) -> Self {
+        let (mut ids, mut parts) = STEP_BUFFERS
+            .try_with(|b| b.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        ids.clear();
+        parts.clear();
         Self {
             first: charges.len(),
-            ids: Vec::new(),
-            parts: Vec::with_capacity(lines),
+            ids,
+            parts,
         }
     }
 
@@ -857,7 +979,7 @@ struct VatHit<'t> {
 }
 
 struct VatCache<'t> {
-    entries: Vec<(&'t TaxCategory, VatHit<'t>)>,
+    entries: Few<(&'t TaxCategory, VatHit<'t>), 4>,
 }
 
 impl<'t> VatCache<'t> {
@@ -872,7 +994,7 @@ impl<'t> VatCache<'t> {
             .iter()
             .find(|(c, _)| core::ptr::eq(*c, category) || *c == category)
         {
-            return Ok(*r);
+            return Ok(r);
         }
         let (row, region) = tables.vat_dated(req.destination, req.region, category, req.date)?;
         let hit = VatHit { row, region };
@@ -1121,19 +1243,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
 
     // 4. Duty per line.
     // The agreements in force, looked up once for all lines.
-    let mut preferences: [Option<&Dated<crate::data::Preference>>; 4] = [None; 4];
-    let mut more_preferences: Vec<&Dated<crate::data::Preference>> = Vec::new();
-    for (k, p) in customs.preferences.in_force(territory, date).enumerate() {
-        match preferences.get_mut(k) {
-            Some(slot) => *slot = Some(p),
-            None => more_preferences.push(p),
-        }
+    let mut preferences: Few<&Dated<crate::data::Preference>, 4> = Few::new();
+    for p in customs.preferences.in_force(territory, date) {
+        preferences.push(p);
     }
     let mut last_tariff: Option<(HsCode, &Dated<TariffRate>)> = None;
     let mut extra_hs: Option<HsCode> = None;
-    let mut extra_rows: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
+    let mut extra_rows: Few<&Dated<crate::data::AdditionalDuty>, 8> = Few::new();
     let mut charges: Vec<Charge> = Vec::with_capacity(4);
-    let mut step = Step::new(&charges, lines.len());
+    let mut step = Step::new(&charges);
     let duty_name: &Arc<str> = &DUTY_NAME;
     let request_source: &Arc<str> = &REQUEST_SOURCE;
     // Values of the lines under each distinct 6-digit subheading with a flat duty, so that
@@ -1207,13 +1325,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         }
         let claim = l.claim_preference != Some(false);
         let mut preferential_rate: Option<(Decimal, &Dated<crate::data::Preference>)> = None;
-        if claim {
-            for p in preferences
-                .iter()
-                .flatten()
-                .copied()
-                .chain(more_preferences.iter().copied())
-            {
+        if claim && !preferences.is_empty() {
+            for p in preferences.iter() {
                 let pref = &p.value;
                 if pref.partners.contains(&l.origin)
                     && !pref
@@ -1346,21 +1459,17 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 .additional_for(territory, &l.hs_code, date, |row| extra_rows.push(row));
             extra_hs = Some(l.hs_code);
         }
-        let mut extra: [Option<&Dated<crate::data::AdditionalDuty>>; 8] = [None; 8];
-        let mut more: Vec<&Dated<crate::data::AdditionalDuty>> = Vec::new();
-        let mut found = 0usize;
+        if extra_rows.is_empty() {
+            continue;
+        }
+        let mut extra: Few<&Dated<crate::data::AdditionalDuty>, 8> = Few::new();
         for row in extra_rows
             .iter()
-            .copied()
             .filter(|row| row.value.covers(&l.hs_code, l.origin, preferential))
         {
-            match extra.get_mut(found) {
-                Some(slot) => *slot = Some(row),
-                None => more.push(row),
-            }
-            found = found.saturating_add(1);
+            extra.push(row);
         }
-        let all = || extra.iter().flatten().copied().chain(more.iter().copied());
+        let all = || extra.iter();
         for row in all() {
             let d = &row.value;
             if d.stacking == Stacking::HighestInGroup
@@ -1554,11 +1663,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
 
     // 6. Import taxes (border) and taxes at checkout.
     let mut vat = VatCache {
-        entries: Vec::new(),
+        entries: Few::new(),
     };
     let standard: &TaxCategory = &STANDARD;
-    let mut taxes: Vec<&Dated<ImportTax>> =
-        customs.import_taxes.in_force(territory, date).collect();
+    let mut taxes: Few<&Dated<ImportTax>, 4> = Few::new();
+    for t in customs.import_taxes.in_force(territory, date) {
+        taxes.push(t);
+    }
     taxes.sort_by(|a, b| (a.value.order, &a.value.name).cmp(&(b.value.order, &b.value.name)));
     let needs_vat = lines.iter().any(|l| l.checkout.is_some())
         || taxes
@@ -1586,7 +1697,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         });
     let mut tax_index: Vec<(&Arc<str>, usize)> = Vec::new();
     let mut tax_values: Vec<i64> = Vec::new();
-    for row in &taxes {
+    for row in taxes.iter() {
         let tax = &row.value;
         step.restart(&charges);
         for (i, line) in lines.iter().enumerate() {
@@ -1621,7 +1732,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                     };
                     (id_of(hit.row), rate, Some(hit))
                 }
-                (TaxRateSource::Fixed(p), _) => (id_of(*row), *p, None),
+                (TaxRateSource::Fixed(p), _) => (id_of(row), *p, None),
             };
             let source = match (vat_hit, &tax.rate) {
                 (Some(hit), _) => &hit.row.source,
@@ -1684,8 +1795,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
     // Taxes at checkout.
     if lines.iter().any(|l| l.checkout.is_some()) {
-        let checkout_name: Arc<str> =
-            Arc::from(format!("{} (collected at checkout)", tax_label(&taxes)));
+        let checkout_name: Arc<str> = Arc::from(format!(
+            "{} (collected at checkout)",
+            tax_label(taxes.first())
+        ));
         step.restart(&charges);
         for (i, line) in lines.iter().enumerate() {
             let Some(rule) = line.checkout else { continue };
@@ -1835,8 +1948,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
 
 /// The label of the territory's first import tax (e.g. `import VAT`), for naming the tax
 /// collected at checkout; `VAT/GST` when the territory has none.
-fn tax_label(taxes: &[&Dated<ImportTax>]) -> String {
-    taxes.first().map_or_else(
+fn tax_label(first: Option<&Dated<ImportTax>>) -> String {
+    first.map_or_else(
         || "VAT/GST".to_owned(),
         |t| t.value.label.replace("import ", ""),
     )
