@@ -1018,11 +1018,6 @@ impl<T: Clone> ByTerritory<T> {
             .flat_map(|named| named.values())
             .filter_map(move |s| s.at(date).ok())
     }
-
-    /// The series of one name.
-    pub(crate) fn series(&self, territory: Territory, name: &str) -> Option<&Series<T>> {
-        self.map.get(&territory)?.get(name)
-    }
 }
 
 /// Series keyed by one code.

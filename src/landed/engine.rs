@@ -16,8 +16,8 @@ use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Terri
 use crate::data::row_at;
 use crate::data::{
     BaseTerm, Buyer, BuyerCondition, Conditions, Dated, Effect, Fee, FeeKind, ImportTax,
-    RateTables, RoundingRule, RoundingStage, Rule, Specific, SpecificPer, Stacking, TariffRate,
-    TaxRateSource, Transport, Valuation, ValueBasis, VatValue, hs_starts_with,
+    RateTables, RoundingRule, RoundingStage, RoundingTarget, Rule, Specific, SpecificPer, Stacking,
+    TariffRate, TaxRateSource, Transport, Valuation, ValueBasis, VatValue, hs_starts_with,
 };
 use crate::error::Error;
 use crate::money::{
@@ -130,6 +130,23 @@ impl Exact {
     #[inline]
     fn new(m: i128, scale: u32) -> Option<Self> {
         (scale <= 28 && m.unsigned_abs() <= DECIMAL_MAX).then_some(Self { m, scale })
+    }
+
+    /// The value without trailing zeros (as `Decimal::normalize`), on 64-bit integers when
+    /// it fits.
+    fn normalized(self) -> Result<Decimal, Error> {
+        let Ok(mut m) = i64::try_from(self.m) else {
+            return Ok(self.dec()?.normalize());
+        };
+        if m == 0 {
+            return Ok(Decimal::ZERO);
+        }
+        let mut scale = self.scale;
+        while scale > 0 && m.checked_rem(10) == Some(0) {
+            m = m.checked_div(10).unwrap_or(m);
+            scale = scale.saturating_sub(1);
+        }
+        dec_of(i128::from(m), scale).ok_or_else(|| Error::overflow(OP))
     }
 
     /// `self ≤ other`.
@@ -796,9 +813,12 @@ impl Step {
             };
             charge.base =
                 (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
-            charge.rate = charge.rate.map(|r| r.normalize());
+            charge.rate = match charge.rate {
+                Some(r) => Some(Exact::of(r).normalized()?),
+                None => None,
+            };
             charge.amount = lane.dec(rounded);
-            charge.unrounded = unrounded.dec()?.normalize();
+            charge.unrounded = unrounded.normalized()?;
             charge.lines = lines;
         }
         Ok(())
@@ -944,18 +964,16 @@ fn check_request(req: &QuoteRequest) -> Result<(), Error> {
                 format!("{} is negative; give zero or more", l.unit_price),
             ));
         }
-        for (name, v) in [
-            ("weight_kg", l.weight_kg),
-            ("duty_rate", l.duty_rate),
-            ("tax_rate", l.tax_rate),
-        ] {
-            if let Some(v) = v.filter(|v| negative(*v)) {
-                return Err(Error::input(
-                    field(i, name),
-                    format!("{v} is negative; give zero or more"),
-                ));
-            }
-        }
+        let check = |name: &str, v: Option<Decimal>| match v.filter(|v| negative(*v)) {
+            Some(v) => Err(Error::input(
+                field(i, name),
+                format!("{v} is negative; give zero or more"),
+            )),
+            None => Ok(()),
+        };
+        check("weight_kg", l.weight_kg)?;
+        check("duty_rate", l.duty_rate)?;
+        check("tax_rate", l.tax_rate)?;
     }
     Ok(())
 }
@@ -1066,19 +1084,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let rates = &req.exchange_rates;
     let to_dest = conv(rates, req.currency, currency)?;
     let mut warnings: Vec<String> = Vec::new();
-    let rounding = |target: &str| {
-        customs
-            .roundings
-            .series(territory, target)
-            .and_then(|s| s.at(date).ok())
-            .map(|d| &d.value)
-    };
-    let duty_rule = rounding("duty");
-    let fee_rule = rounding("fee");
-    let tax_rule = rounding("tax");
-    let tax_base_rule = rounding("tax_base");
+    // The rounding rules in force, one per target, found in one pass.
+    let (mut duty_base_rule, mut duty_rule, mut fee_rule, mut tax_rule, mut tax_base_rule) =
+        (None, None, None, None, None);
+    for row in customs.roundings.in_force(territory, date) {
+        let r = &row.value;
+        *match r.target {
+            RoundingTarget::DutyBase => &mut duty_base_rule,
+            RoundingTarget::Duty => &mut duty_rule,
+            RoundingTarget::Fee => &mut fee_rule,
+            RoundingTarget::Tax => &mut tax_rule,
+            RoundingTarget::TaxBase => &mut tax_base_rule,
+        } = Some(r);
+    }
     let lane = Lane {
-        scale: [duty_rule, fee_rule, tax_rule, tax_base_rule]
+        scale: [duty_base_rule, duty_rule, fee_rule, tax_rule, tax_base_rule]
             .into_iter()
             .map(|r| rule_scale(r, minor))
             .max()
@@ -1282,7 +1302,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             continue;
         }
         let l = line.req;
-        let cv = line.customs_value;
+        let mut cv = line.customs_value;
+        if let Some(r) = duty_base_rule {
+            cv = lane.round(lane.dec(cv), Some(r))?;
+        }
         if let Some((row, amount)) = line.flat {
             // One flat amount per distinct 6-digit subheading, spread over its lines by value.
             let sub = l.hs_code.subheading().unwrap_or(l.hs_code);
@@ -1974,6 +1997,32 @@ mod tests {
             line: 0,
             base: 0,
             amount: Exact { m, scale },
+        }
+    }
+
+    /// The integer normalisation gives what `Decimal::normalize` gives (zero, negative
+    /// values, values beyond 64 bits).
+    #[test]
+    fn normalized_equals_decimal_normalize() {
+        let big = i128::try_from(DECIMAL_MAX).unwrap();
+        for (m, scale) in [
+            (0i128, 0u32),
+            (0, 5),
+            (245_058, 3),
+            (2_450_000, 4),
+            (-1_200, 2),
+            (16_500, 3),
+            (10, 0),
+            (big, 3),
+            (big - 9, 28),
+            (1_000_000_000_000_000_000_000_000, 20),
+        ] {
+            let e = Exact { m, scale };
+            let want = e.dec().unwrap().normalize();
+            let got = e.normalized().unwrap();
+            assert_eq!(got, want, "{m}e-{scale}");
+            assert_eq!(got.scale(), want.scale(), "{m}e-{scale}");
+            assert_eq!(got.to_string(), want.to_string(), "{m}e-{scale}");
         }
     }
 

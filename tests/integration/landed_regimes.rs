@@ -745,6 +745,50 @@ source = "test"
 }
 
 #[test]
+fn a_duty_base_rounding_rule_rounds_each_line_base_before_the_rate() {
+    // Duty bases truncated to whole tens of pounds, as a regime that rounds its duty base
+    // would declare it; the import VAT base keeps the unrounded customs value.
+    let overlay = RateTables::from_toml_str(
+        "rounding.toml",
+        r#"
+schema_version = 1
+[[rounding]]
+territory = "GB"
+target = "duty_base"
+stage = "line"
+increment = "10"
+mode = "down"
+effective_from = "2021-01-01"
+source = "test"
+"#,
+    )
+    .unwrap();
+    let tables = RateTables::embedded().unwrap().with_overrides(&overlay);
+    let req = json!({
+        "date": "2026-11-25", "destination": "GB", "currency": "GBP", "ship_from": "CN",
+        "lines": [line("611020", "1", "157.50", "CN", None), line("611020", "1", "149.99", "CN", None)]
+    });
+    let q = tables.quote(&request(req.clone())).unwrap();
+    let plain = RateTables::embedded()
+        .unwrap()
+        .quote(&request(req))
+        .unwrap();
+    // 12 % of 150 = 18.00 and of 140 = 16.80 (unrounded bases: 18.90 and 18.00).
+    assert_eq!(q.lines[0].duty, dec("18.00"));
+    assert_eq!(q.lines[1].duty, dec("16.80"));
+    assert_eq!(plain.lines[0].duty, dec("18.90"));
+    let duty = q
+        .charges
+        .iter()
+        .find(|c| c.name.as_ref() == "customs duty")
+        .unwrap();
+    assert_eq!(duty.base, Some(dec("290.00")));
+    // VAT 20 % of customs value + duty: (157.50 + 18.00) + (149.99 + 16.80) = 342.29.
+    assert_eq!(q.lines[0].customs_value, dec("157.50"));
+    assert_eq!(q.tax, dec("68.46"));
+}
+
+#[test]
 fn taxes_on_taxes_gross_up_and_factors_fit_the_engine() {
     // A CN-like cross-border regime as data: VAT 13 % and a consumption tax grossed up on
     // itself, both at 70 % of the statutory amount.
