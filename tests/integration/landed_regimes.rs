@@ -709,25 +709,32 @@ fn extra_fees_enter_the_tax_base_only_when_marked_taxable() {
     assert_eq!(taxable.tax, plain.tax + dec("2.40"));
 }
 
-#[test]
-fn a_rounding_rule_in_data_changes_stage_increment_and_mode() {
-    // Truncate import VAT per line to whole pounds, as a part-2 regime (JP) would.
+/// The embedded tables with a GB rounding rule for `target`: per line, down to `increment`.
+fn gb_rounding(target: &str, increment: &str) -> RateTables {
     let overlay = RateTables::from_toml_str(
         "rounding.toml",
-        r#"
+        &format!(
+            r#"
 schema_version = 1
 [[rounding]]
 territory = "GB"
-target = "tax"
+target = "{target}"
 stage = "line"
-increment = "1"
+increment = "{increment}"
 mode = "down"
 effective_from = "2021-01-01"
 source = "test"
-"#,
+"#
+        ),
     )
     .unwrap();
-    let tables = RateTables::embedded().unwrap().with_overrides(&overlay);
+    RateTables::embedded().unwrap().with_overrides(&overlay)
+}
+
+#[test]
+fn a_rounding_rule_in_data_changes_stage_increment_and_mode() {
+    // Truncate import VAT per line to whole pounds, as a part-2 regime (JP) would.
+    let tables = gb_rounding("tax", "1");
     let q = tables
         .quote(&request(json!({
             "date": "2026-11-25", "destination": "GB", "currency": "GBP", "ship_from": "CN",
@@ -748,22 +755,7 @@ source = "test"
 fn a_duty_base_rounding_rule_rounds_each_line_base_before_the_rate() {
     // Duty bases truncated to whole tens of pounds, as a regime that rounds its duty base
     // would declare it; the import VAT base keeps the unrounded customs value.
-    let overlay = RateTables::from_toml_str(
-        "rounding.toml",
-        r#"
-schema_version = 1
-[[rounding]]
-territory = "GB"
-target = "duty_base"
-stage = "line"
-increment = "10"
-mode = "down"
-effective_from = "2021-01-01"
-source = "test"
-"#,
-    )
-    .unwrap();
-    let tables = RateTables::embedded().unwrap().with_overrides(&overlay);
+    let tables = gb_rounding("duty_base", "10");
     let req = json!({
         "date": "2026-11-25", "destination": "GB", "currency": "GBP", "ship_from": "CN",
         "lines": [line("611020", "1", "157.50", "CN", None), line("611020", "1", "149.99", "CN", None)]
