@@ -361,6 +361,9 @@ pub struct ImportTax {
     pub factor_percent: Decimal,
     /// Whether the tax is computed "por dentro": `base / (1 − t) × t`.
     pub gross_up: bool,
+    /// The name of the tax when the seller collects it at checkout, e.g. `VAT (collected at
+    /// checkout)` for `import VAT`, written once at load.
+    pub(crate) checkout_label: Arc<str>,
 }
 
 /// How a government fee is computed.
@@ -658,9 +661,14 @@ impl DatedRow for ImportTaxRow {
         if !check_non_negative("factor_percent", Some(factor), &at, problems) {
             return None;
         }
+        let checkout_label = Arc::from(format!(
+            "{} (collected at checkout)",
+            self.label.replace("import ", "")
+        ));
         let value = ImportTax {
             territory: self.territory,
             name,
+            checkout_label,
             label: Arc::from(self.label),
             order: self.order,
             rate,

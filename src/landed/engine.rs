@@ -31,6 +31,9 @@ const OP: &str = "landed cost";
 static DUTY_NAME: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("customs duty"));
 static REQUEST_SOURCE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("request"));
 static STANDARD: LazyLock<TaxCategory> = LazyLock::new(TaxCategory::standard);
+/// The tax collected at checkout in a territory without import taxes.
+static NO_TAX_AT_CHECKOUT: LazyLock<Arc<str>> =
+    LazyLock::new(|| Arc::from("VAT/GST (collected at checkout)"));
 
 #[inline]
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
@@ -272,7 +275,6 @@ struct Facts<'r> {
     /// Values in the request currency, unrounded.
     intrinsic: Decimal,
     customs_value: Decimal,
-    item: Decimal,
     sale_price: Decimal,
 }
 
@@ -281,7 +283,12 @@ impl Facts<'_> {
         match basis {
             ValueBasis::Intrinsic => self.intrinsic,
             ValueBasis::CustomsValue => self.customs_value,
-            ValueBasis::Item => self.item,
+            // The dearest item, computed only for the rules that test it.
+            ValueBasis::Item => self
+                .req
+                .lines
+                .iter()
+                .fold(Decimal::ZERO, |m, l| max_exact(m, l.unit_price)),
             ValueBasis::SalePrice => self.sale_price,
         }
     }
@@ -455,6 +462,32 @@ impl Lane {
     /// Splits `amount` units (a multiple of one unit of scale `at`) over `n` parts in
     /// proportion to `weight(i)`'s magnitude, by the largest remainder (see
     /// [`crate::allocate`]), and hands each share to `apply`.
+    /// Splits `amount` units (a multiple of one unit of scale `at`) by 64-bit `weights`
+    /// into `out` on integers, as [`Lane::split`] does; false when the split does not fit
+    /// that path (then use [`Lane::split`]).
+    fn split_small(
+        self,
+        amount: i64,
+        at: u32,
+        weights: &[u64],
+        out: &mut [i64],
+    ) -> Result<bool, Error> {
+        if let ([_], [only, ..]) = (weights, &mut *out) {
+            *only = amount;
+            return Ok(true);
+        }
+        let step = self.step(at)?;
+        if amount.checked_rem(step) != Some(0)
+            || split_u64(amount.checked_div(step).unwrap_or(0), weights, out).is_none()
+        {
+            return Ok(false);
+        }
+        for o in out.iter_mut().take(weights.len()) {
+            *o = o.checked_mul(step).ok_or_else(|| Error::overflow(OP))?;
+        }
+        Ok(true)
+    }
+
     fn split(
         self,
         amount: i64,
@@ -485,18 +518,18 @@ impl Lane {
                 }
             }
             let mut out = [0i64; STACK];
-            let done = (fits
-                && small
-                    .get(..n)
-                    .zip(out.get_mut(..n))
-                    .is_some_and(|(w, o)| split_u64(units, w, o).is_some()))
-                || Self::split_wide(units, n, &weight, &mut out);
-            if done {
+            let done = match small.get(..n).zip(out.get_mut(..n)).filter(|_| fits) {
+                Some((w, o)) => self.split_small(amount, at, w, o)?,
+                None => false,
+            };
+            if done || Self::split_wide(units, n, &weight, &mut out) {
                 for (i, share) in out.iter().take(n).enumerate() {
-                    apply(
-                        i,
-                        share.checked_mul(step).ok_or_else(|| Error::overflow(OP))?,
-                    )?;
+                    let share = if done {
+                        *share
+                    } else {
+                        share.checked_mul(step).ok_or_else(|| Error::overflow(OP))?
+                    };
+                    apply(i, share)?;
                 }
                 return Ok(());
             }
@@ -882,6 +915,46 @@ fn lines_with_sub(lines: &[QuoteLine], sub: &HsCode) -> Decimal {
 
 /// Sum of a line's base terms, in units; `taxes` holds each earlier import tax's line shares
 /// (`lines` values per tax, in order).
+/// The terms of a base as a bit mask of line amounts (see [`masked_base`]), when every term
+/// is a line amount named once; `None` when it names a tax or repeats a term.
+fn line_terms(terms: &[BaseTerm]) -> Option<u8> {
+    let mut mask = 0u8;
+    for t in terms {
+        let bit = match t {
+            BaseTerm::Goods => 1,
+            BaseTerm::Shipping => 2,
+            BaseTerm::Insurance => 4,
+            BaseTerm::CustomsValue => 8,
+            BaseTerm::Duty => 16,
+            BaseTerm::TaxableFees => 32,
+            BaseTerm::Tax(_) => return None,
+        };
+        if mask & bit != 0 {
+            return None;
+        }
+        mask |= bit;
+    }
+    Some(mask)
+}
+
+/// The sum of a line's amounts selected by a [`line_terms`] mask: [`base_of`] without the
+/// walk over the terms.
+#[inline]
+fn masked_base(line: &Line<'_, '_>, mask: u8) -> Result<i64, Error> {
+    [
+        (1, line.goods),
+        (2, line.shipping),
+        (4, line.insurance),
+        (8, line.customs_value),
+        (16, line.duty),
+        (32, line.taxable_fees),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| mask & bit != 0)
+    .try_fold(0i64, |sum, (_, v)| sum.checked_add(v))
+    .ok_or_else(|| Error::overflow(OP))
+}
+
 fn base_of(
     line: &Line<'_, '_>,
     terms: &[BaseTerm],
@@ -998,6 +1071,8 @@ struct VatHit<'t> {
 
 struct VatCache<'t> {
     entries: Few<(&'t TaxCategory, VatHit<'t>), 4>,
+    /// The last category asked for (lines usually share one).
+    last: Option<(&'t TaxCategory, VatHit<'t>)>,
 }
 
 impl<'t> VatCache<'t> {
@@ -1007,16 +1082,26 @@ impl<'t> VatCache<'t> {
         req: &QuoteRequest,
         category: &'t TaxCategory,
     ) -> Result<VatHit<'t>, Error> {
-        if let Some((_, r)) = self
+        if let Some((c, r)) = self.last
+            && core::ptr::eq(c, category)
+        {
+            return Ok(r);
+        }
+        let hit = match self
             .entries
             .iter()
             .find(|(c, _)| core::ptr::eq(*c, category) || *c == category)
         {
-            return Ok(r);
-        }
-        let (row, region) = tables.vat_dated(req.destination, req.region, category, req.date)?;
-        let hit = VatHit { row, region };
-        self.entries.push((category, hit));
+            Some((_, r)) => r,
+            None => {
+                let (row, region) =
+                    tables.vat_dated(req.destination, req.region, category, req.date)?;
+                let hit = VatHit { row, region };
+                self.entries.push((category, hit));
+                hit
+            }
+        };
+        self.last = Some((category, hit));
         Ok(hit)
     }
 }
@@ -1113,18 +1198,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let shipping = lane.round(to_dest.apply(shipping_c)?, None)?;
     let insurance = lane.round(to_dest.apply(insurance_c)?, None)?;
     let mut intrinsic_x = Exact { m: 0, scale: 0 };
-    let mut item_c = Decimal::ZERO;
     let mut lines: Vec<Line<'_, '_>> = Vec::with_capacity(req.lines.len());
     for l in &req.lines {
         let value = Exact::mul(l.quantity, l.unit_price)?;
         // The first line starts the sums (the same value and scale as adding it to zero).
-        if lines.is_empty() {
-            intrinsic_x = value;
-            item_c = max_exact(Decimal::ZERO, l.unit_price);
+        intrinsic_x = if lines.is_empty() {
+            value
         } else {
-            intrinsic_x = intrinsic_x.add(value)?;
-            item_c = max_exact(item_c, l.unit_price);
-        }
+            intrinsic_x.add(value)?
+        };
         let goods = match to_dest {
             Conv::Identity => lane.round_exact(value, None)?,
             _ => lane.round(to_dest.apply(value.dec()?)?, None)?,
@@ -1146,6 +1228,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             preferential: false,
         });
     }
+    // Shipping and insurance are spread by goods value: the weights are read once.
+    let mut goods_weights = [0u64; 16];
+    let small = lines.len() <= goods_weights.len()
+        && lines
+            .iter()
+            .zip(goods_weights.iter_mut())
+            .all(|(l, w)| u64::try_from(l.goods).map(|g| *w = g).is_ok());
     for (amount, is_shipping) in [(shipping, true), (insurance, false)] {
         if amount == 0 {
             continue;
@@ -1160,22 +1249,28 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 &mut many
             }
         };
-        lane.split(
-            amount,
-            minor,
-            weights.len(),
-            |i| {
-                weights
-                    .get(i)
-                    .map_or((0, 0), |l| (i128::from(l.goods), lane.scale))
-            },
-            |i, share| {
-                if let Some(o) = out.get_mut(i) {
-                    *o = share;
-                }
-                Ok(())
-            },
-        )?;
+        let done = match goods_weights.get(..lines.len()).filter(|_| small) {
+            Some(w) => lane.split_small(amount, minor, w, out)?,
+            None => false,
+        };
+        if !done {
+            lane.split(
+                amount,
+                minor,
+                weights.len(),
+                |i| {
+                    weights
+                        .get(i)
+                        .map_or((0, 0), |l| (i128::from(l.goods), lane.scale))
+                },
+                |i, share| {
+                    if let Some(o) = out.get_mut(i) {
+                        *o = share;
+                    }
+                    Ok(())
+                },
+            )?;
+        }
         for (line, share) in lines.iter_mut().zip(out.iter()) {
             if is_shipping {
                 line.shipping = *share;
@@ -1204,7 +1299,6 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 .is_some_and(|s| !s.trim().is_empty()),
         intrinsic: intrinsic_c,
         customs_value: if cif { sale_c } else { intrinsic_c },
-        item: item_c,
         sale_price: sale_c,
     };
 
@@ -1687,6 +1781,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     // 6. Import taxes (border) and taxes at checkout.
     let mut vat = VatCache {
         entries: Few::new(),
+        last: None,
     };
     let standard: &TaxCategory = &STANDARD;
     let mut taxes: Few<&Dated<ImportTax>, 4> = Few::new();
@@ -1722,6 +1817,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let mut tax_values: Vec<i64> = Vec::new();
     for row in taxes.iter() {
         let tax = &row.value;
+        let terms = line_terms(&tax.base);
         step.restart(&charges);
         for (i, line) in lines.iter().enumerate() {
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
@@ -1772,7 +1868,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 ),
                 (None, _) => Note::text("request tax_rate"),
             };
-            let mut base = base_of(line, &tax.base, &tax_index, &tax_values, i)?;
+            let mut base = match terms {
+                Some(mask) => masked_base(line, mask)?,
+                None => base_of(line, &tax.base, &tax_index, &tax_values, i)?,
+            };
             if let Some(r) = tax_base_rule {
                 base = lane.round(lane.dec(base), Some(r))?;
             }
@@ -1818,10 +1917,11 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     }
     // Taxes at checkout.
     if lines.iter().any(|l| l.checkout.is_some()) {
-        let checkout_name: Arc<str> = Arc::from(format!(
-            "{} (collected at checkout)",
-            tax_label(taxes.first())
-        ));
+        // Named after the territory's first import tax.
+        let checkout_name: Arc<str> = taxes.first().map_or_else(
+            || Arc::clone(&NO_TAX_AT_CHECKOUT),
+            |t| Arc::clone(&t.value.checkout_label),
+        );
         step.restart(&charges);
         for (i, line) in lines.iter().enumerate() {
             let Some(rule) = line.checkout else { continue };
@@ -1967,15 +2067,6 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         warnings,
         data_version: tables.version().clone(),
     })
-}
-
-/// The label of the territory's first import tax (e.g. `import VAT`), for naming the tax
-/// collected at checkout; `VAT/GST` when the territory has none.
-fn tax_label(first: Option<&Dated<ImportTax>>) -> String {
-    first.map_or_else(
-        || "VAT/GST".to_owned(),
-        |t| t.value.label.replace("import ", ""),
-    )
 }
 
 impl Line<'_, '_> {
