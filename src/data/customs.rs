@@ -7,7 +7,6 @@
 //! `[[rule]]`, `[[fee]]`, `[[rounding]]`, `[[preference]]`. The row fields are documented on
 //! the value types below and in `data/customs.toml`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -970,10 +969,26 @@ impl DatedRow for PreferenceRow {
 // ---------------------------------------------------------------------------------------
 // Tables
 
-/// Series of a section keyed by territory and a name, iterated in name order.
+/// Series of a section keyed by territory and a name, iterated in name order (a short list
+/// per territory, kept sorted by name, so that a quote walks a slice).
 #[derive(Debug, Clone)]
 pub(crate) struct ByTerritory<T> {
-    map: FastMap<Territory, BTreeMap<Arc<str>, Series<T>>>,
+    map: FastMap<Territory, Named<T>>,
+}
+
+/// Series by name, sorted by name.
+type Named<T> = Vec<(Arc<str>, Series<T>)>;
+
+/// Puts `series` under `name` in a name-sorted list, replacing a series of that name.
+fn put<T>(list: &mut Named<T>, name: Arc<str>, series: Series<T>) {
+    match list.binary_search_by(|(n, _)| n.cmp(&name)) {
+        Ok(k) => {
+            if let Some(slot) = list.get_mut(k) {
+                slot.1 = series;
+            }
+        }
+        Err(k) => list.insert(k, (name, series)),
+    }
 }
 
 impl<T> Default for ByTerritory<T> {
@@ -999,7 +1014,7 @@ impl<T: Clone> ByTerritory<T> {
         );
         let mut out = Self::default();
         for ((t, n), s) in series {
-            out.map.entry(t).or_default().insert(n, s);
+            put(out.map.entry(t).or_default(), n, s);
         }
         out
     }
@@ -1009,7 +1024,7 @@ impl<T: Clone> ByTerritory<T> {
         for (t, named) in &other.map {
             let mine = self.map.entry(*t).or_default();
             for (n, s) in named {
-                mine.insert(Arc::clone(n), s.clone());
+                put(mine, Arc::clone(n), s.clone());
             }
         }
     }
@@ -1022,9 +1037,9 @@ impl<T: Clone> ByTerritory<T> {
     ) -> impl Iterator<Item = &Dated<T>> {
         self.map
             .get(&territory)
-            .into_iter()
-            .flat_map(|named| named.values())
-            .filter_map(move |s| s.at(date).ok())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(move |(_, s)| s.at(date).ok())
     }
 }
 

@@ -199,6 +199,9 @@ impl Exact {
     /// The sum of parts' amounts, exactly: integers brought to the widest scale, or
     /// `Decimal` sums (which round beyond 96 bits) when the exact sum does not fit.
     fn sum(parts: &[Part]) -> Result<Self, Error> {
+        if let [only] = parts {
+            return Ok(only.amount);
+        }
         let first = parts.first().map_or(0, |p| p.amount.scale);
         let mut scale = first;
         let mut uniform = true;
@@ -371,6 +374,11 @@ impl Lane {
     /// The units of a value with at most `scale` decimals.
     #[inline]
     fn units(self, v: Decimal) -> Result<i64, Error> {
+        if v.scale() == self.scale
+            && let Ok(u) = i64::try_from(v.mantissa())
+        {
+            return Ok(u);
+        }
         scaled_int(v, self.scale)
             .and_then(|u| i64::try_from(u).ok())
             .ok_or_else(|| Error::overflow(OP))
