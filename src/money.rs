@@ -706,6 +706,27 @@ pub(crate) const POW10: [i64; 19] = [
     1_000_000_000_000_000_000,
 ];
 
+/// The order of two values, on their integers brought to one scale when that fits 128 bits
+/// (a threshold of `150` against a value of `1485.20`), else `Decimal`'s comparison.
+#[inline]
+pub(crate) fn cmp_exact(a: Decimal, b: Decimal) -> core::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let up = |m: i128, by: u32| {
+        POW10
+            .get(usize::try_from(by).ok()?)
+            .and_then(|p| m.checked_mul(i128::from(*p)))
+    };
+    let pair = if sa >= sb {
+        up(b.mantissa(), sa.wrapping_sub(sb)).map(|mb| (a.mantissa(), mb))
+    } else {
+        up(a.mantissa(), sb.wrapping_sub(sa)).map(|ma| (ma, b.mantissa()))
+    };
+    match pair {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(&b),
+    }
+}
+
 /// `-v`, exactly; zero stays positive zero.
 fn negate(mut v: Decimal) -> Decimal {
     if !v.is_zero() {
@@ -941,6 +962,23 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// The integer comparison orders values as `Decimal` does, across scales, signs, zeros
+    /// and values whose rescaling leaves 128 bits.
+    #[test]
+    fn cmp_exact_orders_as_decimal() {
+        let values = [
+            "0", "-0", "0.00", "150", "150.00", "150.01", "149.999", "-150", "1485.20",
+            "0.0000000000000000000000000001", "79228162514264337593543950335",
+            "-79228162514264337593543950335", "7922816251426433759354395033.5", "1e-20",
+        ];
+        for a in values {
+            for b in values {
+                let (x, y) = (d(a), d(b));
+                assert_eq!(cmp_exact(x, y), x.cmp(&y), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]

@@ -83,11 +83,12 @@ pub enum Comparison {
 impl Comparison {
     /// True when `value <self> amount`.
     pub fn holds(self, value: Decimal, amount: Decimal) -> bool {
+        let order = crate::money::cmp_exact(value, amount);
         match self {
-            Self::Lt => value < amount,
-            Self::Le => value <= amount,
-            Self::Gt => value > amount,
-            Self::Ge => value >= amount,
+            Self::Lt => order.is_lt(),
+            Self::Le => order.is_le(),
+            Self::Gt => order.is_gt(),
+            Self::Ge => order.is_ge(),
         }
     }
 
