@@ -1382,7 +1382,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     let mut last_tariff: Option<(HsCode, &Dated<TariffRate>)> = None;
     let mut extra_hs: Option<HsCode> = None;
     let mut extra_rows: Few<&Dated<crate::data::AdditionalDuty>, 8> = Few::new();
-    let mut charges: Vec<Charge> = Vec::with_capacity(4);
+    // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start),
+    // which keeps their blocks small enough for the allocator's fast path.
+    let mut charges: Vec<Charge> = Vec::with_capacity(2);
     let mut step = Step::new(&charges);
     let duty_name: &Arc<str> = &DUTY_NAME;
     let request_source: &Arc<str> = &REQUEST_SOURCE;
@@ -1726,6 +1728,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
             if let Some(w) = &fee.warning {
                 warnings.push(labelled(&fee.name, w));
             }
+            fee_charges.reserve_exact(1);
             fee_charges.push(Charge {
                 kind: ChargeKind::Fee,
                 name: Arc::clone(&fee.label),
@@ -1750,6 +1753,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     for (k, f) in req.extra_fees.iter().enumerate() {
         let from = f.currency.unwrap_or(req.currency);
         let amount = lane.dec(lane.round(conv(rates, from, currency)?.apply(f.amount)?, None)?);
+        fee_charges.reserve_exact(1);
         fee_charges.push(Charge {
             kind: ChargeKind::Fee,
             name: Arc::from(f.name.as_str()),
@@ -1992,6 +1996,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
                 .to_owned(),
         );
     }
+    charges.reserve_exact(fee_charges.len());
     charges.append(&mut fee_charges);
 
     // 7. Totals.
