@@ -21,8 +21,8 @@ use crate::data::{
 };
 use crate::error::Error;
 use crate::money::{
-    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_u64,
-    split_units,
+    POW10, RoundingMode, allocate_by, cmp_exact, round_int, round_to_increment, scaled_int,
+    split_u64, split_units,
 };
 
 const OP: &str = "landed cost";
@@ -79,27 +79,10 @@ fn dec_of(m: i128, scale: u32) -> Option<Decimal> {
     ))
 }
 
-/// `a + b`, adding the integers when the scales match.
-#[inline]
-fn add_exact(a: Decimal, b: Decimal) -> Result<Decimal, Error> {
-    if a.scale() == b.scale()
-        && let Some(m) = a.mantissa().checked_add(b.mantissa())
-        && let Some(d) = dec_of(m, a.scale())
-    {
-        return Ok(d);
-    }
-    add(a, b)
-}
-
-/// The larger of two values, comparing the integers when the scales match.
+/// The larger of two values (the second on a tie, as `Ord::max`), compared on integers.
 #[inline]
 fn max_exact(a: Decimal, b: Decimal) -> Decimal {
-    let greater = if a.scale() == b.scale() {
-        b.mantissa() > a.mantissa()
-    } else {
-        b > a
-    };
-    if greater { b } else { a }
+    if cmp_exact(b, a).is_ge() { b } else { a }
 }
 
 /// `amount × percent / 100`.
@@ -1304,7 +1287,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         }
     }
     let intrinsic_c = intrinsic_x.dec()?;
-    let sale_c = add_exact(add_exact(intrinsic_c, shipping_c)?, insurance_c)?;
+    let sale_c = intrinsic_x
+        .add(Exact::of(shipping_c))?
+        .add(Exact::of(insurance_c))?
+        .dec()?;
     let facts = Facts {
         req,
         ship_from,
