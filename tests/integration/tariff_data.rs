@@ -50,11 +50,13 @@ fn every_destination_covers_forty_common_subheadings_each_with_a_source() {
     ] {
         assert!(subheadings["CA"].contains(hs), "CA has no row for {hs}");
     }
-    // AU has footwear, bags, phones, laptops, toys, watches, jewelry, furniture and books, but
-    // no apparel, cosmetics or supplements yet: those are 5 % lines that the 2026 round may have
-    // freed, and no source dated after it was found (see section H of data/tariff_au.toml).
+    // AU has footwear, bags, cosmetics (eye make-up), phones, laptops, toys, watches, jewelry,
+    // furniture and books, but no apparel or supplements yet: those are 5 % lines that the 2026
+    // round may have freed, and no source dated after it was found (section H of
+    // data/tariff_au.toml).
     for hs in [
-        "640411", "420222", "851713", "847130", "950300", "910211", "711719", "940161", "490199",
+        "640411", "420222", "330420", "851713", "847130", "950300", "910211", "711719", "940161",
+        "490199",
     ] {
         assert!(subheadings["AU"].contains(hs), "AU has no row for {hs}");
     }
@@ -74,10 +76,19 @@ fn au_above_1000(date: &str, hs_code: &str) -> Result<landed::Quote, landed::Err
 }
 
 #[test]
-fn au_free_rows_start_on_the_day_their_sources_agree() {
-    // A desktop system (8471.49.00): S and treayo, from 2025-08-04. A computer monitor
-    // (8528.52.00): S and R, from 2026-08-26, R's verification date.
-    for (hs, first) in [("84714900", "2025-08-04"), ("85285200", "2026-08-26")] {
+fn au_rows_start_on_the_day_their_sources_agree() {
+    // Each on 1 × 1,500.00 from China with 40.00 transport: customs value 1,500.00 (FOB), GST
+    // 10 % on 1,540.00 + duty.
+    // - a desktop system (8471.49.00), Free: S and treayo, from 2025-08-04;
+    // - a textile pouch (4202.32.90), Free: S and D (ABF edition of 2026-07-01), from then;
+    // - a computer monitor (8528.52.00), Free: S and R, from 2026-08-26, R's verification date;
+    // - mascara (3304.20.00), 5 %: R and DutyCalculator, from 2026-08-26: duty 75.00, GST 161.50.
+    for (hs, first, rate, duty, tax) in [
+        ("84714900", "2025-08-04", "0", "0.00", "154.00"),
+        ("42023290", "2026-07-01", "0", "0.00", "154.00"),
+        ("85285200", "2026-08-26", "0", "0.00", "154.00"),
+        ("33042000", "2026-08-26", "5", "75.00", "161.50"),
+    ] {
         let first_day = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();
         let day_before = first_day.pred_opt().unwrap().to_string();
         let day_after = first_day.succ_opt().unwrap().to_string();
@@ -88,10 +99,8 @@ fn au_free_rows_start_on_the_day_their_sources_agree() {
         for d in [first, day_after.as_str(), "2026-11-25"] {
             let q = au_above_1000(d, hs).unwrap();
             assert_eq!(&*q.regime, "au_import", "{hs} on {d}");
-            assert_eq!(q.duty, dec("0.00"), "{hs} on {d}");
-            assert_eq!(q.charges[0].rate, Some(dec("0")), "{hs} on {d}");
-            // GST 10 % on customs value 1,500.00 + transport 40.00 + duty 0.
-            assert_eq!(q.tax, dec("154.00"), "{hs} on {d}");
+            assert_eq!(q.charges[0].rate, Some(dec(rate)), "{hs} on {d}");
+            assert_eq!((q.duty, q.tax), (dec(duty), dec(tax)), "{hs} on {d}");
         }
     }
 }
