@@ -640,8 +640,7 @@ fn allocate_int(
     }
     let to_scale = |d: &Decimal, target: u32| -> Option<i128> {
         let m = d.mantissa();
-        let up = usize::try_from(target.checked_sub(d.scale())?).ok()?;
-        m.checked_mul(i128::from(*POW10.get(up)?))
+        m.checked_mul(10i128.checked_pow(target.checked_sub(d.scale())?)?)
     };
     let units = to_scale(&amount, scale)
         .or_else(|| to_scale(&amount.normalize(), scale))?
@@ -662,11 +661,8 @@ fn allocate_int(
         (&mut heap_w, &mut heap_s)
     };
     for (i, w) in weights.iter_mut().enumerate() {
-        let v = to_scale(&weight(i), weight_scale)?;
-        if v >= LIMIT {
-            return None;
-        }
-        *w = u128::try_from(v).ok()?;
+        // Any weight within 128 bits: `split_units` takes wide weights exactly.
+        *w = u128::try_from(to_scale(&weight(i), weight_scale)?).ok()?;
     }
     // The largest-remainder split itself is `split_units`, shared with the landed engine.
     split_units(i64::try_from(units).ok()?, weights, shares)?;
@@ -747,8 +743,9 @@ fn pow10(n: u32) -> Option<Decimal> {
 /// Largest-remainder split of `amount` whole units by integer `weights` (all zero: equal
 /// parts), the same method as [`allocate`] with ties going to the earlier part. Shares are
 /// written to `out` (at least as long as `weights`); a negative amount is split as its
-/// magnitude and mirrored. `None` when a weight exceeds 64 bits (use [`allocate`] then): every
-/// product `amount × weight` then fits in `u128`.
+/// magnitude and mirrored. Weights within 64 bits take one-instruction products; wider ones
+/// (the 28-digit quotients of a division, brought to a common scale) take exact 256-bit
+/// products ([`wide_mul`], [`div_wide`]). `None` when the weights' total exceeds 128 bits.
 pub(crate) fn split_units(amount: i64, weights: &[u128], out: &mut [i64]) -> Option<()> {
     let n = weights.len();
     if n == 0 || out.len() < n {
@@ -756,11 +753,25 @@ pub(crate) fn split_units(amount: i64, weights: &[u128], out: &mut [i64]) -> Opt
     }
     let limit = u128::from(u64::MAX);
     let mut total: u128 = 0;
+    let mut wide = false;
     for w in weights {
-        if *w > limit {
-            return None;
-        }
+        wide |= *w > limit;
         total = total.checked_add(*w)?;
+    }
+    if wide {
+        let magnitude = u128::from(amount.unsigned_abs());
+        // Each product `magnitude × w` is below 2^191 and `w ≤ total`: its quotient by the
+        // total fits 128 bits.
+        split_with(n, magnitude, out, |i| {
+            let (hi, lo) = wide_mul(magnitude, *weights.get(i)?);
+            div_wide(hi, lo, total)
+        })?;
+        if amount < 0 {
+            for o in out.iter_mut().take(n) {
+                *o = o.checked_neg()?;
+            }
+        }
+        return Some(());
     }
     let equal = total == 0;
     if equal {
@@ -856,6 +867,49 @@ pub(crate) fn split_u64(amount: i64, weights: &[u64], out: &mut [i64]) -> Option
     Some(())
 }
 
+/// The full 256-bit product `a × b` as (high, low) 128-bit halves: exact largest-remainder
+/// splits by weights beyond 64 bits, and exact comparisons of fractions `r₁/d₁ ≷ r₂/d₂` as
+/// `r₁ × d₂ ≷ r₂ × d₁`.
+pub(crate) fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const LOW: u128 = u64::MAX as u128;
+    let (a1, a0) = (a.wrapping_shr(64), a & LOW);
+    let (b1, b0) = (b.wrapping_shr(64), b & LOW);
+    // Each partial product of two 64-bit halves fits 128 bits.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    let (mid, carry_mid) = p01.overflowing_add(p10);
+    let (low, carry_low) = p00.overflowing_add(mid.wrapping_shl(64));
+    let high = p11
+        .wrapping_add(mid.wrapping_shr(64))
+        .wrapping_add(u128::from(carry_mid).wrapping_shl(64))
+        .wrapping_add(u128::from(carry_low));
+    (high, low)
+}
+
+/// The quotient and remainder of the 256-bit `hi × 2^128 + lo` by `d`, by binary long
+/// division (128 steps: the rare path of splits by weights beyond 64 bits). `None` when `d`
+/// is zero or the quotient does not fit 128 bits (`hi ≥ d`).
+pub(crate) fn div_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
+    if d == 0 || hi >= d {
+        return None;
+    }
+    let (mut q, mut rem) = (0u128, hi);
+    for i in (0..128u32).rev() {
+        // `rem < d`, so shifting it left by one can carry out one bit: then the true value
+        // `rem × 2 + bit` is at least 2^128 > d, and the wrapped subtraction is exact.
+        let carry = rem.wrapping_shr(127) == 1;
+        rem = rem.wrapping_shl(1) | (lo.wrapping_shr(i) & 1);
+        q = q.wrapping_shl(1);
+        if carry || rem >= d {
+            rem = rem.wrapping_sub(d);
+            q |= 1;
+        }
+    }
+    Some((q, rem))
+}
+
 /// The body of [`split_units`]: `share(i)` gives part `i`'s floor share of `whole` and its
 /// remainder; the units left over go one each to the largest remainders, the earlier part
 /// first on a tie.
@@ -919,6 +973,51 @@ fn split_with(
 mod tests {
     use super::*;
 
+    #[test]
+    fn wide_mul_and_div_wide_are_exact() {
+        assert_eq!(wide_mul(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
+        assert_eq!(wide_mul(1 << 64, 1 << 64), (1, 0));
+        assert_eq!(wide_mul(12_345, 678), (0, 12_345 * 678));
+        for (a, b, d) in [
+            (u128::MAX, u128::MAX, u128::MAX),
+            (3 << 100, 7 << 90, (1u128 << 127) + 12_345),
+            (10u128.pow(30), 10u128.pow(30), 10u128.pow(33) + 7),
+            (999, 1_000, 7),
+        ] {
+            let (hi, lo) = wide_mul(a, b);
+            let (q, r) = div_wide(hi, lo, d).unwrap();
+            // q × d + r == a × b, checked on the 256-bit halves.
+            let (qh, ql) = wide_mul(q, d);
+            let (sum_lo, carry) = ql.overflowing_add(r);
+            assert_eq!(
+                (qh + u128::from(carry), sum_lo),
+                (hi, lo),
+                "{a} × {b} / {d}"
+            );
+            assert!(r < d);
+        }
+        assert_eq!(div_wide(5, 0, 5), None);
+        assert_eq!(div_wide(0, 5, 0), None);
+    }
+
+    /// Weights beyond 64 bits (28-digit quotients at a common scale) split exactly like
+    /// their reduced ratio: 1.3636…36 and 31.5 at scale 28 against 15:347 scaled down.
+    #[test]
+    fn split_units_takes_wide_weights() {
+        let w = [
+            13_636_363_636_363_636_363_636_363_636u128,
+            315 * 10u128.pow(27),
+        ];
+        let mut out = [0i64; 2];
+        split_units(3_286, &w, &mut out).unwrap();
+        assert_eq!(out.iter().sum::<i64>(), 3_286);
+        // 3286 × 1.3636…/32.8636… = 136.35…, 3149.64… → 136 and 3150 (largest remainder).
+        assert_eq!(out, [136, 3_150]);
+        let mut neg = [0i64; 2];
+        split_units(-3_286, &w, &mut neg).unwrap();
+        assert_eq!(neg, [-136, -3_150]);
+    }
+
     /// The integer split gives the same shares as the `Decimal` method, on every amount from -40 to
     /// 400 units over weight vectors with ties, zeros, all zeros, and more than 16 parts (the
     /// heap path), and on products that need 128 bits.
@@ -957,7 +1056,20 @@ mod tests {
                 }
             }
         }
-        assert!(split_units(1, &[u128::from(u64::MAX) + 1], &mut [0]).is_none());
+        // Weights beyond 64 bits split exactly (the 256-bit path); only a total beyond 128
+        // bits is refused.
+        let mut one = [0i64];
+        assert!(split_units(1, &[u128::from(u64::MAX) + 1], &mut one).is_some());
+        assert_eq!(one, [1]);
+        let mut wide = [0i64; 3];
+        split_units(
+            10,
+            &[u128::from(u64::MAX) * 3, u128::from(u64::MAX), 0],
+            &mut wide,
+        )
+        .unwrap();
+        assert_eq!(wide, [8, 2, 0]);
+        assert!(split_units(1, &[u128::MAX, 1], &mut [0, 0]).is_none());
     }
 
     fn d(s: &str) -> Decimal {

@@ -20,11 +20,27 @@
 //! 7. **Rounding** per `[[rounding]]` rows, by default each charge total to the minor unit
 //!    half-up; the rounded amount is spread over the lines so that lines add up exactly.
 
-mod engine;
+// The cascade, one module per step, in order.
+mod cascade;
+mod charges;
+mod check;
+mod currency;
+mod duty;
+mod fees;
+mod rounding;
+mod rules;
+mod taxes;
+mod totals;
+mod valuation;
+// What the steps share: the per-line state, the integer lane and its exact arithmetic.
+mod arith;
+mod cart;
+mod few;
+mod lane;
 mod text;
 mod wire;
 
-pub use engine::quote;
+pub use cascade::quote;
 pub use wire::{
     Charge, ChargeArg, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm,
     LineQuote, Quote, QuoteLine, QuoteRequest,

@@ -1,0 +1,70 @@
+//! The consignment as the cascade sees it: one [`Line`] per request line, carrying its
+//! amounts in lane units and the effects the rules put on it, filled in step by step.
+
+use rust_decimal::Decimal;
+
+use super::wire::QuoteLine;
+use crate::data::{Dated, Rule};
+
+/// Per-line state through the cascade; amounts in lane units.
+pub(crate) struct Line<'a> {
+    /// The request's line.
+    pub(crate) req: &'a QuoteLine,
+    /// Quantity × unit price, in the destination currency, rounded.
+    pub(crate) goods: i64,
+    /// The line's share of the request's shipping (by goods value).
+    pub(crate) shipping: i64,
+    /// The line's share of the request's insurance (by goods value).
+    pub(crate) insurance: i64,
+    /// Goods, plus shipping and insurance under CIF valuation.
+    pub(crate) customs_value: i64,
+    /// The line's share of every duty charge.
+    pub(crate) duty: i64,
+    /// The line's share of every tax charge.
+    pub(crate) tax: i64,
+    /// The line's share of the taxable fees.
+    pub(crate) taxable_fees: i64,
+    /// A rule relieves the line of duty.
+    pub(crate) no_duty: bool,
+    /// The first rule that relieved the line of duty (named when a `duty_rate` goes unused).
+    pub(crate) no_duty_by: Option<&'a Rule>,
+    /// A rule relieves the line of import taxes.
+    pub(crate) no_tax: bool,
+    /// The business buyer accounts for the tax (no tax charged).
+    pub(crate) reverse_charge: bool,
+    /// The rule under which the tax is collected at checkout instead of at the border.
+    pub(crate) checkout: Option<&'a Rule>,
+    /// The rule of a flat duty per tariff subheading, with its amount in the destination
+    /// currency.
+    pub(crate) flat: Option<(&'a Dated<Rule>, Decimal)>,
+    /// The line pays a preferential rate.
+    pub(crate) preferential: bool,
+}
+
+impl<'a> Line<'a> {
+    /// A line valued at `goods`, before any rule.
+    pub(crate) fn new(req: &'a QuoteLine, goods: i64) -> Self {
+        Self {
+            req,
+            goods,
+            shipping: 0,
+            insurance: 0,
+            customs_value: goods,
+            duty: 0,
+            tax: 0,
+            taxable_fees: 0,
+            no_duty: false,
+            no_duty_by: None,
+            no_tax: false,
+            reverse_charge: false,
+            checkout: None,
+            flat: None,
+            preferential: false,
+        }
+    }
+
+    /// True when the line's tax comes from the VAT table (no override, and tax is due).
+    pub(crate) fn tax_rate_needed(&self) -> bool {
+        self.req.tax_rate.is_none() && !self.no_tax && !self.reverse_charge
+    }
+}

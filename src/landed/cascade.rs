@@ -1,0 +1,145 @@
+//! The cascade: [`quote`] runs the seven steps in order, one module each (see the
+//! [module documentation](super) for the rules of each step).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::charges::Step;
+use super::currency::{self, Conv, conv};
+use super::lane::Lane;
+use super::rounding::Roundings;
+use super::wire::{Quote, QuoteRequest};
+use super::{check, duty, fees, rules, taxes, totals, valuation};
+use crate::codes::{CountryCode, Currency, Territory};
+use crate::data::{RateTables, Regime, row_at};
+use crate::error::Error;
+
+/// What every step needs to know about the quote: the request, the data and the destination's
+/// regime, currency and rounding on the date.
+pub(crate) struct Context<'a> {
+    pub(crate) tables: &'a RateTables,
+    pub(crate) req: &'a QuoteRequest,
+    pub(crate) date: NaiveDate,
+    /// The customs territory of the destination (EU for DE).
+    pub(crate) territory: Territory,
+    pub(crate) regime: &'a Regime,
+    /// Where the goods are shipped from: the request's `ship_from`, or the first line's origin.
+    pub(crate) ship_from: CountryCode,
+    /// The destination's currency, in which every charge is computed.
+    pub(crate) currency: Currency,
+    /// Request currency → destination currency.
+    pub(crate) to_dest: Conv,
+    pub(crate) roundings: Roundings<'a>,
+    pub(crate) lane: Lane,
+}
+
+impl<'a> Context<'a> {
+    fn new(tables: &'a RateTables, req: &'a QuoteRequest) -> Result<Self, Error> {
+        let date = req.date;
+        let first = req
+            .lines
+            .first()
+            .ok_or_else(|| Error::input("lines", "is empty; give at least one line"))?;
+        let ship_from = req.ship_from.unwrap_or(first.origin);
+        let territory = territory_of(tables, req.destination, date);
+        if territory_of(tables, ship_from, date) == territory {
+            return Err(Error::input(
+                "ship_from",
+                format!(
+                    "{ship_from} is inside the {territory} customs territory of {}; a shipment from there is not an import",
+                    req.destination
+                ),
+            ));
+        }
+        let customs = &tables.customs;
+        let regime = &row_at(
+            customs.regimes.get(&territory),
+            "regime",
+            || format!("{territory} (destination {})", req.destination),
+            date,
+        )?
+        .value;
+        let currency = currency::of_destination(tables, req.destination, date)?;
+        let minor = currency.minor_unit_scale()?;
+        let to_dest = conv(&req.exchange_rates, req.currency, currency)?;
+        let roundings = Roundings::in_force(customs, territory, date);
+        Ok(Self {
+            tables,
+            req,
+            date,
+            territory,
+            regime,
+            ship_from,
+            currency,
+            to_dest,
+            lane: roundings.lane(minor),
+            roundings,
+        })
+    }
+}
+
+/// The customs territory of a country on a date.
+fn territory_of(tables: &RateTables, country: CountryCode, date: NaiveDate) -> Territory {
+    tables
+        .customs
+        .territories
+        .values()
+        .filter_map(|s| s.at(date).ok())
+        .find(|row| row.value.members.contains(&country))
+        .map_or_else(|| Territory::of_country(country), |row| row.value.code)
+}
+
+/// Computes a landed-cost quote. See the crate documentation for the cascade.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the field for bad input; [`Error::MissingExchangeRate`];
+/// [`Error::UnknownSeries`] / [`Error::NoRateInForce`] when the data has no row for what the
+/// quote needs (a tariff line, the destination's regime on the date); arithmetic errors.
+pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
+    check::request(req)?;
+    let ctx = Context::new(tables, req)?;
+    let mut warnings: Vec<String> = Vec::new();
+    // 1-2. Currency and valuation.
+    let mut cart = valuation::value(&ctx)?;
+    // 3. Rules: thresholds and their effects on the lines.
+    let outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
+    // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start),
+    // which keeps their blocks small enough for the allocator's fast path.
+    let mut charges = Vec::with_capacity(2);
+    let mut step = Step::new(&charges);
+    // 4. Duty per line.
+    duty::levy(
+        &ctx,
+        &mut cart.lines,
+        &mut step,
+        &mut charges,
+        &mut warnings,
+    )?;
+    // 5. Fees: computed before the taxes (taxable ones enter the tax base), listed after them.
+    let mut fee_charges = fees::levy(
+        &ctx,
+        &cart.facts,
+        &mut cart.lines,
+        outcome.no_fees,
+        &mut warnings,
+    )?;
+    // 6. Import taxes at the border, or at checkout under a point-of-sale regime.
+    taxes::levy(
+        &ctx,
+        &mut cart.lines,
+        &mut step,
+        &mut charges,
+        &mut warnings,
+    )?;
+    charges.reserve_exact(fee_charges.len());
+    charges.append(&mut fee_charges);
+    // 7. Rounding happened per charge (see `charges`); the totals add the rounded amounts.
+    totals::quote(
+        &ctx,
+        &cart,
+        Arc::clone(&outcome.regime_id),
+        charges,
+        warnings,
+    )
+}

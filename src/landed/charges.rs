@@ -1,0 +1,446 @@
+//! Charge building, rounding and allocation (step 7 of the cascade, applied at the end of
+//! each charge step): a [`Step`] collects each line's part of the step's charges in place in
+//! the quote's charge list, then rounds each charge once per the rounding rule in force and
+//! spreads the rounded amount over its lines, so that the lines' shares add up to the charge
+//! exactly.
+//!
+//! Invariants:
+//! - lines with the same identity (data row or request field), kind, rate, name and place of
+//!   collection share one charge, opened (and its texts built) when its first line arrives;
+//!   charges keep the order of their first line;
+//! - a charge's parts keep line order (the sort in [`Step::close`] is stable), which decides
+//!   ties of the largest-remainder split: the earlier line first;
+//! - the step's part buffers are reused by the next quote on the same thread (`STEP_BUFFERS`)
+//!   unless they grew past `KEEP_PARTS`.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::arith::{Exact, OP, add, div, mul};
+use super::lane::Lane;
+use super::rounding::rule_scale;
+use super::text::{Arg, ChargeText as Note};
+use super::wire::{Charge, ChargeKind, ChargeText, CollectedAt};
+use crate::data::{RoundingRule, RoundingStage};
+use crate::error::Error;
+use crate::money::POW10;
+
+/// A line's part of a charge: its base (units) and its unrounded amount.
+pub(crate) struct Part {
+    charge: usize,
+    line: usize,
+    base: i64,
+    amount: Exact,
+}
+
+/// A line's part of a charge made of groups (see [`Step::add_group`]): the fraction
+/// `num / den` of its group's whole amount. A flat duty per tariff subheading is spread over
+/// the subheading's lines by value, and its quotient (€3 × 15/33) is rarely a finite decimal,
+/// so it is kept as a ratio of integers; such parts carry a zero [`Part::amount`].
+#[derive(Clone, Copy)]
+struct Share {
+    charge: usize,
+    line: usize,
+    /// The line's weight in its group (its goods value in lane units, or 1).
+    num: u64,
+    /// The group's total weight.
+    den: u64,
+}
+
+/// A charge made of groups that each owe the same whole amount (a flat duty per tariff
+/// subheading): the charge's unrounded amount is `whole × groups`.
+#[derive(Clone, Copy)]
+struct Groups {
+    whole: Exact,
+    count: u32,
+}
+
+/// The charges of one step of the cascade (duty, one import tax, taxes at checkout), built in
+/// place in the quote's list: lines with the same identity, rate and place of collection share
+/// one charge, and each charge is rounded once every line has added its part.
+pub(crate) struct Step {
+    /// Index of the step's first charge in the list.
+    first: usize,
+    /// Identity of each of the step's charges: the data row's address, or the request field.
+    ids: Vec<usize>,
+    parts: Vec<Part>,
+    /// The step's charges made of groups, by index in the list, and their lines' shares
+    /// (rare: kept apart, so that the common part stays small).
+    groups: Vec<(usize, Groups)>,
+    shares: Vec<Share>,
+}
+
+/// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
+#[inline]
+fn same_rate(a: Option<Decimal>, b: Option<Decimal>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a.scale() == b.scale() && a.mantissa() == b.mantissa()) || a == b,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        if self.parts.capacity() > KEEP_PARTS || self.ids.capacity() > KEEP_PARTS {
+            return;
+        }
+        let kept = (
+            std::mem::take(&mut self.ids),
+            std::mem::take(&mut self.parts),
+        );
+        let _ = STEP_BUFFERS.try_with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                *b = kept;
+            }
+        });
+    }
+}
+
+/// The identity of a data row: its address, stable for the life of the tables.
+pub(crate) fn id_of<T>(row: &T) -> usize {
+    core::ptr::from_ref(row).addr()
+}
+
+/// Identities of charges that come from the request rather than a data row.
+pub(crate) const ID_DUTY_RATE: usize = 1;
+pub(crate) const ID_TAX_RATE: usize = 2;
+
+thread_local! {
+    /// The step buffers of this thread's last quote, reused by the next one.
+    static STEP_BUFFERS: RefCell<(Vec<usize>, Vec<Part>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Buffers larger than this many parts are not kept for the next quote.
+const KEEP_PARTS: usize = 1024;
+
+impl Step {
+    pub(crate) fn new(charges: &[Charge]) -> Self {
+        let (mut ids, mut parts) = STEP_BUFFERS
+            .try_with(|b| b.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        ids.clear();
+        parts.clear();
+        Self {
+            first: charges.len(),
+            ids,
+            parts,
+            groups: Vec::new(),
+            shares: Vec::new(),
+        }
+    }
+
+    /// Starts the next step of the cascade, reusing the buffers.
+    pub(crate) fn restart(&mut self, charges: &[Charge]) {
+        self.first = charges.len();
+        self.ids.clear();
+        self.parts.clear();
+        self.groups.clear();
+        self.shares.clear();
+    }
+
+    /// Records that line `line`'s part of charge `charge` (an index returned by
+    /// [`Step::push`], with a zero amount) is `num / den` of its group's whole.
+    pub(crate) fn add_share(&mut self, charge: usize, line: usize, num: u64, den: u64) {
+        self.shares.push(Share {
+            charge,
+            line,
+            num,
+            den,
+        });
+    }
+
+    /// Adds one group owing `whole` to charge `charge` (an index returned by
+    /// [`Step::push`]); every group of a charge owes the same `whole`, and each of the
+    /// charge's lines holds a share of its group ([`Step::add_share`]).
+    pub(crate) fn add_group(&mut self, charge: usize, whole: Exact) -> Result<(), Error> {
+        match self.groups.iter_mut().find(|(k, _)| *k == charge) {
+            Some((_, g)) if g.whole.m == whole.m && g.whole.scale == whole.scale => {
+                g.count = g.count.checked_add(1).ok_or_else(|| Error::overflow(OP))?;
+            }
+            Some(_) => return Err(Error::overflow(OP)),
+            None => self.groups.push((charge, Groups { whole, count: 1 })),
+        }
+        Ok(())
+    }
+
+    /// Adds a line's part to the charge with the same identity, or opens a new charge (only
+    /// then are its texts built). Inlined: most lines join a charge an earlier line opened,
+    /// and that path is a short search; opening a charge is [`Step::open`], kept out of line.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a charge's identity has this many parts"
+    )]
+    #[inline]
+    pub(crate) fn push(
+        &mut self,
+        charges: &mut Vec<Charge>,
+        id: usize,
+        kind: ChargeKind,
+        name: &Arc<str>,
+        rate: Option<Decimal>,
+        rate_text: impl FnOnce() -> ChargeText,
+        rule: impl FnOnce() -> ChargeText,
+        source: &Arc<str>,
+        collected_at: CollectedAt,
+        (line, base, amount): (usize, i64, Exact),
+    ) -> usize {
+        let open = charges.get(self.first..).unwrap_or_default();
+        let found = open.iter().zip(&self.ids).position(|(c, i)| {
+            *i == id
+                && c.kind == kind
+                && same_rate(c.rate, rate)
+                && c.collected_at == collected_at
+                && (Arc::ptr_eq(&c.name, name) || c.name == *name)
+        });
+        let charge = match found {
+            Some(k) => self.first.saturating_add(k),
+            None => {
+                let new = Charge {
+                    kind,
+                    name: Arc::clone(name),
+                    base: None,
+                    rate,
+                    rate_text: rate_text(),
+                    amount: Decimal::ZERO,
+                    unrounded: Decimal::ZERO,
+                    rule: rule(),
+                    source: Arc::clone(source),
+                    collected_at,
+                    lines: Vec::new(),
+                };
+                self.open(charges, id, new)
+            }
+        };
+        self.parts.push(Part {
+            charge,
+            line,
+            base,
+            amount,
+        });
+        charge
+    }
+
+    /// Appends a new charge of identity `id` to the list; returns its index.
+    #[inline(never)]
+    fn open(&mut self, charges: &mut Vec<Charge>, id: usize, charge: Charge) -> usize {
+        charges.push(charge);
+        self.ids.push(id);
+        charges.len().saturating_sub(1)
+    }
+
+    /// Rounds each of the step's charges per `rule` and spreads its rounded amount over its
+    /// lines (`apply(line, share)`), so that line shares add up to the charge exactly.
+    pub(crate) fn close(
+        &mut self,
+        charges: &mut [Charge],
+        lane: Lane,
+        rule: Option<&RoundingRule>,
+        mut apply: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let at = rule_scale(rule, lane.minor);
+        // A stable sort: each charge's parts stay in line order.
+        if !self.parts.is_sorted_by_key(|p| p.charge) {
+            self.parts.sort_by_key(|p| p.charge);
+        }
+        let mut rest: &[Part] = &self.parts;
+        for (k, charge) in charges.iter_mut().enumerate().skip(self.first) {
+            let n = rest.iter().take_while(|p| p.charge == k).count();
+            let (mine, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
+            rest = tail;
+            let mut base: i64 = 0;
+            let mut lines = Vec::with_capacity(mine.len());
+            for p in mine {
+                base = base
+                    .checked_add(p.base)
+                    .ok_or_else(|| Error::overflow(OP))?;
+                lines.push(p.line);
+            }
+            let groups = self.groups.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
+            let (unrounded, rounded) = match groups {
+                Some(g) => round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?,
+                None => round_charge(mine, lane, rule, at, &mut apply)?,
+            };
+            charge.base =
+                (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
+            charge.rate = match charge.rate {
+                Some(r) => Some(Exact::of(r).normalized()?),
+                None => None,
+            };
+            charge.amount = lane.dec(rounded);
+            charge.unrounded = unrounded.normalized()?;
+            charge.lines = lines;
+        }
+        Ok(())
+    }
+}
+
+/// Rounds one charge per `rule` and spreads the rounded amount over its parts' lines
+/// (`apply(line, share)`): each part rounded on its own at the line stage, else the charge's
+/// total rounded once and split by the parts' unrounded amounts. Returns the unrounded and the
+/// rounded amount.
+fn round_charge(
+    mine: &[Part],
+    lane: Lane,
+    rule: Option<&RoundingRule>,
+    at: u32,
+    apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+) -> Result<(Exact, i64), Error> {
+    let unrounded = unrounded_sum(mine)?;
+    if rule.is_some_and(|r| r.stage == RoundingStage::Line) {
+        let mut sum: i64 = 0;
+        for p in mine {
+            let r = lane.round_exact(p.amount, rule)?;
+            sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+            apply(p.line, r)?;
+        }
+        return Ok((unrounded, sum));
+    }
+    let rounded = lane.round_exact(unrounded, rule)?;
+    lane.split(
+        rounded,
+        at,
+        mine.len(),
+        |i| mine.get(i).map_or((0, 0), |p| (p.amount.m, p.amount.scale)),
+        |i, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        },
+    )?;
+    Ok((unrounded, rounded))
+}
+
+/// [`round_charge`] for charge `k` made of groups: the unrounded amount is the whole times
+/// the number of groups, exactly; the rounded amount is split by the lines' exact shares, or
+/// at the line stage each share's quotient (to 28 significant digits) is rounded on its own.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "round_charge's arguments plus the groups and their shares"
+)]
+fn round_groups(
+    k: usize,
+    mine: &[Part],
+    g: Groups,
+    shares: &[Share],
+    lane: Lane,
+    rule: Option<&RoundingRule>,
+    at: u32,
+    apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+) -> Result<(Exact, i64), Error> {
+    let unrounded = Exact::mul(g.whole.dec()?, Decimal::from(g.count))?;
+    let ratio = |p: &Part| {
+        shares
+            .iter()
+            .find(|s| s.charge == k && s.line == p.line)
+            .map_or((0, 1), |s| (s.num, s.den))
+    };
+    if rule.is_some_and(|r| r.stage == RoundingStage::Line) {
+        let mut sum: i64 = 0;
+        for p in mine {
+            let (num, den) = ratio(p);
+            let share = div(mul(g.whole.dec()?, Decimal::from(num))?, Decimal::from(den))?;
+            let r = lane.round(share, rule)?;
+            sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+            apply(p.line, r)?;
+        }
+        return Ok((unrounded, sum));
+    }
+    let rounded = lane.round_exact(unrounded, rule)?;
+    lane.split_ratios(
+        rounded,
+        at,
+        g.count,
+        mine.iter().map(ratio),
+        |i, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        },
+    )?;
+    Ok((unrounded, rounded))
+}
+
+/// The sum of parts' amounts, exactly: integers brought to the widest scale, or `Decimal`
+/// sums (which round beyond 96 bits) when the exact sum does not fit.
+fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
+    if let [only] = parts {
+        return Ok(only.amount);
+    }
+    let first = parts.first().map_or(0, |p| p.amount.scale);
+    let mut scale = first;
+    let mut uniform = true;
+    let mut same: Option<i128> = Some(0);
+    for p in parts {
+        scale = scale.max(p.amount.scale);
+        uniform &= p.amount.scale == first;
+        same = same.and_then(|s| s.checked_add(p.amount.m));
+    }
+    let exact = if uniform {
+        same
+    } else {
+        parts.iter().try_fold(0i128, |acc, p| {
+            let up = POW10.get(usize::try_from(scale.checked_sub(p.amount.scale)?).ok()?)?;
+            acc.checked_add(p.amount.m.checked_mul(i128::from(*up))?)
+        })
+    };
+    if let Some(e) = exact.and_then(|m| Exact::new(m, scale)) {
+        return Ok(e);
+    }
+    parts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, p| add(acc, p.amount.dec()?))
+        .map(Exact::of)
+}
+
+/// `12%`.
+pub(crate) fn percent(p: Decimal) -> ChargeText {
+    Note::one("{}%", Arg::Percent(p))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::super::arith::DECIMAL_MAX;
+    use super::*;
+
+    fn part(m: i128, scale: u32) -> Part {
+        Part {
+            charge: 0,
+            line: 0,
+            base: 0,
+            amount: Exact { m, scale },
+        }
+    }
+
+    /// The exact sum of a charge's parts equals the `Decimal` sum, whether the parts share a
+    /// scale or not (a flat duty's shares of 1.875, 1.125 and 3 add up to 6), and falls back
+    /// to the `Decimal` sum beyond 96 bits.
+    #[test]
+    fn exact_sums_equal_decimal_sums_at_any_mix_of_scales() {
+        let big = i128::try_from(DECIMAL_MAX).unwrap();
+        let cases: Vec<Vec<(i128, u32)>> = vec![
+            vec![(1875, 3), (1125, 3), (3, 0)],
+            vec![(3, 0), (1875, 3), (1125, 3)],
+            vec![(245_058, 3), (1, 3), (99, 3)],
+            vec![(1, 28), (1, 0)],
+            vec![(big, 0), (1, 1)],
+            vec![(big / 2, 2), (big / 2, 2), (7, 2)],
+            vec![],
+        ];
+        for parts in cases {
+            let ps: Vec<Part> = parts.iter().map(|(m, s)| part(*m, *s)).collect();
+            let want = parts.iter().fold(Decimal::ZERO, |acc, (m, s)| {
+                acc.checked_add(Decimal::from_i128_with_scale(*m, *s))
+                    .unwrap()
+            });
+            let got = unrounded_sum(&ps).unwrap().dec().unwrap();
+            assert_eq!(got, want, "{parts:?}");
+            assert_eq!(got.scale(), want.scale(), "{parts:?}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! A line's customs duty from the tariff: the request's `duty_rate` when given; else the
+//! tariff row of the longest HS prefix in force (`data/tariff_*.toml`: ad valorem, specific per
+//! unit or kg, minimum and maximum), or a preferential rate (`[[preference]]` rows: CUSMA,
+//! UK-Australia …) when the origin qualifies, the line claims it and it is not higher.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::super::arith::{Exact, add, mul, percent_of};
+use super::super::cart::Line;
+use super::super::cascade::Context;
+use super::super::charges::{ID_DUTY_RATE, Step, id_of, percent};
+use super::super::check::field;
+use super::super::currency::conv;
+use super::super::few::Few;
+use super::super::text::{Arg, ChargeText as Note};
+use super::super::wire::{Charge, ChargeKind, CollectedAt, ExchangeRate, QuoteLine};
+use crate::codes::{Currency, HsCode};
+use crate::data::{Dated, Preference, Specific, SpecificPer, TariffRate, hs_starts_with};
+use crate::error::Error;
+
+/// Names shared by every quote (built once, cloned by reference count).
+static DUTY_NAME: std::sync::LazyLock<Arc<str>> =
+    std::sync::LazyLock::new(|| Arc::from("customs duty"));
+pub(crate) static REQUEST_SOURCE: std::sync::LazyLock<Arc<str>> =
+    std::sync::LazyLock::new(|| Arc::from("request"));
+
+/// The preferences in force, looked up once for all lines, and the last line's tariff row
+/// (lines often repeat a code).
+pub(crate) struct Lookup<'a> {
+    preferences: Few<&'a Dated<Preference>, 4>,
+    last: Option<(HsCode, &'a Dated<TariffRate>)>,
+    /// The shared names, dereferenced once for all lines.
+    duty_name: &'static Arc<str>,
+    request_source: &'static Arc<str>,
+}
+
+impl<'a> Lookup<'a> {
+    /// The preferences of the territory in force on the quote's date.
+    pub(crate) fn new(ctx: &Context<'a>) -> Self {
+        let mut preferences = Few::new();
+        for p in ctx
+            .tables
+            .customs
+            .preferences
+            .in_force(ctx.territory, ctx.date)
+        {
+            preferences.push(p);
+        }
+        Self {
+            preferences,
+            last: None,
+            duty_name: &DUTY_NAME,
+            request_source: &REQUEST_SOURCE,
+        }
+    }
+
+    /// The lowest preferential rate the line's origin qualifies for, if it claims one.
+    fn preference(&self, l: &QuoteLine) -> Option<(Decimal, &'a Dated<Preference>)> {
+        if l.claim_preference == Some(false) || self.preferences.is_empty() {
+            return None;
+        }
+        let mut best: Option<(Decimal, &'a Dated<Preference>)> = None;
+        for p in self.preferences.iter() {
+            let pref = &p.value;
+            if pref.partners.contains(&l.origin)
+                && !pref
+                    .exclude_hs
+                    .iter()
+                    .any(|x| hs_starts_with(&l.hs_code, x))
+                && best.is_none_or(|(r, _)| pref.rate_percent < r)
+            {
+                best = Some((pref.rate_percent, p));
+            }
+        }
+        best
+    }
+
+    /// The MFN duty of line `i` from its tariff row; `None` when the code has no row but a
+    /// preference applies; an error naming `hs_code` when it has neither.
+    fn mfn(
+        &mut self,
+        ctx: &Context<'a>,
+        i: usize,
+        l: &QuoteLine,
+        cv: i64,
+        preferential: bool,
+    ) -> Result<Option<(Exact, &'a Dated<TariffRate>)>, Error> {
+        let row = match self.last {
+            Some((hs, row)) if hs == l.hs_code => Ok(row),
+            _ => ctx.tables.tariff_row(ctx.territory, &l.hs_code, ctx.date),
+        };
+        match row {
+            Ok(found) => {
+                self.last = Some((l.hs_code, found));
+                let t = &found.value;
+                let lane = ctx.lane;
+                let amount = match t.rate_percent {
+                    Some(p) if t.specific.is_none() && t.min.is_none() && t.max.is_none() => {
+                        lane.percent_of(cv, p)?
+                    }
+                    _ => Exact::of(mfn_duty(
+                        t,
+                        l,
+                        i,
+                        lane.dec(cv),
+                        &ctx.req.exchange_rates,
+                        ctx.currency,
+                    )?),
+                };
+                Ok(Some((amount, found)))
+            }
+            // No MFN row, but the origin qualifies for a preference: its rate applies.
+            Err(Error::UnknownSeries { .. }) if preferential => Ok(None),
+            Err(Error::UnknownSeries { .. }) => Err(Error::input(
+                field(i, "hs_code"),
+                format!(
+                    "no tariff row for {} in {}; check the code or give duty_rate for this line",
+                    l.hs_code, ctx.territory
+                ),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Adds line `i`'s duty (request rate, preferential or MFN) to the duty charges.
+    // Inlined into the loop over the lines (a call per line costs more than its body
+    // when the code has no row to add).
+    #[inline]
+    pub(crate) fn push(
+        &mut self,
+        ctx: &Context<'a>,
+        i: usize,
+        line: &mut Line<'a>,
+        cv: i64,
+        step: &mut Step,
+        charges: &mut Vec<Charge>,
+    ) -> Result<(), Error> {
+        let (l, lane, territory) = (line.req, ctx.lane, ctx.territory);
+        let preference = self.preference(l);
+        if let Some(rate) = l.duty_rate {
+            step.push(
+                charges,
+                ID_DUTY_RATE,
+                ChargeKind::Duty,
+                self.duty_name,
+                Some(rate),
+                || percent(rate),
+                || Note::text("request duty_rate"),
+                self.request_source,
+                CollectedAt::Border,
+                (i, cv, lane.percent_of(cv, rate)?),
+            );
+            return Ok(());
+        }
+        let mfn = self.mfn(ctx, i, l, cv, preference.is_some())?;
+        let pref = match preference {
+            Some((r, p)) => Some((lane.percent_of(cv, r)?, r, p)),
+            None => None,
+        };
+        match (pref, mfn) {
+            (Some((amount, r, p)), m) if m.as_ref().is_none_or(|(ma, _)| amount.le(*ma)) => {
+                line.preferential = true;
+                let scheme = &p.value.scheme;
+                step.push(
+                    charges,
+                    id_of(p),
+                    ChargeKind::Duty,
+                    self.duty_name,
+                    Some(r),
+                    || {
+                        Note::two(
+                            "{}% preferential ({})",
+                            Arg::Percent(r),
+                            Arg::Shared(Arc::clone(scheme)),
+                        )
+                    },
+                    || {
+                        Note::three(
+                            "preference {} {}@{}",
+                            Arg::Territory(territory),
+                            Arg::Shared(Arc::clone(scheme)),
+                            Arg::Date(p.period.from),
+                        )
+                    },
+                    &p.source,
+                    CollectedAt::Border,
+                    (i, cv, amount),
+                );
+            }
+            (_, Some((amount, found))) => {
+                let t = &found.value;
+                let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
+                step.push(
+                    charges,
+                    id_of(found),
+                    ChargeKind::Duty,
+                    self.duty_name,
+                    if simple { t.rate_percent } else { None },
+                    || match t.rate_percent {
+                        Some(p) if simple => percent(p),
+                        _ => Note::owned(t.describe()),
+                    },
+                    || {
+                        Note::three(
+                            "tariff {} {}@{}",
+                            Arg::Territory(territory),
+                            Arg::Hs(t.hs),
+                            Arg::Date(found.period.from),
+                        )
+                    },
+                    &found.source,
+                    CollectedAt::Border,
+                    (i, cv, amount),
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The MFN duty of a line under a tariff rate: ad valorem on the customs value plus the
+/// specific part (per unit or per kg, converted), clamped to the rate's minimum and maximum.
+fn mfn_duty(
+    t: &TariffRate,
+    l: &QuoteLine,
+    i: usize,
+    customs_value: Decimal,
+    rates: &[ExchangeRate],
+    currency: Currency,
+) -> Result<Decimal, Error> {
+    let mut duty = match t.rate_percent {
+        Some(p) => percent_of(customs_value, p)?,
+        None => Decimal::ZERO,
+    };
+    let amount_of = |s: Specific| -> Result<Decimal, Error> {
+        let units = match s.per {
+            SpecificPer::Unit => l.quantity,
+            SpecificPer::Kg => {
+                let kg = l.weight_kg.ok_or_else(|| {
+                    Error::input(
+                        field(i, "weight_kg"),
+                        format!(
+                            "required: the {} tariff for {} is per kg",
+                            t.territory, t.hs
+                        ),
+                    )
+                })?;
+                mul(kg, l.quantity)?
+            }
+        };
+        conv(rates, s.currency, currency)?.apply(mul(s.amount, units)?)
+    };
+    if let Some(s) = t.specific {
+        duty = add(duty, amount_of(s)?)?;
+    }
+    if let Some(m) = t.min {
+        duty = duty.max(amount_of(m)?);
+    }
+    if let Some(m) = t.max {
+        duty = duty.min(amount_of(m)?);
+    }
+    Ok(duty)
+}

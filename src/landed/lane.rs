@@ -1,0 +1,348 @@
+//! The integer lane: every rounded amount of a quote (goods, shares, duty, tax, fees) is a
+//! whole number of `10^-scale` units of the destination currency in an `i64`, so sums and
+//! splits are exact integer operations and a line's shares add up to its charge by
+//! construction.
+//!
+//! Invariants:
+//! - `scale ≥ minor`: the lane's scale is the currency's minor unit, or finer when a rounding
+//!   rule's increment asks for it (a CHF 0.05 increment stays at 2 decimals; a 0.001 one makes
+//!   the lane 3 decimals); every amount read back with [`Lane::dec`] has exactly that scale;
+//! - every operation is checked: an amount beyond `i64` units is an overflow error, never a
+//!   wrapped value;
+//! - [`Lane::split`] returns shares that sum to the amount exactly, by the largest remainder
+//!   (the earlier part first on a tie), each a multiple of one unit of the scale it is asked
+//!   for; the 64-bit paths and the `Decimal` fallback give the same shares.
+
+use rust_decimal::Decimal;
+
+use super::arith::{Exact, OP, percent_of};
+use crate::data::RoundingRule;
+use crate::error::Error;
+use crate::money::{
+    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_u64,
+    split_units, wide_mul,
+};
+
+/// The amounts of one quote as whole numbers of `10^-scale` units of the destination
+/// currency: every rounded amount (goods, shares, duty, tax, fees) lives in this integer lane,
+/// so sums and splits are exact integer operations. `scale` is the minor unit's, or finer when
+/// a rounding rule's increment asks for it.
+#[derive(Clone, Copy)]
+pub(crate) struct Lane {
+    pub(crate) scale: u32,
+    pub(crate) minor: u32,
+}
+
+impl Lane {
+    /// The value of `units`, at exactly the lane's scale.
+    #[inline]
+    pub(crate) fn dec(self, units: i64) -> Decimal {
+        // `Decimal::new` from its 32-bit parts, inlined (every amount of the quote is read
+        // back through here).
+        let m = units.unsigned_abs();
+        let lo = u32::try_from(m & u64::from(u32::MAX)).unwrap_or_default();
+        let mid = u32::try_from(m.checked_shr(32).unwrap_or_default()).unwrap_or_default();
+        Decimal::from_parts(lo, mid, 0, units < 0, self.scale)
+    }
+
+    /// The units of a value with at most `scale` decimals.
+    #[inline]
+    pub(crate) fn units(self, v: Decimal) -> Result<i64, Error> {
+        if v.scale() == self.scale
+            && let Ok(u) = i64::try_from(v.mantissa())
+        {
+            return Ok(u);
+        }
+        scaled_int(v, self.scale)
+            .and_then(|u| i64::try_from(u).ok())
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// `10^(scale − to)`: one unit of scale `to` in lane units.
+    #[inline]
+    pub(crate) fn step(self, to: u32) -> Result<i64, Error> {
+        self.scale
+            .checked_sub(to)
+            .and_then(|d| POW10.get(usize::try_from(d).ok()?).copied())
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
+    #[inline]
+    pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
+        self.round_exact(Exact::of(v), rule)
+    }
+
+    /// [`Lane::round`] of an exact amount.
+    pub(crate) fn round_exact(self, v: Exact, rule: Option<&RoundingRule>) -> Result<i64, Error> {
+        if let Some(RoundingRule {
+            increment: Some(inc),
+            mode,
+            ..
+        }) = rule
+        {
+            return self.units(round_to_increment(v.dec()?, *inc, *mode)?);
+        }
+        let mode = rule.map_or(RoundingMode::HalfUp, |r| r.mode);
+        let s = v.scale;
+        let minor = if s <= self.minor {
+            Some(v.m)
+        } else {
+            round_int(v.m, s.wrapping_sub(self.minor), mode)
+        };
+        let up = self.step(s.min(self.minor))?;
+        minor
+            .and_then(|m| i64::try_from(m).ok())
+            .and_then(|m| m.checked_mul(up))
+            .ok_or_else(|| Error::overflow(OP))
+    }
+
+    /// `units × percent / 100`, exactly (the integer product read at a wider scale; the
+    /// `Decimal` product, which rounds, when that does not fit).
+    #[inline]
+    pub(crate) fn percent_of(self, units: i64, percent: Decimal) -> Result<Exact, Error> {
+        let scale = self.scale.saturating_add(percent.scale()).saturating_add(2);
+        if let Ok(p) = i64::try_from(percent.mantissa())
+            && let Some(e) = Exact::of_product(units, p, scale)
+        {
+            return Ok(e);
+        }
+        percent_of(self.dec(units), percent).map(Exact::of)
+    }
+
+    /// The integer split of `units` over up to 16 weights at different scales or beyond 64
+    /// bits, brought to their widest scale; false when they do not fit 128 bits.
+    fn split_wide(
+        units: i64,
+        n: usize,
+        weight: &impl Fn(usize) -> (i128, u32),
+        out: &mut [i64; 16],
+    ) -> bool {
+        let mut w = [0u128; 16];
+        let mut scales = [0u32; 16];
+        for ((slot, s), i) in w.iter_mut().zip(scales.iter_mut()).take(n).zip(0..) {
+            let (m, scale) = weight(i);
+            *slot = m.unsigned_abs();
+            *s = scale;
+        }
+        let common = scales.iter().take(n).copied().max().unwrap_or(0);
+        for (slot, s) in w.iter_mut().zip(scales).take(n) {
+            let up = usize::try_from(common.wrapping_sub(s)).unwrap_or(usize::MAX);
+            match u32::try_from(up)
+                .ok()
+                .and_then(|up| 10u128.checked_pow(up))
+                .and_then(|p| slot.checked_mul(p))
+            {
+                Some(x) => *slot = x,
+                None => return false,
+            }
+        }
+        w.get(..n)
+            .zip(out.get_mut(..n))
+            .is_some_and(|(w, o)| split_units(units, w, o).is_some())
+    }
+
+    /// Splits `amount` units (a multiple of one unit of scale `at`) by 64-bit `weights`
+    /// into `out` on integers, as [`Lane::split`] does; false when the split does not fit
+    /// that path (then use [`Lane::split`]).
+    pub(crate) fn split_small(
+        self,
+        amount: i64,
+        at: u32,
+        weights: &[u64],
+        out: &mut [i64],
+    ) -> Result<bool, Error> {
+        if let ([_], [only, ..]) = (weights, &mut *out) {
+            *only = amount;
+            return Ok(true);
+        }
+        let step = self.step(at)?;
+        if amount.checked_rem(step) != Some(0)
+            || split_u64(amount.checked_div(step).unwrap_or(0), weights, out).is_none()
+        {
+            return Ok(false);
+        }
+        for o in out.iter_mut().take(weights.len()) {
+            *o = o.checked_mul(step).ok_or_else(|| Error::overflow(OP))?;
+        }
+        Ok(true)
+    }
+
+    /// Splits `amount` units (a multiple of one unit of scale `at`) over `n` parts in
+    /// proportion to `weight(i)`'s magnitude, by the largest remainder (see
+    /// [`crate::allocate`]), and hands each share to `apply`.
+    pub(crate) fn split(
+        self,
+        amount: i64,
+        at: u32,
+        n: usize,
+        weight: impl Fn(usize) -> (i128, u32),
+        mut apply: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        const STACK: usize = 16;
+        if n == 1 {
+            return apply(0, amount);
+        }
+        let step = self.step(at)?;
+        if n <= STACK && amount.checked_rem(step) == Some(0) {
+            let units = amount.checked_div(step).unwrap_or(0);
+            // The common case: every weight at one scale and within 64 bits.
+            let mut small = [0u64; STACK];
+            let mut scale = None;
+            let mut fits = true;
+            for (slot, i) in small.iter_mut().take(n).zip(0..) {
+                let (m, s) = weight(i);
+                match u64::try_from(m.unsigned_abs()) {
+                    Ok(x) if *scale.get_or_insert(s) == s => *slot = x,
+                    _ => {
+                        fits = false;
+                        break;
+                    }
+                }
+            }
+            let mut out = [0i64; STACK];
+            let done = match small.get(..n).zip(out.get_mut(..n)).filter(|_| fits) {
+                Some((w, o)) => self.split_small(amount, at, w, o)?,
+                None => false,
+            };
+            if done || Self::split_wide(units, n, &weight, &mut out) {
+                for (i, share) in out.iter().take(n).enumerate() {
+                    let share = if done {
+                        *share
+                    } else {
+                        share.checked_mul(step).ok_or_else(|| Error::overflow(OP))?
+                    };
+                    apply(i, share)?;
+                }
+                return Ok(());
+            }
+        }
+        allocate_by(
+            self.dec(amount),
+            n,
+            |i| {
+                let (m, scale) = weight(i);
+                Decimal::try_from_i128_with_scale(m.abs(), scale).unwrap_or_default()
+            },
+            at,
+            |i, share| apply(i, self.units(share)?),
+        )
+    }
+
+    /// Splits `amount` units (a multiple of one unit of scale `at`) over parts that each own
+    /// `num / den` of one of `groups` equal wholes, by the largest remainder compared exactly
+    /// as fractions (the earlier part first on a tie), and hands each share to `apply`. The
+    /// ratios of the parts must add up to `groups`; a split that does not is an overflow
+    /// error, never a silent shortfall.
+    pub(crate) fn split_ratios(
+        self,
+        amount: i64,
+        at: u32,
+        groups: u32,
+        ratios: impl Iterator<Item = (u64, u64)>,
+        mut apply: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let step = self.step(at)?;
+        let ovf = || Error::overflow(OP);
+        let units = u128::from(
+            amount
+                .checked_div(step)
+                .filter(|_| amount.checked_rem(step) == Some(0))
+                .ok_or_else(ovf)?
+                .unsigned_abs(),
+        );
+        // (floor share, remainder, denominator) of each part: share = units × num / den'.
+        let mut parts: Vec<(u128, u128, u128)> = Vec::new();
+        let mut allotted: u128 = 0;
+        for (num, den) in ratios {
+            let d = u128::from(den)
+                .checked_mul(u128::from(groups))
+                .filter(|d| *d != 0)
+                .ok_or_else(ovf)?;
+            let n = units.checked_mul(u128::from(num)).ok_or_else(ovf)?;
+            let (q, r) = (
+                n.checked_div(d).ok_or_else(ovf)?,
+                n.checked_rem(d).ok_or_else(ovf)?,
+            );
+            allotted = allotted.checked_add(q).ok_or_else(ovf)?;
+            parts.push((q, r, d));
+        }
+        let left =
+            usize::try_from(units.checked_sub(allotted).ok_or_else(ovf)?).map_err(|_| ovf())?;
+        if left > parts.len() {
+            return Err(ovf());
+        }
+        // The parts by remainder fraction, largest first; a stable sort keeps line order on ties.
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_by(|a, b| match (parts.get(*a), parts.get(*b)) {
+            (Some(&(_, ra, da)), Some(&(_, rb, db))) => wide_mul(rb, da).cmp(&wide_mul(ra, db)),
+            _ => core::cmp::Ordering::Equal,
+        });
+        for i in order.into_iter().take(left) {
+            if let Some(p) = parts.get_mut(i) {
+                p.0 = p.0.checked_add(1).ok_or_else(ovf)?;
+            }
+        }
+        for (i, (q, _, _)) in parts.into_iter().enumerate() {
+            let share = i64::try_from(q)
+                .ok()
+                .and_then(|q| q.checked_mul(step))
+                .ok_or_else(ovf)?;
+            apply(
+                i,
+                if amount < 0 {
+                    share.checked_neg().ok_or_else(ovf)?
+                } else {
+                    share
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )]
+
+    use super::*;
+
+    /// €3 per subheading over lines of €15 and €18 (one subheading): 300 cents in 15:18.
+    #[test]
+    fn ratios_split_by_exact_fractions() {
+        let lane = Lane { scale: 2, minor: 2 };
+        let mut out = vec![0i64; 2];
+        lane.split_ratios(
+            300,
+            2,
+            1,
+            [(1500, 3300), (1800, 3300)].into_iter(),
+            |i, s| {
+                out[i] = s;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(out, [136, 164]);
+        // Two groups of 600: a line alone in its group, two lines of 1:2 in the other.
+        let mut out = vec![0i64; 3];
+        lane.split_ratios(600, 2, 2, [(1, 1), (1, 3), (2, 3)].into_iter(), |i, s| {
+            out[i] = s;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(out, [300, 100, 200]);
+        // Ties go to the earlier part: 1 cent over three equal thirds.
+        let mut out = vec![0i64; 3];
+        lane.split_ratios(1, 2, 1, [(1, 3), (1, 3), (1, 3)].into_iter(), |i, s| {
+            out[i] = s;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(out, [1, 0, 0]);
+    }
+}

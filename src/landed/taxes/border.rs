@@ -1,0 +1,144 @@
+//! One import tax collected at the border, over the lines that owe it: its rate (fixed, the
+//! VAT table's, one component of it, or the request's `tax_rate`), its declared base (rounded
+//! first when a `tax_base` rounding row says so), a gross-up (`amount / (1 − rate)`) and a
+//! factor where the row declares them.
+
+use std::sync::{Arc, LazyLock};
+
+use rust_decimal::Decimal;
+
+use super::super::arith::{Exact, OP, div, mul, percent_of, sub};
+use super::super::cart::Line;
+use super::super::cascade::Context;
+use super::super::charges::{ID_TAX_RATE, Step, id_of, percent};
+use super::super::check::field;
+use super::super::duty::tariff::REQUEST_SOURCE;
+use super::super::text::{Arg, ChargeText as Note};
+use super::super::wire::{Charge, ChargeKind, CollectedAt};
+use super::base::{Earlier, line_terms, masked_base};
+use super::vat::{VatCache, VatHit, vat_rule};
+use crate::codes::TaxCategory;
+use crate::data::{Dated, ImportTax, TaxRateSource};
+use crate::error::Error;
+
+/// The category of a line without one.
+pub(crate) static STANDARD: LazyLock<TaxCategory> = LazyLock::new(TaxCategory::standard);
+
+/// Computes import tax `row` for every line that owes it at the border.
+pub(crate) fn levy<'a>(
+    ctx: &Context<'a>,
+    row: &'a Dated<ImportTax>,
+    lines: &mut [Line<'a>],
+    vat: &mut VatCache<'a>,
+    earlier: &mut Earlier<'a>,
+    step: &mut Step,
+    charges: &mut Vec<Charge>,
+) -> Result<(), Error> {
+    let (tax, lane) = (&row.value, ctx.lane);
+    let terms = line_terms(&tax.base);
+    // The shared names, dereferenced once for all lines.
+    let (standard, request_source): (&'static TaxCategory, &'static Arc<str>) =
+        (&STANDARD, &REQUEST_SOURCE);
+    step.restart(charges);
+    for (i, line) in lines.iter().enumerate() {
+        if line.no_tax || line.reverse_charge || line.checkout.is_some() {
+            continue;
+        }
+        let category = line.req.tax_category.as_ref().unwrap_or(standard);
+        let (id, rate, vat_hit) = rate_of(ctx, row, i, line, category, vat)?;
+        let source = match (vat_hit, &tax.rate) {
+            (Some(hit), _) => &hit.row.source,
+            (None, TaxRateSource::Fixed(_)) => &row.source,
+            (None, _) => request_source,
+        };
+        let rule_text = || match (vat_hit, &tax.rate) {
+            (Some(hit), _) => vat_rule(ctx.req, hit, category),
+            (None, TaxRateSource::Fixed(_)) => Note::three(
+                "import_tax {} {}@{}",
+                Arg::Territory(ctx.territory),
+                Arg::Shared(Arc::clone(&tax.name)),
+                Arg::Date(row.period.from),
+            ),
+            (None, _) => Note::text("request tax_rate"),
+        };
+        let mut base = match terms {
+            Some(mask) => masked_base(line, mask)?,
+            None => earlier.base_of(line, &tax.base, i)?,
+        };
+        if let Some(r) = ctx.roundings.tax_base {
+            base = lane.round(lane.dec(base), Some(r))?;
+        }
+        let mut amount = lane.percent_of(base, rate)?;
+        if tax.gross_up {
+            // Multiplying by 0.01 is exact and cheaper than dividing by 100.
+            let t = mul(rate, Decimal::new(1, 2))?;
+            amount = Exact::of(div(amount.dec()?, sub(Decimal::ONE, t)?)?);
+        }
+        if tax.factor_percent != Decimal::ONE_HUNDRED {
+            amount = Exact::of(percent_of(amount.dec()?, tax.factor_percent)?);
+        }
+        step.push(
+            charges,
+            id,
+            ChargeKind::Tax,
+            &tax.label,
+            Some(rate),
+            || percent(rate),
+            rule_text,
+            source,
+            CollectedAt::Border,
+            (i, base, amount),
+        );
+    }
+    let start = earlier.open(&tax.name, lines.len());
+    step.close(charges, lane, ctx.roundings.tax, |i, a| {
+        if let Some(line) = lines.get_mut(i) {
+            line.tax = line.tax.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
+        }
+        earlier.add(start, i, a)
+    })
+}
+
+/// The rate of tax `row` for line `i`: the charge identity, the rate and the VAT row it came
+/// from (none for a fixed rate or the request's `tax_rate`). Inlined into the loop over the
+/// lines, like the body it was split from.
+#[inline]
+fn rate_of<'a>(
+    ctx: &Context<'a>,
+    row: &'a Dated<ImportTax>,
+    i: usize,
+    line: &Line<'a>,
+    category: &'a TaxCategory,
+    vat: &mut VatCache<'a>,
+) -> Result<(usize, Decimal, Option<VatHit<'a>>), Error> {
+    Ok(match (&row.value.rate, line.req.tax_rate) {
+        (TaxRateSource::VatTable { component: None }, Some(r)) => (ID_TAX_RATE, r, None),
+        (TaxRateSource::VatTable { component: Some(c) }, Some(_)) => {
+            return Err(Error::input(
+                field(i, "tax_rate"),
+                format!(
+                    "{} levies the tax in parts ({c} …); omit tax_rate and use tax_category",
+                    ctx.territory
+                ),
+            ));
+        }
+        (TaxRateSource::VatTable { component }, None) => {
+            let hit = vat.get(ctx.tables, ctx.req, category)?;
+            let v = &hit.row.value;
+            let rate = match component {
+                None => v.rate.value(),
+                Some(c) => v
+                    .components
+                    .iter()
+                    .find(|x| x.name == *c)
+                    .map(|x| x.rate.value())
+                    .ok_or_else(|| Error::UnknownSeries {
+                        table: "vat component",
+                        key: format!("{} {category} {c}", ctx.req.destination),
+                    })?,
+            };
+            (id_of(hit.row), rate, Some(hit))
+        }
+        (TaxRateSource::Fixed(p), _) => (id_of(row), *p, None),
+    })
+}
