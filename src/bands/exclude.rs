@@ -16,6 +16,7 @@ use crate::error::Error;
 ///
 /// # Errors
 /// `filters.max_age_hours` without `now`, or reaching before the calendar.
+#[inline]
 pub(super) fn stale_before(req: &BandRequest) -> Result<Option<DateTime<Utc>>, Error> {
     Ok(match req.filters.max_age_hours {
         Some(h) => {
@@ -32,6 +33,7 @@ pub(super) fn stale_before(req: &BandRequest) -> Result<Option<DateTime<Utc>>, E
 }
 
 /// Why `o` is left out, with the rule that left it out.
+#[inline]
 pub(super) fn exclusion<'r>(
     req: &'r BandRequest,
     o: &'r Offer,

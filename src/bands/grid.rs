@@ -17,6 +17,7 @@ pub(super) fn ovf() -> Error {
 }
 
 /// `v` rounded to `scale` decimals with strategy `s`, shown with exactly `scale` decimals.
+#[inline]
 pub(super) fn round(v: Decimal, scale: u32, s: RoundingStrategy) -> Decimal {
     let mut r = v.round_dp_with_strategy(scale, s);
     r.rescale(scale);
@@ -24,6 +25,7 @@ pub(super) fn round(v: Decimal, scale: u32, s: RoundingStrategy) -> Decimal {
 }
 
 /// `v` on the currency's grid, half away from zero (rounding only when it has more decimals).
+#[inline]
 pub(super) fn to_grid(v: Decimal, scale: u32) -> Decimal {
     let mut r = if v.scale() > scale {
         v.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero)
@@ -35,6 +37,7 @@ pub(super) fn to_grid(v: Decimal, scale: u32) -> Decimal {
 }
 
 /// `p` percent of `v`, unrounded.
+#[inline]
 pub(super) fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
     v.checked_mul(p)
         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
@@ -42,6 +45,7 @@ pub(super) fn pct(v: Decimal, p: Decimal) -> Result<Decimal, Error> {
 }
 
 /// A trace text holding one amount.
+#[inline]
 pub(super) const fn amount<'r>(v: Decimal) -> Note<'r> {
     Note::amount(v)
 }

@@ -80,6 +80,7 @@ pub(super) fn offers<'r>(
 }
 
 /// `amount` in the band's currency, with the rule that converted it.
+#[inline]
 fn convert<'r>(
     req: &BandRequest,
     amount: Decimal,

@@ -77,6 +77,7 @@ pub(super) fn trace<'r>(req: &BandRequest, kept: Note<'r>, r: Decimal, trace: &m
 }
 
 /// The median landed price of offers sorted by price.
+#[inline]
 pub(super) fn median(sorted: &[Landed<'_>], scale: u32) -> Option<Decimal> {
     let n = sorted.len();
     let mid = n / 2;
