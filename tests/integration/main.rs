@@ -12,6 +12,7 @@ mod bands_engine;
 mod bands_floor;
 mod data_loading;
 mod fees_models;
+mod fees_oracle;
 mod fees_props;
 mod fees_wire;
 mod fx_endings;
