@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::engine::Offer;
+use super::request::Offer;
 use crate::codes::Currency;
 use crate::ending::PriceEnding;
 use crate::text::Note;

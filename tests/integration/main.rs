@@ -10,8 +10,10 @@
 
 mod bands_engine;
 mod bands_floor;
+mod bands_oracle;
 mod data_loading;
 mod fees_models;
+mod fees_oracle;
 mod fees_props;
 mod fees_wire;
 mod fx_endings;
