@@ -118,7 +118,8 @@ fn context() -> &'static Context {
 #[derive(Debug, Clone)]
 struct RawLine {
     pool: usize,
-    /// 0 the code as in the data, 1 its 6-digit subheading, 2 and 3 longer extensions.
+    /// 4–5 a longer code under the data's code, 14 another extension of its subheading, 15 the
+    /// bare subheading, else the code as in the data.
     ext: (u8, u16),
     qty: (usize, u32, u8),
     price: (u8, u8, u32),
@@ -150,7 +151,7 @@ struct Raw {
 fn raw_line() -> impl Strategy<Value = RawLine> {
     (
         0usize..4,
-        (0u8..4, any::<u16>()),
+        (0u8..16, any::<u16>()),
         (0usize..12, 1u32..=20_000, 0u8..4),
         (0u8..3, 0u8..=4, any::<u32>()),
         0usize..ORIGINS.len(),
@@ -186,13 +187,13 @@ fn raw() -> impl Strategy<Value = Raw> {
             (any::<bool>(), 0usize..FOREIGN.len()),
             proptest::collection::vec((0u8..40, any::<u16>(), 1u8..=6), 8),
             proptest::collection::vec(
-                (proptest::bool::weighted(0.15), any::<usize>(), 0usize..4),
+                (proptest::bool::weighted(0.05), any::<usize>(), 0usize..4),
                 1..=4,
             ),
             proptest::collection::vec(raw_line(), 1..=12),
         ),
         (
-            proptest::option::of(0usize..ORIGINS.len()),
+            proptest::option::weighted(0.6, 0usize..ORIGINS.len()),
             proptest::option::of(0usize..TRANSPORT.len()),
             (
                 proptest::option::of(any::<bool>()),
@@ -285,11 +286,13 @@ fn build(raw: &Raw) -> Value {
     let mut fee_currencies = Vec::new();
     for l in &raw.lines {
         let code = &pool[l.pool % pool.len()];
+        // Mostly the code as in the data or a longer code under it; now and then the bare
+        // subheading or another extension of it, which may have no tariff row.
         let hs = match l.ext.0 {
-            1 => code[..6].to_owned(),
-            2 if code.len() >= 8 => format!("{}{:02}", &code[..8], l.ext.1 % 100),
-            2 => format!("{}{:02}", &code[..6], l.ext.1 % 100),
-            3 => format!("{}{:04}", &code[..6], l.ext.1 % 10_000),
+            4 | 5 if code.len() == 6 => format!("{code}{:02}", l.ext.1 % 100),
+            4 | 5 if code.len() == 8 => format!("{code}{:02}", l.ext.1 % 100),
+            14 => format!("{}{:04}", &code[..6], l.ext.1 % 10_000),
+            15 => code[..6].to_owned(),
             _ => code.clone(),
         };
         let qty = match l.qty.0 {
