@@ -21,6 +21,8 @@ mod fx_props;
 mod fx_rates;
 mod fx_wire;
 mod landed_carts;
+mod landed_diff;
+mod landed_oracle;
 mod landed_props;
 mod landed_regimes;
 mod landed_wire;

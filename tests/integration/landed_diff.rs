@@ -1,0 +1,669 @@
+//! Differential test of landed-cost quotes: the engine against the plain reference oracle
+//! (`landed_oracle`), on realistic carts drawn from the embedded data. They must agree to the
+//! cent on every charge and total, or fail with the same kind of error.
+
+use std::sync::OnceLock;
+
+use chrono::{Duration, NaiveDate};
+use landed::landed::{ChargeKind, CollectedAt, Quote, QuoteRequest};
+use landed::{Error, RateTables};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::landed_oracle::{self, OQuote};
+
+// ------------------------------------------------------------------------------------------
+// What the generator draws from.
+
+const ORIGINS: [&str; 15] = [
+    "CN", "HK", "US", "MX", "CA", "GB", "DE", "FR", "VN", "JP", "IN", "AU", "IT", "TR", "CH",
+];
+const FOREIGN: [&str; 9] = [
+    "EUR", "USD", "GBP", "CNY", "JPY", "CAD", "AUD", "CHF", "SEK",
+];
+/// Canadian provinces and territories, and some codes that are not (they fall back to GST).
+const CA_REGIONS: [&str; 16] = [
+    "ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "YT", "NT", "NU", "ZZ", "X1", "Q",
+];
+const REGISTRATIONS: [&str; 4] = ["EU_IOSS", "GB_VAT", "AU_GST", "eu_ioss"];
+const TRANSPORT: [&str; 5] = ["courier", "postal", "air", "ocean", "road"];
+const CATEGORIES: [&str; 3] = ["standard", "reduced", "super_reduced"];
+const QUANTITIES: [&str; 9] = ["1", "1", "1", "2", "3", "0.5", "1.25", "2.333", "10"];
+
+/// Rough value of one unit of each currency in euro terms (units per EUR), to make rates
+/// plausible; each drawn rate is perturbed and cut to a random number of decimals.
+fn per_eur(code: &str) -> Decimal {
+    let v = match code {
+        "EUR" => "1",
+        "USD" => "1.16",
+        "GBP" => "0.87",
+        "CNY" => "8.3",
+        "JPY" => "175",
+        "CAD" => "1.61",
+        "AUD" => "1.77",
+        "CHF" => "0.93",
+        "SEK" => "11.0",
+        "CZK" => "24.3",
+        "DKK" => "7.46",
+        "HUF" => "390",
+        "PLN" => "4.25",
+        "RON" => "5.08",
+        "BGN" => "1.95583",
+        "HRK" => "7.5345",
+        other => panic!("no rough rate for {other}"),
+    };
+    v.parse().unwrap()
+}
+
+struct Context {
+    /// (destination, its territory).
+    destinations: Vec<(String, String)>,
+    /// Tariff HS codes by territory.
+    codes: Vec<(String, Vec<String>)>,
+    /// Days on both sides of every dated change, 2021–2028.
+    days: Vec<NaiveDate>,
+}
+
+fn context() -> &'static Context {
+    static CX: OnceLock<Context> = OnceLock::new();
+    CX.get_or_init(|| {
+        let rows = landed_oracle::rows();
+        let mut destinations: Vec<(String, String)> = rows
+            .territories
+            .iter()
+            .filter(|t| t.code == "EU")
+            .flat_map(|t| t.members.iter().map(|m| (m.clone(), "EU".to_owned())))
+            .collect();
+        destinations.dedup();
+        for c in ["GB", "US", "CA", "AU"] {
+            destinations.push((c.to_owned(), c.to_owned()));
+        }
+        let mut codes: Vec<(String, Vec<String>)> = Vec::new();
+        for (rate, _, _) in RateTables::embedded().unwrap().tariff_rows() {
+            let t = rate.territory.as_str().to_owned();
+            let hs = rate.hs.as_str().to_owned();
+            match codes.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, v)) => v.push(hs),
+                None => codes.push((t, vec![hs])),
+            }
+        }
+        for (_, v) in &mut codes {
+            v.sort();
+            v.dedup();
+        }
+        codes.sort();
+        let lo = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+        let hi = NaiveDate::from_ymd_opt(2028, 12, 31).unwrap();
+        let mut days: Vec<NaiveDate> = rows
+            .change_days
+            .iter()
+            .flat_map(|d| [*d - Duration::days(1), *d, *d + Duration::days(1)])
+            .filter(|d| (lo..=hi).contains(d))
+            .collect();
+        days.sort();
+        days.dedup();
+        Context {
+            destinations,
+            codes,
+            days,
+        }
+    })
+}
+
+// ------------------------------------------------------------------------------------------
+// The raw draws (indices and numbers, which shrink well) and the request built from them.
+
+#[derive(Debug, Clone)]
+struct RawLine {
+    pool: usize,
+    /// 4–5 a longer code under the data's code, 14 another extension of its subheading, 15 the
+    /// bare subheading, else the code as in the data.
+    ext: (u8, u16),
+    qty: (usize, u32, u8),
+    price: (u8, u8, u32),
+    origin: usize,
+    weight: Option<u16>,
+    duty_rate: Option<u16>,
+    tax: (Option<u8>, Option<usize>),
+    claim: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+struct Raw {
+    dest: (usize, usize),
+    day: (bool, usize, u32),
+    region: Option<usize>,
+    currency: (bool, usize),
+    rates: Vec<(u8, u16, u8)>,
+    pool: Vec<(bool, usize, usize)>,
+    lines: Vec<RawLine>,
+    ship_from: Option<usize>,
+    transport: Option<usize>,
+    buyer: (Option<bool>, Option<bool>),
+    registrations: u8,
+    incoterm: Option<bool>,
+    shipping: (Option<u32>, Option<u32>),
+    extra_fees: Vec<(u32, Option<usize>, bool)>,
+}
+
+fn raw_line() -> impl Strategy<Value = RawLine> {
+    (
+        0usize..4,
+        (0u8..16, any::<u16>()),
+        (0usize..12, 1u32..=20_000, 0u8..4),
+        (0u8..3, 0u8..=4, any::<u32>()),
+        0usize..ORIGINS.len(),
+        proptest::option::weighted(0.7, 1u16..=5_000),
+        proptest::option::weighted(0.2, 0u16..=250),
+        (
+            proptest::option::weighted(0.1, 0u8..=27),
+            proptest::option::weighted(0.1, 0usize..CATEGORIES.len()),
+        ),
+        proptest::option::of(any::<bool>()),
+    )
+        .prop_map(
+            |(pool, ext, qty, price, origin, weight, duty_rate, tax, claim)| RawLine {
+                pool,
+                ext,
+                qty,
+                price,
+                origin,
+                weight,
+                duty_rate,
+                tax,
+                claim,
+            },
+        )
+}
+
+fn raw() -> impl Strategy<Value = Raw> {
+    (
+        (
+            (0usize..5, 0usize..27),
+            (proptest::bool::weighted(0.6), any::<usize>(), 0u32..2922),
+            proptest::option::weighted(0.85, 0usize..CA_REGIONS.len()),
+            (any::<bool>(), 0usize..FOREIGN.len()),
+            proptest::collection::vec((0u8..40, any::<u16>(), 1u8..=6), 8),
+            proptest::collection::vec(
+                (proptest::bool::weighted(0.05), any::<usize>(), 0usize..4),
+                1..=4,
+            ),
+            proptest::collection::vec(raw_line(), 1..=12),
+        ),
+        (
+            proptest::option::weighted(0.6, 0usize..ORIGINS.len()),
+            proptest::option::of(0usize..TRANSPORT.len()),
+            (
+                proptest::option::of(any::<bool>()),
+                proptest::option::of(any::<bool>()),
+            ),
+            any::<u8>(),
+            proptest::option::of(any::<bool>()),
+            (
+                proptest::option::of(0u32..=20_000),
+                proptest::option::weighted(0.3, 0u32..=5_000),
+            ),
+            proptest::collection::vec(
+                (
+                    0u32..=5_000,
+                    proptest::option::weighted(0.3, 0usize..FOREIGN.len()),
+                    any::<bool>(),
+                ),
+                0..=2,
+            ),
+        ),
+    )
+        .prop_map(
+            |(
+                (dest, day, region, currency, rates, pool, lines),
+                (ship_from, transport, buyer, registrations, incoterm, shipping, extra_fees),
+            )| Raw {
+                dest,
+                day,
+                region,
+                currency,
+                rates,
+                pool,
+                lines,
+                ship_from,
+                transport,
+                buyer,
+                registrations,
+                incoterm,
+                shipping,
+                extra_fees,
+            },
+        )
+}
+
+fn cents(c: u32) -> String {
+    Decimal::new(i64::from(c), 2).to_string()
+}
+
+/// The request JSON of a draw.
+fn build(raw: &Raw) -> Value {
+    let cx = context();
+    let rows = landed_oracle::rows();
+    let (dest, territory) = match raw.dest.0 {
+        0 => cx.destinations[raw.dest.1 % 27].clone(),
+        k => cx.destinations[26 + k].clone(),
+    };
+    let day = if raw.day.0 {
+        cx.days[raw.day.1 % cx.days.len()]
+    } else {
+        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + Duration::days(i64::from(raw.day.2))
+    };
+    // The destination's currency on the day (the oracle's rows, read from data/).
+    let dest_cur = rows
+        .currencies
+        .iter()
+        .find(|c| c.country == dest && c.dates.covers(day))
+        .map_or("EUR", |c| c.currency.as_str())
+        .to_owned();
+    let req_cur = if raw.currency.0 {
+        FOREIGN[raw.currency.1].to_owned()
+    } else {
+        dest_cur.clone()
+    };
+
+    // HS codes: a small pool per cart, so that subheadings repeat; mostly the destination's.
+    let codes_of = |t: &str| -> &Vec<String> { &cx.codes.iter().find(|(x, _)| x == t).unwrap().1 };
+    let pool: Vec<String> = raw
+        .pool
+        .iter()
+        .map(|(other, k, from)| {
+            let list = if *other {
+                &cx.codes[*from % cx.codes.len()].1
+            } else {
+                codes_of(&territory)
+            };
+            list[*k % list.len()].clone()
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let mut fee_currencies = Vec::new();
+    for l in &raw.lines {
+        let code = &pool[l.pool % pool.len()];
+        // Mostly the code as in the data or a longer code under it; now and then the bare
+        // subheading or another extension of it, which may have no tariff row.
+        let hs = match l.ext.0 {
+            4 | 5 if code.len() == 6 => format!("{code}{:02}", l.ext.1 % 100),
+            4 | 5 if code.len() == 8 => format!("{code}{:02}", l.ext.1 % 100),
+            14 => format!("{}{:04}", &code[..6], l.ext.1 % 10_000),
+            15 => code[..6].to_owned(),
+            _ => code.clone(),
+        };
+        let qty = match l.qty.0 {
+            k if k < QUANTITIES.len() => QUANTITIES[k].to_owned(),
+            _ => Decimal::new(i64::from(l.qty.1 % 20_000 + 1), u32::from(l.qty.2)).to_string(),
+        };
+        let (band, scale, m) = l.price;
+        let top: i64 = [50, 200, 5_000][usize::from(band)];
+        let unit = 10i64.pow(u32::from(scale));
+        let lo = (unit / 100).max(1);
+        let hi = top * unit;
+        let price = Decimal::new(lo + i64::from(m) % (hi - lo + 1), u32::from(scale));
+        let mut line = json!({
+            "hs_code": hs,
+            "quantity": qty,
+            "unit_price": price.to_string(),
+            "origin": ORIGINS[l.origin],
+        });
+        if let Some(w) = l.weight {
+            line["weight_kg"] = json!(Decimal::new(i64::from(w), 3).to_string());
+        }
+        if let Some(d) = l.duty_rate {
+            line["duty_rate"] = json!(Decimal::new(i64::from(d), 1).to_string());
+        }
+        if let Some(t) = l.tax.0 {
+            line["tax_rate"] = json!(t.to_string());
+        }
+        if let Some(c) = l.tax.1 {
+            line["tax_category"] = json!(CATEGORIES[c]);
+        }
+        if let Some(c) = l.claim {
+            line["claim_preference"] = json!(c);
+        }
+        lines.push(line);
+    }
+    let mut req = json!({
+        "date": day.to_string(),
+        "destination": dest,
+        "currency": req_cur,
+        "lines": lines,
+    });
+    if dest == "CA"
+        && let Some(r) = raw.region
+    {
+        req["region"] = json!(CA_REGIONS[r]);
+    }
+    if let Some(s) = raw.ship_from {
+        req["ship_from"] = json!(ORIGINS[s]);
+    }
+    if let Some(t) = raw.transport {
+        req["transport"] = json!(TRANSPORT[t]);
+    }
+    match raw.buyer {
+        (Some(business), id) => {
+            req["buyer"] = json!(if business { "business" } else { "consumer" });
+            if let Some(blank) = id {
+                req["buyer_tax_id"] = json!(if blank { "  " } else { "VAT123456789" });
+            }
+        }
+        (None, Some(false)) => req["buyer_tax_id"] = json!("VAT123456789"),
+        _ => {}
+    }
+    let regs: Vec<&str> = REGISTRATIONS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| raw.registrations & (1 << k) != 0 && raw.registrations & 0x80 == 0)
+        .map(|(_, r)| *r)
+        .collect();
+    if !regs.is_empty() {
+        req["seller_registrations"] = json!(regs);
+    }
+    if let Some(dap) = raw.incoterm {
+        req["incoterm"] = json!(if dap { "DAP" } else { "DDP" });
+    }
+    if let Some(s) = raw.shipping.0 {
+        req["shipping"] = json!(cents(s));
+    }
+    if let Some(i) = raw.shipping.1 {
+        req["insurance"] = json!(cents(i));
+    }
+    let mut fees = Vec::new();
+    for (k, (amount, cur, taxable)) in raw.extra_fees.iter().enumerate() {
+        let mut f = json!({"name": format!("broker fee {k}"), "amount": cents(*amount), "taxable": taxable});
+        if let Some(c) = cur {
+            f["currency"] = json!(FOREIGN[*c]);
+            fee_currencies.push(FOREIGN[*c].to_owned());
+        }
+        fees.push(f);
+    }
+    if !fees.is_empty() {
+        req["extra_fees"] = json!(fees);
+    }
+
+    // Exchange rates for the pairs a quote may need: request currency to the destination's
+    // and to every threshold currency, and EUR, USD and fee currencies to the destination's.
+    // Each pair is given directly or reversed, and now and then left out.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for to in [dest_cur.as_str(), "EUR", "GBP", "USD", "CAD", "AUD"] {
+        pairs.push((req_cur.clone(), to.to_owned()));
+    }
+    pairs.push(("EUR".into(), dest_cur.clone()));
+    pairs.push(("USD".into(), dest_cur.clone()));
+    for c in fee_currencies {
+        pairs.push((c, dest_cur.clone()));
+    }
+    let mut rates = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (k, (from, to)) in pairs.into_iter().enumerate() {
+        if from == to
+            || seen
+                .iter()
+                .any(|(a, b)| (*a == from && *b == to) || (*a == to && *b == from))
+        {
+            continue;
+        }
+        seen.push((from.clone(), to.clone()));
+        let (mode, perturb, decimals) = raw.rates[k % raw.rates.len()];
+        if mode == 0 {
+            continue; // left out: the quote fails if it needs the pair
+        }
+        let (a, b) = if mode % 2 == 0 {
+            (&to, &from)
+        } else {
+            (&from, &to)
+        };
+        let factor = Decimal::new(950 + i64::from(perturb % 101), 3);
+        let rate = (per_eur(b) / per_eur(a) * factor).round_dp(u32::from(decimals));
+        let rate = if rate.is_zero() {
+            Decimal::new(1, u32::from(decimals))
+        } else {
+            rate
+        };
+        rates.push(json!({"from": a, "to": b, "rate": rate.to_string()}));
+    }
+    if !rates.is_empty() {
+        req["exchange_rates"] = json!(rates);
+    }
+    req
+}
+
+// ------------------------------------------------------------------------------------------
+// Comparison.
+
+/// The comparable content of a quote: totals, lines and charges (sorted, so that the order
+/// of charges of one kind does not matter).
+#[derive(Debug, PartialEq, Eq)]
+struct View {
+    currency: String,
+    territory: String,
+    regime: String,
+    collected_at: CollectedAt,
+    totals: Vec<(&'static str, Decimal)>,
+    lines: Vec<[Decimal; 6]>,
+    charges: Vec<ChargeView>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ChargeView {
+    kind: u8,
+    name: String,
+    lines: Vec<usize>,
+    rate: Option<Decimal>,
+    base: Option<Decimal>,
+    amount: Decimal,
+    collected_at: u8,
+}
+
+fn kind_no(k: ChargeKind) -> u8 {
+    match k {
+        ChargeKind::Duty => 0,
+        ChargeKind::Tax => 1,
+        ChargeKind::Fee => 2,
+    }
+}
+
+fn at_no(c: CollectedAt) -> u8 {
+    match c {
+        CollectedAt::Checkout => 0,
+        CollectedAt::Border => 1,
+        CollectedAt::None => 2,
+    }
+}
+
+fn n(d: Decimal) -> Decimal {
+    d.normalize()
+}
+
+fn engine_view(q: &Quote) -> (View, Vec<Decimal>) {
+    let mut charges: Vec<(ChargeView, Decimal)> = q
+        .charges
+        .iter()
+        .map(|c| {
+            (
+                ChargeView {
+                    kind: kind_no(c.kind),
+                    name: c.name.to_string(),
+                    lines: c.lines.clone(),
+                    rate: c.rate.map(n),
+                    base: c.base.map(n),
+                    amount: n(c.amount),
+                    collected_at: at_no(c.collected_at),
+                },
+                c.unrounded,
+            )
+        })
+        .collect();
+    charges.sort_by(|a, b| a.0.cmp(&b.0));
+    let view = View {
+        currency: q.currency.code().to_owned(),
+        territory: q.territory.as_str().to_owned(),
+        regime: q.regime.to_string(),
+        collected_at: q.collected_at,
+        totals: vec![
+            ("intrinsic_value", n(q.intrinsic_value)),
+            ("customs_value", n(q.customs_value)),
+            ("shipping", n(q.shipping)),
+            ("insurance", n(q.insurance)),
+            ("duty", n(q.duty)),
+            ("tax", n(q.tax)),
+            ("fees", n(q.fees)),
+            ("total_charges", n(q.total_charges)),
+            ("landed_total", n(q.landed_total)),
+            ("due_at_checkout", n(q.due_at_checkout)),
+            ("due_on_delivery", n(q.due_on_delivery)),
+        ],
+        lines: q
+            .lines
+            .iter()
+            .map(|l| {
+                [
+                    n(l.goods_value),
+                    n(l.customs_value),
+                    n(l.shipping),
+                    n(l.insurance),
+                    n(l.duty),
+                    n(l.tax),
+                ]
+            })
+            .collect(),
+        charges: Vec::new(),
+    };
+    let unrounded = charges.iter().map(|c| c.1).collect();
+    (
+        View {
+            charges: charges.into_iter().map(|c| c.0).collect(),
+            ..view
+        },
+        unrounded,
+    )
+}
+
+fn oracle_view(q: &OQuote) -> (View, Vec<Decimal>) {
+    let mut charges: Vec<(ChargeView, Decimal)> = q
+        .charges
+        .iter()
+        .map(|c| {
+            (
+                ChargeView {
+                    kind: kind_no(c.kind),
+                    name: c.name.clone(),
+                    lines: c.lines.clone(),
+                    rate: c.rate.map(n),
+                    base: c.base.map(n),
+                    amount: n(c.amount),
+                    collected_at: at_no(c.collected_at),
+                },
+                c.unrounded,
+            )
+        })
+        .collect();
+    charges.sort_by(|a, b| a.0.cmp(&b.0));
+    let unrounded = charges.iter().map(|c| c.1).collect();
+    (
+        View {
+            currency: q.currency.clone(),
+            territory: q.territory.clone(),
+            regime: q.regime.clone(),
+            collected_at: q.collected_at,
+            totals: vec![
+                ("intrinsic_value", n(q.intrinsic_value)),
+                ("customs_value", n(q.customs_value)),
+                ("shipping", n(q.shipping)),
+                ("insurance", n(q.insurance)),
+                ("duty", n(q.duty)),
+                ("tax", n(q.tax)),
+                ("fees", n(q.fees)),
+                ("total_charges", n(q.total_charges)),
+                ("landed_total", n(q.landed_total)),
+                ("due_at_checkout", n(q.due_at_checkout)),
+                ("due_on_delivery", n(q.due_on_delivery)),
+            ],
+            lines: q
+                .lines
+                .iter()
+                .map(|l| {
+                    [
+                        n(l.goods),
+                        n(l.customs_value),
+                        n(l.shipping),
+                        n(l.insurance),
+                        n(l.duty),
+                        n(l.tax),
+                    ]
+                })
+                .collect(),
+            charges: charges.into_iter().map(|c| c.0).collect(),
+        },
+        unrounded,
+    )
+}
+
+/// Compares engine and oracle on one request; a description of the difference otherwise.
+fn check(json: &Value) -> Result<(), String> {
+    let tables = RateTables::embedded().unwrap();
+    let text = json.to_string();
+    let req = QuoteRequest::from_json(&text).map_err(|e| format!("bad request {text}: {e}"))?;
+    let engine = tables.quote(&req);
+    let oracle = landed_oracle::quote(tables, &req);
+    let report = |what: &str, e: &dyn std::fmt::Debug, o: &dyn std::fmt::Debug| {
+        format!("{what}\nrequest: {text}\nengine: {e:#?}\noracle: {o:#?}")
+    };
+    match (&engine, &oracle) {
+        (Ok(e), Ok(o)) => {
+            let (ev, eu) = engine_view(e);
+            let (ov, ou) = oracle_view(o);
+            if ev != ov {
+                return Err(report("the quotes differ", &ev, &ov));
+            }
+            // Unrounded amounts agree up to the last digits of a 28-digit quotient.
+            let tiny = Decimal::new(1, 12);
+            if eu.iter().zip(&ou).any(|(a, b)| (*a - *b).abs() > tiny) {
+                return Err(report("unrounded amounts differ", &eu, &ou));
+            }
+            Ok(())
+        }
+        (Err(e), Err(o)) if std::mem::discriminant(e) == std::mem::discriminant(o) => Ok(()),
+        _ => Err(report(
+            "one fails, or they fail differently",
+            &engine
+                .as_ref()
+                .map(|q| engine_view(q).0)
+                .map_err(Error::to_string),
+            &oracle
+                .as_ref()
+                .map(|q| oracle_view(q).0)
+                .map_err(Error::to_string),
+        )),
+    }
+}
+
+fn run(cases: u32) {
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&raw(), |raw| {
+        check(&build(&raw)).map_err(TestCaseError::fail)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn landed_diff_engine_and_oracle_agree_on_5000_carts() {
+    run(5_000);
+}
+
+#[test]
+#[ignore = "long: 200,000 carts; run in release"]
+fn landed_diff_engine_and_oracle_agree_on_200000_carts() {
+    run(200_000);
+}

@@ -1,0 +1,389 @@
+//! The customs rows the oracle needs, read straight from `data/*.toml` into plain structs
+//! (the crate's own customs tables are private). Only what the cascade uses is kept; every
+//! row keeps its dates so that the oracle picks the rows in force itself.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use toml::Value;
+
+/// A row's validity: `effective_from` inclusive, `effective_to` inclusive (as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl Dates {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day <= to)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    /// `intrinsic`, `customs_value`, `item` or `sale_price`.
+    pub value: String,
+    pub currency: String,
+    pub amount: Decimal,
+    /// `lt`, `le`, `gt` or `ge`.
+    pub comparison: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    pub threshold: Option<Threshold>,
+    pub buyer: Option<String>,
+    pub requires_registration: Option<String>,
+    pub ship_from: Vec<String>,
+    pub transport: Vec<String>,
+    pub origins: Vec<String>,
+    pub exclude_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Territory {
+    pub code: String,
+    pub members: Vec<String>,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct CountryCurrency {
+    pub country: String,
+    pub currency: String,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Regime {
+    pub territory: String,
+    pub id: String,
+    pub cif: bool,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportTax {
+    pub territory: String,
+    pub name: String,
+    pub label: String,
+    pub order: i64,
+    /// `None` = the VAT table; `Some(p)` = a fixed percent.
+    pub fixed: Option<Decimal>,
+    pub component: Option<String>,
+    pub base: Vec<String>,
+    pub factor_percent: Decimal,
+    pub gross_up: bool,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub territory: String,
+    pub name: String,
+    pub regime: Option<String>,
+    pub priority: i64,
+    pub effects: Vec<String>,
+    pub conditions: Conditions,
+    pub exclude_hs: Vec<String>,
+    pub flat_duty: Option<(Decimal, String)>,
+    pub checkout_tax_base: Vec<String>,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fee {
+    pub territory: String,
+    pub name: String,
+    pub label: String,
+    pub ad_valorem: bool,
+    pub rate_percent: Option<Decimal>,
+    pub amount: Option<Decimal>,
+    pub min_amount: Option<Decimal>,
+    pub max_amount: Option<Decimal>,
+    pub currency: String,
+    pub conditions: Conditions,
+    pub exempt_preferential: bool,
+    pub taxable: bool,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rounding {
+    pub territory: String,
+    /// `duty_base`, `duty`, `tax_base`, `tax` or `fee`.
+    pub target: String,
+    /// `line` or `total`.
+    pub line_stage: bool,
+    pub increment: Option<Decimal>,
+    pub mode: landed::RoundingMode,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Preference {
+    pub territory: String,
+    pub scheme: String,
+    pub partners: Vec<String>,
+    pub rate_percent: Decimal,
+    pub exclude_hs: Vec<String>,
+    pub dates: Dates,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdditionalDuty {
+    pub territory: String,
+    pub name: String,
+    pub hs: Option<String>,
+    pub origins: Vec<String>,
+    pub exclude_origins: Vec<String>,
+    pub exclude_hs: Vec<String>,
+    pub not_with_preference: bool,
+    pub rate_percent: Decimal,
+    pub highest_in_group: bool,
+    pub group: Option<String>,
+    pub dates: Dates,
+}
+
+/// Every row the oracle reads, plus every date on which some row starts or stops.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub territories: Vec<Territory>,
+    pub currencies: Vec<CountryCurrency>,
+    pub regimes: Vec<Regime>,
+    pub import_taxes: Vec<ImportTax>,
+    pub rules: Vec<Rule>,
+    pub fees: Vec<Fee>,
+    pub roundings: Vec<Rounding>,
+    pub preferences: Vec<Preference>,
+    pub additional: Vec<AdditionalDuty>,
+    /// Every `effective_from` and the day after every `effective_to`, in all data files.
+    pub change_days: Vec<NaiveDate>,
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn dec(v: &Value, k: &str) -> Option<Decimal> {
+    s(v, k).map(|x| x.parse().unwrap())
+}
+
+fn list(v: &Value, k: &str) -> Vec<String> {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|x| x.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+fn flag(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn dates(v: &Value) -> Dates {
+    Dates {
+        from: s(v, "effective_from").unwrap().parse().unwrap(),
+        to: s(v, "effective_to").map(|d| d.parse().unwrap()),
+    }
+}
+
+fn conditions(v: &Value) -> Conditions {
+    Conditions {
+        threshold: v.get("threshold").map(|t| Threshold {
+            value: s(t, "value").unwrap(),
+            currency: s(t, "currency").unwrap(),
+            amount: dec(t, "amount").unwrap(),
+            comparison: s(t, "comparison").unwrap(),
+        }),
+        buyer: s(v, "buyer"),
+        requires_registration: s(v, "requires_registration").map(|r| r.to_ascii_uppercase()),
+        ship_from: list(v, "ship_from"),
+        transport: list(v, "transport"),
+        origins: list(v, "origins"),
+        exclude_origins: list(v, "exclude_origins"),
+    }
+}
+
+fn section<'a>(doc: &'a Value, name: &str) -> impl Iterator<Item = &'a Value> {
+    doc.get(name)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+}
+
+fn mode(name: &str) -> landed::RoundingMode {
+    use landed::RoundingMode as M;
+    match name {
+        "half_even" => M::HalfEven,
+        "half_up" => M::HalfUp,
+        "half_down" => M::HalfDown,
+        "up" => M::Up,
+        "down" => M::Down,
+        "ceiling" => M::Ceiling,
+        "floor" => M::Floor,
+        "half_ceiling" => M::HalfCeiling,
+        other => panic!("unknown rounding mode {other}"),
+    }
+}
+
+fn load() -> Rows {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut out = Rows::default();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    names.sort();
+    for path in names {
+        let doc: Value = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        // Change days of every dated row of the file, whatever its section.
+        if let Some(table) = doc.as_table() {
+            for rows_of in table.values().filter_map(Value::as_array) {
+                for row in rows_of {
+                    if let Some(from) = s(row, "effective_from") {
+                        out.change_days.push(from.parse().unwrap());
+                    }
+                    if let Some(to) = s(row, "effective_to") {
+                        let to: NaiveDate = to.parse().unwrap();
+                        out.change_days.push(to.succ_opt().unwrap());
+                    }
+                }
+            }
+        }
+        for r in section(&doc, "territory") {
+            out.territories.push(Territory {
+                code: s(r, "code").unwrap(),
+                members: list(r, "members"),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "country_currency") {
+            out.currencies.push(CountryCurrency {
+                country: s(r, "country").unwrap(),
+                currency: s(r, "currency").unwrap(),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "regime") {
+            out.regimes.push(Regime {
+                territory: s(r, "territory").unwrap(),
+                id: s(r, "id").unwrap(),
+                cif: s(r, "valuation").unwrap() == "cif",
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "import_tax") {
+            let fixed = match s(r, "rate").unwrap().as_str() {
+                "vat_table" => None,
+                "fixed" => Some(dec(r, "rate_percent").unwrap()),
+                other => panic!("unknown import_tax rate {other}"),
+            };
+            out.import_taxes.push(ImportTax {
+                territory: s(r, "territory").unwrap(),
+                name: s(r, "name").unwrap(),
+                label: s(r, "label").unwrap(),
+                order: r.get("order").and_then(Value::as_integer).unwrap_or(0),
+                fixed,
+                component: s(r, "component"),
+                base: list(r, "base"),
+                factor_percent: dec(r, "factor_percent").unwrap_or(Decimal::ONE_HUNDRED),
+                gross_up: flag(r, "gross_up"),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "rule") {
+            let effects = list(r, "effects");
+            let checkout = effects.iter().any(|e| e == "tax_at_checkout");
+            let checkout_tax_base = match (checkout, r.get("checkout_tax_base")) {
+                (true, Some(_)) => list(r, "checkout_tax_base"),
+                // The default base of a tax at checkout: the sale price, delivery included.
+                (true, None) => vec!["goods".into(), "shipping".into(), "insurance".into()],
+                (false, _) => Vec::new(),
+            };
+            out.rules.push(Rule {
+                territory: s(r, "territory").unwrap(),
+                name: s(r, "name").unwrap(),
+                regime: s(r, "regime"),
+                priority: r.get("priority").and_then(Value::as_integer).unwrap_or(0),
+                conditions: conditions(r),
+                exclude_hs: list(r, "exclude_hs"),
+                flat_duty: dec(r, "flat_duty_amount")
+                    .map(|a| (a, s(r, "flat_duty_currency").unwrap())),
+                checkout_tax_base,
+                effects,
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "fee") {
+            let mut c = conditions(r);
+            // Fees are conditioned on threshold, transport and place of shipment only.
+            c.buyer = None;
+            c.requires_registration = None;
+            c.origins.clear();
+            c.exclude_origins.clear();
+            out.fees.push(Fee {
+                territory: s(r, "territory").unwrap(),
+                name: s(r, "name").unwrap(),
+                label: s(r, "label").unwrap(),
+                ad_valorem: s(r, "kind").unwrap() == "ad_valorem",
+                rate_percent: dec(r, "rate_percent"),
+                amount: dec(r, "amount"),
+                min_amount: dec(r, "min_amount"),
+                max_amount: dec(r, "max_amount"),
+                currency: s(r, "currency").unwrap(),
+                conditions: c,
+                exempt_preferential: flag(r, "exempt_preferential"),
+                taxable: flag(r, "taxable"),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "rounding") {
+            out.roundings.push(Rounding {
+                territory: s(r, "territory").unwrap(),
+                target: s(r, "target").unwrap(),
+                line_stage: s(r, "stage").unwrap() == "line",
+                increment: dec(r, "increment"),
+                mode: mode(&s(r, "mode").unwrap()),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "preference") {
+            out.preferences.push(Preference {
+                territory: s(r, "territory").unwrap(),
+                scheme: s(r, "scheme").unwrap(),
+                partners: list(r, "partners"),
+                rate_percent: dec(r, "rate_percent").unwrap(),
+                exclude_hs: list(r, "exclude_hs"),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "additional_duty") {
+            out.additional.push(AdditionalDuty {
+                territory: s(r, "territory").unwrap(),
+                name: s(r, "name").unwrap(),
+                hs: s(r, "hs"),
+                origins: list(r, "origins"),
+                exclude_origins: list(r, "exclude_origins"),
+                exclude_hs: list(r, "exclude_hs"),
+                not_with_preference: flag(r, "not_with_preference"),
+                rate_percent: dec(r, "rate_percent").unwrap(),
+                highest_in_group: s(r, "stacking").unwrap() == "highest_in_group",
+                group: s(r, "group"),
+                dates: dates(r),
+            });
+        }
+    }
+    out.change_days.sort();
+    out.change_days.dedup();
+    out
+}
+
+/// The rows of `data/`, read once.
+pub fn rows() -> &'static Rows {
+    static ROWS: OnceLock<Rows> = OnceLock::new();
+    ROWS.get_or_init(load)
+}

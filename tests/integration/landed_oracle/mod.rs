@@ -1,0 +1,1032 @@
+//! A reference oracle for landed-cost quotes: the seven steps of the cascade written again from
+//! the rules (README "Landed cost", `src/landed/mod.rs`, the comments of `data/customs.toml`),
+//! in plain `Decimal` arithmetic, with no integer lane, no reused buffers and no caches. It
+//! reads the customs rows from `data/*.toml` itself and uses only public lookups of
+//! `RateTables` (the VAT table, the longest-prefix tariff row, a currency's minor unit).
+//! Clarity over speed: it is the slow, obvious twin the engine is checked against.
+//! Loops run over line indices on purpose: each step reads the request line and its state.
+#![allow(clippy::needless_range_loop)]
+
+mod data;
+mod rounding;
+
+use chrono::NaiveDate;
+use landed::landed::{ChargeKind, CollectedAt, Incoterm, QuoteRequest};
+use landed::{Currency, Error, HsCode, RateTables, TaxCategory, Territory};
+use rust_decimal::Decimal;
+
+use data::{Conditions, Rounding, Rows, Rule};
+
+pub use data::rows;
+
+/// One charge as the oracle computes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OCharge {
+    pub kind: ChargeKind,
+    pub name: String,
+    pub base: Option<Decimal>,
+    pub rate: Option<Decimal>,
+    pub amount: Decimal,
+    pub unrounded: Decimal,
+    pub collected_at: CollectedAt,
+    pub lines: Vec<usize>,
+}
+
+/// One line of the result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OLine {
+    pub goods: Decimal,
+    pub customs_value: Decimal,
+    pub shipping: Decimal,
+    pub insurance: Decimal,
+    pub duty: Decimal,
+    pub tax: Decimal,
+}
+
+/// The oracle's quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OQuote {
+    pub currency: String,
+    pub territory: String,
+    pub regime: String,
+    pub collected_at: CollectedAt,
+    pub intrinsic_value: Decimal,
+    pub customs_value: Decimal,
+    pub shipping: Decimal,
+    pub insurance: Decimal,
+    pub duty: Decimal,
+    pub tax: Decimal,
+    pub fees: Decimal,
+    pub total_charges: Decimal,
+    pub landed_total: Decimal,
+    pub due_at_checkout: Decimal,
+    pub due_on_delivery: Decimal,
+    pub lines: Vec<OLine>,
+    pub charges: Vec<OCharge>,
+}
+
+// ------------------------------------------------------------------------------------------
+// Errors, built as the engine's public error type (only the kind is compared).
+
+fn input(field: impl Into<String>, reason: &str) -> Error {
+    Error::InvalidInput {
+        field: field.into(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn unknown(table: &'static str, key: String) -> Error {
+    Error::UnknownSeries { table, key }
+}
+
+fn not_in_force(table: &'static str, key: String, date: NaiveDate, from: NaiveDate) -> Error {
+    Error::NoRateInForce {
+        table,
+        key,
+        date,
+        coverage: landed::error::Coverage { from, until: None },
+    }
+}
+
+fn currency(code: &str) -> Currency {
+    code.parse().unwrap()
+}
+
+// ------------------------------------------------------------------------------------------
+// Step 1: currency.
+
+/// Converts `amount` from one currency to another with the request's rates: the direct pair
+/// is multiplied by, the reverse pair divided by (never inverted and rounded).
+fn convert(req: &QuoteRequest, from: &str, to: &str, amount: Decimal) -> Result<Decimal, Error> {
+    if from == to {
+        return Ok(amount);
+    }
+    let rates = &req.exchange_rates;
+    if let Some(r) = rates
+        .iter()
+        .find(|r| r.from.code() == from && r.to.code() == to)
+    {
+        return Ok(amount.checked_mul(r.rate).unwrap());
+    }
+    if let Some(r) = rates
+        .iter()
+        .find(|r| r.from.code() == to && r.to.code() == from)
+    {
+        return Ok(amount.checked_div(r.rate).unwrap());
+    }
+    Err(Error::MissingExchangeRate {
+        from: currency(from),
+        to: currency(to),
+    })
+}
+
+// ------------------------------------------------------------------------------------------
+// Step 3: facts and conditions.
+
+/// What the rules and fees test.
+struct Facts<'a> {
+    req: &'a QuoteRequest,
+    ship_from: String,
+    transport: &'static str,
+    consumer: bool,
+    registered_business: bool,
+    /// Values in the request's currency, unrounded.
+    intrinsic: Decimal,
+    customs_value: Decimal,
+    sale_price: Decimal,
+}
+
+impl Facts<'_> {
+    fn holds(&self, c: &Conditions) -> Result<bool, Error> {
+        if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
+            return Ok(false);
+        }
+        if !c.transport.is_empty() && !c.transport.iter().any(|t| t == self.transport) {
+            return Ok(false);
+        }
+        if let Some(b) = &c.buyer {
+            let ok = match b.as_str() {
+                "consumer" => self.consumer,
+                "business" => !self.consumer,
+                "registered_business" => self.registered_business,
+                "not_registered_business" => !self.registered_business,
+                other => panic!("unknown buyer condition {other}"),
+            };
+            if !ok {
+                return Ok(false);
+            }
+        }
+        if let Some(reg) = &c.requires_registration
+            && !self.registered(reg)
+        {
+            return Ok(false);
+        }
+        let origin = |l: &landed::landed::QuoteLine| l.origin.as_str().to_owned();
+        if !c.origins.is_empty()
+            && !self
+                .req
+                .lines
+                .iter()
+                .all(|l| c.origins.contains(&origin(l)))
+        {
+            return Ok(false);
+        }
+        if self
+            .req
+            .lines
+            .iter()
+            .any(|l| c.exclude_origins.contains(&origin(l)))
+        {
+            return Ok(false);
+        }
+        if let Some(t) = &c.threshold {
+            let value = match t.value.as_str() {
+                "intrinsic" => self.intrinsic,
+                "customs_value" => self.customs_value,
+                "sale_price" => self.sale_price,
+                "item" => self
+                    .req
+                    .lines
+                    .iter()
+                    .map(|l| l.unit_price)
+                    .max()
+                    .unwrap_or_default(),
+                other => panic!("unknown value basis {other}"),
+            };
+            let value = convert(self.req, self.req.currency.code(), &t.currency, value)?;
+            let ok = match t.comparison.as_str() {
+                "lt" => value < t.amount,
+                "le" => value <= t.amount,
+                "gt" => value > t.amount,
+                "ge" => value >= t.amount,
+                other => panic!("unknown comparison {other}"),
+            };
+            if !ok {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn registered(&self, reg: &str) -> bool {
+        self.req
+            .seller_registrations
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(reg))
+    }
+}
+
+fn hs_starts(code: &HsCode, prefix: &str) -> bool {
+    code.as_str().starts_with(prefix)
+}
+
+/// The 6-digit subheading of a code (a shorter code is its own).
+fn subheading(code: &HsCode) -> String {
+    code.as_str().get(..6).unwrap_or(code.as_str()).to_owned()
+}
+
+/// The customs territory of a country on a day: its union, else itself.
+fn territory_of(rows: &Rows, country: &str, day: NaiveDate) -> String {
+    rows.territories
+        .iter()
+        .find(|t| t.dates.covers(day) && t.members.iter().any(|m| m == country))
+        .map_or_else(|| country.to_owned(), |t| t.code.clone())
+}
+
+// ------------------------------------------------------------------------------------------
+// Charges of one step: lines with the same source row, rate, name and place of collection
+// share a charge, rounded once and spread back over its lines.
+
+struct Part {
+    line: usize,
+    base: Decimal,
+    amount: Decimal,
+}
+
+struct Group {
+    /// Identity of the source: the data row, or the request field.
+    key: String,
+    kind: ChargeKind,
+    name: String,
+    rate: Option<Decimal>,
+    collected_at: CollectedAt,
+    parts: Vec<Part>,
+}
+
+#[derive(Default)]
+struct Step {
+    groups: Vec<Group>,
+}
+
+impl Step {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        key: String,
+        kind: ChargeKind,
+        name: &str,
+        rate: Option<Decimal>,
+        collected_at: CollectedAt,
+        line: usize,
+        base: Decimal,
+        amount: Decimal,
+    ) {
+        let part = Part { line, base, amount };
+        let same = |g: &&mut Group| {
+            g.key == key
+                && g.kind == kind
+                && g.name == name
+                && g.rate == rate
+                && g.collected_at == collected_at
+        };
+        match self.groups.iter_mut().find(same) {
+            Some(g) => g.parts.push(part),
+            None => self.groups.push(Group {
+                key,
+                kind,
+                name: name.to_owned(),
+                rate,
+                collected_at,
+                parts: vec![part],
+            }),
+        }
+    }
+
+    /// Rounds each charge (its total, or each line's part under a `line` rounding row) and
+    /// gives every line its share: `(charges, shares per line)`.
+    fn close(
+        self,
+        rule: Option<&Rounding>,
+        minor: u32,
+        n_lines: usize,
+    ) -> (Vec<OCharge>, Vec<Decimal>) {
+        let mut shares = vec![Decimal::ZERO; n_lines];
+        let mut charges = Vec::new();
+        for g in self.groups {
+            let unrounded: Decimal = g.parts.iter().map(|p| p.amount).sum();
+            let base: Decimal = g.parts.iter().map(|p| p.base).sum();
+            let amount = if rule.is_some_and(|r| r.line_stage) {
+                let mut total = Decimal::ZERO;
+                for p in &g.parts {
+                    let r = rounding::round(p.amount, rule, minor);
+                    shares[p.line] += r;
+                    total += r;
+                }
+                total
+            } else {
+                let rounded = rounding::round(unrounded, rule, minor);
+                let weights: Vec<Decimal> = g.parts.iter().map(|p| p.amount).collect();
+                let split = rounding::allocate(rounded, &weights, rounding::scale_of(rule, minor));
+                for (p, s) in g.parts.iter().zip(split) {
+                    shares[p.line] += s;
+                }
+                rounded
+            };
+            charges.push(OCharge {
+                kind: g.kind,
+                name: g.name,
+                base: Some(base),
+                rate: g.rate,
+                amount,
+                unrounded,
+                collected_at: g.collected_at,
+                lines: g.parts.iter().map(|p| p.line).collect(),
+            });
+        }
+        (charges, shares)
+    }
+}
+
+/// Per-line state through the cascade (amounts in the destination currency).
+#[derive(Default, Clone)]
+struct Line {
+    goods: Decimal,
+    shipping: Decimal,
+    insurance: Decimal,
+    customs_value: Decimal,
+    duty: Decimal,
+    tax: Decimal,
+    taxable_fees: Decimal,
+    no_duty: bool,
+    no_tax: bool,
+    reverse_charge: bool,
+    /// The rule whose tax is collected at checkout.
+    checkout: Option<usize>,
+    /// The flat duty of a rule, converted, with the rule's index.
+    flat: Option<(usize, Decimal)>,
+    preferential: bool,
+}
+
+fn check_request(req: &QuoteRequest) -> Result<(), Error> {
+    let negative = |v: Decimal| v < Decimal::ZERO;
+    if req.lines.is_empty() {
+        return Err(input("lines", "is empty"));
+    }
+    if req.shipping.is_some_and(negative) {
+        return Err(input("shipping", "negative"));
+    }
+    if req.insurance.is_some_and(negative) {
+        return Err(input("insurance", "negative"));
+    }
+    for (i, f) in req.extra_fees.iter().enumerate() {
+        if negative(f.amount) {
+            return Err(input(format!("extra_fees[{i}].amount"), "negative"));
+        }
+    }
+    for (i, r) in req.exchange_rates.iter().enumerate() {
+        if r.rate <= Decimal::ZERO {
+            return Err(input(format!("exchange_rates[{i}].rate"), "not positive"));
+        }
+    }
+    for (i, l) in req.lines.iter().enumerate() {
+        if l.quantity <= Decimal::ZERO {
+            return Err(input(format!("lines[{i}].quantity"), "not positive"));
+        }
+        for (name, v) in [
+            ("unit_price", Some(l.unit_price)),
+            ("weight_kg", l.weight_kg),
+            ("duty_rate", l.duty_rate),
+            ("tax_rate", l.tax_rate),
+        ] {
+            if v.is_some_and(negative) {
+                return Err(input(format!("lines[{i}].{name}"), "negative"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A percentage of an amount, exactly.
+fn pct(amount: Decimal, percent: Decimal) -> Decimal {
+    amount.checked_mul(percent).unwrap() / Decimal::ONE_HUNDRED
+}
+
+/// The value of one line's base term.
+fn term(line: &Line, t: &str, tax_shares: &[(String, Vec<Decimal>)], i: usize) -> Decimal {
+    match t {
+        "goods" => line.goods,
+        "shipping" => line.shipping,
+        "insurance" => line.insurance,
+        "customs_value" => line.customs_value,
+        "duty" => line.duty,
+        "taxable_fees" => line.taxable_fees,
+        other => {
+            let name = other.strip_prefix("tax:").expect("a known base term");
+            tax_shares
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(Decimal::ZERO, |(_, v)| v[i])
+        }
+    }
+}
+
+/// Computes a quote from the rules, step by step.
+pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
+    let rows = data::rows();
+    check_request(req)?;
+    let day = req.date;
+    let dest = req.destination.as_str().to_owned();
+    let ship_from = req
+        .ship_from
+        .unwrap_or(req.lines[0].origin)
+        .as_str()
+        .to_owned();
+    let territory = territory_of(rows, &dest, day);
+    if territory_of(rows, &ship_from, day) == territory {
+        return Err(input(
+            "ship_from",
+            "inside the destination's customs territory",
+        ));
+    }
+    let in_force = |t: &str, dates: &data::Dates| t == territory && dates.covers(day);
+
+    // The territory's regime and the destination's currency on the day.
+    let regimes: Vec<_> = rows
+        .regimes
+        .iter()
+        .filter(|r| r.territory == territory)
+        .collect();
+    if regimes.is_empty() {
+        return Err(unknown("regime", territory.clone()));
+    }
+    let regime = regimes
+        .iter()
+        .find(|r| r.dates.covers(day))
+        .ok_or_else(|| not_in_force("regime", territory.clone(), day, regimes[0].dates.from))?;
+    let currencies: Vec<_> = rows
+        .currencies
+        .iter()
+        .filter(|c| c.country == dest)
+        .collect();
+    if currencies.is_empty() {
+        return Err(unknown("country_currency", dest.clone()));
+    }
+    let cur = currencies
+        .iter()
+        .find(|c| c.dates.covers(day))
+        .ok_or_else(|| not_in_force("country_currency", dest.clone(), day, day))?
+        .currency
+        .clone();
+    let minor = currency(&cur).minor_unit_scale()?;
+    let req_cur = req.currency.code();
+    let rounding_for = |target: &str| {
+        rows.roundings
+            .iter()
+            .rfind(|r| in_force(&r.territory, &r.dates) && r.target == target)
+    };
+    let (duty_base_rule, duty_rule) = (rounding_for("duty_base"), rounding_for("duty"));
+    let (tax_base_rule, tax_rule, fee_rule) = (
+        rounding_for("tax_base"),
+        rounding_for("tax"),
+        rounding_for("fee"),
+    );
+    let to_minor = |v: Decimal| rounding::round(v, None, minor);
+
+    // 1. Currency: every amount into the destination's currency, rounded to its minor unit.
+    let shipping_req = req.shipping.unwrap_or_default();
+    let insurance_req = req.insurance.unwrap_or_default();
+    let shipping = to_minor(convert(req, req_cur, &cur, shipping_req)?);
+    let insurance = to_minor(convert(req, req_cur, &cur, insurance_req)?);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut intrinsic_req = Decimal::ZERO;
+    for l in &req.lines {
+        let value = l.quantity.checked_mul(l.unit_price).unwrap();
+        intrinsic_req += value;
+        let goods = to_minor(convert(req, req_cur, &cur, value)?);
+        lines.push(Line {
+            goods,
+            customs_value: goods,
+            ..Line::default()
+        });
+    }
+
+    // 2. Valuation: shipping and insurance spread over the lines by goods value (largest
+    // remainder); CIF adds them to the customs value, FOB leaves it at the goods.
+    let goods: Vec<Decimal> = lines.iter().map(|l| l.goods).collect();
+    let ship_shares = rounding::allocate(shipping, &goods, minor);
+    let ins_shares = rounding::allocate(insurance, &goods, minor);
+    for ((line, s), ins) in lines.iter_mut().zip(ship_shares).zip(ins_shares) {
+        line.shipping = s;
+        line.insurance = ins;
+        if regime.cif {
+            line.customs_value = line.goods + s + ins;
+        }
+    }
+    let sale_req = intrinsic_req + shipping_req + insurance_req;
+    let business = req.buyer == Some(landed::data::Buyer::Business);
+    let facts = Facts {
+        req,
+        ship_from: ship_from.clone(),
+        transport: match req.transport.unwrap_or_default() {
+            landed::data::Transport::Courier => "courier",
+            landed::data::Transport::Postal => "postal",
+            landed::data::Transport::Air => "air",
+            landed::data::Transport::Ocean => "ocean",
+            landed::data::Transport::Road => "road",
+        },
+        consumer: !business,
+        registered_business: business
+            && req
+                .buyer_tax_id
+                .as_deref()
+                .is_some_and(|t| !t.trim().is_empty()),
+        intrinsic: intrinsic_req,
+        customs_value: if regime.cif { sale_req } else { intrinsic_req },
+        sale_price: sale_req,
+    };
+
+    // 3. Rules in force, in name order: conditions, then effects on the lines they cover.
+    let mut rules: Vec<&Rule> = rows
+        .rules
+        .iter()
+        .filter(|r| in_force(&r.territory, &r.dates))
+        .collect();
+    rules.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut regime_id = regime.id.clone();
+    let mut best: Option<i64> = None;
+    let mut no_fees = false;
+    for (k, rule) in rules.iter().enumerate() {
+        if !facts.holds(&rule.conditions)? {
+            continue;
+        }
+        if let Some(id) = &rule.regime
+            && best.is_none_or(|b| rule.priority > b)
+        {
+            best = Some(rule.priority);
+            regime_id = id.clone();
+        }
+        no_fees |= rule.effects.iter().any(|e| e == "no_fees");
+        for (i, line) in lines.iter_mut().enumerate() {
+            let hs = &req.lines[i].hs_code;
+            if rule.exclude_hs.iter().any(|p| hs_starts(hs, p)) {
+                continue;
+            }
+            for e in &rule.effects {
+                match e.as_str() {
+                    "no_duty" => line.no_duty = true,
+                    "no_tax" => line.no_tax = true,
+                    "tax_at_checkout" => line.checkout = Some(k),
+                    "reverse_charge" => line.reverse_charge = true,
+                    "flat_duty" => {
+                        let (amount, c) = rule.flat_duty.clone().unwrap();
+                        line.flat = Some((k, convert(req, &c, &cur, amount)?));
+                    }
+                    "no_fees" => {}
+                    other => panic!("unknown effect {other}"),
+                }
+            }
+        }
+    }
+
+    // 4. Duty per line.
+    let territory_code: Territory = territory.parse().unwrap();
+    let mut prefs: Vec<_> = rows
+        .preferences
+        .iter()
+        .filter(|p| in_force(&p.territory, &p.dates))
+        .collect();
+    prefs.sort_by(|a, b| a.scheme.cmp(&b.scheme));
+    let mut step = Step::default();
+    for i in 0..lines.len() {
+        let l = &req.lines[i];
+        let line = &lines[i];
+        if line.no_duty {
+            continue;
+        }
+        let mut cv = line.customs_value;
+        if duty_base_rule.is_some() {
+            cv = rounding::round(cv, duty_base_rule, minor);
+        }
+        if let Some((k, amount)) = line.flat {
+            // One flat amount per distinct 6-digit subheading, spread over its lines by value.
+            let sub = subheading(&l.hs_code);
+            let mine = |j: usize| subheading(&req.lines[j].hs_code) == sub;
+            let group: Decimal = (0..lines.len())
+                .filter(|j| mine(*j) && lines[*j].flat.is_some() && !lines[*j].no_duty)
+                .map(|j| lines[j].goods)
+                .sum();
+            let count = Decimal::from((0..lines.len()).filter(|j| mine(*j)).count());
+            let share = if group.is_zero() {
+                amount / count
+            } else {
+                amount
+                    .checked_mul(line.goods)
+                    .unwrap()
+                    .checked_div(group)
+                    .unwrap()
+            };
+            let rule = rules[k];
+            step.push(
+                format!("rule {} {}", rule.name, rule.dates.from),
+                ChargeKind::Duty,
+                &rule.name,
+                None,
+                CollectedAt::Border,
+                i,
+                cv,
+                share,
+            );
+            continue;
+        }
+        let origin = l.origin.as_str().to_owned();
+        let mut preference: Option<&data::Preference> = None;
+        if l.claim_preference != Some(false) {
+            for p in &prefs {
+                if p.partners.contains(&origin)
+                    && !p.exclude_hs.iter().any(|x| hs_starts(&l.hs_code, x))
+                    && preference.is_none_or(|q| p.rate_percent < q.rate_percent)
+                {
+                    preference = Some(p);
+                }
+            }
+        }
+        let mut preferential = false;
+        if let Some(rate) = l.duty_rate {
+            // The request's rate replaces the tariff lookup (and so any preference).
+            step.push(
+                "request duty_rate".into(),
+                ChargeKind::Duty,
+                "customs duty",
+                Some(rate),
+                CollectedAt::Border,
+                i,
+                cv,
+                pct(cv, rate),
+            );
+        } else {
+            let mfn = match tables.tariff(territory_code, &l.hs_code, day) {
+                Ok(found) => {
+                    let t = found.rate;
+                    let mut duty = t.rate_percent.map_or(Decimal::ZERO, |p| pct(cv, p));
+                    let specific = |s: landed::data::Specific| -> Result<Decimal, Error> {
+                        let units = match s.per {
+                            landed::data::SpecificPer::Unit => l.quantity,
+                            landed::data::SpecificPer::Kg => {
+                                let kg = l.weight_kg.ok_or_else(|| {
+                                    input(format!("lines[{i}].weight_kg"), "required")
+                                })?;
+                                kg * l.quantity
+                            }
+                        };
+                        convert(req, s.currency.code(), &cur, s.amount * units)
+                    };
+                    if let Some(s) = t.specific {
+                        duty += specific(s)?;
+                    }
+                    if let Some(m) = t.min {
+                        duty = duty.max(specific(m)?);
+                    }
+                    if let Some(m) = t.max {
+                        duty = duty.min(specific(m)?);
+                    }
+                    let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
+                    let rate = if simple { t.rate_percent } else { None };
+                    let key = format!("tariff {} {} {}", territory, t.hs, found.period.from);
+                    Some((duty, rate, key))
+                }
+                // No tariff row, but the origin qualifies for a preference: its rate applies.
+                Err(Error::UnknownSeries { .. }) if preference.is_some() => None,
+                Err(Error::UnknownSeries { .. }) => {
+                    return Err(input(format!("lines[{i}].hs_code"), "no tariff row"));
+                }
+                Err(e) => return Err(e),
+            };
+            let pref = preference.map(|p| (pct(cv, p.rate_percent), p));
+            match (pref, mfn) {
+                (Some((amount, p)), m) if m.as_ref().is_none_or(|(ma, _, _)| amount <= *ma) => {
+                    preferential = true;
+                    step.push(
+                        format!("preference {} {} {}", territory, p.scheme, p.dates.from),
+                        ChargeKind::Duty,
+                        "customs duty",
+                        Some(p.rate_percent),
+                        CollectedAt::Border,
+                        i,
+                        cv,
+                        amount,
+                    );
+                }
+                (_, Some((amount, rate, key))) => {
+                    step.push(
+                        key,
+                        ChargeKind::Duty,
+                        "customs duty",
+                        rate,
+                        CollectedAt::Border,
+                        i,
+                        cv,
+                        amount,
+                    );
+                }
+                _ => {}
+            }
+        }
+        lines[i].preferential = preferential;
+        // Additional duties by origin, with their stacking rule.
+        let covering: Vec<&data::AdditionalDuty> = rows
+            .additional
+            .iter()
+            .filter(|d| in_force(&d.territory, &d.dates))
+            .filter(|d| d.hs.as_deref().is_none_or(|p| hs_starts(&l.hs_code, p)))
+            .filter(|d| d.origins.is_empty() || d.origins.contains(&origin))
+            .filter(|d| !d.exclude_origins.contains(&origin))
+            .filter(|d| !(d.not_with_preference && preferential))
+            .filter(|d| !d.exclude_hs.iter().any(|p| hs_starts(&l.hs_code, p)))
+            .collect();
+        for d in &covering {
+            let beaten = d.highest_in_group
+                && covering.iter().any(|o| {
+                    o.group == d.group
+                        && (o.rate_percent > d.rate_percent
+                            || (o.rate_percent == d.rate_percent && o.name < d.name))
+                });
+            if beaten {
+                continue;
+            }
+            step.push(
+                format!(
+                    "additional {} {} {:?} {}",
+                    territory, d.name, d.hs, d.dates.from
+                ),
+                ChargeKind::Duty,
+                &d.name,
+                Some(d.rate_percent),
+                CollectedAt::Border,
+                i,
+                cv,
+                pct(cv, d.rate_percent),
+            );
+        }
+    }
+    let (mut charges, duty_shares) = step.close(duty_rule, minor, lines.len());
+    for (line, s) in lines.iter_mut().zip(duty_shares) {
+        line.duty = s;
+    }
+
+    // 5. Fees: government fees whose conditions hold, then the request's extra fees.
+    let mut fee_charges: Vec<(OCharge, bool)> = Vec::new();
+    if !no_fees {
+        let mut fees: Vec<_> = rows
+            .fees
+            .iter()
+            .filter(|f| in_force(&f.territory, &f.dates))
+            .collect();
+        fees.sort_by(|a, b| a.name.cmp(&b.name));
+        for fee in fees {
+            if !facts.holds(&fee.conditions)? {
+                continue;
+            }
+            let on: Vec<usize> = (0..lines.len())
+                .filter(|i| !(fee.exempt_preferential && lines[*i].preferential))
+                .collect();
+            if on.is_empty() {
+                continue;
+            }
+            let base: Decimal = on.iter().map(|i| lines[*i].customs_value).sum();
+            let (amount, rate, base) = if fee.ad_valorem {
+                let p = fee.rate_percent.unwrap();
+                let mut a = pct(base, p);
+                if let Some(m) = fee.min_amount {
+                    a = a.max(convert(req, &fee.currency, &cur, m)?);
+                }
+                if let Some(m) = fee.max_amount {
+                    a = a.min(convert(req, &fee.currency, &cur, m)?);
+                }
+                (a, Some(p), Some(base))
+            } else {
+                let a = convert(req, &fee.currency, &cur, fee.amount.unwrap())?;
+                (a, None, None)
+            };
+            fee_charges.push((
+                OCharge {
+                    kind: ChargeKind::Fee,
+                    name: fee.label.clone(),
+                    base,
+                    rate,
+                    amount: rounding::round(amount, fee_rule, minor),
+                    unrounded: amount,
+                    collected_at: CollectedAt::Border,
+                    lines: on,
+                },
+                fee.taxable,
+            ));
+        }
+    }
+    for f in &req.extra_fees {
+        let from = f.currency.unwrap_or(req.currency);
+        let amount = to_minor(convert(req, from.code(), &cur, f.amount)?);
+        fee_charges.push((
+            OCharge {
+                kind: ChargeKind::Fee,
+                name: f.name.clone(),
+                base: None,
+                rate: None,
+                amount,
+                unrounded: amount,
+                collected_at: CollectedAt::Border,
+                lines: (0..lines.len()).collect(),
+            },
+            f.taxable,
+        ));
+    }
+    // Taxable fees enter the tax base, spread over their lines by customs value.
+    for (c, _) in fee_charges
+        .iter()
+        .filter(|(c, t)| *t && !c.amount.is_zero())
+    {
+        let weights: Vec<Decimal> = c.lines.iter().map(|i| lines[*i].customs_value).collect();
+        let scale = c.amount.scale().max(minor);
+        for (i, s) in c
+            .lines
+            .iter()
+            .zip(rounding::allocate(c.amount, &weights, scale))
+        {
+            lines[*i].taxable_fees += s;
+        }
+    }
+
+    // 6. Import taxes in order, each on its declared base; then taxes at checkout.
+    let mut taxes: Vec<_> = rows
+        .import_taxes
+        .iter()
+        .filter(|t| in_force(&t.territory, &t.dates))
+        .collect();
+    taxes.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
+    let standard = TaxCategory::standard();
+    let needs_vat =
+        lines.iter().any(|l| l.checkout.is_some()) || taxes.iter().any(|t| t.fixed.is_none());
+    let has_regions = tables
+        .vat_rows()
+        .any(|v| v.country == req.destination && v.region.is_some());
+    let needs_rate =
+        |i: usize| req.lines[i].tax_rate.is_none() && !lines[i].no_tax && !lines[i].reverse_charge;
+    if needs_vat && req.region.is_none() && has_regions && (0..lines.len()).any(needs_rate) {
+        return Err(input("region", "required"));
+    }
+    let mut tax_shares: Vec<(String, Vec<Decimal>)> = Vec::new();
+    for tax in &taxes {
+        let mut step = Step::default();
+        for i in 0..lines.len() {
+            let line = &lines[i];
+            if line.no_tax || line.reverse_charge || line.checkout.is_some() {
+                continue;
+            }
+            let l = &req.lines[i];
+            let category = l.tax_category.as_ref().unwrap_or(&standard);
+            let (key, rate) = match (&tax.fixed, &tax.component, l.tax_rate) {
+                (None, None, Some(r)) => ("request tax_rate".to_owned(), r),
+                (None, Some(_), Some(_)) => {
+                    return Err(input(format!("lines[{i}].tax_rate"), "tax in parts"));
+                }
+                (None, component, None) => {
+                    let v = tables.vat_rate(req.destination, req.region, category, day)?;
+                    let rate = match component {
+                        None => v.rate.value(),
+                        Some(c) => v
+                            .components
+                            .iter()
+                            .find(|x| &*x.name == c)
+                            .map(|x| x.rate.value())
+                            .ok_or_else(|| unknown("vat component", c.clone()))?,
+                    };
+                    let key = format!("vat {:?} {} {}", v.region, v.category, v.period.from);
+                    (key, rate)
+                }
+                (Some(p), _, _) => (format!("import_tax {}", tax.name), *p),
+            };
+            let mut base: Decimal = tax.base.iter().map(|t| term(line, t, &tax_shares, i)).sum();
+            if tax_base_rule.is_some() {
+                base = rounding::round(base, tax_base_rule, minor);
+            }
+            let mut amount = pct(base, rate);
+            if tax.gross_up {
+                // "Por dentro": the tax is part of its own base, base / (1 − t) × t.
+                amount /= Decimal::ONE - rate / Decimal::ONE_HUNDRED;
+            }
+            if tax.factor_percent != Decimal::ONE_HUNDRED {
+                amount = pct(amount, tax.factor_percent);
+            }
+            step.push(
+                key,
+                ChargeKind::Tax,
+                &tax.label,
+                Some(rate),
+                CollectedAt::Border,
+                i,
+                base,
+                amount,
+            );
+        }
+        let (mut c, shares) = step.close(tax_rule, minor, lines.len());
+        for (line, s) in lines.iter_mut().zip(&shares) {
+            line.tax += *s;
+        }
+        charges.append(&mut c);
+        tax_shares.push((tax.name.clone(), shares));
+    }
+    if lines.iter().any(|l| l.checkout.is_some()) {
+        // The seller's tax is named after the territory's first import tax.
+        let name = taxes.first().map_or_else(
+            || "tax (collected at checkout)".to_owned(),
+            |t| format!("{} (collected at checkout)", t.label.replace("import ", "")),
+        );
+        let mut step = Step::default();
+        for i in 0..lines.len() {
+            let Some(k) = lines[i].checkout else { continue };
+            let l = &req.lines[i];
+            let category = l.tax_category.as_ref().unwrap_or(&standard);
+            let (key, rate) = match l.tax_rate {
+                Some(r) => ("request tax_rate".to_owned(), r),
+                None => {
+                    let v = tables.vat_rate(req.destination, req.region, category, day)?;
+                    let key = format!("vat {:?} {} {}", v.region, v.category, v.period.from);
+                    (key, v.rate.value())
+                }
+            };
+            let base: Decimal = rules[k]
+                .checkout_tax_base
+                .iter()
+                .map(|t| term(&lines[i], t, &tax_shares, i))
+                .sum();
+            step.push(
+                key,
+                ChargeKind::Tax,
+                &name,
+                Some(rate),
+                CollectedAt::Checkout,
+                i,
+                base,
+                pct(base, rate),
+            );
+        }
+        let (mut c, shares) = step.close(tax_rule, minor, lines.len());
+        for (line, s) in lines.iter_mut().zip(shares) {
+            line.tax += s;
+        }
+        charges.append(&mut c);
+    }
+    charges.extend(fee_charges.into_iter().map(|(c, _)| c));
+
+    // 7. Totals (every charge already rounded once).
+    let sum = |kind: ChargeKind| -> Decimal {
+        charges
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.amount)
+            .sum()
+    };
+    let (duty, tax, fees) = (
+        sum(ChargeKind::Duty),
+        sum(ChargeKind::Tax),
+        sum(ChargeKind::Fee),
+    );
+    let at_checkout: Decimal = charges
+        .iter()
+        .filter(|c| c.collected_at == CollectedAt::Checkout)
+        .map(|c| c.amount)
+        .sum();
+    let total_charges = duty + tax + fees;
+    let border = total_charges - at_checkout;
+    let intrinsic: Decimal = lines.iter().map(|l| l.goods).sum();
+    let customs_value: Decimal = lines.iter().map(|l| l.customs_value).sum();
+    let (due_at_checkout, due_on_delivery) = match req.incoterm.unwrap_or_default() {
+        Incoterm::Ddp => (total_charges, Decimal::ZERO),
+        Incoterm::Dap => (at_checkout, border),
+    };
+    let collected_at = if !at_checkout.is_zero() || lines.iter().any(|l| l.checkout.is_some()) {
+        CollectedAt::Checkout
+    } else if !total_charges.is_zero() {
+        CollectedAt::Border
+    } else {
+        CollectedAt::None
+    };
+    Ok(OQuote {
+        currency: cur,
+        territory,
+        regime: regime_id,
+        collected_at,
+        intrinsic_value: intrinsic,
+        customs_value,
+        shipping,
+        insurance,
+        duty,
+        tax,
+        fees,
+        total_charges,
+        landed_total: intrinsic + shipping + insurance + total_charges,
+        due_at_checkout,
+        due_on_delivery,
+        lines: lines
+            .iter()
+            .map(|l| OLine {
+                goods: l.goods,
+                customs_value: l.customs_value,
+                shipping: l.shipping,
+                insurance: l.insurance,
+                duty: l.duty,
+                tax: l.tax,
+            })
+            .collect(),
+        charges,
+    })
+}
