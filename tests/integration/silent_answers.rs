@@ -392,7 +392,8 @@ fn quote_on(file: &str, day: &str) -> Error {
 fn silent_a_quote_before_the_destinations_coverage_names_the_date_and_the_first_day() {
     for (file, day, first) in [
         ("de_import.json", "2021-06-30", "2021-07-01"),
-        ("gb_import.json", "2020-12-31", "2021-01-01"),
+        // GB was in the EU customs union until 2020-12-31, so its regime then is the EU's.
+        ("gb_import.json", "2020-12-31", "2021-07-01"),
         ("us_formal.json", "2024-09-30", "2024-10-01"),
         ("ca_on.json", "2020-06-30", "2020-07-01"),
         ("au_import.json", "2018-06-30", "2018-07-01"),
@@ -407,4 +408,22 @@ fn silent_a_quote_before_the_destinations_coverage_names_the_date_and_the_first_
             "{file}: {text}"
         );
     }
+}
+
+#[test]
+fn silent_a_de_quote_in_2020_is_told_that_the_eu_data_starts_in_2021() {
+    // DE was in the EU customs union then too (the EU-28 territory row): the error is about the
+    // EU regime's coverage, not "no regime data for DE".
+    let err = quote_on("de_import.json", "2020-06-01");
+    assert_eq!(
+        err.to_string(),
+        "no regime rate in force for EU (destination DE) on 2020-06-01: the regime data starts on 2021-07-01, and 2020-06-01 is before it; ask for a date on or after 2021-07-01, or load data that covers 2020-06-01"
+    );
+    // GB was inside the customs union until 2020-12-31 (transition period).
+    let err = quote_on("gb_import.json", "2020-06-01");
+    assert!(err.to_string().contains("for EU (destination GB)"), "{err}");
+    // Before the first territory row the engine still falls back to the country itself
+    // (see the report: the call site should say so).
+    let err = quote_on("de_import.json", "2013-06-30");
+    assert!(matches!(err, Error::UnknownSeries { .. }), "{err}");
 }
