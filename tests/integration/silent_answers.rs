@@ -254,8 +254,11 @@ fn silent_a_canadian_quote_with_an_unknown_region_is_refused() {
 // ---------------------------------------------------------------------------------------------
 // 3. Content after the request, and a byte-order mark.
 
-/// Every JSON entry point, as "parse this text".
-fn entry_points() -> Vec<(&'static str, String, fn(&str) -> Result<(), Error>)> {
+/// Parses a request text with one entry point, dropping the request.
+type Parse = fn(&str) -> Result<(), Error>;
+
+/// Every JSON entry point: its name, a valid request and its parser.
+fn entry_points() -> Vec<(&'static str, String, Parse)> {
     vec![
         ("quote", example("de_import.json").to_string(), |t| {
             QuoteRequest::from_json(t).map(drop)
