@@ -253,8 +253,13 @@ pub enum Error {
         /// The looked-up key, printed.
         key: String,
     },
-    /// A series exists, but no row is in force on the date.
-    #[error("no {table} rate in force for {key} on {date}; {coverage}")]
+    /// A series exists, but no row is in force on the date. The message names the date asked
+    /// and the first (or last) day covered: `no regime rate in force for EU (destination DE)
+    /// on 2020-06-01: the regime data starts on 2021-07-01, and 2020-06-01 is before it; …`.
+    #[error(
+        "no {table} rate in force for {key} on {date}{}",
+        OutsideCoverage { table, date: *date, coverage: *coverage }
+    )]
     NoRateInForce {
         /// Table name, e.g. `"vat"`.
         table: &'static str,
@@ -285,6 +290,43 @@ impl core::fmt::Display for Coverage {
                 self.from
             ),
             None => write!(f, "the data covers {} onwards", self.from),
+        }
+    }
+}
+
+/// The end of a [`Error::NoRateInForce`] message: which side of the coverage the date falls
+/// on, the first or last day covered, and what to do.
+struct OutsideCoverage<'a> {
+    table: &'a str,
+    date: NaiveDate,
+    coverage: Coverage,
+}
+
+impl core::fmt::Display for OutsideCoverage<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let Self {
+            table,
+            date,
+            coverage,
+        } = self;
+        let from = coverage.from;
+        if *date < from {
+            return write!(
+                f,
+                ": the {table} data starts on {from}, and {date} is before it; ask for a date on or after {from}, or load data that covers {date}"
+            );
+        }
+        let last = coverage
+            .until
+            .filter(|u| *date >= *u)
+            .and_then(|u| u.pred_opt());
+        match last {
+            Some(last) => write!(
+                f,
+                ": the {table} data ends on {last}, and {date} is after it; ask for a date up to {last}, or load data that covers {date}"
+            ),
+            // Unreachable for a contiguous series; kept so the message never lies.
+            None => write!(f, "; {coverage}"),
         }
     }
 }
@@ -323,5 +365,45 @@ impl Error {
             self,
             Self::NoRateInForce { .. } | Self::UnknownSeries { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn no_rate(on: &str, until: Option<&str>) -> String {
+        Error::NoRateInForce {
+            table: "regime",
+            key: "EU (destination DE)".to_owned(),
+            date: date(on),
+            coverage: Coverage {
+                from: date("2021-07-01"),
+                until: until.map(date),
+            },
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_date_before_the_coverage_names_the_date_and_the_first_day() {
+        assert_eq!(
+            no_rate("2020-06-01", None),
+            "no regime rate in force for EU (destination DE) on 2020-06-01: the regime data starts on 2021-07-01, and 2020-06-01 is before it; ask for a date on or after 2021-07-01, or load data that covers 2020-06-01"
+        );
+    }
+
+    #[test]
+    fn a_date_after_the_coverage_names_the_last_day() {
+        // `until` is the first day no longer covered: the last day is the day before.
+        assert_eq!(
+            no_rate("2030-01-01", Some("2028-01-01")),
+            "no regime rate in force for EU (destination DE) on 2030-01-01: the regime data ends on 2027-12-31, and 2030-01-01 is after it; ask for a date up to 2027-12-31, or load data that covers 2030-01-01"
+        );
+        assert!(no_rate("2028-01-01", Some("2028-01-01")).contains("ends on 2027-12-31"));
     }
 }

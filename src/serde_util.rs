@@ -199,11 +199,17 @@ pub(crate) mod decimal_vec {
 
 /// Parses a JSON request, naming the path of any bad field (`lines[0].unit_price: …`); the
 /// whole request is named `request`. One place for every capability's wire format.
+///
+/// A leading UTF-8 byte-order mark (U+FEFF, as some editors and Windows tools write) is
+/// skipped. Exactly one JSON value is read: anything after it other than whitespace (a second
+/// request, stray text) is refused rather than ignored, so that a caller who concatenated two
+/// requests does not silently get the answer to the first only.
 pub(crate) fn from_json_named<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<T, crate::error::Error> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." || path.is_empty() {
             "request".to_owned()
@@ -211,12 +217,40 @@ pub(crate) fn from_json_named<T: serde::de::DeserializeOwned>(
             path
         };
         // serde_json appends " at line L column C"; kept, it helps find the spot.
-        let mut reason = e.into_inner().to_string();
+        let mut reason = without_field_prefix(&field, e.into_inner().to_string());
         if reason.is_empty() {
             reason = "malformed".to_owned();
         }
         crate::error::Error::input(field, reason)
-    })
+    })?;
+    de.end().map_err(|e| trailing_content(&e))?;
+    Ok(value)
+}
+
+/// The error for content after the request: where it starts and that one request is read.
+fn trailing_content(e: &serde_json::Error) -> crate::error::Error {
+    crate::error::Error::input(
+        "request",
+        format!(
+            "there is content after the request at line {} column {}; one request per call is read: send each request on its own, or remove what follows it",
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+/// A value's own parser may already name its field (`Incoterm`'s `FromStr` says
+/// `incoterm: "CIF" is not supported …`); the path in front names it again. Drops the inner
+/// `name: ` when `name` is the whole path or its last segment, so that each field is printed
+/// once.
+fn without_field_prefix(path: &str, reason: String) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    for name in [path, last] {
+        if let Some(rest) = reason.strip_prefix(name).and_then(|r| r.strip_prefix(": ")) {
+            return rest.to_owned();
+        }
+    }
+    reason
 }
 
 /// A response as pretty JSON. Serialization of the crate's result types cannot fail, but an
@@ -224,4 +258,33 @@ pub(crate) fn from_json_named<T: serde::de::DeserializeOwned>(
 pub(crate) fn to_json_pretty<T: serde::Serialize>(v: &T) -> Result<String, crate::error::Error> {
     serde_json::to_string_pretty(v)
         .map_err(|e| crate::error::Error::input("response", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_named_by_its_own_parser_is_printed_once() {
+        let r = without_field_prefix("incoterm", "incoterm: \"CIF\" is not supported".to_owned());
+        assert_eq!(r, "\"CIF\" is not supported");
+        let r = without_field_prefix("lines[0].buyer", "buyer: no".to_owned());
+        assert_eq!(r, "no");
+        // Only a prefix that is the field itself is dropped.
+        let r = without_field_prefix("buyer", "unknown variant `x`".to_owned());
+        assert_eq!(r, "unknown variant `x`");
+        let r = without_field_prefix("region", "regional: x".to_owned());
+        assert_eq!(r, "regional: x");
+    }
+
+    #[test]
+    fn one_value_is_read_and_a_byte_order_mark_is_skipped() {
+        let v: serde_json::Value = from_json_named("\u{feff}{\"a\": 1}\n").unwrap();
+        assert_eq!(v["a"], 1);
+        let e = from_json_named::<serde_json::Value>("{\"a\": 1}\n {\"a\": 2}").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "request: there is content after the request at line 2 column 2; one request per call is read: send each request on its own, or remove what follows it"
+        );
+    }
 }

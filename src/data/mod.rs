@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
 pub use currency::{CurrencyInfo, CurrencyRecord};
@@ -130,6 +130,26 @@ pub struct RateTables {
     pub(crate) tariffs: TariffTable,
     fx: fx::FxTables,
     pub(crate) fees: fees::FeeTables,
+    /// The last day the rates are verified (see [`RateTables::verified_until`]).
+    verified_until: Option<NaiveDate>,
+}
+
+/// How many months after `as_of` a dataset's rates count as verified when its `MANIFEST.toml`
+/// has no `verified_horizon_months`: 12.
+///
+/// Rates change by law with notice (a budget, a finance act), and the embedded data is
+/// re-checked at least yearly; a quote dated further ahead still computes, but the landed-cost
+/// engine warns that no one has checked the rates for that day.
+pub const DEFAULT_VERIFIED_HORIZON_MONTHS: u32 = 12;
+
+/// The largest `verified_horizon_months` a manifest may give: 120 (ten years).
+pub const MAX_VERIFIED_HORIZON_MONTHS: u32 = 120;
+
+/// The last verified day of data checked on `as_of` for `months`: the same day of the month
+/// `months` later, or that month's last day when it is shorter (2026-11-30 + 3 months is
+/// 2027-02-28). `None` when the date is out of chrono's range.
+fn horizon_end(as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
+    as_of.checked_add_months(Months::new(months))
 }
 
 /// Rows of every section, collected across files before series validation.
@@ -227,6 +247,7 @@ impl Collected {
             tariffs,
             fx,
             fees,
+            verified_until: None,
         })
     }
 }
@@ -239,6 +260,10 @@ struct Manifest {
     schema_version: u32,
     #[serde(with = "crate::serde_util::date_str")]
     as_of: NaiveDate,
+    /// Months after `as_of` the rates count as verified; default
+    /// [`DEFAULT_VERIFIED_HORIZON_MONTHS`].
+    #[serde(default)]
+    verified_horizon_months: Option<u32>,
     files: BTreeMap<String, String>,
 }
 
@@ -390,6 +415,19 @@ impl RateTables {
                 ),
             ));
         }
+        let months = manifest
+            .verified_horizon_months
+            .unwrap_or(DEFAULT_VERIFIED_HORIZON_MONTHS);
+        let verified_until =
+            horizon_end(manifest.as_of, months).filter(|_| months <= MAX_VERIFIED_HORIZON_MONTHS);
+        if verified_until.is_none() {
+            problems.push(whole_file(
+                ProblemKind::Manifest,
+                format!(
+                    "verified_horizon_months {months} is more than {MAX_VERIFIED_HORIZON_MONTHS}; give the months after as_of for which the rates were checked (usually 12)"
+                ),
+            ));
+        }
         let mut collected = Collected::default();
         for (name, text) in &files {
             let text = match text {
@@ -441,7 +479,10 @@ impl RateTables {
             as_of: Some(manifest.as_of),
             origin,
         };
-        collected.build(version, problems)
+        collected.build(version, problems).map(|mut t| {
+            t.verified_until = verified_until;
+            t
+        })
     }
 
     /// Loads one TOML data file from a string (no manifest): for tests, overrides and small
@@ -483,10 +524,17 @@ impl RateTables {
     /// These tables with every series that `other` has replaced by `other`'s whole series
     /// (never single rows, so no series mixes two sources' periods).
     ///
-    /// The version keeps this dataset's name and hashes both inputs together.
+    /// The version keeps this dataset's name and hashes both inputs together. The result is
+    /// verified until the earlier of the two [`verified_until`](Self::verified_until) days
+    /// (its rows come from both), or the one day that is known when only one side has one (an
+    /// inline file has none).
     #[must_use]
     pub fn with_overrides(&self, other: &Self) -> Self {
         let mut out = self.clone();
+        out.verified_until = match (self.verified_until, other.verified_until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         out.vat.overlay(&other.vat);
         out.currencies.overlay(&other.currencies);
         out.customs.overlay(&other.customs);
@@ -513,6 +561,30 @@ impl RateTables {
         &self.version
     }
 
+    /// The last day the rates are verified: the dataset's `as_of` plus its
+    /// `verified_horizon_months` (from `MANIFEST.toml`; [`DEFAULT_VERIFIED_HORIZON_MONTHS`]
+    /// when absent), inclusive. When the later month is shorter the horizon ends on its last
+    /// day (2026-11-30 + 3 months is 2027-02-28).
+    ///
+    /// A quote dated after this day still computes: the rows in force stay in force until the
+    /// data says otherwise, but no one has checked that no new law changes them, so the
+    /// landed-cost engine adds a warning. `None` for a single inline file
+    /// ([`from_toml_str`](Self::from_toml_str)), which has no `as_of`. For tables
+    /// [`with_overrides`](Self::with_overrides), the earlier of the two days.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::RateTables;
+    /// let tables = RateTables::embedded()?;
+    /// let as_of = tables.version().as_of.ok_or("as_of")?;
+    /// let until = tables.verified_until().ok_or("verified_until")?;
+    /// assert!(until > as_of);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn verified_until(&self) -> Option<NaiveDate> {
+        self.verified_until
+    }
+
     /// Number of series per table, for diagnostics: (vat, currencies).
     pub fn series_counts(&self) -> (usize, usize) {
         (self.vat.len(), self.currencies.len())
@@ -534,4 +606,32 @@ pub fn file_hashes(dir: impl AsRef<Path>) -> std::io::Result<BTreeMap<String, St
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_horizon_keeps_the_day_or_ends_on_the_shorter_months_last_day() {
+        assert_eq!(
+            horizon_end(date("2026-11-25"), 12),
+            Some(date("2027-11-25"))
+        );
+        assert_eq!(horizon_end(date("2026-11-30"), 3), Some(date("2027-02-28")));
+        assert_eq!(horizon_end(date("2027-11-30"), 3), Some(date("2028-02-29")));
+        assert_eq!(horizon_end(date("2026-01-31"), 1), Some(date("2026-02-28")));
+        assert_eq!(horizon_end(date("2026-11-25"), 0), Some(date("2026-11-25")));
+    }
+
+    #[test]
+    fn the_embedded_data_states_its_horizon() {
+        let t = RateTables::embedded().unwrap();
+        let as_of = t.version().as_of.unwrap();
+        assert_eq!(t.verified_until(), horizon_end(as_of, 12));
+    }
 }

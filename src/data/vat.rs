@@ -263,6 +263,62 @@ pub struct VatRowView<'a> {
     pub source: &'a str,
 }
 
+/// The subdivisions (ISO 3166-2 codes without the country prefix) of each country whose taxes
+/// depend on the region, so that a region without its own series (Quebec and Alberta pay the
+/// federal GST only) can be told apart from a typo. A country with regional rows in the data
+/// but not listed here accepts only the regions that have rows; a test checks that every such
+/// country of the embedded data is listed.
+// Ref: ISO 3166-2:CA (10 provinces and 3 territories).
+const SUBDIVISIONS: &[(&str, &[&str])] = &[(
+    "CA",
+    &[
+        "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+    ],
+)];
+
+/// The listed subdivisions of `country`, if any.
+fn subdivisions(country: CountryCode) -> Option<&'static [&'static str]> {
+    SUBDIVISIONS
+        .iter()
+        .find(|(c, _)| *c == country.as_str())
+        .map(|(_, list)| *list)
+}
+
+impl VatTable {
+    /// Checks a region given for `country`: for a country whose taxes depend on the region, it
+    /// must be one of its subdivisions (or have rows of its own); for any other country it is
+    /// ignored (the national rate applies everywhere, so a shop may pass the address's region
+    /// for every destination).
+    fn check_region(&self, country: CountryCode, region: RegionCode) -> Result<(), Error> {
+        if !self.has_regions(country) {
+            return Ok(());
+        }
+        let listed = subdivisions(country);
+        if listed.is_some_and(|l| l.contains(&region.as_str()))
+            || self.by_place.contains_key(&(country, Some(region)))
+        {
+            return Ok(());
+        }
+        let mut valid: Vec<&str> = listed.map(<[&str]>::to_vec).unwrap_or_default();
+        valid.extend(
+            self.by_place
+                .keys()
+                .filter(|(c, r)| *c == country && r.is_some())
+                .filter_map(|(_, r)| r.as_ref().map(RegionCode::as_str)),
+        );
+        valid.sort_unstable();
+        valid.dedup();
+        Err(Error::input(
+            "region",
+            format!(
+                "{:?} is not a region of {country}, where the tax rate depends on the region; use one of {} (the iso 3166-2 code without \"{country}-\")",
+                region.as_str(),
+                valid.join(", ")
+            ),
+        ))
+    }
+}
+
 impl RateTables {
     /// The row in force and the region whose series matched (crate-internal: the source stays
     /// an `Arc`).
@@ -273,6 +329,9 @@ impl RateTables {
         category: &TaxCategory,
         date: NaiveDate,
     ) -> Result<(&super::series::Dated<VatValue>, Option<RegionCode>), Error> {
+        if let Some(r) = region {
+            self.vat.check_region(country, r)?;
+        }
         let regional =
             region.and_then(|r| self.vat.series(country, Some(r), category).map(|s| (s, r)));
         let row = match regional {
@@ -295,11 +354,16 @@ impl RateTables {
 
     /// The VAT/GST rate for `country`, optional `region`, `category` on `date`.
     ///
-    /// A region with its own series (a Canadian HST province) uses it; any other region, or
-    /// none, uses the national series. A date outside the series is an error, never the nearest
-    /// rate.
+    /// A region with its own series (a Canadian HST province) uses it; another subdivision of
+    /// the country (a GST-only province such as QC or AB), or no region, uses the national
+    /// series. For a country whose taxes do not depend on the region (no regional rows in the
+    /// data, e.g. DE) a region is ignored: the national rate applies everywhere, and the
+    /// result's `region` is `None` to show it. A date outside the series is an error, never the
+    /// nearest rate.
     ///
     /// # Errors
+    /// [`Error::InvalidInput`] naming `region` when the country's taxes depend on the region
+    /// and the code is not one of its subdivisions (the message lists them);
     /// [`Error::UnknownSeries`] when no series exists for the country and category;
     /// [`Error::NoRateInForce`] when the date is outside the series.
     ///
@@ -418,5 +482,21 @@ impl RateTables {
             source: found.source.to_owned(),
             data_version: found.data_version.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_country_with_regional_rows_lists_its_subdivisions() {
+        let tables = RateTables::embedded().unwrap();
+        for (country, region, _, _) in tables.vat.iter() {
+            let Some(region) = region else { continue };
+            let listed = subdivisions(country)
+                .unwrap_or_else(|| panic!("{country} has regional rows; add it to SUBDIVISIONS"));
+            assert!(listed.contains(&region.as_str()), "{country}-{region}");
+        }
     }
 }

@@ -28,6 +28,7 @@ mod landed_regimes;
 mod landed_wire;
 mod money_props;
 mod rounding_table;
+mod silent_answers;
 mod tariff_data;
 mod vat_lookup;
 
