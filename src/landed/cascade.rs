@@ -100,6 +100,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     check::request(req)?;
     let ctx = Context::new(tables, req)?;
     let mut warnings: Vec<String> = Vec::new();
+    unverified(tables, req.date, &mut warnings);
     // 1-2. Currency and valuation.
     let mut cart = valuation::value(&ctx)?;
     // 3. Rules: thresholds and their effects on the lines.
@@ -142,4 +143,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         charges,
         warnings,
     )
+}
+
+/// A quote dated after the data's last verified day computes on the rows in force then, and
+/// says so: a law passed since may have changed them.
+fn unverified(tables: &RateTables, date: NaiveDate, warnings: &mut Vec<String>) {
+    if let Some(until) = tables.verified_until().filter(|until| date > *until) {
+        warnings.push(format!(
+            "date {date} is after {until}, the last day this data ({}) is verified for; the rates in force then were used and may have changed: load newer data to be sure",
+            tables.version().dataset
+        ));
+    }
 }

@@ -430,3 +430,80 @@ fn silent_a_de_quote_in_2020_is_told_that_the_eu_data_starts_in_2021() {
     let err = quote_on("de_import.json", "2013-06-30");
     assert!(matches!(err, Error::UnknownSeries { .. }), "{err}");
 }
+
+/// A US quote (the data covers it on any recent date) on `day`, with its warnings.
+fn us_warnings(day: &str) -> Vec<String> {
+    let req = with(example("us_formal.json"), "/date", day);
+    let req = QuoteRequest::from_json(&req).unwrap();
+    tables().quote(&req).unwrap().warnings
+}
+
+/// The day before, of and after the last verified day, and 2031-01-01.
+#[test]
+fn silent_a_quote_after_the_verified_day_warns_and_still_computes() {
+    let until = tables().verified_until().unwrap();
+    let past = |w: &[String]| w.iter().any(|w| w.contains("the last day this data"));
+    for (day, warns) in [
+        (until.pred_opt().unwrap(), false),
+        (until, false),
+        (until.succ_opt().unwrap(), true),
+        (date("2031-01-01"), true),
+    ] {
+        let w = us_warnings(&day.to_string());
+        assert_eq!(past(&w), warns, "{day}: {w:?}");
+        if warns {
+            let text = w.iter().find(|w| past(std::slice::from_ref(*w))).unwrap();
+            assert!(text.contains(&until.to_string()), "{text}");
+            assert!(text.contains("load newer data"), "{text}");
+        }
+    }
+}
+
+/// A `duty_rate` that a rule makes moot is reported with the rule's name.
+#[test]
+fn silent_a_duty_rate_the_regime_does_not_use_is_reported_with_its_rule() {
+    let quote = |json: &str| {
+        tables()
+            .quote(&QuoteRequest::from_json(json).unwrap())
+            .unwrap()
+    };
+    // GB, £20 of goods: duty relief under the £135 rule.
+    let q = quote(
+        r#"{"date": "2026-11-25", "destination": "GB", "currency": "GBP", "ship_from": "CN",
+            "seller_registrations": ["GB_VAT"],
+            "lines": [{"hs_code": "611020", "quantity": "1", "unit_price": "20", "origin": "CN",
+                       "duty_rate": "12"}]}"#,
+    );
+    assert!(q.duty.is_zero());
+    assert!(
+        q.warnings
+            .iter()
+            .any(|w| w.starts_with("lines[0].duty_rate: not used")
+                && w.contains("gb_low_value_duty_relief")),
+        "{:?}",
+        q.warnings
+    );
+    // DE after 2026-07-01: the €3 flat duty replaces the rate.
+    let q = quote(
+        r#"{"date": "2026-11-25", "destination": "DE", "currency": "EUR", "ship_from": "CN",
+            "lines": [{"hs_code": "611020", "quantity": "1", "unit_price": "20", "origin": "CN",
+                       "duty_rate": "12"}]}"#,
+    );
+    assert_eq!(q.duty.to_string(), "3.00");
+    assert!(
+        q.warnings
+            .iter()
+            .any(|w| w.starts_with("lines[0].duty_rate: not used")
+                && w.contains("eu_low_value_flat_duty")),
+        "{:?}",
+        q.warnings
+    );
+    // Above the threshold the rate is used and nothing is said.
+    let q = quote(
+        r#"{"date": "2026-11-25", "destination": "DE", "currency": "EUR", "ship_from": "CN",
+            "lines": [{"hs_code": "611020", "quantity": "1", "unit_price": "200", "origin": "CN",
+                       "duty_rate": "12"}]}"#,
+    );
+    assert_eq!(q.duty.to_string(), "24.00");
+    assert!(!q.warnings.iter().any(|w| w.contains("duty_rate")));
+}
