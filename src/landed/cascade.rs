@@ -1,8 +1,6 @@
 //! The cascade: [`quote`] runs the seven steps in order, one module each (see the
 //! [module documentation](super) for the rules of each step).
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 
 use super::charges::Step;
@@ -136,13 +134,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     charges.reserve_exact(fee_charges.len());
     charges.append(&mut fee_charges);
     // 7. Rounding happened per charge (see `charges`); the totals add the rounded amounts.
-    totals::quote(
-        &ctx,
-        &cart,
-        Arc::clone(&outcome.regime_id),
-        charges,
-        warnings,
-    )
+    totals::quote(&ctx, &cart, outcome.regime_id, charges, warnings)
 }
 
 /// A quote dated after the data's last verified day computes on the rows in force then, and
