@@ -1182,6 +1182,7 @@ impl CustomsTables {
         // Import taxes may name earlier taxes in their base; check the names exist and come
         // first (no cycles) before building.
         check_tax_bases(&rows.import_taxes, problems);
+        check_one_territory_per_country(&rows.territories, problems);
         Self {
             territories: ByCode::build(rows.territories, "territory", |v| v.code, problems),
             country_currencies: ByCode::build(
@@ -1228,6 +1229,54 @@ impl CustomsTables {
         self.fees.overlay(&other.fees);
         self.roundings.overlay(&other.roundings);
         self.preferences.overlay(&other.preferences);
+    }
+}
+
+/// A country belongs to at most one customs territory on any day: two territory rows that
+/// list the same country over overlapping periods would let a quote pick either (DE quoted
+/// under GB's regime). Each such pair is a problem naming both rows. Sorting the memberships
+/// by country and start keeps this linear after the sort.
+fn check_one_territory_per_country(
+    rows: &[RawDated<TerritoryMembers>],
+    problems: &mut Vec<DataProblem>,
+) {
+    let mut memberships: Vec<(CountryCode, NaiveDate, Option<NaiveDate>, usize)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.value.members.iter().map(move |c| (*c, r.from, r.to, i)))
+        .collect();
+    memberships.sort_by_key(|m| (m.0, m.1));
+    // The membership of each country that runs latest so far, which every later start is
+    // checked against.
+    let mut open: Option<(CountryCode, Option<NaiveDate>, usize)> = None;
+    for (country, from, to, i) in memberships {
+        if let Some((c, until, j)) = open
+            && c == country
+            && until.is_none_or(|u| u >= from)
+            && let (Some(a), Some(b)) = (rows.get(j), rows.get(i))
+        {
+            problems.push(b.at.problem(
+                ProblemKind::Inconsistent,
+                format!(
+                    "{country} is a member of territory {} from {from} while the row at {} already puts it in territory {} until {}; a country belongs to one customs territory at a time: end one membership the day before the other starts",
+                    b.value.code,
+                    a.at.place_from(&b.at),
+                    a.value.code,
+                    until.map_or_else(|| "further notice".to_owned(), |u| u.to_string()),
+                ),
+            ));
+        }
+        let later = match open {
+            Some((c, until, _)) if c == country => match (until, to) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(u), Some(t)) => t > u,
+            },
+            _ => true,
+        };
+        if later {
+            open = Some((country, to, i));
+        }
     }
 }
 

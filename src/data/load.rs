@@ -207,12 +207,59 @@ impl FileReader<'_> {
         let mut out = Vec::new();
         for item in items {
             let start = item.span().start;
-            match R::deserialize(ValueDeserializer::from(item)) {
+            // Cloned only when a row fails, to find its other problems.
+            match R::deserialize(ValueDeserializer::from(item.clone())) {
                 Ok(row) => out.push((self.location(start), row)),
-                Err(e) => problems.push(self.toml_problem(&e, start, None)),
+                Err(e) => self.every_problem::<R>(item, e, problems),
             }
         }
         out
+    }
+
+    /// Records every problem of a row that failed to deserialize, not just the first: the
+    /// field at fault is taken out and the row tried again, until it reads or no field is left
+    /// to blame. A "missing field" that only arises because a bad field was taken out is not
+    /// reported twice. The retries cost one attempt per bad field of a bad row.
+    fn every_problem<R: for<'de> Deserialize<'de>>(
+        &self,
+        item: Spanned<DeValue<'_>>,
+        first: toml::de::Error,
+        problems: &mut Vec<DataProblem>,
+    ) {
+        let start = item.span().start;
+        let span = item.span();
+        let DeValue::Table(mut table) = item.into_inner() else {
+            problems.push(self.toml_problem(&first, start, None));
+            return;
+        };
+        let mut removed: Vec<String> = Vec::new();
+        let mut error = first;
+        // Each round takes one field out, so the loop ends after at most one round a field.
+        for _ in 0..=table.len() {
+            let message = error.message();
+            let blames_removed = message.starts_with("missing field")
+                && removed.iter().any(|k| message.contains(&format!("`{k}`")));
+            if !blames_removed {
+                problems.push(self.toml_problem(&error, start, None));
+            }
+            let Some(at) = error.span().map(|s| s.start) else {
+                return;
+            };
+            let Some(key) = table
+                .iter()
+                .find(|(k, v)| k.span().contains(&at) || v.span().contains(&at))
+                .map(|(k, _)| k.clone())
+            else {
+                return;
+            };
+            table.remove(&key);
+            removed.push(key.get_ref().to_string());
+            let retry = Spanned::new(span.clone(), DeValue::Table(table.clone()));
+            match R::deserialize(ValueDeserializer::from(retry)) {
+                Ok(_) => return,
+                Err(e) => error = e,
+            }
+        }
     }
 }
 

@@ -118,6 +118,16 @@ pub(crate) struct Location {
 }
 
 impl Location {
+    /// Where this location is, as seen from `here`: `line 12` in the same file, `vat.toml:12`
+    /// in another (a series split over two files names both).
+    pub(crate) fn place_from(&self, here: &Self) -> String {
+        if self.file == here.file {
+            format!("line {}", self.line)
+        } else {
+            format!("{}:{}", self.file, self.line)
+        }
+    }
+
     pub(crate) fn problem(&self, kind: ProblemKind, message: String) -> DataProblem {
         DataProblem {
             file: self.file.to_string(),
@@ -192,8 +202,8 @@ where
                     problems.push(row.at.problem(
                         ProblemKind::DuplicateStart,
                         format!(
-                            "{name}: a second row starts on {} (the first is at line {}); keep one row per start date",
-                            row.from, pat.line
+                            "{name}: a second row starts on {} (the first is at {}); keep one row per start date",
+                            row.from, pat.place_from(&row.at)
                         ),
                     ));
                 } else {
@@ -201,25 +211,25 @@ where
                         None => problems.push(row.at.problem(
                             ProblemKind::Overlap,
                             format!(
-                                "{name}: row from {} overlaps the open-ended row from {pfrom} at line {}; give that row an effective_to of the day before",
-                                row.from, pat.line
+                                "{name}: row from {} overlaps the open-ended row from {pfrom} at {}; give that row an effective_to of the day before",
+                                row.from, pat.place_from(&row.at)
                             ),
                         )),
                         Some(pu) if *pu > row.from => problems.push(row.at.problem(
                             ProblemKind::Overlap,
                             format!(
-                                "{name}: row from {} overlaps the row at line {} that runs to {}; end that row the day before",
+                                "{name}: row from {} overlaps the row at {} that runs to {}; end that row the day before",
                                 row.from,
-                                pat.line,
+                                pat.place_from(&row.at),
                                 pu.pred_opt().unwrap_or(*pu)
                             ),
                         )),
                         Some(pu) if *pu < row.from => problems.push(row.at.problem(
                             ProblemKind::Gap,
                             format!(
-                                "{name}: gap from {pu} to {} before this row (the row at line {} ends {}); add a row for the gap or move a date",
+                                "{name}: gap from {pu} to {} before this row (the row at {} ends {}); add a row for the gap or move a date",
                                 row.from.pred_opt().unwrap_or(row.from),
-                                pat.line,
+                                pat.place_from(&row.at),
                                 pu.pred_opt().unwrap_or(*pu)
                             ),
                         )),

@@ -75,6 +75,18 @@ impl DatedRow for VatRow {
             ));
             ok = false;
         }
+        // Ref: no VAT or GST in the data's territories reaches 100 % (the highest standard
+        // rate in the world is 27 %); a rate at or above it is a typo (150 for 15).
+        if self.rate_percent >= Decimal::ONE_HUNDRED {
+            problems.push(at.problem(
+                ProblemKind::BadValue,
+                format!(
+                    "rate_percent {} is 100 or more; a VAT/GST rate is a percentage below 100 (15 % is \"15\")",
+                    self.rate_percent
+                ),
+            ));
+            ok = false;
+        }
         let mut sum = Decimal::ZERO;
         for c in &self.components {
             if c.rate_percent.is_sign_negative() && !c.rate_percent.is_zero() {
