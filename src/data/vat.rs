@@ -141,7 +141,8 @@ type VatKey = (CountryCode, Option<RegionCode>, TaxCategory);
 type Place = (CountryCode, Option<RegionCode>);
 type CategorySeries = Vec<(TaxCategory, Series<VatValue>)>;
 
-/// All VAT series, indexed by place then category (a short list, scanned).
+/// All VAT series, indexed by place then category (a list sorted by category, searched by
+/// bisection).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VatTable {
     by_place: super::tariff::FastMap<Place, CategorySeries>,
@@ -160,9 +161,21 @@ impl VatTable {
             },
             problems,
         );
+        // Each place's categories are collected, then sorted once: inserting them one by one
+        // into a sorted list was quadratic (80,000 categories of one country took 56 s).
         let mut table = Self::default();
         for ((country, region, category), s) in series {
-            table.insert(country, region, category, s);
+            if region.is_some() {
+                table.regional.insert(country);
+            }
+            table
+                .by_place
+                .entry((country, region))
+                .or_default()
+                .push((category, s));
+        }
+        for list in table.by_place.values_mut() {
+            list.sort_by(|a, b| a.0.cmp(&b.0));
         }
         table
     }
@@ -178,12 +191,14 @@ impl VatTable {
             self.regional.insert(country);
         }
         let list = self.by_place.entry((country, region)).or_default();
-        match list.iter_mut().find(|(c, _)| *c == category) {
-            Some(slot) => slot.1 = series,
-            None => {
-                list.push((category, series));
-                list.sort_by(|a, b| a.0.cmp(&b.0));
+        // The list is sorted by category: a binary search finds the slot.
+        match list.binary_search_by(|(c, _)| c.cmp(&category)) {
+            Ok(i) => {
+                if let Some(slot) = list.get_mut(i) {
+                    slot.1 = series;
+                }
             }
+            Err(i) => list.insert(i, (category, series)),
         }
     }
 
@@ -202,11 +217,9 @@ impl VatTable {
         region: Option<RegionCode>,
         category: &TaxCategory,
     ) -> Option<&Series<VatValue>> {
-        self.by_place
-            .get(&(country, region))?
-            .iter()
-            .find(|(c, _)| c == category)
-            .map(|(_, s)| s)
+        let list = self.by_place.get(&(country, region))?;
+        let i = list.binary_search_by(|(c, _)| c.cmp(category)).ok()?;
+        list.get(i).map(|(_, s)| s)
     }
 
     /// True when the country has regional series, so that a quote must name the region.

@@ -36,8 +36,15 @@ source = "a typo"
         .find(|p| p.kind == ProblemKind::Inconsistent)
         .unwrap_or_else(|| panic!("{e}"));
     assert_eq!(p.line, 9, "{p}");
-    assert!(p.message.contains("DE is a member of territory GB from 2024-01-01"), "{p}");
-    assert!(p.message.contains("line 3") && p.message.contains("territory EU"), "{p}");
+    assert!(
+        p.message
+            .contains("DE is a member of territory GB from 2024-01-01"),
+        "{p}"
+    );
+    assert!(
+        p.message.contains("line 3") && p.message.contains("territory EU"),
+        "{p}"
+    );
     // Memberships one after the other are fine (the EU with and without GB).
     let ok = RateTables::from_toml_str(
         "t.toml",

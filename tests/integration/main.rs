@@ -21,6 +21,7 @@ mod fx_endings;
 mod fx_props;
 mod fx_rates;
 mod fx_wire;
+mod hostile_inputs;
 mod landed_carts;
 mod landed_diff;
 mod landed_oracle;
