@@ -77,14 +77,24 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The customs territory of a country on a date.
+/// The customs territory of a country on a date. Before the earliest territory row that lists
+/// the country, that row's territory (whose regime then says which days the data covers,
+/// rather than "no regime data for DE"); a country listed in no row in force otherwise (GB
+/// after it left the EU) is its own territory.
 fn territory_of(tables: &RateTables, country: CountryCode, date: NaiveDate) -> Territory {
-    tables
-        .customs
-        .territories
+    let territories = &tables.customs.territories;
+    territories
         .values()
         .filter_map(|s| s.at(date).ok())
         .find(|row| row.value.members.contains(&country))
+        .or_else(|| {
+            territories
+                .values()
+                .flat_map(|s| s.rows())
+                .filter(|row| row.value.members.contains(&country))
+                .min_by_key(|row| row.period.from)
+                .filter(|row| row.period.from > date)
+        })
         .map_or_else(|| Territory::of_country(country), |row| row.value.code)
 }
 

@@ -425,10 +425,16 @@ fn silent_a_de_quote_in_2020_is_told_that_the_eu_data_starts_in_2021() {
     // GB was inside the customs union until 2020-12-31 (transition period).
     let err = quote_on("gb_import.json", "2020-06-01");
     assert!(err.to_string().contains("for EU (destination GB)"), "{err}");
-    // Before the first territory row the engine still falls back to the country itself
-    // (see the report: the call site should say so).
+    // Before the first territory row that lists DE (2013-07-01), DE is still taken as a member
+    // of the territory it is listed in, whose regime names its first covered day.
     let err = quote_on("de_import.json", "2013-06-30");
-    assert!(matches!(err, Error::UnknownSeries { .. }), "{err}");
+    assert!(matches!(err, Error::NoRateInForce { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("for EU (destination DE) on 2013-06-30")
+            && err.to_string().contains("starts on 2021-07-01"),
+        "{err}"
+    );
 }
 
 /// A US quote (the data covers it on any recent date) on `day`, with its warnings.
