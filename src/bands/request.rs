@@ -431,7 +431,7 @@ impl BandRequest {
     /// ```
     /// use landed::bands::{Action, BandRequest, Offer, Reference, Strategy, band};
     /// let usd = "USD".parse()?;
-    /// let req = BandRequest::new(usd, "12.00".parse()?, "8.00".parse()?,
+    /// let req = BandRequest::new(usd, "11.50".parse()?, "8.00".parse()?,
     ///                            Strategy::new(Reference::Lowest, Action::Match))
     ///     .max_price("30.00".parse()?)
     ///     .competitor(Offer::new("A", "11.00".parse()?, usd));
