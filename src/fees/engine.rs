@@ -40,6 +40,50 @@ pub struct FeeInput {
 }
 
 impl FeeInput {
+    /// An input with nothing in it, as a request without `quantity`, `events`,
+    /// `period_volume` or `previous_quantity`: add events with [`event`](Self::event), or
+    /// start from [`FeeInput::quantity`] or [`FeeInput::events`].
+    ///
+    /// # Example
+    /// ```
+    /// use landed::fees::FeeInput;
+    /// let input = FeeInput::new().event("80".parse()?).event("10000".parse()?)
+    ///     .period_volume("500".parse()?);
+    /// assert_eq!(input, FeeInput::events(vec!["80".parse()?, "10000".parse()?])
+    ///     .period_volume("500".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn new() -> Self {
+        Self {
+            quantity: None,
+            events: Vec::new(),
+            period_volume: None,
+            previous_quantity: None,
+        }
+    }
+
+    /// Adds an event's amount to `events`.
+    #[must_use]
+    pub fn event(mut self, amount: Decimal) -> Self {
+        self.events.push(amount);
+        self
+    }
+
+    /// Sets `period_volume`: basis `period_volume`, this period's volume before these events;
+    /// basis `previous_period_volume`, last period's volume.
+    #[must_use]
+    pub const fn period_volume(mut self, v: Decimal) -> Self {
+        self.period_volume = Some(v);
+        self
+    }
+
+    /// Sets `previous_quantity`, the cumulative quantity already billed (graduated delta).
+    #[must_use]
+    pub const fn previous_quantity(mut self, q: Decimal) -> Self {
+        self.previous_quantity = Some(q);
+        self
+    }
+
     /// A period quantity.
     pub const fn quantity(q: Decimal) -> Self {
         Self {
@@ -60,14 +104,15 @@ impl FeeInput {
         }
     }
 
-    /// With a period volume.
+    /// With a period volume; the same as [`period_volume`](Self::period_volume).
     #[must_use]
     pub const fn with_period_volume(mut self, v: Decimal) -> Self {
         self.period_volume = Some(v);
         self
     }
 
-    /// With the previous cumulative quantity (graduated delta).
+    /// With the previous cumulative quantity (graduated delta); the same as
+    /// [`previous_quantity`](Self::previous_quantity).
     #[must_use]
     pub const fn with_previous_quantity(mut self, q: Decimal) -> Self {
         self.previous_quantity = Some(q);

@@ -84,6 +84,41 @@ pub struct ExtraFee {
     pub taxable: bool,
 }
 
+impl ExtraFee {
+    /// A fee of `amount` in the request's currency, not taxable: the wire format's
+    /// `{"name": …, "amount": …}` with every other field at its default.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::landed::ExtraFee;
+    /// let fee = ExtraFee::new("clearance", "12.50".parse()?).currency("CHF".parse()?).taxable(true);
+    /// assert_eq!((fee.name.as_str(), fee.taxable), ("clearance", true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(name: impl Into<String>, amount: Decimal) -> Self {
+        Self {
+            name: name.into(),
+            amount,
+            currency: None,
+            taxable: false,
+        }
+    }
+
+    /// Sets `currency`, the fee's currency (default: the request's).
+    #[must_use]
+    pub const fn currency(mut self, currency: Currency) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
+    /// Sets `taxable`: whether the fee is part of the import tax base (default false).
+    #[must_use]
+    pub const fn taxable(mut self, taxable: bool) -> Self {
+        self.taxable = taxable;
+        self
+    }
+}
+
 /// An exchange rate: one unit of `from` is worth `rate` units of `to`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +130,21 @@ pub struct ExchangeRate {
     /// Units of `to` per unit of `from`.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub rate: Decimal,
+}
+
+impl ExchangeRate {
+    /// One unit of `from` is worth `rate` units of `to`.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::landed::ExchangeRate;
+    /// let usd_eur = ExchangeRate::new("USD".parse()?, "EUR".parse()?, "0.8623".parse()?);
+    /// assert_eq!(usd_eur.rate.to_string(), "0.8623");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn new(from: Currency, to: Currency, rate: Decimal) -> Self {
+        Self { from, to, rate }
+    }
 }
 
 /// One line of the consignment.
@@ -143,6 +193,90 @@ pub struct QuoteLine {
     /// false when the goods do not meet the agreement's rules of origin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_preference: Option<bool>,
+}
+
+impl QuoteLine {
+    /// A line of `quantity` units at `unit_price` (in the request's currency) of goods under
+    /// `hs_code` from `origin`: the wire format's four required fields, every other field at
+    /// its default (no weight, no description, the tariff's duty, the VAT table's rate, tax
+    /// category `standard`, a preference claimed when the origin qualifies).
+    ///
+    /// # Example
+    /// ```
+    /// use landed::landed::QuoteLine;
+    /// use landed::{Decimal, QuoteRequest};
+    /// let tshirt = QuoteLine::new("610910".parse()?, Decimal::ONE, "19.99".parse()?, "CN".parse()?)
+    ///     .description("cotton T-shirt")
+    ///     .weight_kg("0.2".parse()?);
+    /// let json = QuoteRequest::from_json(r#"{"date": "2026-11-25", "destination": "DE",
+    ///   "currency": "EUR", "lines": [{"hs_code": "610910", "quantity": "1",
+    ///   "unit_price": "19.99", "origin": "CN", "description": "cotton T-shirt",
+    ///   "weight_kg": "0.2"}]}"#)?;
+    /// assert_eq!(json.lines, [tshirt]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn new(
+        hs_code: HsCode,
+        quantity: Decimal,
+        unit_price: Decimal,
+        origin: CountryCode,
+    ) -> Self {
+        Self {
+            hs_code,
+            quantity,
+            unit_price,
+            origin,
+            weight_kg: None,
+            description: None,
+            duty_rate: None,
+            tax_rate: None,
+            tax_category: None,
+            claim_preference: None,
+        }
+    }
+
+    /// Sets `weight_kg`, the net weight of one unit in kg (needed for per-kg duties).
+    #[must_use]
+    pub const fn weight_kg(mut self, kg: Decimal) -> Self {
+        self.weight_kg = Some(kg);
+        self
+    }
+
+    /// Sets `description`, free text.
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Sets `duty_rate`, an ad valorem duty percent that replaces the tariff lookup.
+    #[must_use]
+    pub const fn duty_rate(mut self, percent: Decimal) -> Self {
+        self.duty_rate = Some(percent);
+        self
+    }
+
+    /// Sets `tax_rate`, a VAT/GST percent that replaces the VAT table.
+    #[must_use]
+    pub const fn tax_rate(mut self, percent: Decimal) -> Self {
+        self.tax_rate = Some(percent);
+        self
+    }
+
+    /// Sets `tax_category` (default `standard`).
+    #[must_use]
+    pub fn tax_category(mut self, category: TaxCategory) -> Self {
+        self.tax_category = Some(category);
+        self
+    }
+
+    /// Sets `claim_preference`: whether a preferential rate may be claimed when the origin
+    /// qualifies (default true).
+    #[must_use]
+    pub const fn claim_preference(mut self, claim: bool) -> Self {
+        self.claim_preference = Some(claim);
+        self
+    }
 }
 
 /// A landed-cost request for one consignment.
@@ -202,6 +336,160 @@ pub struct QuoteRequest {
 }
 
 impl QuoteRequest {
+    /// A request dated `date` for `destination`, with every amount in `currency`: the wire
+    /// format's required fields, every optional one at its default (no region, shipped from
+    /// the first line's origin, courier, consumer buyer, no tax id or registrations, DDP, no
+    /// shipping, insurance, extra fees or exchange rates).
+    ///
+    /// The lines start empty, as `"lines": []`; add them with [`line`](Self::line) or
+    /// [`lines`](Self::lines) (a quote refuses a request without lines).
+    ///
+    /// # Example
+    /// ```
+    /// use landed::landed::QuoteLine;
+    /// use landed::{Decimal, QuoteRequest, RateTables};
+    /// let request = QuoteRequest::new("2026-11-25".parse()?, "DE".parse()?, "EUR".parse()?)
+    ///     .shipping("4.90".parse()?)
+    ///     .line(QuoteLine::new("610910".parse()?, Decimal::ONE, "19.99".parse()?, "CN".parse()?));
+    /// let quote = RateTables::embedded()?.quote(&request)?;
+    /// assert_eq!(quote.destination.to_string(), "DE");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn new(date: NaiveDate, destination: CountryCode, currency: Currency) -> Self {
+        Self {
+            date,
+            destination,
+            region: None,
+            currency,
+            ship_from: None,
+            transport: None,
+            buyer: None,
+            buyer_tax_id: None,
+            seller_registrations: Vec::new(),
+            incoterm: None,
+            shipping: None,
+            insurance: None,
+            extra_fees: Vec::new(),
+            exchange_rates: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Sets `region`, a subdivision of the destination such as a Canadian province.
+    #[must_use]
+    pub const fn region(mut self, region: RegionCode) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Sets `ship_from`, the place of direct shipment (default: the first line's origin).
+    #[must_use]
+    pub const fn ship_from(mut self, country: CountryCode) -> Self {
+        self.ship_from = Some(country);
+        self
+    }
+
+    /// Sets `transport` (default courier).
+    #[must_use]
+    pub const fn transport(mut self, transport: Transport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Sets `buyer` (default consumer).
+    #[must_use]
+    pub const fn buyer(mut self, buyer: Buyer) -> Self {
+        self.buyer = Some(buyer);
+        self
+    }
+
+    /// Sets `buyer_tax_id`, a business buyer's VAT/GST/ABN number.
+    #[must_use]
+    pub fn buyer_tax_id(mut self, id: impl Into<String>) -> Self {
+        self.buyer_tax_id = Some(id.into());
+        self
+    }
+
+    /// Adds one of the seller's registrations, e.g. `EU_IOSS`, to `seller_registrations`.
+    #[must_use]
+    pub fn seller_registration(mut self, registration: impl Into<String>) -> Self {
+        self.seller_registrations.push(registration.into());
+        self
+    }
+
+    /// Sets `seller_registrations`, replacing any added before.
+    #[must_use]
+    pub fn seller_registrations<S: Into<String>>(
+        mut self,
+        registrations: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.seller_registrations = registrations.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets `incoterm` (default DDP).
+    #[must_use]
+    pub const fn incoterm(mut self, incoterm: Incoterm) -> Self {
+        self.incoterm = Some(incoterm);
+        self
+    }
+
+    /// Sets `shipping`, the international transport for the consignment (default 0).
+    #[must_use]
+    pub const fn shipping(mut self, amount: Decimal) -> Self {
+        self.shipping = Some(amount);
+        self
+    }
+
+    /// Sets `insurance` (default 0).
+    #[must_use]
+    pub const fn insurance(mut self, amount: Decimal) -> Self {
+        self.insurance = Some(amount);
+        self
+    }
+
+    /// Adds a carrier or broker fee to `extra_fees`.
+    #[must_use]
+    pub fn extra_fee(mut self, fee: ExtraFee) -> Self {
+        self.extra_fees.push(fee);
+        self
+    }
+
+    /// Sets `extra_fees`, replacing any added before.
+    #[must_use]
+    pub fn extra_fees(mut self, fees: impl IntoIterator<Item = ExtraFee>) -> Self {
+        self.extra_fees = fees.into_iter().collect();
+        self
+    }
+
+    /// Adds an exchange rate to `exchange_rates`.
+    #[must_use]
+    pub fn exchange_rate(mut self, rate: ExchangeRate) -> Self {
+        self.exchange_rates.push(rate);
+        self
+    }
+
+    /// Sets `exchange_rates`, replacing any added before.
+    #[must_use]
+    pub fn exchange_rates(mut self, rates: impl IntoIterator<Item = ExchangeRate>) -> Self {
+        self.exchange_rates = rates.into_iter().collect();
+        self
+    }
+
+    /// Adds a line to `lines`.
+    #[must_use]
+    pub fn line(mut self, line: QuoteLine) -> Self {
+        self.lines.push(line);
+        self
+    }
+
+    /// Sets `lines`, replacing any added before.
+    #[must_use]
+    pub fn lines(mut self, lines: impl IntoIterator<Item = QuoteLine>) -> Self {
+        self.lines = lines.into_iter().collect();
+        self
+    }
+
     /// Parses a request from JSON. Errors name the field's path, e.g.
     /// `lines[0].unit_price: invalid decimal "12,50" …`.
     ///

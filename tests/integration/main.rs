@@ -11,6 +11,7 @@
 mod bands_engine;
 mod bands_floor;
 mod bands_oracle;
+mod builders;
 mod data_contradictions;
 mod data_loading;
 mod fees_models;
