@@ -12,6 +12,7 @@ mod bands_engine;
 mod bands_floor;
 mod bands_oracle;
 mod data_loading;
+mod fees_breakdown;
 mod fees_models;
 mod fees_oracle;
 mod fees_props;
