@@ -11,6 +11,7 @@
 mod bands_engine;
 mod bands_floor;
 mod bands_oracle;
+mod bands_rules;
 mod data_loading;
 mod fees_breakdown;
 mod fees_models;
