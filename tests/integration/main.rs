@@ -13,6 +13,7 @@ mod bands_floor;
 mod bands_oracle;
 mod bands_rules;
 mod data_loading;
+mod endings_relative;
 mod fees_breakdown;
 mod fees_models;
 mod fees_oracle;
