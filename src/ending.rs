@@ -20,8 +20,8 @@
 //! price to zero or below is an error, never a silent clamp.
 //!
 //! One deliberate difference from Global-e: a price that is already one of the targets the
-//! range can produce (the targets at its own base or at the next base) is kept. Global-e would
-//! move 18.95 to 18.99 under "below .50 → .95 of the previous unit, else .99"; here 18.95
+//! range can produce (the targets at its own base, at the next base, or at the previous base
+//! for a target of a whole step) is kept. Global-e would move 18.95 to 18.99 under "below .50 → .95 of the previous unit, else .99"; here 18.95
 //! stays, so every ending is idempotent, the same law as the increment form.
 //!
 //! Endings are applied in integer minor units of the target currency, so the single-price path
@@ -309,6 +309,10 @@ fn compile_range(r: &EndingRange, scale: u32, unit: i64, at: &str) -> Result<Ran
         on_grid("helper", helper)?
     };
     if !matches!(r.behavior, RangeBehavior::Absolute) {
+        // Global-e places the targets relative to the base: `relative_whole` within one helper
+        // step (upper = b + U, lower = b − h + L), the others within one unit. A target equal
+        // to the whole span is the SDK's way to say "the next base" (upper_target "10" with
+        // helper "10": round up to the next ten), so the span itself is allowed.
         let target_span = match r.behavior {
             RangeBehavior::RelativeWhole => helper,
             _ => Decimal::ONE,
@@ -317,11 +321,11 @@ fn compile_range(r: &EndingRange, scale: u32, unit: i64, at: &str) -> Result<Ran
             ("lower_target", r.lower_target),
             ("upper_target", r.upper_target),
         ] {
-            if v < Decimal::ZERO || v >= target_span {
+            if v < Decimal::ZERO || v > target_span {
                 return Err(bad(
                     &format!("{at}.{name}"),
                     format!(
-                        "{v} must be at least 0 and below {target_span} for {} ranges",
+                        "{v} must be between 0 and {target_span} (inclusive) for {} ranges; a target further away would skip a base",
                         behavior_name(r.behavior)
                     ),
                 ));
@@ -471,6 +475,14 @@ fn apply_ranges(p: i64, ranges: &[Range]) -> Option<i64> {
     if r.step != 0 {
         let (l2, u2, _) = targets(r, base.checked_add(r.step)?)?;
         if p == l2 || p == u2 {
+            return Some(p);
+        }
+        // A target of the whole span puts the previous base's upper target on this base
+        // (upper_target = helper: 30 is the "next ten" of 23).
+        if let Some(prev) = base.checked_sub(r.step)
+            && let Some((_, u0, _)) = targets(r, prev)
+            && p == u0
+        {
             return Some(p);
         }
     }

@@ -35,13 +35,32 @@ pub(super) fn ending<'r>(
             None => (d.price, "no_ending_in_band"),
         }
     };
-    trace.push(
-        "ending",
-        amount(d.price),
-        amount(to),
-        Note::one("{}", Arg::Ending(e)),
-        reason,
-    );
+    // A directed ending that moved the price the other way: its own result was outside the
+    // limits, and the nearest allowed ending inside them was taken. Say so, with the limits.
+    let against = match e {
+        PriceEnding::Increment(i) => match i.direction {
+            EndingDirection::Down => to > d.price,
+            EndingDirection::Up => to < d.price,
+            EndingDirection::Nearest => false,
+        },
+        PriceEnding::Ranges { .. } => false,
+    };
+    let rule = if against {
+        Note::three(
+            "{}: its own result is outside the limits [{}, {}], so the nearest allowed ending inside them, against the rule's direction",
+            Arg::Ending(e),
+            Arg::Amount(lo),
+            Arg::Amount(hi),
+        )
+    } else {
+        Note::one("{}", Arg::Ending(e))
+    };
+    let reason = if against {
+        "ending_against_direction"
+    } else {
+        reason
+    };
+    trace.push("ending", amount(d.price), amount(to), rule, reason);
     d.price = to;
     Ok(())
 }

@@ -103,7 +103,6 @@ fn run<'r>(
     named: Option<(&'r str, FeeScheduleRecord<'r>)>,
 ) -> Result<BandResult<'r>, Error> {
     let scale = req.currency.minor_unit_scale()?;
-    let unit = Decimal::new(1, scale);
     let mut trace = Trace::with_capacity(req.competitors.len().saturating_add(8));
     let ceiling = validate::request(req, fees)?;
     // 5. The band.
@@ -123,7 +122,7 @@ fn run<'r>(
         None => scenarios::no_competitors(req, &band, kept, &mut trace),
         Some(r) => {
             reference::trace(req, kept, r, &mut trace);
-            match scenarios::already_lowest(req, &offers, r, own_landed, unit, &mut trace)? {
+            match scenarios::already_lowest(req, &offers, r, own_landed, scale, &mut trace)? {
                 Some(d) => d,
                 None => target::aim(req, r, scale, &mut trace)?,
             }

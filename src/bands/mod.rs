@@ -48,6 +48,12 @@ mod trace;
 mod validate;
 
 pub use engine::{band, band_with_fees};
+
+/// The step limit when a request gives none of `max_step_percent`, `max_step_up_percent` and
+/// `max_step_down_percent`: a price moves at most 5 % up or down per change. The trace's
+/// `step_limit` step says so when this default binds; give `max_step_percent` (e.g. `"100"`)
+/// for a wider step.
+pub const DEFAULT_MAX_STEP_PERCENT: u8 = 5;
 pub use floor::{CostFloor, FloorInput, cost_floor, nearest_qualifying, qualifies};
 pub use request::{
     Action, BandRequest, Filters, NoCompetitors, Offer, Rate, Reference, Strategy, WhenLowest,

@@ -391,6 +391,10 @@ pub struct BandRequest {
     #[serde(default, with = "crate::serde_util::opt_decimal_str")]
     pub map: Option<Decimal>,
     pub strategy: Strategy,
+    /// The most a price may move per change, in percent of `current_price`, up and down
+    /// (`max_step_up_percent` and `max_step_down_percent` override each side). Absent: 5 %
+    /// ([`DEFAULT_MAX_STEP_PERCENT`](super::DEFAULT_MAX_STEP_PERCENT)), named in the trace when
+    /// it binds. The band's floor and ceiling win over it.
     #[serde(default, with = "crate::serde_util::opt_decimal_str")]
     pub max_step_percent: Option<Decimal>,
     #[serde(default, with = "crate::serde_util::opt_decimal_str")]

@@ -1,6 +1,6 @@
 //! Step 6, scenarios: the policies that replace the strategy's target when there is no
 //! competitor left (`no_competitors`: hold, ceiling or floor) or the own offer is already the
-//! lowest (`when_lowest`: hold, or rise to one minor unit under the next offer).
+//! lowest (`when_lowest`: hold, or rise to the strategy's target against the next offer).
 
 use rust_decimal::Decimal;
 
@@ -8,7 +8,7 @@ use super::engine::Decision;
 use super::grid::{amount, ovf};
 use super::limits::Band;
 use super::normalise::Landed;
-use super::request::{BandRequest, NoCompetitors, WhenLowest};
+use super::request::{Action, BandRequest, NoCompetitors, Strategy, WhenLowest};
 use super::trace::{Arg, Trace, TraceNote as Note};
 use crate::error::Error;
 
@@ -35,8 +35,11 @@ pub(super) fn no_competitors<'r>(
 }
 
 /// When the own landed price `own_landed` is under every offer kept: the `when_lowest`
-/// policy's price (recorded as the target step; `unit`: the minor unit); `None` otherwise,
-/// when the strategy aims.
+/// policy's price (recorded as the target step); `None` otherwise, when the strategy aims.
+///
+/// `raise_to_next` applies the strategy to the next offer up (the lowest kept offer), as
+/// Amazon's automated pricing does: a `beat` strategy stays its amount or percent below it, a
+/// `match` meets it, an `above` stays above it.
 ///
 /// # Errors
 /// [`crate::Error::Overflow`].
@@ -45,7 +48,7 @@ pub(super) fn already_lowest(
     offers: &[Landed<'_>],
     r: Decimal,
     own_landed: Decimal,
-    unit: Decimal,
+    scale: u32,
     trace: &mut Trace<'_>,
 ) -> Result<Option<Decision>, Error> {
     let lowest = offers.first().map(|o| o.price);
@@ -71,18 +74,40 @@ pub(super) fn already_lowest(
         )));
     }
     let next = lowest.unwrap_or(r);
-    let t = next
-        .checked_sub(unit)
-        .and_then(|v| v.checked_sub(req.own_shipping))
+    let t = super::target::target(req, next, scale)?
+        .checked_sub(req.own_shipping)
         .ok_or_else(ovf)?;
     trace.push(
         "target",
         amount(next),
         amount(t),
-        Note::text(
-            "when_lowest: raise_to_next, one minor unit under the next offer, minus own shipping",
-        ),
+        raise_rule(&req.strategy),
         "already_lowest",
     );
     Ok(Some(Decision::new(t, "strategy", Some(t))))
+}
+
+/// The rule of `raise_to_next`, as the trace states it.
+fn raise_rule(s: &Strategy) -> Note<'static> {
+    match (s.action, s.amount, s.percent) {
+        (Action::Beat, Some(a), _) => Note::one(
+            "when_lowest: raise_to_next, the strategy on the next offer: beat it by {}, minus own shipping",
+            Arg::Amount(a),
+        ),
+        (Action::Beat, None, p) => Note::one(
+            "when_lowest: raise_to_next, the strategy on the next offer: beat it by {} %, rounded down, minus own shipping",
+            Arg::Maybe(p),
+        ),
+        (Action::Above, Some(a), _) => Note::one(
+            "when_lowest: raise_to_next, the strategy on the next offer: stay above it by {}, minus own shipping",
+            Arg::Amount(a),
+        ),
+        (Action::Above, None, p) => Note::one(
+            "when_lowest: raise_to_next, the strategy on the next offer: stay above it by {} %, rounded up, minus own shipping",
+            Arg::Maybe(p),
+        ),
+        (Action::Match, _, _) => Note::text(
+            "when_lowest: raise_to_next, the strategy on the next offer: match it, minus own shipping",
+        ),
+    }
 }

@@ -1,6 +1,8 @@
 //! Steps 7 and 8, cool-down and step limit: no change before `cool_down_minutes` have passed
 //! since the last change, and at most `max_step_up_percent` up or `max_step_down_percent` down
-//! from the current price (default `max_step_percent`, else 5 %) per change.
+//! from the current price (default `max_step_percent`, else
+//! [`DEFAULT_MAX_STEP_PERCENT`](super::DEFAULT_MAX_STEP_PERCENT) = 5 %, named in the trace when
+//! it binds) per change.
 
 use chrono::TimeDelta;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -22,6 +24,9 @@ pub(super) struct StepLimit {
     pub(super) down: Decimal,
     up_pct: Decimal,
     down_pct: Decimal,
+    /// Whether the up or down limit is the default, no percent given.
+    up_default: bool,
+    down_default: bool,
 }
 
 /// The cool-down and step limit of `req` at `scale` decimals.
@@ -39,7 +44,13 @@ pub(super) fn step_limit(req: &BandRequest, scale: u32) -> Result<StepLimit, Err
         }
         _ => false,
     };
-    let default_step = req.max_step_percent.unwrap_or(Decimal::from(5));
+    // An unattended repricer moves at most 5 % per change unless told otherwise: a wrong
+    // competitor price (a typo, a currency mix-up) then costs one small step, not the margin.
+    let default_step = req
+        .max_step_percent
+        .unwrap_or(Decimal::from(super::DEFAULT_MAX_STEP_PERCENT));
+    let up_default = req.max_step_up_percent.is_none() && req.max_step_percent.is_none();
+    let down_default = req.max_step_down_percent.is_none() && req.max_step_percent.is_none();
     let up_pct = req.max_step_up_percent.unwrap_or(default_step);
     let down_pct = req.max_step_down_percent.unwrap_or(default_step);
     let up = round(
@@ -60,6 +71,8 @@ pub(super) fn step_limit(req: &BandRequest, scale: u32) -> Result<StepLimit, Err
         down,
         up_pct,
         down_pct,
+        up_default,
+        down_default,
     })
 }
 
@@ -86,7 +99,14 @@ impl StepLimit {
                 "step_limit",
                 amount(d.price),
                 amount(self.up),
-                Note::one("at most +{} % per change", Arg::Amount(self.up_pct)),
+                if self.up_default {
+                    Note::one(
+                        "at most +{} % per change (the default: no max_step_percent or max_step_up_percent given)",
+                        Arg::Amount(self.up_pct),
+                    )
+                } else {
+                    Note::one("at most +{} % per change", Arg::Amount(self.up_pct))
+                },
                 "step_limit",
             );
             d.price = self.up;
@@ -96,7 +116,14 @@ impl StepLimit {
                 "step_limit",
                 amount(d.price),
                 amount(self.down),
-                Note::one("at most −{} % per change", Arg::Amount(self.down_pct)),
+                if self.down_default {
+                    Note::one(
+                        "at most −{} % per change (the default: no max_step_percent or max_step_down_percent given)",
+                        Arg::Amount(self.down_pct),
+                    )
+                } else {
+                    Note::one("at most −{} % per change", Arg::Amount(self.down_pct))
+                },
                 "step_limit",
             );
             d.price = self.down;

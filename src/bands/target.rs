@@ -31,8 +31,9 @@ pub(super) fn aim(
     Ok(Decision::new(t, "strategy", Some(t)))
 }
 
-/// The target landed price for the reference `r`.
-fn target(req: &BandRequest, r: Decimal, scale: u32) -> Result<Decimal, Error> {
+/// The target landed price for the reference `r`: the strategy's action and increment
+/// (amount, or percent of `r`) applied to `r`.
+pub(super) fn target(req: &BandRequest, r: Decimal, scale: u32) -> Result<Decimal, Error> {
     let s = &req.strategy;
     let delta = match (s.amount, s.percent) {
         (Some(a), None) => a,

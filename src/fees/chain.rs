@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::engine::{Cap, FeeInput, TierLine};
+use super::engine::{AdjustmentLine, Cap, FeeInput, ScheduleSource, TierLine};
 use crate::codes::Currency;
 use crate::data::{ChainBase, ChainSpec, DataVersion, FeeBasis, FeeSchedule, RateTables};
 use crate::error::Error;
@@ -83,6 +83,16 @@ pub struct ChainLine {
     pub cap: Option<Cap>,
     /// The fee's tiers.
     pub tiers: Vec<TierLine>,
+    /// The fee's adjustments after its tiers (see
+    /// [`FeeResult::adjustments`](super::FeeResult::adjustments)): `tiers` and `adjustments`
+    /// sum exactly to `unrounded`.
+    pub adjustments: Vec<AdjustmentLine>,
+    /// `fee − unrounded`: the rounding to the minor unit.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub rounding: Decimal,
+    /// A schedule read from the data (`schedule_id`): its id, period and source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSource>,
 }
 
 /// The result of a chain: every fee in the chain's order and their sum.
@@ -102,6 +112,9 @@ pub struct ChainResult {
     /// The data the named schedules came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_version: Option<DataVersion>,
+    /// A chain read from the data (`chain_id`): its id, period and source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ScheduleSource>,
 }
 
 /// A validated chain, ready to evaluate.
@@ -110,6 +123,7 @@ pub struct FeeChain {
     spec: ChainSpec,
     order: Vec<usize>,
     schedules: Vec<FeeSchedule>,
+    sources: Vec<Option<ScheduleSource>>,
     currency: Currency,
 }
 
@@ -129,15 +143,21 @@ impl FeeChain {
     ) -> Result<Self, Error> {
         let order = spec.order(at)?;
         let mut schedules = Vec::with_capacity(spec.fees.len());
+        let mut sources = Vec::with_capacity(spec.fees.len());
         for (i, f) in spec.fees.iter().enumerate() {
             let field = format!("{at}.fees[{i}]");
             let s = match (&f.schedule, &f.schedule_id) {
-                (Some(s), _) => s.compile(&format!("{field}.schedule"))?,
+                (Some(s), _) => {
+                    sources.push(None);
+                    s.compile(&format!("{field}.schedule"))?
+                }
                 (None, Some(id)) => {
                     let date = date.ok_or_else(|| {
                         Error::input("date", "a named schedule needs the date to look it up")
                     })?;
-                    tables.fee_schedule(id, date)?.schedule.clone()
+                    let rec = tables.fee_schedule(id, date)?;
+                    sources.push(Some(ScheduleSource::of(id, &rec)));
+                    rec.schedule.clone()
                 }
                 (None, None) => {
                     return Err(Error::input(field, "give schedule or schedule_id"));
@@ -165,6 +185,7 @@ impl FeeChain {
             spec: spec.clone(),
             order,
             schedules,
+            sources,
             currency,
         })
     }
@@ -227,6 +248,9 @@ impl FeeChain {
                     unrounded: r.unrounded,
                     cap: r.events.first().and_then(|e| e.cap),
                     tiers: r.tiers,
+                    adjustments: r.adjustments,
+                    rounding: r.rounding,
+                    schedule: self.sources.get(i).cloned().flatten(),
                 });
             }
         }
@@ -243,6 +267,7 @@ impl FeeChain {
             currency: self.currency,
             lines,
             data_version: None,
+            chain: None,
         })
     }
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::codes::Currency;
 use crate::data::fees_internal::{CTier, FeeSchedule, Kind, M, P, X, scaled_input, to_decimal};
-use crate::data::{DataVersion, FeeBasis, FeeRoundingStage};
+use crate::data::{DataVersion, FeeBasis, FeeRoundingStage, Period};
 use crate::error::Error;
 use crate::money::round_int;
 
@@ -120,12 +120,21 @@ impl FeeInput {
     }
 }
 
-/// One tier's share of the fee.
+/// One tier's share of the fee, on the whole basis as given (before free allowances, the fixed
+/// fee and the per-event and period caps, which are [`AdjustmentLine`]s).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TierLine {
-    /// 1-based tier number.
+    /// The tier of the schedule, 1-based: `tier` n is the schedule's `tiers[n − 1]`, whose
+    /// basis values are `(from, up_to]`. A schedule written without tiers (a percentage with
+    /// one `rate`, a flat fee per unit, a package fee) has one tier, number 1, over every value.
     pub tier: usize,
+    /// The lower bound of the tier's basis values (exclusive; 0 for the first tier).
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub from: Decimal,
+    /// The upper bound of the tier's basis values (inclusive; `None` for the open last tier).
+    #[serde(with = "crate::serde_util::opt_decimal_str")]
+    pub up_to: Option<Decimal>,
     /// Units of the basis charged in the tier (packages in package mode).
     #[serde(with = "crate::serde_util::decimal_str")]
     pub units: Decimal,
@@ -141,11 +150,64 @@ pub struct TierLine {
     /// Flat amounts charged for entering the tier.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub flat_amount: Decimal,
-    /// The tier's subtotal after its caps, unrounded.
+    /// The tier's subtotal after its own caps (`min`/`max` of the tier), unrounded.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub amount: Decimal,
     /// The tier cap that bound, if any.
     pub cap: Option<Cap>,
+}
+
+/// What an [`AdjustmentLine`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AdjustmentKind {
+    /// The schedule's `fixed_amount`, charged per event (positive).
+    FixedAmount,
+    /// Events made free by `free_events` (negative: the fee they would have cost, fixed fee
+    /// included).
+    FreeEvents,
+    /// The part of the events covered by `free_amount` (negative).
+    FreeAmount,
+    /// The units covered by `free_units` (negative).
+    FreeUnits,
+    /// `per_event_min` raised events' fees (positive).
+    PerEventMin,
+    /// `per_event_max` lowered events' fees (negative).
+    PerEventMax,
+    /// Rounding stage `event`: each event's fee rounded to the minor unit.
+    EventRounding,
+    /// `period_min` raised the period's fee (positive).
+    PeriodMin,
+    /// `period_max` lowered the period's fee (negative).
+    PeriodMax,
+}
+
+/// An adjustment of the fee after its tiers: the fixed fee, a free allowance, a cap or a
+/// minimum. The tier lines and the adjustment lines sum exactly to the unrounded total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct AdjustmentLine {
+    /// What it is.
+    pub kind: AdjustmentKind,
+    /// How many events it applied to (1 for a period's adjustment).
+    pub count: u64,
+    /// Its signed amount, unrounded.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub amount: Decimal,
+}
+
+/// Where a named schedule (or chain) came from: its id and the data row's period and source,
+/// so that the result can be re-audited.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ScheduleSource {
+    /// The id it was looked up by, `provider/category[/REGION]`.
+    pub id: String,
+    /// The row's period, e.g. `2024-03-15..`.
+    pub period: Period,
+    /// The row's source.
+    pub source: String,
 }
 
 /// One event's fee.
@@ -180,9 +242,14 @@ pub struct FeeResult {
     pub unrounded: Decimal,
     /// The fee's currency.
     pub currency: Currency,
-    /// Per tier, before per-event and period caps (those are shown on the events and in
-    /// `period_cap`).
+    /// Per tier, on the whole basis (see [`TierLine`]).
     pub tiers: Vec<TierLine>,
+    /// After the tiers: the fixed fee, free allowances, per-event caps, per-event rounding and
+    /// period caps, in that order. `tiers` and `adjustments` sum exactly to `unrounded`.
+    pub adjustments: Vec<AdjustmentLine>,
+    /// `total − unrounded`: the rounding of the total to the minor unit.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub rounding: Decimal,
     /// Per event (empty for basis quantity).
     pub events: Vec<EventFee>,
     /// Charged once for the period (tier flats of period bases), unrounded.
@@ -196,6 +263,20 @@ pub struct FeeResult {
     /// The data the schedule came from (named schedules and the wire format).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_version: Option<DataVersion>,
+    /// A schedule read from the data: its id, period and source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleSource>,
+}
+
+impl ScheduleSource {
+    /// The provenance of the schedule `rec` looked up by `id`.
+    pub(crate) fn of(id: &str, rec: &crate::data::FeeScheduleRecord<'_>) -> Self {
+        Self {
+            id: id.to_owned(),
+            period: rec.period,
+            source: rec.source.to_owned(),
+        }
+    }
 }
 
 /// The result of [`FeeSchedule::evaluate_batch`]: totals, tiers and each event's fee.
@@ -210,8 +291,11 @@ pub struct BatchResult {
     pub unrounded: Decimal,
     /// The fee's currency.
     pub currency: Currency,
-    /// Per tier, before per-event and period caps.
+    /// Per tier, on the whole basis (see [`TierLine`]).
     pub tiers: Vec<TierLine>,
+    /// After the tiers, as in [`FeeResult::adjustments`]: `tiers` and `adjustments` sum
+    /// exactly to `unrounded`.
+    pub adjustments: Vec<AdjustmentLine>,
     /// Each event's fee, exact at 16 decimals (rounded with stage `event`), in event order.
     pub fees: Vec<Decimal>,
     /// Events whose per-event minimum bound.
@@ -242,6 +326,61 @@ impl Acc {
             (false, true) => Some(Cap::Max),
             (true, true) => Some(Cap::Mixed),
         }
+    }
+}
+
+/// The adjustment lines being summed, at scale M, in the order they are reported.
+#[derive(Debug, Clone, Copy, Default)]
+struct Adj {
+    lines: [(i128, u64); 9],
+}
+
+const ADJ_KINDS: [AdjustmentKind; 9] = [
+    AdjustmentKind::FixedAmount,
+    AdjustmentKind::FreeEvents,
+    AdjustmentKind::FreeAmount,
+    AdjustmentKind::FreeUnits,
+    AdjustmentKind::PerEventMin,
+    AdjustmentKind::PerEventMax,
+    AdjustmentKind::EventRounding,
+    AdjustmentKind::PeriodMin,
+    AdjustmentKind::PeriodMax,
+];
+
+impl Adj {
+    /// Adds `v` (scale M) to the line of `kind`, counting one more event.
+    fn add(&mut self, kind: AdjustmentKind, v: i128) -> Result<(), Error> {
+        let i = ADJ_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        if let Some((sum, n)) = self.lines.get_mut(i) {
+            *sum = sum.checked_add(v).ok_or_else(ovf)?;
+            *n = n.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    /// A cap's effect `v` (capped − raw), on the min or max line.
+    fn cap(&mut self, min: AdjustmentKind, max: AdjustmentKind, v: i128) -> Result<(), Error> {
+        match v.cmp(&0) {
+            core::cmp::Ordering::Greater => self.add(min, v),
+            core::cmp::Ordering::Less => self.add(max, v),
+            core::cmp::Ordering::Equal => Ok(()),
+        }
+    }
+
+    /// The lines that applied.
+    fn lines(&self, minor: u32) -> Result<Vec<AdjustmentLine>, Error> {
+        let mut out = Vec::new();
+        for (kind, (sum, n)) in ADJ_KINDS.iter().zip(self.lines) {
+            if n == 0 || (sum == 0 && *kind == AdjustmentKind::EventRounding) {
+                continue;
+            }
+            out.push(AdjustmentLine {
+                kind: *kind,
+                count: n,
+                amount: to_decimal(sum, M, minor)?,
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -494,43 +633,57 @@ impl FeeSchedule {
     /// [`Error::Overflow`].
     pub fn evaluate(&self, input: &FeeInput) -> Result<FeeResult, Error> {
         let mut acc = vec![Acc::default(); self.tiers.len().max(1)];
+        let mut adj = Adj::default();
         let mut events = Vec::with_capacity(input.events.len());
         let (total, period_part, period_cap) = match self.basis {
             FeeBasis::Quantity => {
-                let (t, cap) = self.quantity_total(input, &mut acc)?;
+                let (t, cap) = self.quantity_total(input, &mut acc, &mut adj)?;
                 (t, 0, cap)
             }
             _ => {
                 let minor = self.minor;
-                let (t, part) = self.events_total(input, &mut acc, |amount, fee, free, cap| {
-                    events.push(EventFee {
-                        amount,
-                        fee: trimmed(fee, M, minor)?,
-                        free: if free == 0 {
-                            Decimal::ZERO
-                        } else {
-                            trimmed(i128::from(free), X, 0)?
-                        },
-                        cap,
-                    });
-                    Ok(())
-                })?;
-                let (t, cap) = clamp(t, self.period_min, self.period_max);
-                (t, part, cap)
+                let (t, part) =
+                    self.events_total(input, &mut acc, &mut adj, |amount, fee, free, cap| {
+                        events.push(EventFee {
+                            amount,
+                            fee: trimmed(fee, M, minor)?,
+                            free: if free == 0 {
+                                Decimal::ZERO
+                            } else {
+                                trimmed(i128::from(free), X, 0)?
+                            },
+                            cap,
+                        });
+                        Ok(())
+                    })?;
+                let (capped, cap) = clamp(t, self.period_min, self.period_max);
+                adj.cap(
+                    AdjustmentKind::PeriodMin,
+                    AdjustmentKind::PeriodMax,
+                    capped.checked_sub(t).ok_or_else(ovf)?,
+                )?;
+                (capped, part, cap)
             }
         };
         let drop = M.saturating_sub(self.minor);
         let rounded = round_int(total, drop, self.rounding).ok_or_else(ovf)?;
         let tiers = self.tier_lines(&acc)?;
+        let rounding = rounded
+            .checked_mul(10i128.checked_pow(drop).ok_or_else(ovf)?)
+            .and_then(|r| r.checked_sub(total))
+            .ok_or_else(ovf)?;
         Ok(FeeResult {
             total: to_decimal(rounded, self.minor, self.minor)?,
             unrounded: to_decimal(total, M, self.minor)?,
             currency: self.currency,
             tiers,
+            adjustments: adj.lines(self.minor)?,
+            rounding: to_decimal(rounding, M, self.minor)?,
             events,
             period_amount: to_decimal(period_part, M, 0)?,
             period_cap,
             data_version: None,
+            schedule: None,
         })
     }
 
@@ -550,7 +703,8 @@ impl FeeSchedule {
         let mut acc = vec![Acc::default(); self.tiers.len().max(1)];
         let mut fees = Vec::with_capacity(input.events.len());
         let (mut min_capped, mut max_capped) = (0u64, 0u64);
-        let (t, part) = self.events_total(input, &mut acc, |_, fee, _, cap| {
+        let mut adj = Adj::default();
+        let (t, part) = self.events_total(input, &mut acc, &mut adj, |_, fee, _, cap| {
             match cap {
                 Some(Cap::Min) => min_capped = min_capped.saturating_add(1),
                 Some(Cap::Max) => max_capped = max_capped.saturating_add(1),
@@ -560,6 +714,11 @@ impl FeeSchedule {
             Ok(())
         })?;
         let (total, period_cap) = clamp(t, self.period_min, self.period_max);
+        adj.cap(
+            AdjustmentKind::PeriodMin,
+            AdjustmentKind::PeriodMax,
+            total.checked_sub(t).ok_or_else(ovf)?,
+        )?;
         let rounded =
             round_int(total, M.saturating_sub(self.minor), self.rounding).ok_or_else(ovf)?;
         Ok(BatchResult {
@@ -567,6 +726,7 @@ impl FeeSchedule {
             unrounded: to_decimal(total, M, self.minor)?,
             currency: self.currency,
             tiers: self.tier_lines(&acc)?,
+            adjustments: adj.lines(self.minor)?,
             fees,
             min_capped,
             max_capped,
@@ -576,11 +736,13 @@ impl FeeSchedule {
     }
 
     /// The period's fee within the period caps (and the cap that bound), or for a delta the
-    /// difference of the two capped cumulative fees.
+    /// difference of the two capped cumulative fees. The tiers in `acc` price the whole
+    /// quantity; the free units and period caps go to `adj`.
     fn quantity_total(
         &self,
         input: &FeeInput,
         acc: &mut [Acc],
+        adj: &mut Adj,
     ) -> Result<(i128, Option<Cap>), Error> {
         if !input.events.is_empty() {
             return Err(Error::input(
@@ -601,45 +763,66 @@ impl FeeSchedule {
             )
         })?;
         let q = basis_value("quantity", q)?;
-        let x = q.saturating_sub(self.free_units).max(0);
-        let (now, cap) = clamp(
-            self.tiered(x, Some(acc), 1)?,
-            self.period_min,
-            self.period_max,
-        );
-        let Some(p) = input.previous_quantity else {
-            return Ok((now, cap));
+        let previous = match input.previous_quantity {
+            None => None,
+            Some(_) if self.whole_period => {
+                return Err(Error::input(
+                    "previous_quantity",
+                    "a volume or stairstep schedule prices the whole quantity at the tier reached, so a mid-period increment is not fee(new) − fee(previous); evaluate the whole period's quantity",
+                ));
+            }
+            Some(p) => {
+                let p = basis_value("previous_quantity", p)?;
+                if p > q {
+                    return Err(Error::input(
+                        "previous_quantity",
+                        "is above quantity; the previous cumulative quantity cannot exceed the new one",
+                    ));
+                }
+                Some(p)
+            }
         };
-        if self.whole_period {
-            return Err(Error::input(
-                "previous_quantity",
-                "a volume or stairstep schedule prices the whole quantity at the tier reached, so a mid-period increment is not fee(new) − fee(previous); evaluate the whole period's quantity",
-            ));
-        }
-        let p = basis_value("previous_quantity", p)?;
-        if p > q {
-            return Err(Error::input(
-                "previous_quantity",
-                "is above quantity; the previous cumulative quantity cannot exceed the new one",
-            ));
-        }
-        let xp = p.saturating_sub(self.free_units).max(0);
-        let before = clamp(
-            self.tiered(xp, Some(acc), -1)?,
-            self.period_min,
-            self.period_max,
-        )
-        .0;
+        // One cumulative quantity: (gross tiers, after the free units, within the period caps).
+        let mut at = |v: i64, sign: i128| -> Result<(i128, i128, i128, Option<Cap>), Error> {
+            let gross = self.tiered(v, Some(&mut *acc), sign)?;
+            let x = v.saturating_sub(self.free_units).max(0);
+            let net = if x == v {
+                gross
+            } else {
+                self.tiered(x, None, 1)?
+            };
+            let (capped, cap) = clamp(net, self.period_min, self.period_max);
+            Ok((gross, net, capped, cap))
+        };
+        let (g1, n1, c1, cap1) = at(q, 1)?;
+        let (g0, n0, c0, cap0) = match previous {
+            Some(p) => at(p, -1)?,
+            None => (0, 0, 0, None),
+        };
         // The period caps were applied to each cumulative total; the delta is their difference.
-        Ok((now.checked_sub(before).ok_or_else(ovf)?, cap))
+        let sub = |a: i128, b: i128| a.checked_sub(b).ok_or_else(ovf);
+        if self.free_units > 0 {
+            adj.add(AdjustmentKind::FreeUnits, sub(sub(n1, g1)?, sub(n0, g0)?)?)?;
+        }
+        let capped = sub(sub(c1, n1)?, sub(c0, n0)?)?;
+        let kind = match cap1.or(cap0) {
+            Some(Cap::Min) => AdjustmentKind::PeriodMin,
+            _ => AdjustmentKind::PeriodMax,
+        };
+        if capped != 0 {
+            adj.add(kind, capped)?;
+        }
+        Ok((sub(c1, c0)?, cap1))
     }
 
-    /// Prices every event, handing each one's (amount, fee, free part, cap) to `emit`; returns
-    /// the sum of the fees and the part charged once for the period.
+    /// Prices every event, handing each one's (amount, fee, free part, cap) to `emit` and
+    /// summing the adjustments in `adj`; returns the sum of the fees and the part charged once
+    /// for the period.
     fn events_total(
         &self,
         input: &FeeInput,
         acc: &mut [Acc],
+        adj: &mut Adj,
         mut emit: impl FnMut(Decimal, i128, i64, Option<Cap>) -> Result<(), Error>,
     ) -> Result<(i128, i128), Error> {
         if input.quantity.is_some() {
@@ -721,6 +904,11 @@ impl FeeSchedule {
         let mut volume = start.unwrap_or(0);
         let mut remaining = self.free_amount;
         let has_allowance = self.free_events.is_some() || self.free_amount.is_some();
+        let free_kind = if self.free_amount.is_some() {
+            AdjustmentKind::FreeAmount
+        } else {
+            AdjustmentKind::FreeEvents
+        };
         let mut total = period_part;
         let drop = M.saturating_sub(self.minor);
         for (n, &amount) in input.events.iter().enumerate() {
@@ -737,42 +925,78 @@ impl FeeSchedule {
                 *r = r.saturating_sub(free);
             }
             let fully_free = eligible && free == x;
-            let (fee, cap) = if graduated_volume {
-                if fully_free {
-                    (0, None)
+            // The tier lines price the whole event (`gross`); the free allowance, the fixed
+            // fee and the caps follow as adjustments, so that the lines add up to the fee.
+            let chargeable = x.saturating_sub(free);
+            let (gross, net) = if graduated_volume {
+                let hi = volume.checked_add(x).ok_or_else(ovf)?;
+                let gross = self
+                    .tiered(hi, Some(acc), 1)?
+                    .checked_sub(self.tiered(volume, Some(acc), -1)?)
+                    .ok_or_else(ovf)?;
+                let net = if free == 0 {
+                    gross
                 } else {
-                    let hi = volume.checked_add(x).ok_or_else(ovf)?;
                     let lo = volume.checked_add(free).ok_or_else(ovf)?;
-                    let d = self
-                        .tiered(hi, Some(acc), 1)?
-                        .checked_sub(self.tiered(lo, Some(acc), -1)?)
-                        .ok_or_else(ovf)?;
-                    let raw = d.checked_add(self.fixed).ok_or_else(ovf)?;
-                    clamp(raw, self.per_event_min, self.per_event_max)
-                }
-            } else if fully_free {
-                (0, None)
+                    self.tiered(hi, None, 1)?
+                        .checked_sub(self.tiered(lo, None, 1)?)
+                        .ok_or_else(ovf)?
+                };
+                (gross, net)
             } else {
-                let chargeable = x.saturating_sub(free);
-                let tiered = match selected {
+                match selected {
                     Some(i) => match (acc.get_mut(i), self.tiers.get(i)) {
                         (Some(a), Some(t)) => {
-                            let v = mul(chargeable, t.price);
-                            a.units = a.units.saturating_add(i128::from(chargeable));
+                            let v = mul(x, t.price);
+                            a.units = a.units.saturating_add(i128::from(x));
                             a.amount = a.amount.saturating_add(v);
-                            v
+                            (v, mul(chargeable, t.price))
                         }
-                        _ => 0,
+                        _ => (0, 0),
                     },
-                    None => self.tiered(chargeable, Some(acc), 1)?,
-                };
-                self.finish_event(tiered)?
+                    None => {
+                        let gross = self.tiered(x, Some(acc), 1)?;
+                        let net = if free == 0 {
+                            gross
+                        } else {
+                            self.tiered(chargeable, None, 1)?
+                        };
+                        (gross, net)
+                    }
+                }
+            };
+            if self.fixed != 0 {
+                adj.add(AdjustmentKind::FixedAmount, self.fixed)?;
+            }
+            let (fee, cap) = if fully_free {
+                let would = gross.checked_add(self.fixed).ok_or_else(ovf)?;
+                adj.add(free_kind, 0i128.checked_sub(would).ok_or_else(ovf)?)?;
+                (0, None)
+            } else {
+                if free > 0 {
+                    adj.add(free_kind, net.checked_sub(gross).ok_or_else(ovf)?)?;
+                }
+                let raw = net.checked_add(self.fixed).ok_or_else(ovf)?;
+                let (fee, cap) = clamp(raw, self.per_event_min, self.per_event_max);
+                adj.cap(
+                    AdjustmentKind::PerEventMin,
+                    AdjustmentKind::PerEventMax,
+                    fee.checked_sub(raw).ok_or_else(ovf)?,
+                )?;
+                (fee, cap)
             };
             volume = volume.checked_add(x).ok_or_else(ovf)?;
             let fee = match self.stage {
-                FeeRoundingStage::Event => round_int(fee, drop, self.rounding)
-                    .and_then(|r| r.checked_mul(10i128.checked_pow(drop)?))
-                    .ok_or_else(ovf)?,
+                FeeRoundingStage::Event => {
+                    let r = round_int(fee, drop, self.rounding)
+                        .and_then(|r| r.checked_mul(10i128.checked_pow(drop)?))
+                        .ok_or_else(ovf)?;
+                    adj.add(
+                        AdjustmentKind::EventRounding,
+                        r.checked_sub(fee).ok_or_else(ovf)?,
+                    )?;
+                    r
+                }
                 FeeRoundingStage::Total => fee,
             };
             total = total.checked_add(fee).ok_or_else(ovf)?;
@@ -787,6 +1011,8 @@ impl FeeSchedule {
             if let Some(a) = acc.first() {
                 lines.push(TierLine {
                     tier: 1,
+                    from: Decimal::ZERO,
+                    up_to: None,
                     units: to_decimal(a.units, X, 0)?,
                     unit_amount: to_decimal(self.package_amount, M, self.minor)?,
                     rate: None,
@@ -806,6 +1032,11 @@ impl FeeSchedule {
             }
             lines.push(TierLine {
                 tier: i.saturating_add(1),
+                from: to_decimal(i128::from(t.lower), X, 0)?,
+                up_to: t
+                    .up_to
+                    .map(|u| to_decimal(i128::from(u), X, 0))
+                    .transpose()?,
                 units: to_decimal(a.units, X, 0)?,
                 unit_amount: to_decimal(i128::from(t.price), P, 0)?,
                 rate: t.rate,

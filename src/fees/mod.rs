@@ -29,5 +29,8 @@ mod engine;
 mod wire;
 
 pub use chain::{ChainLine, ChainResult, FeeChain, Sale};
-pub use engine::{BatchResult, Cap, EventFee, FeeInput, FeeResult, TierLine};
+pub use engine::{
+    AdjustmentKind, AdjustmentLine, BatchResult, Cap, EventFee, FeeInput, FeeResult,
+    ScheduleSource, TierLine,
+};
 pub use wire::{FeeRequest, FeeResponse, evaluate_request};

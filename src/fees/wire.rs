@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::chain::{ChainResult, FeeChain, Sale};
-use super::engine::{FeeInput, FeeResult};
+use super::engine::{FeeInput, FeeResult, ScheduleSource};
 use crate::data::{ChainSpec, RateTables, ScheduleSpec};
 use crate::error::Error;
 
@@ -140,16 +140,25 @@ pub fn evaluate_request(tables: &RateTables, req: &FeeRequest) -> Result<FeeResp
         let sale = req
             .sale
             .ok_or_else(|| Error::input("sale", "a chain needs the sale it is charged on"))?;
-        let chain = match (&req.chain, &req.chain_id) {
-            (Some(spec), _) => FeeChain::new(spec, tables, req.date, "chain")?,
+        let (chain, source) = match (&req.chain, &req.chain_id) {
+            (Some(spec), _) => (FeeChain::new(spec, tables, req.date, "chain")?, None),
             (None, Some(id)) => {
                 let rec = tables.fee_chain(id, need_date()?)?;
-                FeeChain::new(rec.chain, tables, req.date, "chain")?
+                let source = ScheduleSource {
+                    id: id.clone(),
+                    period: rec.period,
+                    source: rec.source.to_owned(),
+                };
+                (
+                    FeeChain::new(rec.chain, tables, req.date, "chain")?,
+                    Some(source),
+                )
             }
             (None, None) => return Err(Error::input("chain", "give chain or chain_id")),
         };
         let mut r = chain.evaluate(&sale)?;
         r.data_version = version;
+        r.chain = source;
         return Ok(FeeResponse::Chain(r));
     }
     if req.sale.is_some() {
@@ -159,12 +168,15 @@ pub fn evaluate_request(tables: &RateTables, req: &FeeRequest) -> Result<FeeResp
         ));
     }
     let owned;
-    let schedule = match (&req.schedule, &req.schedule_id) {
+    let (schedule, source) = match (&req.schedule, &req.schedule_id) {
         (Some(spec), _) => {
             owned = spec.compile("schedule")?;
-            &owned
+            (&owned, None)
         }
-        (None, Some(id)) => tables.fee_schedule(id, need_date()?)?.schedule,
+        (None, Some(id)) => {
+            let rec = tables.fee_schedule(id, need_date()?)?;
+            (rec.schedule, Some(ScheduleSource::of(id, &rec)))
+        }
         (None, None) => return Err(Error::input("schedule", "give schedule or schedule_id")),
     };
     let input = FeeInput {
@@ -175,5 +187,6 @@ pub fn evaluate_request(tables: &RateTables, req: &FeeRequest) -> Result<FeeResp
     };
     let mut r = schedule.evaluate(&input)?;
     r.data_version = version;
+    r.schedule = source;
     Ok(FeeResponse::Schedule(r))
 }

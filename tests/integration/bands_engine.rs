@@ -165,7 +165,8 @@ fn target_below_the_floor_and_already_lowest() {
     v["competitors"] = json!([offer("A", "9.20")]);
     let r = run(&v).unwrap();
     assert_eq!((r.price, r.binding), (dec("9.00"), "floor"));
-    // Already the lowest (12.00 < 13.00): hold, or rise to just under the next offer.
+    // Already the lowest (12.00 < 13.00): hold, or rise to the strategy's target on the next
+    // offer (beat 13.00 by 0.50).
     let mut v = base();
     v["competitors"] = json!([offer("A", "13.00")]);
     let r = run(&v).unwrap();
@@ -174,7 +175,7 @@ fn target_below_the_floor_and_already_lowest() {
         (dec("12.00"), "no_change", false)
     );
     v["when_lowest"] = json!("raise_to_next");
-    assert_eq!(price(&v), "12.99");
+    assert_eq!(price(&v), "12.50");
 }
 
 #[test]

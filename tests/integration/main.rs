@@ -11,9 +11,12 @@
 mod bands_engine;
 mod bands_floor;
 mod bands_oracle;
+mod bands_rules;
 mod builders;
 mod data_contradictions;
 mod data_loading;
+mod endings_relative;
+mod fees_breakdown;
 mod fees_models;
 mod fees_oracle;
 mod fees_props;
