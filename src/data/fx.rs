@@ -772,7 +772,7 @@ pub struct EndingRecord<'a> {
 
 impl RateTables {
     /// The newest `source` reference table published on or before `on` (the ECB publishes on
-    /// TARGET working days only, so a Saturday gets Friday's table).
+    /// TARGET working days only, so a Saturday gets Friday's table, and 25 December the 24th's).
     ///
     /// # Errors
     /// [`Error::UnknownSeries`] when no table of that source is loaded;
@@ -784,8 +784,8 @@ impl RateTables {
     /// let tables = RateTables::embedded()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2025, 10, 25).ok_or("date")?; // a Saturday
     /// let ecb = tables.reference_rates("ECB", day)?;
-    /// assert_eq!(ecb.as_of().to_string(), "2025-10-21");
-    /// assert_eq!(ecb.rate("USD".parse()?)?.to_string(), "1.1607");
+    /// assert_eq!(ecb.as_of().to_string(), "2025-10-24"); // Friday's publication
+    /// assert_eq!(ecb.rate("USD".parse()?)?.to_string(), "1.1612");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reference_rates(

@@ -211,8 +211,8 @@ fn bps_number<S: serde::Serializer>(b: &Bps, s: S) -> Result<S::Ok, S::Error> {
 /// let policy = FxPolicy::new("GBP".parse()?).with_markup(Bps::new(150.into()));
 /// let repricer = Repricer::new(tables, ecb.clone(), &policy, None)?;
 /// let q = repricer.convert(Money::parse("100.00", "USD")?)?;
-/// // 100 × 0.86780 × 1.015 / 1.1607 = 75.887…
-/// assert_eq!(q.amount.to_string(), "75.89");
+/// // The newest embedded table (2026-07-21): 100 × 0.85205 × 1.015 / 1.1418 = 75.742…
+/// assert_eq!(q.amount.to_string(), "75.74");
 /// assert_eq!(q.markup_percent.to_string(), "1.5");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
