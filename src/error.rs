@@ -185,6 +185,23 @@ pub enum Error {
         /// What the ending would have produced.
         result: Decimal,
     },
+    /// A price too large to convert: the conversion would leave `Decimal`'s 28 significant
+    /// digits, or the result could not keep the target currency's minor unit.
+    #[error(
+        "{amount} {from} is too large to convert to {to}: at this rate at most {limit} {from} (either sign) converts with {to}'s {scale} decimals in 28 significant digits; split the price into smaller amounts"
+    )]
+    AmountTooLarge {
+        /// The amount asked for.
+        amount: Decimal,
+        /// Its currency.
+        from: Currency,
+        /// The target currency.
+        to: Currency,
+        /// The largest magnitude that converts at this rate and markup.
+        limit: Decimal,
+        /// The target's minor-unit scale.
+        scale: u32,
+    },
     /// A locked FX quote was honoured at or after its expiry.
     #[error(
         "the locked quote expired at {expires_at} and cannot be honoured at {at}; request a new quote"
@@ -195,9 +212,13 @@ pub enum Error {
         /// When it was asked for.
         at: DateTime<Utc>,
     },
-    /// Reference rates are older than the source's maximum age.
+    /// Reference rates are older than the source's maximum age. When they are the newest of
+    /// their source loaded (`newest_loaded`), the message says how to load fresh ones: for the
+    /// ECB, [`ReferenceRates::from_ecb_xml`](crate::data::ReferenceRates::from_ecb_xml) on the
+    /// daily file [`ECB_DAILY_XML_URL`](crate::data::ECB_DAILY_XML_URL).
     #[error(
-        "the {source_name} rates of {as_of} are {age_days} days old on {today}, more than the {max_age_days} allowed; load newer rates or raise max_age_days"
+        "the {source_name} rates of {as_of} are {age_days} days old on {today}, more than the {max_age_days} allowed; {}",
+        FreshRatesHint { source_name, newest_loaded: *newest_loaded }
     )]
     StaleRates {
         /// The rate source, e.g. `ECB`.
@@ -210,6 +231,9 @@ pub enum Error {
         age_days: i64,
         /// The maximum allowed.
         max_age_days: u32,
+        /// True when no newer table of the source is loaded (the embedded series has ended,
+        /// or the caller's table is the newest they have): fresh rates must be loaded.
+        newest_loaded: bool,
     },
     /// Reference rates dated after the moment they are used: a clock or data mistake.
     #[error(
@@ -236,7 +260,7 @@ pub enum Error {
         as_of: NaiveDate,
     },
     /// A reference rate file (ECB CSV or XML, or a rates object) could not be read.
-    #[error("malformed {format} rate table at line {line}: {reason}")]
+    #[error("malformed {format} rate table{}: {reason}", AtLine(*line))]
     MalformedRates {
         /// `ECB XML`, `ECB CSV` or `rates`.
         format: &'static str,
@@ -270,6 +294,43 @@ pub enum Error {
         /// Which dates the series does cover.
         coverage: Coverage,
     },
+}
+
+/// What a [`Error::StaleRates`] message says to do.
+struct FreshRatesHint<'a> {
+    source_name: &'a str,
+    newest_loaded: bool,
+}
+
+impl core::fmt::Display for FreshRatesHint<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match (self.newest_loaded, self.source_name) {
+            (true, "ECB") => write!(
+                f,
+                "they are the newest ECB rates loaded: load fresh ones with ReferenceRates::from_ecb_xml from the ECB's daily file {} (in a request, give them as `rates`), or raise max_age_days",
+                crate::data::ECB_DAILY_XML_URL
+            ),
+            (true, source) => write!(
+                f,
+                "they are the newest {source} rates loaded: load a fresh {source} table (ReferenceRates::new, or `rates` in a request), or raise max_age_days"
+            ),
+            (false, _) => f.write_str(
+                "use the rates in force on the day (leave out `rates` to take the loaded ones), load newer rates or raise max_age_days",
+            ),
+        }
+    }
+}
+
+/// ` at line N` for a known line, nothing for line 0.
+struct AtLine(usize);
+
+impl core::fmt::Display for AtLine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            0 => Ok(()),
+            n => write!(f, " at line {n}"),
+        }
+    }
 }
 
 /// The dates a series covers, for error messages about dates outside it.

@@ -57,16 +57,17 @@ impl ReferenceRates {
         source: &str,
         rates: impl IntoIterator<Item = (Currency, Decimal)>,
     ) -> Result<Self, Error> {
-        Self::build("rates", 0, pivot, as_of, source, None, rates)
+        Self::build("rates", 0, pivot, as_of, Arc::from(source), None, rates)
     }
 
+    /// Builds a table; `source` and `citation` are shared by every day of a series.
     fn build(
         format: &'static str,
         line: usize,
         pivot: Currency,
         as_of: NaiveDate,
-        source: &str,
-        citation: Option<&str>,
+        source: Arc<str>,
+        citation: Option<Arc<str>>,
         rates: impl IntoIterator<Item = (Currency, Decimal)>,
     ) -> Result<Self, Error> {
         let bad = |reason: String| Error::MalformedRates {
@@ -104,8 +105,8 @@ impl ReferenceRates {
         Ok(Self {
             pivot,
             as_of,
-            source: Arc::from(source),
-            citation: citation.map(Arc::from),
+            source,
+            citation,
             rates: map,
         })
     }
@@ -201,6 +202,11 @@ fn newest(mut days: Vec<ReferenceRates>, format: &'static str) -> Result<Referen
     })
 }
 
+/// The ECB's daily reference rates file (`eurofxref-daily.xml`, the newest publication), to
+/// read with [`ReferenceRates::from_ecb_xml`] when the embedded series is older than the rate
+/// source's maximum age.
+pub const ECB_DAILY_XML_URL: &str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
+
 const ECB: &str = "ECB";
 const ECB_CITATION: &str = "European Central Bank, euro foreign exchange reference rates (https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html)";
 
@@ -243,6 +249,8 @@ fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
 /// currency or decimal, a currency twice in one day, or no day at all.
 pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
     const FORMAT: &str = "ECB XML";
+    let source: Arc<str> = Arc::from(ECB);
+    let citation: Arc<str> = Arc::from(ECB_CITATION);
     let bad = |offset: usize, reason: String| Error::MalformedRates {
         format: FORMAT,
         line: line_of(text, offset),
@@ -277,8 +285,8 @@ pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
                     line,
                     Currency::from_iso(iso_currency::Currency::EUR),
                     d,
-                    ECB,
-                    Some(ECB_CITATION),
+                    Arc::clone(&source),
+                    Some(Arc::clone(&citation)),
                     rates,
                 )?);
             }
@@ -314,8 +322,8 @@ pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
             line,
             Currency::from_iso(iso_currency::Currency::EUR),
             d,
-            ECB,
-            Some(ECB_CITATION),
+            Arc::clone(&source),
+            Some(Arc::clone(&citation)),
             rates,
         )?);
     }
@@ -333,9 +341,27 @@ pub fn parse_ecb_xml(text: &str) -> Result<Vec<ReferenceRates>, Error> {
 /// [`Error::MalformedRates`] naming the line: no `Date` header, a row with more values than
 /// the header, a bad date, currency or decimal.
 pub fn parse_ecb_csv(text: &str) -> Result<Vec<ReferenceRates>, Error> {
-    const FORMAT: &str = "ECB CSV";
+    parse_csv_layout(
+        text,
+        "ECB CSV",
+        Currency::from_iso(iso_currency::Currency::EUR),
+        &Arc::from(ECB),
+        &Arc::from(ECB_CITATION),
+    )
+    .map(|days| days.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Reads a CSV in the ECB's layout (see [`parse_ecb_csv`]) for any pivot and source, each
+/// day with its 1-based line in `text` (the line numbers of errors count the same way).
+fn parse_csv_layout(
+    text: &str,
+    format: &'static str,
+    pivot: Currency,
+    source: &Arc<str>,
+    citation: &Arc<str>,
+) -> Result<Vec<(usize, ReferenceRates)>, Error> {
     let bad = |line: usize, reason: String| Error::MalformedRates {
-        format: FORMAT,
+        format,
         line,
         reason,
     };
@@ -400,15 +426,18 @@ pub fn parse_ecb_csv(text: &str) -> Result<Vec<ReferenceRates>, Error> {
                 .map_err(|_| bad(n, format!("rate {v:?} of {currency} is not a decimal")))?;
             rates.push((*currency, rate));
         }
-        days.push(ReferenceRates::build(
-            FORMAT,
+        days.push((
             n,
-            Currency::from_iso(iso_currency::Currency::EUR),
-            date,
-            ECB,
-            Some(ECB_CITATION),
-            rates,
-        )?);
+            ReferenceRates::build(
+                format,
+                n,
+                pivot,
+                date,
+                Arc::clone(source),
+                Some(Arc::clone(citation)),
+                rates,
+            )?,
+        ));
     }
     if days.is_empty() {
         return Err(bad(hline, "no row of rates under the header".into()));
@@ -426,6 +455,18 @@ struct ReferenceRatesRow {
     as_of: NaiveDate,
     citation: String,
     rates: BTreeMap<Currency, DecimalStr>,
+}
+
+/// `[[reference_rates_csv]]`: a series of published tables, one per line of a CSV in the
+/// ECB's layout (`Date,USD,JPY,…` then one line per publication day, `N/A` where a currency
+/// was not quoted).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceRatesCsvRow {
+    source: String,
+    pivot: Currency,
+    citation: String,
+    csv: toml::Spanned<String>,
 }
 
 /// `[[rate_source]]`: the staleness policy of a rate source.
@@ -535,9 +576,70 @@ pub(crate) struct FxRows {
 }
 
 /// The section names this module reads.
-pub(crate) const SECTIONS: &[&str] = &["reference_rates", "rate_source", "price_ending"];
+pub(crate) const SECTIONS: &[&str] = &[
+    "reference_rates",
+    "reference_rates_csv",
+    "rate_source",
+    "price_ending",
+];
 
 impl FxRows {
+    /// One `[[reference_rates_csv]]` row: every day of its CSV becomes a table located at its
+    /// own line of the data file, so that a bad value or a repeated day names that line.
+    fn read_csv_row(
+        &mut self,
+        reader: &FileReader<'_>,
+        at: Location,
+        row: ReferenceRatesCsvRow,
+        problems: &mut Vec<DataProblem>,
+    ) {
+        if row.source.trim().is_empty() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                "source is empty; name the publisher, e.g. \"ECB\"".to_owned(),
+            ));
+            return;
+        }
+        // The line of the data file where the CSV's first line is: the line of the opening
+        // quotes, plus one when (as TOML does) the newline right after them is dropped.
+        let start = row.csv.span().start;
+        let opening = reader.location(start).line;
+        let skips_newline = reader
+            .text
+            .get(start..)
+            .map(|t| t.trim_start_matches(['\'', '"']))
+            .is_some_and(|t| t.starts_with('\n') || t.starts_with("\r\n"));
+        let first = if skips_newline {
+            opening.saturating_add(1)
+        } else {
+            opening
+        };
+        let file_line = |n: usize| first.saturating_add(n.saturating_sub(1));
+        let source: Arc<str> = Arc::from(row.source);
+        let citation: Arc<str> = Arc::from(row.citation);
+        match parse_csv_layout(
+            row.csv.get_ref(),
+            "reference_rates_csv",
+            row.pivot,
+            &source,
+            &citation,
+        ) {
+            Ok(days) => self.reference.extend(days.into_iter().map(|(n, t)| {
+                let mut day_at = at.clone();
+                day_at.line = file_line(n);
+                day_at.column = 1;
+                (day_at, t)
+            })),
+            Err(Error::MalformedRates { line, reason, .. }) => {
+                let mut bad_at = at;
+                bad_at.line = file_line(line);
+                bad_at.column = 1;
+                problems.push(bad_at.problem(ProblemKind::BadValue, reason));
+            }
+            Err(e) => problems.push(at.problem(ProblemKind::BadValue, e.to_string())),
+        }
+    }
+
     pub(crate) fn read<'a>(
         &mut self,
         reader: &FileReader<'_>,
@@ -554,13 +656,19 @@ impl FxRows {
                         at.line,
                         row.pivot,
                         row.as_of,
-                        &row.source,
-                        Some(&row.citation),
+                        Arc::from(row.source),
+                        Some(Arc::from(row.citation)),
                         rates,
                     ) {
                         Ok(t) => self.reference.push((at, t)),
                         Err(e) => problems.push(at.problem(ProblemKind::BadValue, e.to_string())),
                     }
+                }
+            }
+            "reference_rates_csv" => {
+                for (at, row) in reader.plain_rows::<ReferenceRatesCsvRow>(section, value, problems)
+                {
+                    self.read_csv_row(reader, at, row, problems);
                 }
             }
             "rate_source" => self
@@ -664,7 +772,7 @@ pub struct EndingRecord<'a> {
 
 impl RateTables {
     /// The newest `source` reference table published on or before `on` (the ECB publishes on
-    /// TARGET working days only, so a Saturday gets Friday's table).
+    /// TARGET working days only, so a Saturday gets Friday's table, and 25 December the 24th's).
     ///
     /// # Errors
     /// [`Error::UnknownSeries`] when no table of that source is loaded;
@@ -676,8 +784,8 @@ impl RateTables {
     /// let tables = RateTables::embedded()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2025, 10, 25).ok_or("date")?; // a Saturday
     /// let ecb = tables.reference_rates("ECB", day)?;
-    /// assert_eq!(ecb.as_of().to_string(), "2025-10-21");
-    /// assert_eq!(ecb.rate("USD".parse()?)?.to_string(), "1.1607");
+    /// assert_eq!(ecb.as_of().to_string(), "2025-10-24"); // Friday's publication
+    /// assert_eq!(ecb.rate("USD".parse()?)?.to_string(), "1.1612");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reference_rates(

@@ -36,7 +36,7 @@ pub use fees::{
     ChainBase, ChainFeeSpec, ChainSpec, FeeBasis, FeeChainRecord, FeeMode, FeeRoundingStage,
     FeeSchedule, FeeScheduleRecord, ScheduleSpec, TierSpec,
 };
-pub use fx::{EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
+pub use fx::{ECB_DAILY_XML_URL, EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
 pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, TariffRate};
@@ -288,6 +288,7 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
     ("customs.toml", include_str!("../../data/customs.toml")),
     ("fees.toml", include_str!("../../data/fees.toml")),
     ("fx.toml", include_str!("../../data/fx.toml")),
+    ("fx_ecb.toml", include_str!("../../data/fx_ecb.toml")),
     ("tariff_au.toml", include_str!("../../data/tariff_au.toml")),
     ("tariff_ca.toml", include_str!("../../data/tariff_ca.toml")),
     ("tariff_eu.toml", include_str!("../../data/tariff_eu.toml")),

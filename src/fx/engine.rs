@@ -211,8 +211,8 @@ fn bps_number<S: serde::Serializer>(b: &Bps, s: S) -> Result<S::Ok, S::Error> {
 /// let policy = FxPolicy::new("GBP".parse()?).with_markup(Bps::new(150.into()));
 /// let repricer = Repricer::new(tables, ecb.clone(), &policy, None)?;
 /// let q = repricer.convert(Money::parse("100.00", "USD")?)?;
-/// // 100 × 0.86780 × 1.015 / 1.1607 = 75.887…
-/// assert_eq!(q.amount.to_string(), "75.89");
+/// // The newest embedded table (2026-07-21): 100 × 0.85205 × 1.015 / 1.1418 = 75.742…
+/// assert_eq!(q.amount.to_string(), "75.74");
 /// assert_eq!(q.markup_percent.to_string(), "1.5");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -222,6 +222,8 @@ pub struct Repricer {
     to: Currency,
     rate_to: Decimal,
     scale: u32,
+    /// The largest magnitude a result may have and still carry `scale` decimals.
+    max_result: Decimal,
     markup_bps: Bps,
     factor: Decimal,
     markup_percent: Decimal,
@@ -310,10 +312,14 @@ impl Repricer {
             ),
         };
         let rate_to = rates.rate(to)?;
+        let max_result = Decimal::MAX
+            .checked_div(pow10(scale))
+            .map_or(Decimal::ZERO, |m| m.trunc_with_scale(scale));
         Ok(Self {
             rate_to,
             to,
             scale,
+            max_result,
             markup_bps: policy.markup_bps,
             factor,
             markup_percent: policy.markup_bps.as_percent()?.value(),
@@ -370,18 +376,53 @@ impl Repricer {
         from: Currency,
     ) -> Result<(Decimal, Decimal, Decimal), Error> {
         let rate_from = self.rates.rate(from)?;
-        let num = amount
-            .checked_mul(self.rate_to)
-            .ok_or(Error::overflow("fx convert (multiply)"))?;
+        let too_large = || self.too_large(amount, from, rate_from);
+        let num = amount.checked_mul(self.rate_to).ok_or_else(too_large)?;
         let all_in = num
             .checked_mul(self.factor)
-            .ok_or(Error::overflow("fx convert (markup)"))?
-            .checked_div(rate_from)
-            .ok_or(Error::overflow("fx convert (divide)"))?;
-        let mid = num
-            .checked_div(rate_from)
-            .ok_or(Error::overflow("fx convert (divide)"))?;
+            .and_then(|v| v.checked_div(rate_from))
+            .ok_or_else(too_large)?;
+        let mid = num.checked_div(rate_from).ok_or_else(too_large)?;
+        // A result past `max_result` cannot show the target's minor unit: refuse it rather
+        // than answer with fewer decimals than the currency has.
+        if all_in.abs() > self.max_result || mid.abs() > self.max_result {
+            return Err(too_large());
+        }
         Ok((mid, all_in, rate_from))
+    }
+
+    /// The error for an amount whose conversion leaves `Decimal`'s range, with the largest
+    /// magnitude that converts at this rate and markup: the least of what the multiplication
+    /// allows (`MAX / (rate_to × max(factor, 1))`) and what keeps the result on the target's
+    /// minor unit (`max_result × rate_from / (rate_to × max(factor, 1))`), truncated to the
+    /// source currency's minor unit.
+    fn too_large(&self, amount: Decimal, from: Currency, rate_from: Decimal) -> Error {
+        let factor = self.factor.max(Decimal::ONE);
+        // A bound that itself leaves `Decimal`'s range does not limit anything.
+        let limit = match self.rate_to.checked_mul(factor) {
+            Some(per_unit) => {
+                let by_product = Decimal::MAX.checked_div(per_unit).unwrap_or(Decimal::MAX);
+                let by_result = rate_from
+                    .checked_div(per_unit)
+                    .and_then(|inverse| self.max_result.checked_mul(inverse))
+                    .unwrap_or(Decimal::MAX);
+                by_product.min(by_result)
+            }
+            // The rate times the markup does not fit: only amounts below one unit convert.
+            None => Decimal::ZERO,
+        };
+        Error::AmountTooLarge {
+            amount,
+            from,
+            to: self.to,
+            // Whole units when there are any: the last digits of so long a bound mean nothing.
+            limit: if limit >= Decimal::ONE {
+                limit.trunc()
+            } else {
+                limit.trunc_with_scale(from.exponent().unwrap_or(0))
+            },
+            scale: self.scale,
+        }
     }
 
     fn round(&self, v: Decimal) -> Decimal {
@@ -498,6 +539,11 @@ impl Repricer {
     }
 }
 
+/// `10^scale` (1 when it leaves `Decimal`'s range, which no currency's scale does).
+fn pow10(scale: u32) -> Decimal {
+    10i64.checked_pow(scale).map_or(Decimal::ONE, Decimal::from)
+}
+
 fn check_age(
     tables: &RateTables,
     rates: &ReferenceRates,
@@ -529,12 +575,17 @@ fn check_age(
     };
     let age_days = today.signed_duration_since(rates.as_of()).num_days();
     if age_days > i64::from(max_age_days) {
+        // No newer table of the source is loaded: the message says how to load fresh rates.
+        let newest_loaded = tables
+            .latest_reference_rates(rates.source())
+            .map_or(true, |t| t.as_of() <= rates.as_of());
         let e = Error::StaleRates {
             source_name: rates.source().to_owned(),
             as_of: rates.as_of(),
             today,
             age_days,
             max_age_days,
+            newest_loaded,
         };
         match policy.staleness {
             StalenessPolicy::Error => return Err(e),

@@ -34,6 +34,70 @@ pub struct RatesInput {
     pub rates: BTreeMap<Currency, Decimal>,
 }
 
+impl RatesInput {
+    /// The validated table, each problem named by its request field: `rates.source` when it
+    /// is blank, `rates.rates` when no rate is listed, `rates.rates.USD` for a rate that is
+    /// zero or negative, or a pivot listed with a rate other than 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] with the field's path.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::fx::RepriceRequest;
+    /// let req = RepriceRequest::from_json(r#"{"to": "GBP", "prices": [],
+    ///   "rates": {"pivot": "EUR", "as_of": "2025-04-03", "source": "ECB",
+    ///             "rates": {"USD": "0", "GBP": "0.84163"}}}"#)?;
+    /// let err = req.rates.ok_or("rates")?.to_reference_rates().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "rates.rates.USD: the rate is 0; a rate must be greater than zero (the USD that 1 EUR buys)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_reference_rates(&self) -> Result<ReferenceRates, Error> {
+        if self.source.trim().is_empty() {
+            return Err(Error::input(
+                "rates.source",
+                "the source is empty; name the publisher, e.g. \"ECB\"",
+            ));
+        }
+        if self.rates.is_empty() {
+            return Err(Error::input(
+                "rates.rates",
+                "no rate is listed; give the rate of every currency the request converts from or to, e.g. {\"USD\": \"1.1607\"}",
+            ));
+        }
+        let pivot = self.pivot;
+        for (currency, rate) in &self.rates {
+            let field = || format!("rates.rates.{currency}");
+            if *currency == pivot && *rate != Decimal::ONE {
+                return Err(Error::input(
+                    field(),
+                    format!(
+                        "the pivot {pivot} is listed with rate {rate}; the pivot's rate is 1 by definition: give \"1\" or leave it out"
+                    ),
+                ));
+            }
+            if *rate <= Decimal::ZERO {
+                return Err(Error::input(
+                    field(),
+                    format!(
+                        "the rate is {rate}; a rate must be greater than zero (the {currency} that 1 {pivot} buys)"
+                    ),
+                ));
+            }
+        }
+        ReferenceRates::new(
+            pivot,
+            self.as_of,
+            &self.source,
+            self.rates.iter().map(|(c, v)| (*c, *v)),
+        )
+        .map_err(|e| Error::input("rates", e.to_string()))
+    }
+}
+
 fn rates_map<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<Currency, Decimal>, D::Error> {
@@ -194,15 +258,7 @@ impl RepriceResponse {
 /// ```
 pub fn reprice(tables: &RateTables, req: &RepriceRequest) -> Result<RepriceResponse, Error> {
     let rates: Arc<ReferenceRates> = match &req.rates {
-        Some(r) => Arc::new(
-            ReferenceRates::new(
-                r.pivot,
-                r.as_of,
-                &r.source,
-                r.rates.iter().map(|(c, v)| (*c, *v)),
-            )
-            .map_err(|e| Error::input("rates", e.to_string()))?,
-        ),
+        Some(r) => Arc::new(r.to_reference_rates()?),
         None => match req.now {
             Some(now) => Arc::clone(tables.reference_rates(DEFAULT_RATE_SOURCE, now.date_naive())?),
             None => Arc::clone(tables.latest_reference_rates(DEFAULT_RATE_SOURCE)?),
@@ -216,14 +272,25 @@ pub fn reprice(tables: &RateTables, req: &RepriceRequest) -> Result<RepriceRespo
     policy.max_age_days = req.max_age_days;
     policy.lock_minutes = req.lock_minutes;
     policy.ending = req.ending.clone().map(EndingChoice::from);
-    let repricer = Repricer::new(tables, rates, &policy, req.now)?;
+    let repricer = Repricer::new(tables, rates, &policy, req.now).map_err(|e| match e {
+        Error::NoReferenceRate { currency, .. } if currency == req.to => {
+            Error::input("to", e.to_string())
+        }
+        other => other,
+    })?;
     let quotes = req
         .prices
         .iter()
         .enumerate()
         .map(|(i, p)| {
             repricer.convert(*p).map_err(|e| match e {
-                Error::NoReferenceRate { .. } | Error::EndingNotPositive { .. } => {
+                Error::AmountTooLarge { .. } => {
+                    Error::input(format!("prices[{i}].amount"), e.to_string())
+                }
+                Error::NoReferenceRate { .. } => {
+                    Error::input(format!("prices[{i}].currency"), e.to_string())
+                }
+                Error::EndingNotPositive { .. } => {
                     Error::input(format!("prices[{i}]"), e.to_string())
                 }
                 other => other,

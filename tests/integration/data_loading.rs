@@ -271,7 +271,7 @@ fn embedded_data_loads_clean_and_manifest_hashes_match() {
         tables
             .version()
             .to_string()
-            .starts_with("2026.11.7+sha256:")
+            .starts_with("2026.11.8+sha256:")
     );
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.toml")).unwrap();

@@ -76,14 +76,14 @@ fn the_issue_request_gives_every_response_field() {
         out["data_version"]
             .as_str()
             .unwrap()
-            .starts_with("2026.11.7+sha256:")
+            .starts_with("2026.11.8+sha256:")
     );
 }
 
 #[test]
 fn without_rates_the_embedded_ecb_table_is_used_and_without_a_lock_there_is_no_expiry() {
     let out = run(&json!({
-        "to": "GBP", "markup_bps": "200", "now": "2025-10-22T09:30:00Z",
+        "to": "GBP", "markup_bps": "200", "now": "2025-10-21T18:00:00Z",
         "prices": [{"amount": "100.00", "currency": "USD"}]
     }))
     .unwrap();

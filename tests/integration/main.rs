@@ -22,6 +22,8 @@ mod fees_oracle;
 mod fees_props;
 mod fees_wire;
 mod fx_endings;
+mod fx_history;
+mod fx_messages;
 mod fx_props;
 mod fx_rates;
 mod fx_wire;
