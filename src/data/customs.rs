@@ -1156,6 +1156,9 @@ impl CustomsRows {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CustomsTables {
     pub(crate) territories: ByCode<Territory, TerritoryMembers>,
+    /// Each listed country's territory memberships by date, from the territory rows: a quote
+    /// finds its destination's territory with one lookup instead of scanning every member list.
+    memberships: FastMap<CountryCode, Vec<(super::series::Period, Territory)>>,
     pub(crate) country_currencies: ByCode<CountryCode, CountryCurrency>,
     pub(crate) regimes: ByCode<Territory, Regime>,
     pub(crate) import_taxes: ByTerritory<ImportTax>,
@@ -1183,7 +1186,7 @@ impl CustomsTables {
         // first (no cycles) before building.
         check_tax_bases(&rows.import_taxes, problems);
         check_one_territory_per_country(&rows.territories, problems);
-        Self {
+        let mut tables = Self {
             territories: ByCode::build(rows.territories, "territory", |v| v.code, problems),
             country_currencies: ByCode::build(
                 rows.country_currencies,
@@ -1217,7 +1220,10 @@ impl CustomsTables {
                 |v| (v.territory, Arc::clone(&v.scheme)),
                 problems,
             ),
-        }
+            memberships: FastMap::default(),
+        };
+        tables.index_memberships();
+        tables
     }
 
     pub(crate) fn overlay(&mut self, other: &Self) {
@@ -1229,6 +1235,40 @@ impl CustomsTables {
         self.fees.overlay(&other.fees);
         self.roundings.overlay(&other.roundings);
         self.preferences.overlay(&other.preferences);
+        self.index_memberships();
+    }
+
+    /// Rebuilds [`CustomsTables::memberships`] from the territory series, each country's
+    /// memberships in date order.
+    fn index_memberships(&mut self) {
+        let mut index: FastMap<CountryCode, Vec<(super::series::Period, Territory)>> =
+            FastMap::default();
+        for series in self.territories.values() {
+            for row in series.rows() {
+                for country in &row.value.members {
+                    index
+                        .entry(*country)
+                        .or_default()
+                        .push((row.period, row.value.code));
+                }
+            }
+        }
+        for list in index.values_mut() {
+            list.sort_by_key(|(p, _)| p.from);
+        }
+        self.memberships = index;
+    }
+
+    /// The customs territory `country` belongs to on `date`: the territory row in force that
+    /// lists it; before its earliest listing, that listing's territory (so that an error speaks
+    /// of the territory's coverage); `None` when no row lists it on or before the date (a
+    /// country that is its own territory, or GB after it left the EU).
+    pub(crate) fn territory_of(&self, country: CountryCode, date: NaiveDate) -> Option<Territory> {
+        let list = self.memberships.get(&country)?;
+        if let Some((_, t)) = list.iter().find(|(p, _)| p.contains(date)) {
+            return Some(*t);
+        }
+        list.first().filter(|(p, _)| p.from > date).map(|(_, t)| *t)
     }
 }
 

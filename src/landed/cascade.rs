@@ -77,25 +77,13 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The customs territory of a country on a date. Before the earliest territory row that lists
-/// the country, that row's territory (whose regime then says which days the data covers,
-/// rather than "no regime data for DE"); a country listed in no row in force otherwise (GB
-/// after it left the EU) is its own territory.
+/// The customs territory of a country on a date (see `CustomsTables::territory_of`), or the
+/// country itself when no territory row lists it.
 fn territory_of(tables: &RateTables, country: CountryCode, date: NaiveDate) -> Territory {
-    let territories = &tables.customs.territories;
-    territories
-        .values()
-        .filter_map(|s| s.at(date).ok())
-        .find(|row| row.value.members.contains(&country))
-        .or_else(|| {
-            territories
-                .values()
-                .flat_map(|s| s.rows())
-                .filter(|row| row.value.members.contains(&country))
-                .min_by_key(|row| row.period.from)
-                .filter(|row| row.period.from > date)
-        })
-        .map_or_else(|| Territory::of_country(country), |row| row.value.code)
+    tables
+        .customs
+        .territory_of(country, date)
+        .unwrap_or_else(|| Territory::of_country(country))
 }
 
 /// Computes a landed-cost quote. See the crate documentation for the cascade.
