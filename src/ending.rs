@@ -397,7 +397,9 @@ impl CompiledEnding {
         if price == 0 {
             return Ok(0);
         }
-        let p = price.checked_abs().ok_or(Error::overflow("price ending"))?;
+        let p = price
+            .checked_abs()
+            .ok_or_else(|| Error::overflow("price ending"))?;
         let q = match &self.form {
             Form::Increment {
                 inc,
@@ -406,7 +408,7 @@ impl CompiledEnding {
             } => apply_increment(p, *inc, *off, *direction),
             Form::Ranges(ranges) => apply_ranges(p, ranges),
         }
-        .ok_or(Error::overflow("price ending"))?;
+        .ok_or_else(|| Error::overflow("price ending"))?;
         if q <= 0 {
             return Err(Error::EndingNotPositive {
                 price: minor_to_decimal(price, self.scale),
@@ -423,7 +425,7 @@ impl CompiledEnding {
     /// [`Error::OffGrid`] when the price has more decimals than the scale; otherwise as
     /// [`CompiledEnding::apply_minor`].
     pub fn apply(&self, price: Decimal) -> Result<Decimal, Error> {
-        let minor = to_minor_exact(price, self.scale).ok_or(Error::OffGrid {
+        let minor = to_minor_exact(price, self.scale).ok_or_else(|| Error::OffGrid {
             amount: price,
             scale: self.scale,
         })?;
