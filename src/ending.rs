@@ -425,7 +425,7 @@ impl CompiledEnding {
     /// [`Error::OffGrid`] when the price has more decimals than the scale; otherwise as
     /// [`CompiledEnding::apply_minor`].
     pub fn apply(&self, price: Decimal) -> Result<Decimal, Error> {
-        let minor = to_minor_exact(price, self.scale).ok_or_else(|| Error::OffGrid {
+        let minor = to_minor_exact(price, self.scale).ok_or(Error::OffGrid {
             amount: price,
             scale: self.scale,
         })?;

@@ -230,7 +230,13 @@ proptest! {
 /// `i64::MIN` and `i64::MAX`, and the peer workload's all-in rate.
 #[test]
 fn minor_unit_bulk_equals_single_on_edge_prices() {
-    let t = table(&[dec("1.5"), dec("0.86780"), dec("150"), dec("0.3"), dec("0.4")]);
+    let t = table(&[
+        dec("1.5"),
+        dec("0.86780"),
+        dec("150"),
+        dec("0.3"),
+        dec("0.4"),
+    ]);
     let prices = [
         0,
         1,
@@ -314,17 +320,26 @@ fn mismatched_lengths_name_the_first_unpaired_index() {
     let e = r
         .reprice_minor_into(cur("USD"), &[1, 2, 3], &mut short)
         .unwrap_err();
-    assert!(matches!(&e, Error::InvalidInput { field, .. } if field == "prices[2]"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidInput { field, .. } if field == "prices[2]"),
+        "{e}"
+    );
     let mut long = [0i64; 5];
     let e = r
         .reprice_minor_into(cur("USD"), &[1, 2, 3], &mut long)
         .unwrap_err();
-    assert!(matches!(&e, Error::InvalidInput { field, .. } if field == "out[3]"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidInput { field, .. } if field == "out[3]"),
+        "{e}"
+    );
     let mut dec_out = [Decimal::ZERO; 1];
     let e = r
         .reprice_into(cur("USD"), &[dec("1"), dec("2")], &mut dec_out)
         .unwrap_err();
-    assert!(matches!(&e, Error::InvalidInput { field, .. } if field == "prices[1]"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidInput { field, .. } if field == "prices[1]"),
+        "{e}"
+    );
     // Empty in, empty out.
     r.reprice_minor_into(cur("USD"), &[], &mut []).unwrap();
 }
@@ -358,12 +373,18 @@ fn a_bad_price_names_its_index() {
     let e = r
         .reprice_minor_into(cur("USD"), &prices, &mut out)
         .unwrap_err();
-    assert!(matches!(&e, Error::InvalidInput { field, .. } if field == "prices[17]"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidInput { field, .. } if field == "prices[17]"),
+        "{e}"
+    );
     assert!(out[..17].iter().all(|&v| v == 8_799), "{out:?}");
     let dprices: Vec<Decimal> = prices.iter().map(|&c| Decimal::new(c, 2)).collect();
     let mut dout = vec![Decimal::ZERO; 40];
     let e = r.reprice_into(cur("USD"), &dprices, &mut dout).unwrap_err();
-    assert!(matches!(&e, Error::InvalidInput { field, .. } if field == "prices[17]"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidInput { field, .. } if field == "prices[17]"),
+        "{e}"
+    );
     // An unlisted source currency is refused before any price.
     let e = r
         .reprice_minor_into(cur("CHF"), &prices, &mut out)
