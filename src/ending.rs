@@ -401,7 +401,9 @@ impl CompiledEnding {
         if price == 0 {
             return Ok(0);
         }
-        let p = price.checked_abs().ok_or(Error::overflow("price ending"))?;
+        let p = price
+            .checked_abs()
+            .ok_or_else(|| Error::overflow("price ending"))?;
         let q = match &self.form {
             Form::Increment {
                 inc,
@@ -410,7 +412,7 @@ impl CompiledEnding {
             } => apply_increment(p, *inc, *off, *direction),
             Form::Ranges(ranges) => apply_ranges(p, ranges),
         }
-        .ok_or(Error::overflow("price ending"))?;
+        .ok_or_else(|| Error::overflow("price ending"))?;
         if q <= 0 {
             return Err(Error::EndingNotPositive {
                 price: minor_to_decimal(price, self.scale),

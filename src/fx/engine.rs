@@ -5,7 +5,6 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
-use super::bulk::FastConvert;
 use crate::codes::{Bps, CountryCode, Currency};
 use crate::data::{DataVersion, RateTables, ReferenceRates};
 use crate::ending::{CompiledEnding, PriceEnding};
@@ -218,17 +217,17 @@ fn bps_number<S: serde::Serializer>(b: &Bps, s: S) -> Result<S::Ok, S::Error> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Repricer {
-    rates: Arc<ReferenceRates>,
+    pub(super) rates: Arc<ReferenceRates>,
     to: Currency,
-    rate_to: Decimal,
-    scale: u32,
+    pub(super) rate_to: Decimal,
+    pub(super) scale: u32,
     /// The largest magnitude a result may have and still carry `scale` decimals.
     max_result: Decimal,
     markup_bps: Bps,
-    factor: Decimal,
+    pub(super) factor: Decimal,
     markup_percent: Decimal,
-    rounding: RoundingMode,
-    ending: Option<CompiledEnding>,
+    pub(super) rounding: RoundingMode,
+    pub(super) ending: Option<CompiledEnding>,
     cash_increment: Option<Decimal>,
     expires_at: Option<DateTime<Utc>>,
     warnings: Vec<String>,
@@ -500,42 +499,6 @@ impl Repricer {
             return Err(Error::QuoteExpired { expires_at, at });
         }
         self.convert(price)
-    }
-
-    /// Reprices a catalogue: every amount (in `from`) converted, rounded and ended exactly as
-    /// [`Repricer::amount`] would, with the rates, markup and rules resolved once. Amounts go
-    /// through an exact integer fast path where they fit and through the `Decimal` path
-    /// otherwise.
-    ///
-    /// # Errors
-    /// [`Error::NoReferenceRate`] for an unlisted `from`; the first failing amount's error
-    /// (overflow, ending), with its position in [`Error::InvalidInput`]'s field.
-    pub fn reprice_bulk(&self, from: Currency, amounts: &[Decimal]) -> Result<Vec<Decimal>, Error> {
-        let rate_from = self.rates.rate(from)?;
-        let fast = FastConvert::new(
-            rate_from,
-            self.rate_to,
-            self.factor,
-            self.scale,
-            self.rounding,
-        );
-        let mut out = Vec::with_capacity(amounts.len());
-        let at = |i: usize, e: Error| Error::input(format!("prices[{i}]"), e.to_string());
-        for (i, &a) in amounts.iter().enumerate() {
-            let v = match fast.convert_minor(a) {
-                Some(minor) => {
-                    let ended = match &self.ending {
-                        Some(e) => e.apply_minor(minor).map_err(|e| at(i, e))?,
-                        None => minor,
-                    };
-                    Decimal::try_new(ended, self.scale)
-                        .map_err(|_| at(i, Error::overflow("bulk result")))?
-                }
-                None => self.amount(a, from).map_err(|e| at(i, e))?,
-            };
-            out.push(v);
-        }
-        Ok(out)
     }
 }
 

@@ -12,8 +12,10 @@
 //!   from `[[rate_source]]` or the policy; error or warning) and **drift** ([`drift`]).
 //! - **Rounding** to the minor unit with a named [`RoundingMode`](crate::RoundingMode), then an
 //!   optional price ending ([`crate::ending`]), and an optional cash amount (CHF 0.05).
-//! - **Bulk repricing** ([`Repricer::reprice_bulk`]): an exact integer fast path with a
-//!   `Decimal` fallback; results equal [`Repricer::amount`] exactly.
+//! - **Bulk repricing** into the caller's buffers: integer minor units in and out
+//!   ([`Repricer::reprice_minor_into`]) or `Decimal` ([`Repricer::reprice_into`]), or
+//!   allocating ([`Repricer::reprice_bulk`]); an exact integer fast path with a `Decimal`
+//!   fallback per price; results equal [`Repricer::amount`] exactly.
 
 mod bulk;
 mod engine;

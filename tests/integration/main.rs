@@ -21,6 +21,7 @@ mod fees_models;
 mod fees_oracle;
 mod fees_props;
 mod fees_wire;
+mod fx_bulk_minor;
 mod fx_endings;
 mod fx_history;
 mod fx_messages;
