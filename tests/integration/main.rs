@@ -22,6 +22,7 @@ mod fees_oracle;
 mod fees_props;
 mod fees_wire;
 mod fx_endings;
+mod fx_exact;
 mod fx_history;
 mod fx_messages;
 mod fx_props;
