@@ -36,6 +36,7 @@ mod landed_props;
 mod landed_regimes;
 mod landed_wire;
 mod money_props;
+mod refusals;
 mod rounding_table;
 mod silent_answers;
 mod tariff_data;
