@@ -30,6 +30,8 @@ use crate::money::RoundingMode;
 pub(crate) const X: u32 = 6;
 /// Decimals of unit prices (unit amounts and rates as fractions).
 pub(crate) const P: u32 = 10;
+/// Decimals of a rate in percent: `P` less the two of the division by 100.
+pub(crate) const PERCENT_DECIMALS: u32 = 8;
 /// Decimals of money inside an evaluation (`X + P`).
 pub(crate) const M: u32 = 16;
 
@@ -380,6 +382,16 @@ impl Check<'_> {
             .map_err(|_| self.err(field, format!("{v} is too large")))
     }
 
+    /// A rate in percent as a unit price at scale `P`: `rate / 100`, read exactly from the
+    /// rate's own digits. Dividing the `Decimal` by 100 first would round a rate with 27
+    /// decimals to 28 digits (`2.900000000000000000000000001` became `2.9`) and the check of
+    /// the decimals would then pass silently.
+    fn percent_rate(&self, field: impl fmt::Display + Copy, r: Decimal) -> Result<i64, Error> {
+        let r = self.non_negative(field, r)?;
+        i64::try_from(self.scaled(field, r, PERCENT_DECIMALS, " (a percent rate)")?)
+            .map_err(|_| self.err(field, format!("{r} is too large")))
+    }
+
     fn money(&self, field: impl fmt::Display, v: Decimal) -> Result<i128, Error> {
         self.scaled(field, v, M, "")
     }
@@ -426,13 +438,7 @@ fn tier_price(c: &Check<'_>, i: usize, t: &TierSpec) -> Result<i64, Error> {
         .unwrap_or(0);
     let rate = t
         .rate
-        .map(|r| {
-            let r = c.non_negative(TierField(i, "rate"), r)?;
-            let frac = r
-                .checked_div(Decimal::ONE_HUNDRED)
-                .ok_or(Error::overflow("rate"))?;
-            c.price(TierField(i, "rate"), frac)
-        })
+        .map(|r| c.percent_rate(TierField(i, "rate"), r))
         .transpose()?
         .unwrap_or(0);
     unit.checked_add(rate)
@@ -572,13 +578,9 @@ impl ScheduleSpec {
                             "a percentage schedule needs rate (percent) or tiers with rates",
                         ));
                     };
-                    let frac = c
-                        .non_negative("rate", r)?
-                        .checked_div(Decimal::ONE_HUNDRED)
-                        .ok_or(Error::overflow("rate"))?;
                     tiers.push(CTier {
                         up_to: None,
-                        price: c.price("rate", frac)?,
+                        price: c.percent_rate("rate", r)?,
                         flat: 0,
                         min: None,
                         max: None,

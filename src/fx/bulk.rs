@@ -371,15 +371,19 @@ impl Repricer {
     ) -> Result<(), Error> {
         same_len(prices.len(), out.len())?;
         let rate_from = self.rates.rate(from)?;
-        let fast = FastConvert::new(
-            rate_from,
-            self.rate_to,
-            self.factor,
-            self.scale,
-            self.rounding,
-        );
+        // The integer path is built on `factor`; when that is not exactly 1 + bps/10,000
+        // (a markup with more than 24 decimals), every price takes the exact `Decimal` path.
+        let fast = self.factor_exact.then(|| {
+            FastConvert::new(
+                rate_from,
+                self.rate_to,
+                self.factor,
+                self.scale,
+                self.rounding,
+            )
+        });
         for (i, (a, o)) in prices.iter().zip(out.iter_mut()).enumerate() {
-            *o = match fast.convert_minor(*a) {
+            *o = match fast.as_ref().and_then(|f| f.convert_minor(*a)) {
                 Some(minor) => {
                     let ended = match &self.ending {
                         Some(e) => e.apply_minor(minor).map_err(|e| at(i, &e))?,
@@ -452,8 +456,12 @@ impl Repricer {
         same_len(prices.len(), out.len())?;
         let rate_from = self.rates.rate(from)?;
         let src_scale = from.minor_unit_scale()?;
-        let Some(f) = Factor::new(rate_from, self.rate_to, self.factor, self.scale, src_scale)
-        else {
+        // As in `reprice_into`: no integer path on an inexact markup factor.
+        let factor = self
+            .factor_exact
+            .then(|| Factor::new(rate_from, self.rate_to, self.factor, self.scale, src_scale))
+            .flatten();
+        let Some(f) = factor else {
             return self.minor_loop(None, self.rounding, from, src_scale, prices, out);
         };
         // One copy of the loop per rounding mode, so the mode's test folds into the loop.

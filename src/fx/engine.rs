@@ -10,6 +10,7 @@ use crate::data::{DataVersion, RateTables, ReferenceRates};
 use crate::ending::{CompiledEnding, PriceEnding};
 use crate::error::Error;
 use crate::money::{Money, RoundingMode, round_to_increment, round_to_scale};
+use exact::Part;
 
 /// The rate source of the embedded reference tables.
 pub const DEFAULT_RATE_SOURCE: &str = "ECB";
@@ -225,6 +226,10 @@ pub struct Repricer {
     max_result: Decimal,
     markup_bps: Bps,
     pub(super) factor: Decimal,
+    /// Whether `factor` is exactly `1 + bps/10,000` (a markup with more than 24 decimals is
+    /// rounded to 28); when not, every conversion takes the exact path, and bulk repricing
+    /// skips its integer path.
+    pub(super) factor_exact: bool,
     markup_percent: Decimal,
     pub(super) rounding: RoundingMode,
     pub(super) ending: Option<CompiledEnding>,
@@ -320,6 +325,7 @@ impl Repricer {
             scale,
             max_result,
             markup_bps: policy.markup_bps,
+            factor_exact: factor_is_exact(factor, policy.markup_bps.value()),
             factor,
             markup_percent: policy.markup_bps.as_percent()?.value(),
             rounding: policy.rounding,
@@ -364,30 +370,118 @@ impl Repricer {
     /// [`Error::NoReferenceRate`] for an unlisted `from`; [`Error::Overflow`];
     /// [`Error::EndingNotPositive`].
     pub fn amount(&self, amount: Decimal, from: Currency) -> Result<Decimal, Error> {
-        let (_, unrounded, _) = self.unrounded(amount, from)?;
-        let rounded = self.round(unrounded);
+        let c = self.unrounded(amount, from)?;
+        let rounded = self.round_part(&c, Part::AllIn)?;
         self.end(rounded)
     }
 
-    fn unrounded(
-        &self,
-        amount: Decimal,
-        from: Currency,
-    ) -> Result<(Decimal, Decimal, Decimal), Error> {
+    /// The conversion in `Decimal`, with a bound on each result's error: `Decimal` keeps 28
+    /// significant digits, so a product of a long rate and a large amount may be rounded, and
+    /// the quotient by `rate_from` almost always is. The rounding to the minor unit is then
+    /// decided by [`Repricer::round_part`], exactly.
+    fn unrounded(&self, amount: Decimal, from: Currency) -> Result<Conversion, Error> {
         let rate_from = self.rates.rate(from)?;
         let too_large = || self.too_large(amount, from, rate_from);
         let num = amount.checked_mul(self.rate_to).ok_or_else(too_large)?;
-        let all_in = num
-            .checked_mul(self.factor)
-            .and_then(|v| v.checked_div(rate_from))
-            .ok_or_else(too_large)?;
+        let scaled = num.checked_mul(self.factor).ok_or_else(too_large)?;
+        let all_in = scaled.checked_div(rate_from).ok_or_else(too_large)?;
         let mid = num.checked_div(rate_from).ok_or_else(too_large)?;
         // A result past `max_result` cannot show the target's minor unit: refuse it rather
         // than answer with fewer decimals than the currency has.
         if all_in.abs() > self.max_result || mid.abs() > self.max_result {
             return Err(too_large());
         }
-        Ok((mid, all_in, rate_from))
+        let num_exact = product_is_exact(num, amount, self.rate_to);
+        let all_in_exact =
+            num_exact && self.factor_exact && product_is_exact(scaled, num, self.factor);
+        Ok(Conversion {
+            amount,
+            from,
+            rate_from,
+            mid,
+            all_in,
+            mid_error: num_exact.then(|| quotient_error(mid, num, rate_from)),
+            all_in_error: all_in_exact.then(|| quotient_error(all_in, scaled, rate_from)),
+        })
+    }
+
+    /// `part` of the conversion rounded to the target's minor unit, exactly: the `Decimal`
+    /// value when every value within its error bound rounds to the same result (rounding is
+    /// monotone, so both ends of the bound agreeing suffices), else the exact rational value
+    /// rounded ([`exact`]). A result too large to keep the currency's decimals is refused.
+    fn round_part(&self, c: &Conversion, part: Part) -> Result<Decimal, Error> {
+        let (approx, error) = match part {
+            Part::AllIn => (Some(c.all_in), c.all_in_error),
+            Part::Markup => (
+                c.all_in.checked_sub(c.mid),
+                c.all_in_error
+                    .zip(c.mid_error)
+                    .and_then(|(a, m)| a.checked_add(m)),
+            ),
+        };
+        if let Some(r) = approx.zip(error).and_then(|(v, e)| self.settled(v, e)) {
+            return Ok(r);
+        }
+        let (neg, num, den) = exact::ratio(
+            c.amount,
+            self.rate_to,
+            c.rate_from,
+            self.markup_bps.value(),
+            part,
+            self.scale,
+        )
+        .ok_or(Error::overflow("exact conversion"))?;
+        exact::to_decimal(neg, &num, &den, self.scale, self.rounding)
+            .ok_or_else(|| self.too_large(c.amount, c.from, c.rate_from))
+    }
+
+    /// `v` rounded when every value within `error` of it rounds the same way.
+    fn settled(&self, v: Decimal, error: Decimal) -> Option<Decimal> {
+        if error.is_zero() {
+            return Some(self.round(v));
+        }
+        let lo = self.round(v.checked_sub(error)?);
+        let hi = self.round(v.checked_add(error)?);
+        (lo == hi).then_some(lo)
+    }
+
+    /// The all-in value to show as unrounded: the `Decimal` quotient when it decides the
+    /// rounding, else the exact value to as many decimals as `Decimal` holds (up to 28,
+    /// nearest, ties to even), so that it never contradicts the rounded amount beyond its
+    /// last digit.
+    fn shown_unrounded(&self, c: &Conversion) -> Result<Decimal, Error> {
+        if c.all_in_error
+            .and_then(|e| self.settled(c.all_in, e))
+            .is_some()
+        {
+            return Ok(c.all_in);
+        }
+        let too_large = || self.too_large(c.amount, c.from, c.rate_from);
+        let ratio = |scale| {
+            exact::ratio(
+                c.amount,
+                self.rate_to,
+                c.rate_from,
+                self.markup_bps.value(),
+                Part::AllIn,
+                scale,
+            )
+            .ok_or(Error::overflow("exact conversion"))
+        };
+        let (neg, num, den) = ratio(0)?;
+        let whole =
+            exact::round_ratio(&num, &den, neg, RoundingMode::Down).ok_or_else(too_large)?;
+        // 28 − digits decimals fit the 96-bit mantissa (whose largest value has 29 digits);
+        // a 29-digit whole part takes no decimals, and its rounding may not fit at all.
+        let scale = 28u32.saturating_sub(exact::digits(whole));
+        let (neg, num, den) = ratio(scale)?;
+        let mut v = exact::to_decimal(neg, &num, &den, scale, RoundingMode::HalfEven)
+            .ok_or_else(too_large)?
+            .normalize();
+        if v.scale() < self.scale {
+            v.rescale(self.scale);
+        }
+        Ok(v)
     }
 
     /// The error for an amount whose conversion leaves `Decimal`'s range, with the largest
@@ -443,14 +537,12 @@ impl Repricer {
     /// As [`Repricer::amount`].
     pub fn convert(&self, price: Money) -> Result<PriceQuote, Error> {
         let from = price.currency();
-        let (mid, unrounded, rate_from) = self.unrounded(price.amount(), from)?;
-        let before_ending = self.round(unrounded);
+        let c = self.unrounded(price.amount(), from)?;
+        let rate_from = c.rate_from;
+        let before_ending = self.round_part(&c, Part::AllIn)?;
+        let unrounded = self.shown_unrounded(&c)?;
         let amount = self.end(before_ending)?;
-        let markup_amount = self.round(
-            unrounded
-                .checked_sub(mid)
-                .ok_or(Error::overflow("markup amount"))?,
-        );
+        let markup_amount = self.round_part(&c, Part::Markup)?;
         let reference_rate = self
             .rate_to
             .checked_div(rate_from)
@@ -500,6 +592,52 @@ impl Repricer {
         }
         self.convert(price)
     }
+}
+
+/// One conversion in `Decimal`, with the error bound of each quotient (`None` when a product
+/// before it was rounded, so that no bound is known and the exact path decides).
+#[derive(Debug)]
+struct Conversion {
+    amount: Decimal,
+    from: Currency,
+    rate_from: Decimal,
+    mid: Decimal,
+    all_in: Decimal,
+    mid_error: Option<Decimal>,
+    all_in_error: Option<Decimal>,
+}
+
+/// Whether `product` (computed as `a × b`) is exact: `Decimal`'s multiplication keeps the sum
+/// of the scales unless it had to round, so a product with that scale was not rounded.
+fn product_is_exact(product: Decimal, a: Decimal, b: Decimal) -> bool {
+    a.scale().checked_add(b.scale()) == Some(product.scale())
+}
+
+/// The error bound of the quotient `q = x / d` as `Decimal` computed it: zero when `q × d`
+/// gives `x` back exactly, else one unit of `q`'s last decimal (the division keeps as many
+/// digits as fit and rounds the last one).
+fn quotient_error(q: Decimal, x: Decimal, d: Decimal) -> Decimal {
+    match q.checked_mul(d) {
+        Some(back) if product_is_exact(back, q, d) && back == x => Decimal::ZERO,
+        _ => Decimal::new(1, q.scale()),
+    }
+}
+
+/// Whether `factor` is exactly `1 + bps/10,000`.
+fn factor_is_exact(factor: Decimal, bps: Decimal) -> bool {
+    let Some((neg, num, den)) = exact::ratio(
+        Decimal::ONE,
+        Decimal::ONE,
+        Decimal::ONE,
+        bps,
+        Part::AllIn,
+        factor.scale(),
+    ) else {
+        return false;
+    };
+    let down = exact::round_ratio(&num, &den, neg, RoundingMode::Down);
+    let up = exact::round_ratio(&num, &den, neg, RoundingMode::Up);
+    down == up && down == u128::try_from(factor.mantissa()).ok()
 }
 
 /// `10^scale` (1 when it leaves `Decimal`'s range, which no currency's scale does).
@@ -624,4 +762,281 @@ pub fn drift(locked: Decimal, current: Decimal, threshold: Bps) -> Result<Drift,
         threshold_bps: threshold,
         reprice: unrounded.abs() > threshold.value(),
     })
+}
+
+/// Exact rational arithmetic for the conversions whose `Decimal` computation may have rounded
+/// (a product past 28 digits, a quotient close to a rounding boundary). The value
+/// `amount × rate_to × (1 + bps/10,000) / rate_from` is a ratio of integers built from the
+/// decimals' mantissas and powers of ten; its quotient and remainder decide every rounding
+/// mode exactly.
+mod exact {
+    use core::cmp::Ordering;
+    use core::iter;
+
+    use rust_decimal::Decimal;
+
+    use crate::money::RoundingMode;
+
+    /// An unsigned integer of any size: 32-bit limbs, least significant first, no zero limb
+    /// on top (zero has no limbs).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(super) struct Big(Vec<u32>);
+
+    impl Big {
+        pub(super) fn from_u128(mut v: u128) -> Self {
+            let mut limbs = Vec::with_capacity(4);
+            while v != 0 {
+                limbs.push(low32(v));
+                v = v.wrapping_shr(32);
+            }
+            Self(limbs)
+        }
+
+        fn trim(&mut self) {
+            while self.0.last() == Some(&0) {
+                self.0.pop();
+            }
+        }
+
+        fn is_zero(&self) -> bool {
+            self.0.is_empty()
+        }
+
+        fn mul_small(&mut self, m: u32) {
+            let mut carry = 0u64;
+            for l in &mut self.0 {
+                // (2^32 − 1)² + (2^32 − 1) < 2^64: no wrap.
+                let t = u64::from(*l).wrapping_mul(u64::from(m)).wrapping_add(carry);
+                *l = low32(u128::from(t));
+                carry = t.wrapping_shr(32);
+            }
+            if carry != 0 {
+                self.0.push(low32(u128::from(carry)));
+            }
+            self.trim();
+        }
+
+        /// `self × 10^n`.
+        pub(super) fn mul_pow10(&mut self, mut n: u32) {
+            while n >= 9 {
+                self.mul_small(1_000_000_000);
+                n = n.wrapping_sub(9);
+            }
+            self.mul_small(10u32.pow(n));
+        }
+
+        pub(super) fn mul(&self, other: &Self) -> Self {
+            let mut out = vec![0u32; self.0.len().saturating_add(other.0.len())];
+            for (i, &a) in self.0.iter().enumerate() {
+                let mut carry = 0u64;
+                // The extra zero limb takes the last carry; the product fits `out`.
+                let row = other.0.iter().copied().chain(iter::once(0));
+                for (slot, b) in out.iter_mut().skip(i).zip(row) {
+                    // slot + a·b + carry <= 2^64 − 1.
+                    let t = u64::from(a)
+                        .wrapping_mul(u64::from(b))
+                        .wrapping_add(u64::from(*slot))
+                        .wrapping_add(carry);
+                    *slot = low32(u128::from(t));
+                    carry = t.wrapping_shr(32);
+                }
+            }
+            let mut out = Self(out);
+            out.trim();
+            out
+        }
+
+        fn sub_assign(&mut self, other: &Self) {
+            let mut borrow = false;
+            let rhs = other.0.iter().copied().chain(iter::repeat(0));
+            for (l, r) in self.0.iter_mut().zip(rhs) {
+                let (d1, o1) = l.overflowing_sub(r);
+                let (d2, o2) = d1.overflowing_sub(u32::from(borrow));
+                *l = d2;
+                borrow = o1 || o2;
+            }
+            self.trim();
+        }
+
+        fn bits(&self) -> u32 {
+            let top = self
+                .0
+                .last()
+                .map_or(0, |t| 32u32.wrapping_sub(t.leading_zeros()));
+            let below = u32::try_from(self.0.len().saturating_sub(1))
+                .unwrap_or(u32::MAX)
+                .saturating_mul(32);
+            below.saturating_add(top)
+        }
+
+        fn shl(&self, n: u32) -> Self {
+            let (limbs, bits) = (n.wrapping_div(32), n.wrapping_rem(32));
+            let mut out: Vec<u32> =
+                iter::repeat_n(0, usize::try_from(limbs).unwrap_or(0)).collect();
+            let mut carry = 0u32;
+            for &l in &self.0 {
+                if bits == 0 {
+                    out.push(l);
+                } else {
+                    out.push(l.wrapping_shl(bits) | carry);
+                    carry = l.wrapping_shr(32u32.wrapping_sub(bits));
+                }
+            }
+            out.push(carry);
+            let mut out = Self(out);
+            out.trim();
+            out
+        }
+
+        fn shr1(&mut self) {
+            let mut carry = 0u32;
+            for l in self.0.iter_mut().rev() {
+                let next = *l & 1;
+                *l = l.wrapping_shr(1) | carry.wrapping_shl(31);
+                carry = next;
+            }
+            self.trim();
+        }
+
+        /// `(self / d, self % d)` when the quotient fits 128 bits and `d` is not zero.
+        fn div_rem(&self, d: &Self) -> Option<(u128, Self)> {
+            if d.is_zero() {
+                return None;
+            }
+            if self < d {
+                return Some((0, self.clone()));
+            }
+            let k = self.bits().checked_sub(d.bits())?;
+            if k >= 128 {
+                return None;
+            }
+            let mut shifted = d.shl(k);
+            let mut rem = self.clone();
+            let mut q = 0u128;
+            for i in (0..=k).rev() {
+                if rem >= shifted {
+                    rem.sub_assign(&shifted);
+                    q |= 1u128.wrapping_shl(i);
+                }
+                shifted.shr1();
+            }
+            Some((q, rem))
+        }
+    }
+
+    impl PartialOrd for Big {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    impl Ord for Big {
+        fn cmp(&self, other: &Self) -> Ordering {
+            self.0
+                .len()
+                .cmp(&other.0.len())
+                .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+        }
+    }
+
+    /// The low 32 bits.
+    const fn low32(v: u128) -> u32 {
+        (v & 0xFFFF_FFFF) as u32
+    }
+
+    /// `num / den` rounded to an integer with `mode`, for a value of sign `neg`; `None` when
+    /// the quotient leaves 128 bits or `den` is zero.
+    pub(super) fn round_ratio(num: &Big, den: &Big, neg: bool, mode: RoundingMode) -> Option<u128> {
+        let (q, rem) = num.div_rem(den)?;
+        if rem.is_zero() {
+            return Some(q);
+        }
+        let half = rem.shl(1).cmp(den);
+        let odd = q & 1 == 1;
+        let away = match mode {
+            RoundingMode::HalfUp => half != Ordering::Less,
+            RoundingMode::HalfDown => half == Ordering::Greater,
+            RoundingMode::HalfEven => half == Ordering::Greater || (half == Ordering::Equal && odd),
+            RoundingMode::HalfCeiling => {
+                half == Ordering::Greater || (half == Ordering::Equal && !neg)
+            }
+            RoundingMode::Up => true,
+            RoundingMode::Down => false,
+            RoundingMode::Ceiling => !neg,
+            RoundingMode::Floor => neg,
+        };
+        q.checked_add(u128::from(away))
+    }
+
+    /// Which part of the conversion: the all-in value, or what the markup adds over the
+    /// value at the reference (mid) rate.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Part {
+        AllIn,
+        Markup,
+    }
+
+    /// The exact value of `part` of `amount × rate_to × (1 + bps/10,000) / rate_from` as a
+    /// sign and a ratio of integers, times `10^scale` (so rounding the ratio to an integer
+    /// rounds the value to `scale` decimals). `None` when a rate is not positive.
+    pub(super) fn ratio(
+        amount: Decimal,
+        rate_to: Decimal,
+        rate_from: Decimal,
+        bps: Decimal,
+        part: Part,
+        scale: u32,
+    ) -> Option<(bool, Big, Big)> {
+        if rate_to <= Decimal::ZERO || rate_from <= Decimal::ZERO {
+            return None;
+        }
+        // 1 + bps/10,000 = (10^(4+s) + B) / 10^(4+s) with B = bps × 10^s; the markup alone
+        // is B / 10^(4+s).
+        let bps_scale = bps.scale().checked_add(4)?;
+        let one = 10i128.checked_pow(bps_scale)?;
+        let (factor, factor_scale) = match part {
+            Part::AllIn => (one.checked_add(bps.mantissa())?, bps_scale),
+            Part::Markup => (bps.mantissa(), bps_scale),
+        };
+        let neg = (amount.is_sign_negative() && !amount.is_zero()) != (factor < 0);
+        let mut num = Big::from_u128(amount.mantissa().unsigned_abs())
+            .mul(&Big::from_u128(rate_to.mantissa().unsigned_abs()))
+            .mul(&Big::from_u128(factor.unsigned_abs()));
+        let mut den = Big::from_u128(rate_from.mantissa().unsigned_abs());
+        let up = rate_from.scale().checked_add(scale)?;
+        let down = amount
+            .scale()
+            .checked_add(rate_to.scale())?
+            .checked_add(factor_scale)?;
+        if up >= down {
+            num.mul_pow10(up.wrapping_sub(down));
+        } else {
+            den.mul_pow10(down.wrapping_sub(up));
+        }
+        Some((neg, num, den))
+    }
+
+    /// The value of `(neg, num, den)` rounded to `scale` decimals (the ratio already carries
+    /// `10^scale`), as a `Decimal` of exactly that scale; `None` when it does not fit.
+    pub(super) fn to_decimal(
+        neg: bool,
+        num: &Big,
+        den: &Big,
+        scale: u32,
+        mode: RoundingMode,
+    ) -> Option<Decimal> {
+        let mag = round_ratio(num, den, neg, mode)?;
+        let m = i128::try_from(mag).ok()?;
+        Decimal::try_from_i128_with_scale(if neg { m.wrapping_neg() } else { m }, scale).ok()
+    }
+
+    /// The decimal digits of `v` (0 for zero).
+    pub(super) fn digits(mut v: u128) -> u32 {
+        let mut n = 0u32;
+        while v != 0 {
+            v = v.wrapping_div(10);
+            n = n.wrapping_add(1);
+        }
+        n
+    }
 }

@@ -37,7 +37,8 @@ pub struct RatesInput {
 impl RatesInput {
     /// The validated table, each problem named by its request field: `rates.source` when it
     /// is blank, `rates.rates` when no rate is listed, `rates.rates.USD` for a rate that is
-    /// zero or negative, or a pivot listed with a rate other than 1.
+    /// zero or negative or outside 10^-12..10^12, or a pivot listed with a rate other than 1.
+    /// A currency listed twice is refused when the request is read.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] with the field's path.
@@ -87,6 +88,14 @@ impl RatesInput {
                     ),
                 ));
             }
+            if *rate < MIN_RATE || *rate > MAX_RATE {
+                return Err(Error::input(
+                    field(),
+                    format!(
+                        "the rate is {rate}; rates from 0.000000000001 to 1000000000000 are accepted (the {currency} that 1 {pivot} buys): check the rate, or give the table against another pivot"
+                    ),
+                ));
+            }
         }
         ReferenceRates::new(
             pivot,
@@ -98,12 +107,43 @@ impl RatesInput {
     }
 }
 
+/// The `rates` map, refusing a currency listed twice: a JSON object with a repeated key is
+/// legal JSON, and a plain map would silently keep the last value.
 fn rates_map<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<Currency, Decimal>, D::Error> {
-    let m: BTreeMap<Currency, DecimalStr> = serde::Deserialize::deserialize(d)?;
-    Ok(m.into_iter().map(|(c, v)| (c, v.0)).collect())
+    d.deserialize_map(RatesVisitor)
 }
+
+struct RatesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RatesVisitor {
+    type Value = BTreeMap<Currency, Decimal>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object of currency codes to rates as decimal strings")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(currency) = map.next_key::<Currency>()? {
+            let DecimalStr(rate) = map.next_value()?;
+            if let Some(first) = out.insert(currency, rate) {
+                return Err(serde::de::Error::custom(format!(
+                    "{currency} is listed twice (\"{first}\" and \"{rate}\"); give each currency once"
+                )));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The smallest rate a request may give: 10^-12. A smaller one (`1e-28`) loads, and then
+/// every cross rate through it leaves `Decimal`'s range or keeps a digit or two; real rates
+/// against any pivot are far inside 10^-12..10^12.
+const MIN_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+/// The largest rate a request may give: 10^12.
+const MAX_RATE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 
 /// The `ending` of a request: a rule, or the data's ending for the currency.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
