@@ -148,3 +148,30 @@ fn the_flat_duty_in_koruna_by_a_reverse_rate() {
     // 75 × 230/330 = 52.27…, 75 × 100/330 = 22.72…
     assert_eq!(shares, [dec("52.27"), dec("22.73")]);
 }
+
+/// An exact tie of remainders across a subheading's lines (found by the differential test):
+/// €3 over goods of 26.60, 14.27, 0.18 and 0.20 leaves 600 × 2660 and 600 × 20 the same
+/// remainder modulo 2 × 4125, and the earlier line takes the cent.
+#[test]
+fn an_exact_tie_of_flat_duty_remainders_goes_to_the_earlier_line() {
+    let v = json!({"date": "2026-07-01", "destination": "AT", "currency": "JPY",
+        "exchange_rates": [{"from": "JPY", "to": "EUR", "rate": "0.005977"}],
+        "lines": [{"hs_code": "490199", "quantity": "1", "unit_price": "4449.6", "origin": "CN"},
+                  {"hs_code": "610443", "quantity": "1", "unit_price": "1", "origin": "CN"},
+                  {"hs_code": "490199", "quantity": "0.5", "unit_price": "4773.298", "origin": "CN"},
+                  {"hs_code": "490199", "quantity": "1", "unit_price": "29.2790", "origin": "CN"},
+                  {"hs_code": "490199", "quantity": "0.5", "unit_price": "65.26", "origin": "CN"}]});
+    let q = quote(&v);
+    let (duty, shares) = duty_and_shares(&q);
+    assert_eq!(duty, dec("6.00"));
+    assert_eq!(
+        shares,
+        [
+            dec("1.94"),
+            dec("3.00"),
+            dec("1.04"),
+            dec("0.01"),
+            dec("0.01")
+        ]
+    );
+}

@@ -58,6 +58,11 @@ pub fn scale_of(rule: Option<&Rounding>, minor: u32) -> u32 {
 /// over go one each to the largest remainders, earlier parts first on a tie. All-zero weights
 /// split equally.
 pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Vec<Decimal> {
+    // Weights that are quotients (a flat duty's €3 × 2660/4125) carry Decimal's 28-digit
+    // rounding, so two remainders that are equal in exact arithmetic can differ in their last
+    // digits; compared at 20 decimals they tie, and the earlier part wins, as the rule says.
+    let tie_grain =
+        |r: Decimal| r.round_dp_with_strategy(20, RoundingStrategy::MidpointNearestEven);
     assert!(!weights.is_empty());
     let unit = Decimal::new(1, scale);
     let units = amount.checked_div(unit).unwrap();
@@ -94,12 +99,12 @@ pub fn allocate(amount: Decimal, weights: &[Decimal], scale: u32) -> Vec<Decimal
                 rem -= total;
             }
             floors.push(floor);
-            rests.push(rem);
+            rests.push(tie_grain(rem.checked_div(total).unwrap()));
         } else {
             let share = units.checked_mul(w.checked_div(total).unwrap()).unwrap();
             let floor = share.floor();
             floors.push(floor);
-            rests.push(share - floor);
+            rests.push(tie_grain(share - floor));
         }
     }
     let given = floors
