@@ -310,7 +310,11 @@ impl RateTables {
                 .iter()
                 .map(|(n, t)| ((*n).to_owned(), Ok((*t).to_owned())))
                 .collect();
-            Self::load_dataset(EMBEDDED_MANIFEST, files, DataOrigin::Embedded)
+            // The embedded files and their manifest are compiled in from one commit, so they
+            // cannot be mixed at run time; their hashes are checked against the manifest by a
+            // test instead (`data_loading`: the manifest must match the files), which keeps
+            // 40 % of the load (sha256 of ~700 KB) out of every process start.
+            Self::load_dataset(EMBEDDED_MANIFEST, files, DataOrigin::Embedded, false)
         })
         .as_ref()
     }
@@ -365,13 +369,21 @@ impl RateTables {
             }
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        Self::load_dataset(&manifest, files, DataOrigin::Directory(Arc::from(dir)))
+        Self::load_dataset(
+            &manifest,
+            files,
+            DataOrigin::Directory(Arc::from(dir)),
+            true,
+        )
     }
 
+    /// Loads a manifest and its files; `verify_hashes`: check each file's sha256 against the
+    /// manifest (always, but for the embedded dataset, which a test checks).
     fn load_dataset(
         manifest_text: &str,
         files: Vec<(String, Result<String, DataProblem>)>,
         origin: DataOrigin,
+        verify_hashes: bool,
     ) -> Result<Self, DataError> {
         let mut problems = Vec::new();
         let manifest = match toml::from_str::<Manifest>(manifest_text) {
@@ -449,7 +461,11 @@ impl RateTables {
                     ),
                 }),
                 Some(expected) => {
-                    let actual = sha256_hex(text.as_bytes());
+                    let actual = if verify_hashes {
+                        sha256_hex(text.as_bytes())
+                    } else {
+                        expected.clone()
+                    };
                     if !actual.eq_ignore_ascii_case(expected) {
                         problems.push(DataProblem {
                             file: name.clone(),
