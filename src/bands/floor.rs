@@ -105,6 +105,15 @@ struct Fast {
     fee_mul: i128,
 }
 
+/// A fee, in the form of the check that computed it.
+#[derive(Debug, Clone, Copy)]
+enum Fee {
+    /// At [`F`] decimals (the integer check).
+    Int(i128),
+    /// As charged (the `Decimal` check).
+    Dec(Decimal),
+}
+
 /// Decimals of the integer check.
 const F: u32 = 12;
 /// Decimals of the minimum margin in the integer check.
@@ -141,15 +150,26 @@ impl Fast {
     }
 
     fn check(&self, fees: Option<&FeeSchedule>, k: i64) -> Result<bool, Error> {
+        let fee = self.fee(fees, k)?;
+        self.meets(k, fee)
+    }
+
+    /// The fee at grid price `k`, at [`F`] decimals.
+    fn fee(&self, fees: Option<&FeeSchedule>, k: i64) -> Result<i128, Error> {
         let ovf = || Error::overflow("profit");
-        let p = i128::from(k).checked_mul(self.price_mul).ok_or_else(ovf)?;
-        let fee = match fees {
+        match fees {
             Some(s) => s
                 .amount_fee_minor(k.checked_mul(self.basis_mul).ok_or_else(ovf)?)?
                 .checked_mul(self.fee_mul)
-                .ok_or_else(ovf)?,
-            None => 0,
-        };
+                .ok_or_else(ovf),
+            None => Ok(0),
+        }
+    }
+
+    /// Whether grid price `k` qualifies when the fee is `fee` (at [`F`] decimals).
+    fn meets(&self, k: i64, fee: i128) -> Result<bool, Error> {
+        let ovf = || Error::overflow("profit");
+        let p = i128::from(k).checked_mul(self.price_mul).ok_or_else(ovf)?;
         let profit = p
             .checked_sub(fee)
             .and_then(|v| v.checked_sub(self.costs))
@@ -221,11 +241,22 @@ impl<'a, 'b> Solver<'a, 'b> {
 
     /// Fee, profit and whether the price qualifies, in `Decimal`.
     fn check(&self, k: i64) -> Result<(Decimal, Decimal, bool), Error> {
+        let fee = self.dec_fee(k)?;
+        let (profit, ok) = self.dec_meets(k, fee)?;
+        Ok((fee, profit, ok))
+    }
+
+    /// The fee at grid price `k`, in `Decimal`.
+    fn dec_fee(&self, k: i64) -> Result<Decimal, Error> {
+        match self.input.fees {
+            Some(s) => s.fee_for_amount(self.price(k)),
+            None => Ok(Decimal::ZERO),
+        }
+    }
+
+    /// Profit at grid price `k` with fee `fee`, and whether it qualifies, in `Decimal`.
+    fn dec_meets(&self, k: i64, fee: Decimal) -> Result<(Decimal, bool), Error> {
         let p = self.price(k);
-        let fee = match self.input.fees {
-            Some(s) => s.fee_for_amount(p)?,
-            None => Decimal::ZERO,
-        };
         let profit = p
             .checked_sub(fee)
             .and_then(|v| v.checked_sub(self.input.costs))
@@ -241,7 +272,35 @@ impl<'a, 'b> Solver<'a, 'b> {
                     _ => return Err(Error::overflow("margin")),
                 };
         }
-        Ok((fee, profit, ok))
+        Ok((profit, ok))
+    }
+
+    /// The fee at grid price `k`, counted as an evaluation.
+    fn fee_at(&mut self, k: i64) -> Result<Fee, Error> {
+        self.evaluations = self.evaluations.saturating_add(1);
+        match &self.fast {
+            Some(f) => Ok(Fee::Int(f.fee(self.input.fees, k)?)),
+            None => Ok(Fee::Dec(self.dec_fee(k)?)),
+        }
+    }
+
+    /// Whether grid price `k` qualifies if its fee were `fee`. For `fee` fixed this does not
+    /// fall as `k` rises (a margin of at most 100 %), and for `k` fixed it does not rise with
+    /// the fee: what [`bound`] prunes by.
+    fn meets(&self, k: i64, fee: Fee) -> Result<bool, Error> {
+        match (&self.fast, fee) {
+            (Some(f), Fee::Int(v)) => f.meets(k, v),
+            (_, Fee::Dec(v)) => Ok(self.dec_meets(k, v)?.1),
+            (None, Fee::Int(_)) => Err(Error::overflow("profit")),
+        }
+    }
+
+    /// Whether [`bound`] may prune: the qualification is monotone in the price for a fixed
+    /// fee (a margin above 100 % would make it fall with the price).
+    fn prunable(&self) -> bool {
+        self.input
+            .min_margin_percent
+            .is_none_or(|m| m <= Decimal::ONE_HUNDRED)
     }
 
     /// The grid price of `v`.
@@ -275,21 +334,67 @@ pub fn nearest_qualifying(
 ) -> Result<Option<Decimal>, Error> {
     let mut s = Solver::new(input, None);
     let (k, lo, hi) = (s.grid(price)?, s.grid(lo)?, s.grid(hi)?);
-    let mut p = k.min(hi);
-    while p >= lo {
-        if s.ok(p)? {
+    let pieces = pieces(input, lo, hi);
+    // The highest qualifying price at or below `k`, piece by piece from the top.
+    let top = k.min(hi);
+    for &(a, b) in pieces.iter().rev() {
+        if a > top {
+            continue;
+        }
+        if let Some(p) = bound(&mut s, a, b.min(top), true)? {
             return Ok(Some(s.price(p)));
         }
-        p = p.saturating_sub(1);
     }
-    let mut p = k.max(lo);
-    while p <= hi {
-        if s.ok(p)? {
+    // Else the lowest above it.
+    let bottom = k.max(lo);
+    for &(a, b) in &pieces {
+        if b < bottom {
+            continue;
+        }
+        if let Some(p) = bound(&mut s, a.max(bottom), b, false)? {
             return Ok(Some(s.price(p)));
         }
-        p = p.saturating_add(1);
     }
     Ok(None)
+}
+
+/// The band `[lo, hi]` split at the fee schedule's tier bounds: inside a piece the fee does
+/// not fall as the price rises (the tiers' rates, flat amounts, caps and the rounding are all
+/// non-decreasing there), so cliffs, where a higher price can pay a lower fee or a much higher
+/// one, sit only between pieces.
+fn pieces(input: &FloorInput<'_>, lo: i64, hi: i64) -> Vec<(i64, i64)> {
+    if lo > hi {
+        return Vec::new();
+    }
+    let mut cuts: Vec<i64> = input
+        .fees
+        .map(|f| {
+            f.tiers
+                .iter()
+                .filter_map(|t| t.up_to)
+                .filter_map(|u| {
+                    // up_to at 6 decimals → the last grid price inside the tier.
+                    let d = Decimal::new(u, crate::data::fees_internal::X);
+                    let mut g = d.round_dp_with_strategy(
+                        input.scale,
+                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                    );
+                    g.rescale(input.scale);
+                    i64::try_from(g.mantissa()).ok()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    cuts.retain(|c| *c >= lo && *c < hi);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len().saturating_add(1));
+    let mut start = lo;
+    for end in cuts.iter().copied().chain(std::iter::once(hi)) {
+        out.push((start, end));
+        start = end.saturating_add(1);
+    }
+    out
 }
 
 /// The smallest price in `[low, high]` on the minor-unit grid that meets the minimum profit
@@ -335,30 +440,7 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
     }
     let mut s = Solver::new(input, window(input));
     // Pieces between the schedule's tier bounds: cliffs can only sit on a bound.
-    let mut cuts: Vec<i64> = input
-        .fees
-        .map(|f| {
-            f.tiers
-                .iter()
-                .filter_map(|t| t.up_to)
-                .filter_map(|u| {
-                    // up_to at 6 decimals → the last grid price inside the tier.
-                    let d = Decimal::new(u, crate::data::fees_internal::X);
-                    let mut g = d.round_dp_with_strategy(
-                        input.scale,
-                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
-                    );
-                    g.rescale(input.scale);
-                    i64::try_from(g.mantissa()).ok()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    cuts.retain(|c| *c >= lo && *c < hi);
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut start = lo;
-    for end in cuts.iter().copied().chain(std::iter::once(hi)) {
+    for (start, end) in pieces(input, lo, hi) {
         if let Some(k) = search_piece(&mut s, start, end)? {
             let (fee, profit, ok) = s.check(k)?;
             s.evaluations = s.evaluations.saturating_add(1);
@@ -371,7 +453,6 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
                 });
             }
         }
-        start = end.saturating_add(1);
     }
     Err(Error::input(
         "max_price",
@@ -383,14 +464,14 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
 }
 
 /// The smallest qualifying price in `[a, b]`, by binary search where profit cannot fall
-/// inside the piece, verified; a piece where the search's answer fails its neighbours is
-/// scanned.
+/// inside the piece, verified over the rounding window below it; a piece where profit could
+/// fall (the fee's rate at least `1 − margin`) is searched by [`bound`].
 fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, Error> {
     if a > b {
         return Ok(None);
     }
     let Some(w) = s.window else {
-        return scan(s, a, b, i64::MAX);
+        return bound(s, a, b, false);
     };
     if !s.ok(b)? {
         // The top fails: only the rounding window below it can still hold a qualifying price.
@@ -410,6 +491,75 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
         return Ok(Some(k));
     }
     Ok(Some(lo))
+}
+
+/// The first (or, with `last`, the last) qualifying price in `[a, b]`, a piece where the fee
+/// does not fall as the price rises, by branch and bound.
+///
+/// A range `[x, y]` holds no qualifying price when `x`'s fee already fails at `y`: every price
+/// in the range pays at least that fee, and with a fixed fee a higher price earns at least as
+/// much profit and margin, so none does better than `y` would with `x`'s fee. Such a range is
+/// skipped whole; any other is halved, the half to search first taken first. The ranges kept
+/// are those where the price's allowance for fees can still catch up with the fee: about two
+/// per halving, so the cost is logarithmic in `b − a` unless the fee rises at nearly the rate
+/// the allowance does (within a few parts per million), when the rounding alone decides. The
+/// stack holds two ranges per halving, at most 128.
+fn bound(s: &mut Solver<'_, '_>, a: i64, b: i64, last: bool) -> Result<Option<i64>, Error> {
+    if a > b {
+        return Ok(None);
+    }
+    if !s.prunable() {
+        // Not reachable through a band request (its margin is below 100 %).
+        return if last {
+            scan_down(s, a, b)
+        } else {
+            scan(s, a, b, i64::MAX)
+        };
+    }
+    let mut stack = vec![(a, b)];
+    while let Some((x, y)) = stack.pop() {
+        if x > y {
+            continue;
+        }
+        let fx = s.fee_at(x)?;
+        if last {
+            let fy = s.fee_at(y)?;
+            if s.meets(y, fy)? {
+                return Ok(Some(y));
+            }
+        } else if s.meets(x, fx)? {
+            return Ok(Some(x));
+        }
+        if !s.meets(y, fx)? {
+            continue;
+        }
+        let mid = x.saturating_add(y.saturating_sub(x) / 2);
+        if last {
+            // y fails: search [x, y − 1], the upper half first.
+            stack.push((x, mid));
+            stack.push((mid.saturating_add(1), y.saturating_sub(1)));
+        } else {
+            // x fails: search [x + 1, y], the lower half first.
+            stack.push((mid.saturating_add(1), y));
+            stack.push((x.saturating_add(1), mid));
+        }
+    }
+    Ok(None)
+}
+
+/// The last qualifying price in `[a, b]`, scanning down.
+fn scan_down(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, Error> {
+    let mut k = b;
+    while k >= a {
+        if s.ok(k)? {
+            return Ok(Some(k));
+        }
+        k = k.saturating_sub(1);
+        if k == i64::MIN {
+            break;
+        }
+    }
+    Ok(None)
 }
 
 /// The first qualifying price in `[a, b]`, scanning at most `limit` prices.

@@ -48,3 +48,118 @@ fn hostile_80000_vat_categories_load_linearly() {
     let took = load_categories(80_000);
     println!("80,000 VAT categories loaded in {took:?}");
 }
+
+/// The fuzzer's 307-byte band request: a volume fee switching from 10 % to 66 % of the whole
+/// price at 20.00, a 61 % minimum margin and 1022 of other costs, up to 3,060,000.00. No price
+/// qualifies (above 20.00 the fee leaves 34 % of the price, under the 61 % margin); the solver
+/// scanned 306 million prices to find that out (22 s), and now prunes the piece whole.
+fn fuzzed_band_request(max_price: &str) -> serde_json::Value {
+    serde_json::json!({
+        "currency": "USD", "current_price": "25.00", "own_shipping": "0",
+        "unit_cost": "0", "other_costs": "1022", "max_price": max_price,
+        "min_margin_percent": "61",
+        "strategy": {"reference": "lowest", "action": "beat", "amount": "0.01"},
+        "fees": {"mode": "volume", "basis": "amount", "currency": "USD",
+                 "tiers": [{"up_to": "20.00", "rate": "10"}, {"up_to": null, "rate": "66"}]},
+        "competitors": [
+            {"seller_id": "A", "price": "2999.00", "shipping": "0", "currency": "USD"},
+            {"seller_id": "B", "price": "3100.00", "shipping": "0", "currency": "USD"}
+        ]
+    })
+}
+
+fn run_band(v: &serde_json::Value) -> (Result<String, landed::Error>, std::time::Duration) {
+    let req = landed::bands::BandRequest::from_json(&v.to_string()).unwrap();
+    let tables = RateTables::embedded().unwrap();
+    let started = Instant::now();
+    let r = landed::bands::band(tables, &req).map(|r| r.price.to_string());
+    (r, started.elapsed())
+}
+
+/// The fuzzer's request finishes (it took 22 s) and says no price qualifies, naming the band.
+#[test]
+fn hostile_fuzzed_band_request_with_a_66_percent_fee_finishes() {
+    let (r, took) = run_band(&fuzzed_band_request("3060000"));
+    println!("fuzzed band request (max_price 3060000) in {took:?}");
+    let e = r.unwrap_err().to_string();
+    assert!(e.starts_with("max_price:"), "{e}");
+}
+
+/// The same request over 10^12 minor units, and with a margin the 66 % fee leaves room for,
+/// so that the floor lies far inside the range.
+#[test]
+fn hostile_band_over_10_pow_12_minor_units_finishes() {
+    let (r, took) = run_band(&fuzzed_band_request("10000000000.00"));
+    println!("fuzzed band request (max_price 10^10, 10^12 cents) in {took:?}");
+    assert!(r.unwrap_err().to_string().starts_with("max_price:"));
+    // 30 % margin: 34 % of the price less 1022 ≥ 30 %: from 25,550.00 on the 66 % tier.
+    let mut v = fuzzed_band_request("10000000000.00");
+    v["min_margin_percent"] = serde_json::json!("30");
+    v["competitors"][0]["price"] = serde_json::json!("400000000.00");
+    v["competitors"][1]["price"] = serde_json::json!("500000000.00");
+    v["max_step_percent"] = serde_json::json!("100000000000");
+    let (r, took) = run_band(&v);
+    println!("band with its floor inside 10^12 cents in {took:?}");
+    r.unwrap();
+    // The cost floor directly, far up the range: 34 % − 30 % of p ≥ 1022 near p = 25,550.00,
+    // where the fee's rounding decides the last cents.
+    let spec: landed::data::ScheduleSpec = serde_json::from_value(v["fees"].clone()).unwrap();
+    let fees = spec.compile("fees").unwrap();
+    let started = Instant::now();
+    let input = landed::bands::FloorInput::new(
+        "1022".parse().unwrap(),
+        "0.01".parse().unwrap(),
+        "10000000000.00".parse().unwrap(),
+        2,
+    )
+    .with_fees(&fees)
+    .with_min_margin_percent("30".parse().unwrap());
+    let f = landed::bands::cost_floor(&input).unwrap();
+    println!(
+        "cost floor over 10^12 cents in {:?}, {} evaluations",
+        started.elapsed(),
+        f.evaluations
+    );
+    // 25,549.90 pays 16,862.93 (66 % rounded half up) and nets exactly 30 %; no price in the
+    // 10.00 below it qualifies.
+    assert_eq!(f.price.to_string(), "25549.90");
+    assert!(f.evaluations < 10_000, "{}", f.evaluations);
+    for k in 2_553_990..2_554_990 {
+        let p = rust_decimal::Decimal::new(k, 2);
+        assert!(!landed::bands::qualifies(&input, p).unwrap(), "{p}");
+    }
+}
+
+/// A fee rate above `1 − margin` (no binary search) capped at 1000: the floor sits far up a
+/// 10^12-unit range, found by pruning rather than a scan.
+#[test]
+fn hostile_capped_fee_above_the_margin_over_10_pow_12_minor_units() {
+    let spec: landed::data::ScheduleSpec = serde_json::from_value(serde_json::json!({
+        "mode": "volume", "basis": "amount", "currency": "USD",
+        "tiers": [{"up_to": "20.00", "rate": "10"}, {"up_to": null, "rate": "66", "max": "1000"}]}))
+    .unwrap();
+    let fees = spec.compile("fees").unwrap();
+    let started = Instant::now();
+    let f = landed::bands::cost_floor(
+        &landed::bands::FloorInput::new(
+            "1022".parse().unwrap(),
+            "0.01".parse().unwrap(),
+            "10000000000.00".parse().unwrap(),
+            2,
+        )
+        .with_fees(&fees)
+        .with_min_margin_percent("61".parse().unwrap()),
+    )
+    .unwrap();
+    println!(
+        "capped 66 % fee, floor over 10^12 cents in {:?}, {} evaluations",
+        started.elapsed(),
+        f.evaluations
+    );
+    // 39 % of the price covers the 1000 fee and 1022 of costs from 5,184.62 on.
+    assert_eq!(
+        (f.price.to_string(), f.fee.to_string()),
+        ("5184.62".into(), "1000.00".into())
+    );
+    assert!(f.evaluations < 10_000, "{}", f.evaluations);
+}
