@@ -163,3 +163,81 @@ fn hostile_capped_fee_above_the_margin_over_10_pow_12_minor_units() {
     );
     assert!(f.evaluations < 10_000, "{}", f.evaluations);
 }
+
+/// A chain of `n` fees of 0.01 each: with `deep`, fee `i` is charged on fee `i + 1` (the
+/// order is the reverse of the list, as deep as the chain is long); otherwise each fee is
+/// charged on the item and every fee before it (`fees`).
+fn chain(n: usize, deep: bool) -> landed::data::ChainSpec {
+    let schedule: landed::data::ScheduleSpec = serde_json::from_value(serde_json::json!({
+        "mode": "percentage", "currency": "USD", "rate": "0", "fixed_amount": "0.01"}))
+    .unwrap();
+    let fees = (0..n)
+        .map(|i| {
+            let base = if deep && i + 1 < n {
+                format!("[\"fee:f{}\"]", i + 1)
+            } else if deep {
+                "[\"item\"]".to_owned()
+            } else {
+                "[\"item\", \"fees\"]".to_owned()
+            };
+            landed::data::ChainFeeSpec {
+                name: format!("f{i}"),
+                base: serde_json::from_str(&base).unwrap(),
+                schedule: Some(schedule.clone()),
+                schedule_id: None,
+            }
+        })
+        .collect();
+    landed::data::ChainSpec { fees }
+}
+
+fn run_chain(spec: &landed::data::ChainSpec) -> Result<landed::fees::ChainResult, landed::Error> {
+    let chain = landed::fees::FeeChain::new(spec, RateTables::embedded().unwrap(), None, "chain")?;
+    chain.evaluate(&landed::fees::Sale::item("100.00".parse().unwrap()))
+}
+
+/// Chains at the limit work, ordered without recursion: on a thread with a 2 MiB stack (an
+/// 18,000-fee chain overflowed one), and with `fees` bases (30,000 of them took 3.5 GB).
+#[test]
+fn hostile_chains_at_the_limit_work_on_a_2_mib_stack() {
+    let n = landed::fees::MAX_CHAIN_FEES;
+    let started = Instant::now();
+    let deep = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || run_chain(&chain(n, true)).map(|r| r.lines.len()))
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(deep, n);
+    let r = run_chain(&chain(n, false)).unwrap();
+    println!("two {n}-fee chains in {:?}", started.elapsed());
+    assert_eq!(r.total.to_string(), "10.00");
+    // Fee i is charged on the item and the i fees of 0.01 before it.
+    let last = r.lines.last().unwrap();
+    assert_eq!(last.base.to_string(), "109.99");
+}
+
+/// One fee past the limit is refused by name; the fuzzer's 18,000, 30,000 and 100,000-fee
+/// chains are refused the same way, before any work.
+#[test]
+fn hostile_chains_past_the_limit_are_refused_by_name() {
+    for (n, deep) in [
+        (landed::fees::MAX_CHAIN_FEES + 1, true),
+        (18_000, true),
+        (30_000, false),
+        (100_000, true),
+    ] {
+        let spec = chain(n, deep);
+        let started = Instant::now();
+        let e = run_chain(&spec).unwrap_err();
+        println!("{n}-fee chain refused in {:?}", started.elapsed());
+        assert!(e.is_too_long(), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with(&format!("chain.fees: {n} entries")),
+            "{msg}"
+        );
+        assert!(msg.contains("limit of 1000"), "{msg}");
+    }
+}
