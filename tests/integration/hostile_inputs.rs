@@ -241,3 +241,66 @@ fn hostile_chains_past_the_limit_are_refused_by_name() {
         assert!(msg.contains("limit of 1000"), "{msg}");
     }
 }
+
+/// An ECB XML history of `days` publication days (newest first, as the ECB writes it), 30
+/// currencies a day, one tag a line; `last_usd` is the USD rate of the oldest day.
+fn ecb_history(days: i64, last_usd: &str) -> String {
+    const CODES: [&str; 30] = [
+        "USD", "JPY", "BGN", "CZK", "DKK", "GBP", "HUF", "PLN", "RON", "SEK", "CHF", "ISK", "NOK",
+        "TRY", "AUD", "BRL", "CAD", "CNY", "HKD", "IDR", "ILS", "INR", "KRW", "MXN", "MYR", "NZD",
+        "PHP", "SGD", "THB", "ZAR",
+    ];
+    let first = date("2000-01-03");
+    let mut t = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gesmes:Envelope xmlns:gesmes=\"http://www.gesmes.org/xml/2002-08-01\">\n<Cube>\n",
+    );
+    for d in (0..days).rev() {
+        let day = first + chrono::Days::new(d as u64);
+        let _ = writeln!(t, "<Cube time=\"{day}\">");
+        for (i, c) in CODES.iter().enumerate() {
+            let rate = if d == 0 && *c == "USD" {
+                last_usd.to_owned()
+            } else {
+                format!("{}.{:04}", i + 1, d % 10_000)
+            };
+            let _ = writeln!(t, "<Cube currency=\"{c}\" rate=\"{rate}\"/>");
+        }
+        t.push_str("</Cube>\n");
+    }
+    t.push_str("</Cube>\n</gesmes:Envelope>\n");
+    t
+}
+
+fn load_ecb(days: i64) -> std::time::Duration {
+    let text = ecb_history(days, "1.2345");
+    let started = Instant::now();
+    let all = landed::data::parse_ecb_xml(&text).unwrap();
+    let newest = landed::data::ReferenceRates::from_ecb_xml(&text).unwrap();
+    let took = started.elapsed();
+    assert_eq!(all.len(), days as usize);
+    assert_eq!(
+        newest.as_of(),
+        date("2000-01-03") + chrono::Days::new(days as u64 - 1)
+    );
+    took
+}
+
+/// Hundreds of days load, and a bad day deep in the file still names its own line (lines are
+/// now counted on from the previous day instead of from the top for every day).
+#[test]
+fn hostile_ecb_xml_history_loads_and_names_the_line_of_a_late_day() {
+    load_ecb(400);
+    // The oldest day is last: its Cube opens on line 3 + 399 × 32 + 1.
+    let e = landed::data::parse_ecb_xml(&ecb_history(400, "0")).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("line {}", 3 + 399 * 32 + 1)), "{msg}");
+    assert!(msg.contains("USD"), "{msg}");
+}
+
+/// A 6,800-day ECB XML history took 19 s to load; linear now (time printed).
+#[test]
+#[ignore = "large: run in release with --ignored"]
+fn hostile_ecb_xml_history_of_6800_days_loads_linearly() {
+    let took = load_ecb(6_800);
+    println!("6,800-day ECB XML history (parse_ecb_xml and from_ecb_xml) in {took:?}");
+}
