@@ -304,3 +304,52 @@ fn hostile_ecb_xml_history_of_6800_days_loads_linearly() {
     let took = load_ecb(6_800);
     println!("6,800-day ECB XML history (parse_ecb_xml and from_ecb_xml) in {took:?}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// `nearest_qualifying` (now pruned piece by piece instead of scanned) is the highest
+    /// qualifying price at or below the asked one, else the lowest above it, as a scan finds
+    /// with `qualifies`; over fees with cliffs, caps and rates above `1 − margin`.
+    #[test]
+    fn hostile_nearest_qualifying_equals_a_scan(
+        mode in 0usize..3,
+        (r1, r2, bound) in (0i64..9000, 0i64..9000, 1i64..3000),
+        cap in proptest::option::of(0i64..2000),
+        costs in 0i64..3000,
+        margin in proptest::option::of(0i64..90),
+        (low, width, at) in (0i64..500, 0i64..2500, 0i64..3500),
+    ) {
+        use rust_decimal::Decimal;
+        let rate = |r: i64| Decimal::new(r, 2).to_string();
+        let mut v = match mode {
+            0 => serde_json::json!({"mode": "volume", "basis": "amount", "tiers": [
+                {"up_to": Decimal::new(bound, 2).to_string(), "rate": rate(r1)},
+                {"up_to": null, "rate": rate(r2)}]}),
+            1 => serde_json::json!({"mode": "graduated_percentage", "basis": "amount", "tiers": [
+                {"up_to": Decimal::new(bound, 2).to_string(), "rate": rate(r1)},
+                {"up_to": null, "rate": rate(r2)}]}),
+            _ => serde_json::json!({"mode": "package", "basis": "amount",
+                "package_size": Decimal::new(bound, 2).to_string(),
+                "package_amount": Decimal::new(r1 % 500, 2).to_string()}),
+        };
+        v["currency"] = serde_json::json!("USD");
+        if let Some(c) = cap {
+            v["per_event_max"] = serde_json::json!(Decimal::new(c, 2).to_string());
+        }
+        let spec: landed::data::ScheduleSpec = serde_json::from_value(v).unwrap();
+        let fees = spec.compile("fees").unwrap();
+        let (lo, hi) = (Decimal::new(low, 2), Decimal::new(low + width, 2));
+        let mut input = landed::bands::FloorInput::new(Decimal::new(costs, 2), lo, hi, 2)
+            .with_fees(&fees);
+        input.min_margin_percent = margin.map(Decimal::from);
+        let price = Decimal::new(at, 2);
+        let ok = |k: i64| landed::bands::qualifies(&input, Decimal::new(k, 2)).unwrap();
+        let k = at;
+        let want = (low..=k.min(low + width)).rev().find(|&p| ok(p))
+            .or_else(|| (k.max(low)..=low + width).find(|&p| ok(p)))
+            .map(|p| Decimal::new(p, 2));
+        let got = landed::bands::nearest_qualifying(&input, price, lo, hi).unwrap();
+        proptest::prop_assert_eq!(got, want);
+    }
+}
