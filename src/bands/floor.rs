@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::data::FeeSchedule;
+use crate::data::fees_internal::{Kind, M};
 use crate::error::Error;
 use crate::money::scaled_int;
 
@@ -189,6 +190,100 @@ impl Fast {
     }
 }
 
+impl Fast {
+    /// Whether no price in `[x, y]` (`0 < x < y`, inside one piece) can qualify, judged from
+    /// the unrounded fee `h` where it is affine: `h(y) − h(x)` equal to the tier's unit price
+    /// times the span means no cap or minimum bends it in between (they only flatten it), and
+    /// the rounded fee is then above `h − 1` minor unit at every price (for packages without a
+    /// maximum, the line through their steps bounds `h` from below instead). With that bound
+    /// the profit and margin are affine in the price, so one failing at both ends fails
+    /// throughout. This is what prunes a fee rising at the very rate the allowance does
+    /// (a 39 % fee under a 61 % margin), where comparing fees at the ends cannot.
+    fn affine_fails(&self, fees: &FeeSchedule, x: i64, y: i64) -> Result<bool, Error> {
+        if x <= 0 || x >= y {
+            return Ok(false);
+        }
+        let (Some(bx), Some(by)) = (x.checked_mul(self.basis_mul), y.checked_mul(self.basis_mul))
+        else {
+            return Ok(false);
+        };
+        // The fee's lower bound at both ends (affine in the price between them).
+        let (hx, hy) = if fees.kind == Kind::Package {
+            // Packages of the price: ceil(basis / size) × amount is at least basis × amount /
+            // size, a line through the steps; only a maximum could push the fee below it.
+            if fees.per_event_max.is_some() || fees.period_max.is_some() {
+                return Ok(false);
+            }
+            // Per grid step, rounded down: the line stays under the steps (and the numbers
+            // small enough to compare in 128 bits).
+            let per_step = i128::from(self.basis_mul)
+                .checked_mul(fees.package_amount)
+                .and_then(|v| v.checked_div(i128::from(fees.package_size)));
+            let line = |k: i64| {
+                per_step?
+                    .checked_mul(i128::from(k))?
+                    .checked_add(fees.fixed)
+            };
+            let (Some(lx), Some(ly)) = (line(x), line(y)) else {
+                return Ok(false);
+            };
+            (lx, ly)
+        } else {
+            let tier = |v: i64| {
+                fees.tiers
+                    .iter()
+                    .position(|t| t.up_to.is_none_or(|u| v <= u))
+            };
+            let price = match (fees.kind, tier(bx), tier(by)) {
+                (Kind::Flat, _, _) => 0,
+                (_, Some(i), Some(j)) if i == j => fees.tiers.get(i).map_or(0, |t| t.price),
+                _ => return Ok(false),
+            };
+            let (hx, hy) = (
+                fees.amount_fee_unrounded(bx)?,
+                fees.amount_fee_unrounded(by)?,
+            );
+            let span = i128::from(price)
+                .checked_mul(i128::from(self.basis_mul))
+                .and_then(|v| v.checked_mul(i128::from(y.checked_sub(x)?)));
+            if span.is_none() || hy.checked_sub(hx) != span {
+                return Ok(false);
+            }
+            (hx, hy)
+        };
+        let Some(s) = 10i128.checked_pow(M.saturating_sub(F)) else {
+            return Ok(false);
+        };
+        // S × (profit − minimum) is below `a1`, and S × (margin lhs − rhs) below `a2`, where S
+        // = 10^(M − F) and the fee is replaced by its bound `h / S − fee_mul` (F
+        // decimals), under which the rounded fee cannot fall.
+        let ends = |k: i64, h: i128| -> Option<(Option<i128>, Option<i128>)> {
+            let p = i128::from(k).checked_mul(self.price_mul)?;
+            let slack = s
+                .checked_mul(p.checked_sub(self.costs)?.checked_add(self.fee_mul)?)?
+                .checked_sub(h)?;
+            let a1 = match self.min_profit {
+                Some(m) => Some(slack.checked_sub(s.checked_mul(m)?)?),
+                None => None,
+            };
+            let a2 = match self.margin {
+                Some(m) => Some(
+                    slack
+                        .checked_mul(MARGIN_ONE_HUNDRED)?
+                        .checked_sub(s.checked_mul(m)?.checked_mul(p)?)?,
+                ),
+                None => None,
+            };
+            Some((a1, a2))
+        };
+        let (Some((x1, x2)), Some((y1, y2))) = (ends(x, hx), ends(y, hy)) else {
+            return Ok(false);
+        };
+        let fails = |a: Option<i128>, b: Option<i128>| matches!((a, b), (Some(a), Some(b)) if a <= 0 && b <= 0);
+        Ok(fails(x1, y1) || fails(x2, y2))
+    }
+}
+
 /// Inside a piece, `profit − margin × price` rises by at least `s = 1 − margin − r` per unit
 /// of price (`r`: the highest unit price of the schedule's tiers), and the fee's rounding moves
 /// it by at most one minor unit. So the first qualifying price lies within `1/s + 1` steps of
@@ -292,6 +387,18 @@ impl<'a, 'b> Solver<'a, 'b> {
             (Some(f), Fee::Int(v)) => f.meets(k, v),
             (_, Fee::Dec(v)) => Ok(self.dec_meets(k, v)?.1),
             (None, Fee::Int(_)) => Err(Error::overflow("profit")),
+        }
+    }
+
+    /// Whether no price in `[x, y]` can qualify by the affine bound of the fee (see
+    /// [`Fast::affine_fails`]); two evaluations.
+    fn affine_fails(&mut self, x: i64, y: i64) -> Result<bool, Error> {
+        match (&self.fast, self.input.fees) {
+            (Some(f), Some(fees)) => {
+                self.evaluations = self.evaluations.saturating_add(2);
+                f.affine_fails(fees, x, y)
+            }
+            _ => Ok(false),
         }
     }
 
@@ -498,12 +605,15 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
 ///
 /// A range `[x, y]` holds no qualifying price when `x`'s fee already fails at `y`: every price
 /// in the range pays at least that fee, and with a fixed fee a higher price earns at least as
-/// much profit and margin, so none does better than `y` would with `x`'s fee. Such a range is
-/// skipped whole; any other is halved, the half to search first taken first. The ranges kept
-/// are those where the price's allowance for fees can still catch up with the fee: about two
-/// per halving, so the cost is logarithmic in `b − a` unless the fee rises at nearly the rate
-/// the allowance does (within a few parts per million), when the rounding alone decides. The
-/// stack holds two ranges per halving, at most 128.
+/// much profit and margin, so none does better than `y` would with `x`'s fee. Nor does it when
+/// the fee's affine lower bound fails at both ends ([`Fast::affine_fails`]), which covers a fee
+/// rising at the rate the allowance does. Such a range is skipped whole; any other is halved,
+/// the half to search first taken first. The ranges kept are those where the allowance can
+/// still catch up with the fee: a few per halving, so the cost is logarithmic in `b − a`. What
+/// neither rule prunes is a fee and allowance that rise together and differ by less than one
+/// minor unit (costs below a minor unit), or inputs beyond the integer check (more than 12
+/// decimals), which are then searched range by range. The stack holds two ranges per
+/// halving, at most 128.
 fn bound(s: &mut Solver<'_, '_>, a: i64, b: i64, last: bool) -> Result<Option<i64>, Error> {
     if a > b {
         return Ok(None);
@@ -530,7 +640,7 @@ fn bound(s: &mut Solver<'_, '_>, a: i64, b: i64, last: bool) -> Result<Option<i6
         } else if s.meets(x, fx)? {
             return Ok(Some(x));
         }
-        if !s.meets(y, fx)? {
+        if !s.meets(y, fx)? || (y.saturating_sub(x) > 8 && s.affine_fails(x, y)?) {
             continue;
         }
         let mid = x.saturating_add(y.saturating_sub(x) / 2);

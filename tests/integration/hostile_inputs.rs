@@ -353,3 +353,47 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want);
     }
 }
+
+/// A fee at exactly the rate the margin leaves (39 % under 61 %): the fee and the allowance
+/// rise together, so comparing fees at a range's ends prunes nothing; the affine bound of the
+/// unrounded fee does. This took 68 s over 10^12 minor units with the first pruning alone.
+#[test]
+fn hostile_fee_at_the_rate_the_margin_leaves_over_10_pow_12_minor_units() {
+    for (rate, costs) in [
+        ("39", "10"),
+        ("39", "0.01"),
+        ("39.0001", "1022"),
+        ("38.99", "1022"),
+        ("package", "10"),
+    ] {
+        let spec: landed::data::ScheduleSpec = serde_json::from_value(if rate == "package" {
+            // 0.39 per started 1.00 of the price: 39 % in steps.
+            serde_json::json!({"mode": "package", "basis": "amount", "currency": "USD",
+                "package_size": "1.00", "package_amount": "0.39"})
+        } else {
+            serde_json::json!({"mode": "percentage", "currency": "USD", "rate": rate})
+        })
+        .unwrap();
+        let fees = spec.compile("fees").unwrap();
+        let input = landed::bands::FloorInput::new(
+            costs.parse().unwrap(),
+            "0.01".parse().unwrap(),
+            "10000000000.00".parse().unwrap(),
+            2,
+        )
+        .with_fees(&fees)
+        .with_min_margin_percent("61".parse().unwrap());
+        let started = Instant::now();
+        let f = landed::bands::cost_floor(&input);
+        println!(
+            "fee {rate} % under a 61 % margin, costs {costs}, 10^12 cents: {:?} in {:?}",
+            f.as_ref().map(|f| (f.price, f.evaluations)),
+            started.elapsed()
+        );
+        match rate {
+            // 61 % of the price plus 1022 covered from 10,219,951.00 on (39 % − 38.99 %).
+            "38.99" => assert_eq!(f.unwrap().price.to_string(), "10219951.00"),
+            _ => assert!(f.unwrap_err().to_string().starts_with("max_price:")),
+        }
+    }
+}
