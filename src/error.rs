@@ -294,6 +294,19 @@ pub enum Error {
         /// Which dates the series does cover.
         coverage: Coverage,
     },
+    /// A list longer than the crate accepts, so that one request's cost stays bounded (e.g.
+    /// a fee chain of more than [`MAX_CHAIN_FEES`](crate::data::MAX_CHAIN_FEES) fees).
+    #[error("{field}: {count} entries, more than the limit of {limit}; {advice}")]
+    TooLong {
+        /// The field holding the list, e.g. `chain.fees`.
+        field: String,
+        /// How many entries it has.
+        count: usize,
+        /// The most accepted.
+        limit: usize,
+        /// What to do instead.
+        advice: &'static str,
+    },
 }
 
 /// What a [`Error::StaleRates`] message says to do.
@@ -418,6 +431,11 @@ impl Error {
     /// True for [`Error::Overflow`].
     pub const fn is_overflow(&self) -> bool {
         matches!(self, Self::Overflow { .. })
+    }
+
+    /// True for [`Error::TooLong`]: a list past the crate's limit.
+    pub const fn is_too_long(&self) -> bool {
+        matches!(self, Self::TooLong { .. })
     }
 
     /// True when no rate is in force for a date or the key is unknown.

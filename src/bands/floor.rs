@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::data::FeeSchedule;
+use crate::data::fees_internal::{Kind, M};
 use crate::error::Error;
 use crate::money::scaled_int;
 
@@ -105,6 +106,15 @@ struct Fast {
     fee_mul: i128,
 }
 
+/// A fee, in the form of the check that computed it.
+#[derive(Debug, Clone, Copy)]
+enum Fee {
+    /// At [`F`] decimals (the integer check).
+    Int(i128),
+    /// As charged (the `Decimal` check).
+    Dec(Decimal),
+}
+
 /// Decimals of the integer check.
 const F: u32 = 12;
 /// Decimals of the minimum margin in the integer check.
@@ -141,15 +151,26 @@ impl Fast {
     }
 
     fn check(&self, fees: Option<&FeeSchedule>, k: i64) -> Result<bool, Error> {
+        let fee = self.fee(fees, k)?;
+        self.meets(k, fee)
+    }
+
+    /// The fee at grid price `k`, at [`F`] decimals.
+    fn fee(&self, fees: Option<&FeeSchedule>, k: i64) -> Result<i128, Error> {
         let ovf = || Error::overflow("profit");
-        let p = i128::from(k).checked_mul(self.price_mul).ok_or_else(ovf)?;
-        let fee = match fees {
+        match fees {
             Some(s) => s
                 .amount_fee_minor(k.checked_mul(self.basis_mul).ok_or_else(ovf)?)?
                 .checked_mul(self.fee_mul)
-                .ok_or_else(ovf)?,
-            None => 0,
-        };
+                .ok_or_else(ovf),
+            None => Ok(0),
+        }
+    }
+
+    /// Whether grid price `k` qualifies when the fee is `fee` (at [`F`] decimals).
+    fn meets(&self, k: i64, fee: i128) -> Result<bool, Error> {
+        let ovf = || Error::overflow("profit");
+        let p = i128::from(k).checked_mul(self.price_mul).ok_or_else(ovf)?;
         let profit = p
             .checked_sub(fee)
             .and_then(|v| v.checked_sub(self.costs))
@@ -166,6 +187,100 @@ impl Fast {
             return Ok(lhs >= rhs && k > 0);
         }
         Ok(true)
+    }
+}
+
+impl Fast {
+    /// Whether no price in `[x, y]` (`0 < x < y`, inside one piece) can qualify, judged from
+    /// the unrounded fee `h` where it is affine: `h(y) − h(x)` equal to the tier's unit price
+    /// times the span means no cap or minimum bends it in between (they only flatten it), and
+    /// the rounded fee is then above `h − 1` minor unit at every price (for packages without a
+    /// maximum, the line through their steps bounds `h` from below instead). With that bound
+    /// the profit and margin are affine in the price, so one failing at both ends fails
+    /// throughout. This is what prunes a fee rising at the very rate the allowance does
+    /// (a 39 % fee under a 61 % margin), where comparing fees at the ends cannot.
+    fn affine_fails(&self, fees: &FeeSchedule, x: i64, y: i64) -> Result<bool, Error> {
+        if x <= 0 || x >= y {
+            return Ok(false);
+        }
+        let (Some(bx), Some(by)) = (x.checked_mul(self.basis_mul), y.checked_mul(self.basis_mul))
+        else {
+            return Ok(false);
+        };
+        // The fee's lower bound at both ends (affine in the price between them).
+        let (hx, hy) = if fees.kind == Kind::Package {
+            // Packages of the price: ceil(basis / size) × amount is at least basis × amount /
+            // size, a line through the steps; only a maximum could push the fee below it.
+            if fees.per_event_max.is_some() || fees.period_max.is_some() {
+                return Ok(false);
+            }
+            // Per grid step, rounded down: the line stays under the steps (and the numbers
+            // small enough to compare in 128 bits).
+            let per_step = i128::from(self.basis_mul)
+                .checked_mul(fees.package_amount)
+                .and_then(|v| v.checked_div(i128::from(fees.package_size)));
+            let line = |k: i64| {
+                per_step?
+                    .checked_mul(i128::from(k))?
+                    .checked_add(fees.fixed)
+            };
+            let (Some(lx), Some(ly)) = (line(x), line(y)) else {
+                return Ok(false);
+            };
+            (lx, ly)
+        } else {
+            let tier = |v: i64| {
+                fees.tiers
+                    .iter()
+                    .position(|t| t.up_to.is_none_or(|u| v <= u))
+            };
+            let price = match (fees.kind, tier(bx), tier(by)) {
+                (Kind::Flat, _, _) => 0,
+                (_, Some(i), Some(j)) if i == j => fees.tiers.get(i).map_or(0, |t| t.price),
+                _ => return Ok(false),
+            };
+            let (hx, hy) = (
+                fees.amount_fee_unrounded(bx)?,
+                fees.amount_fee_unrounded(by)?,
+            );
+            let span = i128::from(price)
+                .checked_mul(i128::from(self.basis_mul))
+                .and_then(|v| v.checked_mul(i128::from(y.checked_sub(x)?)));
+            if span.is_none() || hy.checked_sub(hx) != span {
+                return Ok(false);
+            }
+            (hx, hy)
+        };
+        let Some(s) = 10i128.checked_pow(M.saturating_sub(F)) else {
+            return Ok(false);
+        };
+        // S × (profit − minimum) is below `a1`, and S × (margin lhs − rhs) below `a2`, where S
+        // = 10^(M − F) and the fee is replaced by its bound `h / S − fee_mul` (F
+        // decimals), under which the rounded fee cannot fall.
+        let ends = |k: i64, h: i128| -> Option<(Option<i128>, Option<i128>)> {
+            let p = i128::from(k).checked_mul(self.price_mul)?;
+            let slack = s
+                .checked_mul(p.checked_sub(self.costs)?.checked_add(self.fee_mul)?)?
+                .checked_sub(h)?;
+            let a1 = match self.min_profit {
+                Some(m) => Some(slack.checked_sub(s.checked_mul(m)?)?),
+                None => None,
+            };
+            let a2 = match self.margin {
+                Some(m) => Some(
+                    slack
+                        .checked_mul(MARGIN_ONE_HUNDRED)?
+                        .checked_sub(s.checked_mul(m)?.checked_mul(p)?)?,
+                ),
+                None => None,
+            };
+            Some((a1, a2))
+        };
+        let (Some((x1, x2)), Some((y1, y2))) = (ends(x, hx), ends(y, hy)) else {
+            return Ok(false);
+        };
+        let fails = |a: Option<i128>, b: Option<i128>| matches!((a, b), (Some(a), Some(b)) if a <= 0 && b <= 0);
+        Ok(fails(x1, y1) || fails(x2, y2))
     }
 }
 
@@ -221,11 +336,22 @@ impl<'a, 'b> Solver<'a, 'b> {
 
     /// Fee, profit and whether the price qualifies, in `Decimal`.
     fn check(&self, k: i64) -> Result<(Decimal, Decimal, bool), Error> {
+        let fee = self.dec_fee(k)?;
+        let (profit, ok) = self.dec_meets(k, fee)?;
+        Ok((fee, profit, ok))
+    }
+
+    /// The fee at grid price `k`, in `Decimal`.
+    fn dec_fee(&self, k: i64) -> Result<Decimal, Error> {
+        match self.input.fees {
+            Some(s) => s.fee_for_amount(self.price(k)),
+            None => Ok(Decimal::ZERO),
+        }
+    }
+
+    /// Profit at grid price `k` with fee `fee`, and whether it qualifies, in `Decimal`.
+    fn dec_meets(&self, k: i64, fee: Decimal) -> Result<(Decimal, bool), Error> {
         let p = self.price(k);
-        let fee = match self.input.fees {
-            Some(s) => s.fee_for_amount(p)?,
-            None => Decimal::ZERO,
-        };
         let profit = p
             .checked_sub(fee)
             .and_then(|v| v.checked_sub(self.input.costs))
@@ -241,7 +367,47 @@ impl<'a, 'b> Solver<'a, 'b> {
                     _ => return Err(Error::overflow("margin")),
                 };
         }
-        Ok((fee, profit, ok))
+        Ok((profit, ok))
+    }
+
+    /// The fee at grid price `k`, counted as an evaluation.
+    fn fee_at(&mut self, k: i64) -> Result<Fee, Error> {
+        self.evaluations = self.evaluations.saturating_add(1);
+        match &self.fast {
+            Some(f) => Ok(Fee::Int(f.fee(self.input.fees, k)?)),
+            None => Ok(Fee::Dec(self.dec_fee(k)?)),
+        }
+    }
+
+    /// Whether grid price `k` qualifies if its fee were `fee`. For `fee` fixed this does not
+    /// fall as `k` rises (a margin of at most 100 %), and for `k` fixed it does not rise with
+    /// the fee: what [`bound`] prunes by.
+    fn meets(&self, k: i64, fee: Fee) -> Result<bool, Error> {
+        match (&self.fast, fee) {
+            (Some(f), Fee::Int(v)) => f.meets(k, v),
+            (_, Fee::Dec(v)) => Ok(self.dec_meets(k, v)?.1),
+            (None, Fee::Int(_)) => Err(Error::overflow("profit")),
+        }
+    }
+
+    /// Whether no price in `[x, y]` can qualify by the affine bound of the fee (see
+    /// [`Fast::affine_fails`]); two evaluations.
+    fn affine_fails(&mut self, x: i64, y: i64) -> Result<bool, Error> {
+        match (&self.fast, self.input.fees) {
+            (Some(f), Some(fees)) => {
+                self.evaluations = self.evaluations.saturating_add(2);
+                f.affine_fails(fees, x, y)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Whether [`bound`] may prune: the qualification is monotone in the price for a fixed
+    /// fee (a margin above 100 % would make it fall with the price).
+    fn prunable(&self) -> bool {
+        self.input
+            .min_margin_percent
+            .is_none_or(|m| m <= Decimal::ONE_HUNDRED)
     }
 
     /// The grid price of `v`.
@@ -275,21 +441,67 @@ pub fn nearest_qualifying(
 ) -> Result<Option<Decimal>, Error> {
     let mut s = Solver::new(input, None);
     let (k, lo, hi) = (s.grid(price)?, s.grid(lo)?, s.grid(hi)?);
-    let mut p = k.min(hi);
-    while p >= lo {
-        if s.ok(p)? {
+    let pieces = pieces(input, lo, hi);
+    // The highest qualifying price at or below `k`, piece by piece from the top.
+    let top = k.min(hi);
+    for &(a, b) in pieces.iter().rev() {
+        if a > top {
+            continue;
+        }
+        if let Some(p) = bound(&mut s, a, b.min(top), true)? {
             return Ok(Some(s.price(p)));
         }
-        p = p.saturating_sub(1);
     }
-    let mut p = k.max(lo);
-    while p <= hi {
-        if s.ok(p)? {
+    // Else the lowest above it.
+    let bottom = k.max(lo);
+    for &(a, b) in &pieces {
+        if b < bottom {
+            continue;
+        }
+        if let Some(p) = bound(&mut s, a.max(bottom), b, false)? {
             return Ok(Some(s.price(p)));
         }
-        p = p.saturating_add(1);
     }
     Ok(None)
+}
+
+/// The band `[lo, hi]` split at the fee schedule's tier bounds: inside a piece the fee does
+/// not fall as the price rises (the tiers' rates, flat amounts, caps and the rounding are all
+/// non-decreasing there), so cliffs, where a higher price can pay a lower fee or a much higher
+/// one, sit only between pieces.
+fn pieces(input: &FloorInput<'_>, lo: i64, hi: i64) -> Vec<(i64, i64)> {
+    if lo > hi {
+        return Vec::new();
+    }
+    let mut cuts: Vec<i64> = input
+        .fees
+        .map(|f| {
+            f.tiers
+                .iter()
+                .filter_map(|t| t.up_to)
+                .filter_map(|u| {
+                    // up_to at 6 decimals → the last grid price inside the tier.
+                    let d = Decimal::new(u, crate::data::fees_internal::X);
+                    let mut g = d.round_dp_with_strategy(
+                        input.scale,
+                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                    );
+                    g.rescale(input.scale);
+                    i64::try_from(g.mantissa()).ok()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    cuts.retain(|c| *c >= lo && *c < hi);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len().saturating_add(1));
+    let mut start = lo;
+    for end in cuts.iter().copied().chain(std::iter::once(hi)) {
+        out.push((start, end));
+        start = end.saturating_add(1);
+    }
+    out
 }
 
 /// The smallest price in `[low, high]` on the minor-unit grid that meets the minimum profit
@@ -335,30 +547,7 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
     }
     let mut s = Solver::new(input, window(input));
     // Pieces between the schedule's tier bounds: cliffs can only sit on a bound.
-    let mut cuts: Vec<i64> = input
-        .fees
-        .map(|f| {
-            f.tiers
-                .iter()
-                .filter_map(|t| t.up_to)
-                .filter_map(|u| {
-                    // up_to at 6 decimals → the last grid price inside the tier.
-                    let d = Decimal::new(u, crate::data::fees_internal::X);
-                    let mut g = d.round_dp_with_strategy(
-                        input.scale,
-                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
-                    );
-                    g.rescale(input.scale);
-                    i64::try_from(g.mantissa()).ok()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    cuts.retain(|c| *c >= lo && *c < hi);
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut start = lo;
-    for end in cuts.iter().copied().chain(std::iter::once(hi)) {
+    for (start, end) in pieces(input, lo, hi) {
         if let Some(k) = search_piece(&mut s, start, end)? {
             let (fee, profit, ok) = s.check(k)?;
             s.evaluations = s.evaluations.saturating_add(1);
@@ -371,7 +560,6 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
                 });
             }
         }
-        start = end.saturating_add(1);
     }
     Err(Error::input(
         "max_price",
@@ -383,14 +571,14 @@ pub fn cost_floor(input: &FloorInput<'_>) -> Result<CostFloor, Error> {
 }
 
 /// The smallest qualifying price in `[a, b]`, by binary search where profit cannot fall
-/// inside the piece, verified; a piece where the search's answer fails its neighbours is
-/// scanned.
+/// inside the piece, verified over the rounding window below it; a piece where profit could
+/// fall (the fee's rate at least `1 − margin`) is searched by [`bound`].
 fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, Error> {
     if a > b {
         return Ok(None);
     }
     let Some(w) = s.window else {
-        return scan(s, a, b, i64::MAX);
+        return bound(s, a, b, false);
     };
     if !s.ok(b)? {
         // The top fails: only the rounding window below it can still hold a qualifying price.
@@ -410,6 +598,78 @@ fn search_piece(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, E
         return Ok(Some(k));
     }
     Ok(Some(lo))
+}
+
+/// The first (or, with `last`, the last) qualifying price in `[a, b]`, a piece where the fee
+/// does not fall as the price rises, by branch and bound.
+///
+/// A range `[x, y]` holds no qualifying price when `x`'s fee already fails at `y`: every price
+/// in the range pays at least that fee, and with a fixed fee a higher price earns at least as
+/// much profit and margin, so none does better than `y` would with `x`'s fee. Nor does it when
+/// the fee's affine lower bound fails at both ends ([`Fast::affine_fails`]), which covers a fee
+/// rising at the rate the allowance does. Such a range is skipped whole; any other is halved,
+/// the half to search first taken first. The ranges kept are those where the allowance can
+/// still catch up with the fee: a few per halving, so the cost is logarithmic in `b − a`. What
+/// neither rule prunes is a fee and allowance that rise together and differ by less than one
+/// minor unit (costs below a minor unit), or inputs beyond the integer check (more than 12
+/// decimals), which are then searched range by range. The stack holds two ranges per
+/// halving, at most 128.
+fn bound(s: &mut Solver<'_, '_>, a: i64, b: i64, last: bool) -> Result<Option<i64>, Error> {
+    if a > b {
+        return Ok(None);
+    }
+    if !s.prunable() {
+        // Not reachable through a band request (its margin is below 100 %).
+        return if last {
+            scan_down(s, a, b)
+        } else {
+            scan(s, a, b, i64::MAX)
+        };
+    }
+    let mut stack = vec![(a, b)];
+    while let Some((x, y)) = stack.pop() {
+        if x > y {
+            continue;
+        }
+        let fx = s.fee_at(x)?;
+        if last {
+            let fy = s.fee_at(y)?;
+            if s.meets(y, fy)? {
+                return Ok(Some(y));
+            }
+        } else if s.meets(x, fx)? {
+            return Ok(Some(x));
+        }
+        if !s.meets(y, fx)? || (y.saturating_sub(x) > 8 && s.affine_fails(x, y)?) {
+            continue;
+        }
+        let mid = x.saturating_add(y.saturating_sub(x) / 2);
+        if last {
+            // y fails: search [x, y − 1], the upper half first.
+            stack.push((x, mid));
+            stack.push((mid.saturating_add(1), y.saturating_sub(1)));
+        } else {
+            // x fails: search [x + 1, y], the lower half first.
+            stack.push((mid.saturating_add(1), y));
+            stack.push((x.saturating_add(1), mid));
+        }
+    }
+    Ok(None)
+}
+
+/// The last qualifying price in `[a, b]`, scanning down.
+fn scan_down(s: &mut Solver<'_, '_>, a: i64, b: i64) -> Result<Option<i64>, Error> {
+    let mut k = b;
+    while k >= a {
+        if s.ok(k)? {
+            return Ok(Some(k));
+        }
+        k = k.saturating_sub(1);
+        if k == i64::MIN {
+            break;
+        }
+    }
+    Ok(None)
 }
 
 /// The first qualifying price in `[a, b]`, scanning at most `limit` prices.

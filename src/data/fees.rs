@@ -843,16 +843,39 @@ pub struct ChainSpec {
     pub fees: Vec<ChainFeeSpec>,
 }
 
+/// The most fees a chain may have ([`ChainSpec::order`] refuses longer ones with
+/// [`Error::TooLong`] naming `fees`): real marketplaces charge a handful, and the limit keeps
+/// one request's time and memory bounded (ordering and evaluating are linear in the chain's
+/// length and its bases).
+pub const MAX_CHAIN_FEES: usize = 1_000;
+
+/// A dependency of a chain fee's base.
+#[derive(Debug, Clone, Copy)]
+enum Dep {
+    /// `fee:NAME`: the fee at this position.
+    One(usize),
+    /// `fees`: every fee listed before; kept as one entry so that memory stays linear.
+    AllBefore,
+}
+
 impl ChainSpec {
     /// The order in which the fees must be computed (each after the fees its base names):
     /// fee positions in list order where possible.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] naming the field for a duplicate name, a base naming a fee
-    /// that does not exist, a fee without exactly one of `schedule` and `schedule_id`, or a
-    /// cycle (the message lists it).
+    /// [`Error::TooLong`] for more than [`MAX_CHAIN_FEES`] fees; [`Error::InvalidInput`]
+    /// naming the field for a duplicate name, a base naming a fee that does not exist, a fee
+    /// without exactly one of `schedule` and `schedule_id`, or a cycle (the message lists it).
     pub fn order(&self, at: &str) -> Result<Vec<usize>, Error> {
         let err = |field: String, reason: String| Error::input(format!("{at}.{field}"), reason);
+        if self.fees.len() > MAX_CHAIN_FEES {
+            return Err(Error::TooLong {
+                field: format!("{at}.fees"),
+                count: self.fees.len(),
+                limit: MAX_CHAIN_FEES,
+                advice: "split the chain, or charge repeated fees as one schedule",
+            });
+        }
         let mut index: HashMap<&str, usize> = HashMap::new();
         for (i, f) in self.fees.iter().enumerate() {
             if index.insert(f.name.as_str(), i).is_some() {
@@ -874,14 +897,15 @@ impl ChainSpec {
                 ));
             }
         }
-        // Dependencies: `fee:X` → X; `fees` → every fee listed before.
-        let mut deps: Vec<Vec<usize>> = Vec::with_capacity(self.fees.len());
+        // Dependencies: `fee:X` → X; `fees` → every fee listed before (one entry, expanded
+        // while walking).
+        let mut deps: Vec<Vec<Dep>> = Vec::with_capacity(self.fees.len());
         for (i, f) in self.fees.iter().enumerate() {
             let mut d = Vec::new();
             for (j, b) in f.base.iter().enumerate() {
                 match b {
                     ChainBase::Fee(n) => match index.get(n.as_str()) {
-                        Some(&k) => d.push(k),
+                        Some(&k) => d.push(Dep::One(k)),
                         None => {
                             return Err(err(
                                 format!("fees[{i}].base[{j}]"),
@@ -889,67 +913,107 @@ impl ChainSpec {
                             ));
                         }
                     },
-                    ChainBase::Fees => d.extend(0..i),
+                    ChainBase::Fees => d.push(Dep::AllBefore),
                     _ => {}
                 }
             }
             deps.push(d);
         }
-        // Depth-first topological order; a grey node met again is a cycle.
+        let cycle_error = |cycle: &[usize]| {
+            let names: Vec<&str> = cycle
+                .iter()
+                .filter_map(|&i| self.fees.get(i).map(|f| f.name.as_str()))
+                .collect();
+            err(
+                "fees".to_owned(),
+                format!(
+                    "the bases form a cycle: {}; a fee cannot be charged on itself",
+                    names.join(" → ")
+                ),
+            )
+        };
+        // Depth-first topological order, with an explicit stack (a recursion as deep as the
+        // chain is long overflowed threads' stacks); a grey node met again is a cycle.
         #[derive(Clone, Copy, PartialEq)]
         enum Mark {
             White,
             Grey,
             Black,
         }
-        fn visit(
-            n: usize,
-            deps: &[Vec<usize>],
-            marks: &mut [Mark],
-            stack: &mut Vec<usize>,
-            out: &mut Vec<usize>,
-        ) -> Result<(), Vec<usize>> {
-            match marks.get(n).copied() {
-                Some(Mark::Black) | None => return Ok(()),
-                Some(Mark::Grey) => {
-                    let from = stack.iter().position(|&s| s == n).unwrap_or(0);
-                    let mut cycle: Vec<usize> = stack.get(from..).unwrap_or(&[]).to_vec();
-                    cycle.push(n);
-                    return Err(cycle);
-                }
-                Some(Mark::White) => {}
-            }
-            if let Some(m) = marks.get_mut(n) {
-                *m = Mark::Grey;
-            }
-            stack.push(n);
-            for &d in deps.get(n).map_or(&[][..], Vec::as_slice) {
-                visit(d, deps, marks, stack, out)?;
-            }
-            stack.pop();
-            if let Some(m) = marks.get_mut(n) {
-                *m = Mark::Black;
-            }
-            out.push(n);
-            Ok(())
+        /// A fee being visited: its position, the next base term, and inside a `fees` term the
+        /// next fee listed before it.
+        struct Frame {
+            node: usize,
+            term: usize,
+            inner: usize,
         }
         let mut marks = vec![Mark::White; self.fees.len()];
         let mut out = Vec::with_capacity(self.fees.len());
-        for n in 0..self.fees.len() {
-            let mut stack = Vec::new();
-            visit(n, &deps, &mut marks, &mut stack, &mut out).map_err(|cycle| {
-                let names: Vec<&str> = cycle
-                    .iter()
-                    .filter_map(|&i| self.fees.get(i).map(|f| f.name.as_str()))
-                    .collect();
-                err(
-                    "fees".to_owned(),
-                    format!(
-                        "the bases form a cycle: {}; a fee cannot be charged on itself",
-                        names.join(" → ")
-                    ),
-                )
-            })?;
+        let mut frames: Vec<Frame> = Vec::new();
+        for root in 0..self.fees.len() {
+            if marks.get(root).copied() != Some(Mark::White) {
+                continue;
+            }
+            if let Some(m) = marks.get_mut(root) {
+                *m = Mark::Grey;
+            }
+            frames.push(Frame {
+                node: root,
+                term: 0,
+                inner: 0,
+            });
+            while let Some(top) = frames.last_mut() {
+                let node = top.node;
+                let child = match deps.get(node).and_then(|d| d.get(top.term)) {
+                    None => {
+                        frames.pop();
+                        if let Some(m) = marks.get_mut(node) {
+                            *m = Mark::Black;
+                        }
+                        out.push(node);
+                        continue;
+                    }
+                    Some(Dep::One(d)) => {
+                        top.term = top.term.saturating_add(1);
+                        *d
+                    }
+                    Some(Dep::AllBefore) => {
+                        if top.inner < node {
+                            let c = top.inner;
+                            top.inner = top.inner.saturating_add(1);
+                            c
+                        } else {
+                            top.term = top.term.saturating_add(1);
+                            top.inner = 0;
+                            continue;
+                        }
+                    }
+                };
+                match marks.get(child).copied() {
+                    Some(Mark::Black) | None => {}
+                    Some(Mark::Grey) => {
+                        let from = frames.iter().position(|f| f.node == child).unwrap_or(0);
+                        let mut cycle: Vec<usize> = frames
+                            .get(from..)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|f| f.node)
+                            .collect();
+                        cycle.push(child);
+                        return Err(cycle_error(&cycle));
+                    }
+                    Some(Mark::White) => {
+                        if let Some(m) = marks.get_mut(child) {
+                            *m = Mark::Grey;
+                        }
+                        frames.push(Frame {
+                            node: child,
+                            term: 0,
+                            inner: 0,
+                        });
+                    }
+                }
+            }
         }
         Ok(out)
     }

@@ -34,7 +34,7 @@ pub use customs::{
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use fees::{
     ChainBase, ChainFeeSpec, ChainSpec, FeeBasis, FeeChainRecord, FeeMode, FeeRoundingStage,
-    FeeSchedule, FeeScheduleRecord, ScheduleSpec, TierSpec,
+    FeeSchedule, FeeScheduleRecord, MAX_CHAIN_FEES, ScheduleSpec, TierSpec,
 };
 pub use fx::{ECB_DAILY_XML_URL, EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
 pub use load::SCHEMA_VERSION;

@@ -2,6 +2,8 @@
 //! tax, other fees), computed after the fees its base names. Cycles are refused when the chain
 //! is built.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -198,6 +200,16 @@ impl FeeChain {
         let n = self.schedules.len();
         let mut fees: Vec<Option<Decimal>> = vec![None; n];
         let mut lines: Vec<Option<ChainLine>> = vec![None; n];
+        // Names looked up once, and the sums of the fees listed before each position built as
+        // far as needed, so that bases cost their length, not the chain's.
+        let by_name: HashMap<&str, usize> = self
+            .spec
+            .fees
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i))
+            .collect();
+        let mut before: Vec<Decimal> = vec![Decimal::ZERO];
         for &i in &self.order {
             let (Some(f), Some(s)) = (self.spec.fees.get(i), self.schedules.get(i)) else {
                 continue;
@@ -208,20 +220,20 @@ impl FeeChain {
                     ChainBase::Item => sale.item,
                     ChainBase::Shipping => sale.shipping,
                     ChainBase::Tax => sale.tax,
-                    ChainBase::Fee(name) => self
-                        .spec
-                        .fees
-                        .iter()
-                        .position(|g| &g.name == name)
-                        .and_then(|k| fees.get(k).copied().flatten())
+                    ChainBase::Fee(name) => by_name
+                        .get(name.as_str())
+                        .and_then(|&k| fees.get(k).copied().flatten())
                         .unwrap_or(Decimal::ZERO),
-                    ChainBase::Fees => fees
-                        .get(..i)
-                        .unwrap_or(&[])
-                        .iter()
-                        .flatten()
-                        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))
-                        .ok_or(Error::overflow("chain base"))?,
+                    ChainBase::Fees => {
+                        // Every fee before `i` is computed by now (the order puts them first).
+                        while before.len() <= i {
+                            let k = before.len().saturating_sub(1);
+                            let sum = before.last().copied().unwrap_or(Decimal::ZERO);
+                            let fee = fees.get(k).copied().flatten().unwrap_or(Decimal::ZERO);
+                            before.push(sum.checked_add(fee).ok_or(Error::overflow("chain base"))?);
+                        }
+                        before.get(i).copied().unwrap_or(Decimal::ZERO)
+                    }
                 };
                 base = base.checked_add(v).ok_or(Error::overflow("chain base"))?;
             }

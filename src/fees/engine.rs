@@ -550,9 +550,15 @@ impl FeeSchedule {
     /// schedule's currency: the integer core of [`Self::fee_for_amount`], for callers (the
     /// price-band solver) that already hold integers and checked the basis.
     pub(crate) fn amount_fee_minor(&self, x: i64) -> Result<i128, Error> {
-        let fee = self.event_fee(x, 0, false, None)?.0;
-        let (fee, _) = clamp(fee, self.period_min, self.period_max);
+        let fee = self.amount_fee_unrounded(x)?;
         round_int(fee, M.saturating_sub(self.minor), self.rounding).ok_or_else(ovf)
+    }
+
+    /// [`Self::amount_fee_minor`] before its rounding, at [`M`] decimals (the price-band
+    /// solver bounds the rounded fee by it).
+    pub(crate) fn amount_fee_unrounded(&self, x: i64) -> Result<i128, Error> {
+        let fee = self.event_fee(x, 0, false, None)?.0;
+        Ok(clamp(fee, self.period_min, self.period_max).0)
     }
 
     /// Whether [`Self::fee_for_amount`] can be used: basis `amount`, no free allowance.

@@ -28,6 +28,7 @@ mod chain;
 mod engine;
 mod wire;
 
+pub use crate::data::MAX_CHAIN_FEES;
 pub use chain::{ChainLine, ChainResult, FeeChain, Sale};
 pub use engine::{
     AdjustmentKind, AdjustmentLine, BatchResult, Cap, EventFee, FeeInput, FeeResult,
