@@ -311,6 +311,12 @@ fn window(input: &FloorInput<'_>) -> Option<i64> {
         .filter(|w| *w <= 100_000)
 }
 
+/// The most fee evaluations one solve may spend (a few tens of milliseconds). The branch and
+/// bound of [`bound`] needs about a hundred over 10^12 minor units; only the case it cannot
+/// prune (a fee and allowance rising together less than a minor unit apart) could need one per
+/// price, and that is refused by name rather than left to run for seconds.
+pub const MAX_EVALUATIONS: u32 = 200_000;
+
 impl<'a, 'b> Solver<'a, 'b> {
     fn new(input: &'b FloorInput<'a>, window: Option<i64>) -> Self {
         Self {
@@ -325,9 +331,24 @@ impl<'a, 'b> Solver<'a, 'b> {
         Decimal::new(k, self.input.scale)
     }
 
+    /// Counts `n` fee evaluations against [`MAX_EVALUATIONS`].
+    fn spend(&mut self, n: u32) -> Result<(), Error> {
+        self.evaluations = self.evaluations.saturating_add(n);
+        if self.evaluations > MAX_EVALUATIONS {
+            return Err(Error::input(
+                "max_price",
+                format!(
+                    "the cost floor was not found within {MAX_EVALUATIONS} fee evaluations between {} and {} (a fee that rises at the rate the margin leaves, with costs below one minor unit, is decided by the rounding of each fee); narrow the range with a lower max_price or a min_price, or give the costs in whole minor units",
+                    self.input.low, self.input.high,
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether the grid price `k` qualifies.
     fn ok(&mut self, k: i64) -> Result<bool, Error> {
-        self.evaluations = self.evaluations.saturating_add(1);
+        self.spend(1)?;
         match &self.fast {
             Some(f) => f.check(self.input.fees, k),
             None => Ok(self.check(k)?.2),
@@ -372,7 +393,7 @@ impl<'a, 'b> Solver<'a, 'b> {
 
     /// The fee at grid price `k`, counted as an evaluation.
     fn fee_at(&mut self, k: i64) -> Result<Fee, Error> {
-        self.evaluations = self.evaluations.saturating_add(1);
+        self.spend(1)?;
         match &self.fast {
             Some(f) => Ok(Fee::Int(f.fee(self.input.fees, k)?)),
             None => Ok(Fee::Dec(self.dec_fee(k)?)),
@@ -393,9 +414,9 @@ impl<'a, 'b> Solver<'a, 'b> {
     /// Whether no price in `[x, y]` can qualify by the affine bound of the fee (see
     /// [`Fast::affine_fails`]); two evaluations.
     fn affine_fails(&mut self, x: i64, y: i64) -> Result<bool, Error> {
-        match (&self.fast, self.input.fees) {
+        match (self.fast, self.input.fees) {
             (Some(f), Some(fees)) => {
-                self.evaluations = self.evaluations.saturating_add(2);
+                self.spend(2)?;
                 f.affine_fails(fees, x, y)
             }
             _ => Ok(false),

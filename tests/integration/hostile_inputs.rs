@@ -397,3 +397,35 @@ fn hostile_fee_at_the_rate_the_margin_leaves_over_10_pow_12_minor_units() {
         }
     }
 }
+
+/// The one case the branch and bound cannot prune (a fee rising at exactly the rate the margin
+/// leaves, with costs below one minor unit, where only each fee's rounding decides) is refused
+/// by name after `MAX_EVALUATIONS` fee evaluations instead of scanning 10^12 prices.
+#[test]
+fn hostile_costs_below_a_minor_unit_at_the_margins_rate_finish_or_are_refused() {
+    let spec: landed::data::ScheduleSpec = serde_json::from_value(
+        serde_json::json!({"mode": "percentage", "currency": "USD", "rate": "39"}),
+    )
+    .unwrap();
+    let fees = spec.compile("fees").unwrap();
+    for costs in ["0.005", "0.0049", "0.001"] {
+        let input = landed::bands::FloorInput::new(
+            costs.parse().unwrap(),
+            "0.01".parse().unwrap(),
+            "10000000000.00".parse().unwrap(),
+            2,
+        )
+        .with_fees(&fees)
+        .with_min_margin_percent("61".parse().unwrap());
+        let started = Instant::now();
+        let f = landed::bands::cost_floor(&input);
+        println!(
+            "costs {costs} at a 39 % fee under a 61 % margin, 10^12 cents: {:?} in {:?}",
+            f.as_ref().map(|f| (f.price, f.evaluations)),
+            started.elapsed()
+        );
+        if let Err(e) = f {
+            assert!(e.to_string().starts_with("max_price:"), "{e}");
+        }
+    }
+}
