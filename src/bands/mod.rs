@@ -54,7 +54,9 @@ pub use engine::{band, band_with_fees};
 /// `step_limit` step says so when this default binds; give `max_step_percent` (e.g. `"100"`)
 /// for a wider step.
 pub const DEFAULT_MAX_STEP_PERCENT: u8 = 5;
-pub use floor::{CostFloor, FloorInput, cost_floor, nearest_qualifying, qualifies};
+pub use floor::{
+    CostFloor, FloorInput, MAX_EVALUATIONS, cost_floor, nearest_qualifying, qualifies,
+};
 pub use request::{
     Action, BandRequest, Filters, NoCompetitors, Offer, Rate, Reference, Strategy, WhenLowest,
 };
