@@ -311,8 +311,8 @@ fn window(input: &FloorInput<'_>) -> Option<i64> {
         .filter(|w| *w <= 100_000)
 }
 
-/// The most fee evaluations one solve may spend (a few tens of milliseconds). The branch and
-/// bound of [`bound`] needs about a hundred over 10^12 minor units; only the case it cannot
+/// The most fee evaluations one cost-floor solve may spend (a few tens of milliseconds). The
+/// solver's branch and bound needs about a hundred over 10^12 minor units; only the case it cannot
 /// prune (a fee and allowance rising together less than a minor unit apart) could need one per
 /// price, and that is refused by name rather than left to run for seconds.
 pub const MAX_EVALUATIONS: u32 = 200_000;
