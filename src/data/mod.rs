@@ -15,6 +15,7 @@ mod fx;
 mod load;
 mod series;
 mod tariff;
+mod usitc;
 mod vat;
 
 use core::fmt;
@@ -40,6 +41,10 @@ pub use fx::{ECB_DAILY_XML_URL, EndingRecord, ReferenceRates, parse_ecb_csv, par
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
 pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, TariffRate};
+pub use usitc::{
+    Encoded, HtsImport, HtsLine, HtsProblem, HtsProblemKind, ParsedRate, RateUnit, UnitAmount,
+    import_hts_json, parse_general,
+};
 pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
 use currency::{CurrencyRow, CurrencyTable};
