@@ -14,6 +14,7 @@ use core::fmt;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{DataError, DataProblem, ProblemKind};
@@ -336,6 +337,47 @@ impl HtsImport {
         for l in &self.lines {
             let n: &mut usize = out.entry(l.rate.form()).or_default();
             *n = n.saturating_add(1);
+        }
+        out
+    }
+
+    /// The encodable lines as `[[tariff]]` rows of a data file (`schema_version = 1`,
+    /// `territory = "US"`, `hs` the eight-digit line, `effective_from` the given date,
+    /// `source` the given citation), ready for [`RateTables::from_toml_str`] or a dataset
+    /// directory. The rows not encodable yet are left out: they are in
+    /// [`HtsImport::problems`].
+    ///
+    /// [`RateTables::from_toml_str`]: crate::data::RateTables::from_toml_str
+    pub fn tariff_toml(&self, effective_from: NaiveDate, source: &str) -> String {
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let mut out = String::from("schema_version = 1\n");
+        for (line, e) in self.encodable() {
+            out.push_str("\n[[tariff]]\nterritory = \"US\"\n");
+            out.push_str(&format!("hs = \"{}\"\n", line.hs));
+            out.push_str(&format!("description = {}\n", quote(&line.description)));
+            if let Some(p) = e.rate_percent {
+                out.push_str(&format!("rate_percent = \"{}\"\n", p.normalize()));
+            }
+            if let Some(sp) = e.specific.or(e.min).or(e.max) {
+                if let Some(s) = e.specific {
+                    out.push_str(&format!("specific_amount = \"{}\"\n", s.amount.normalize()));
+                }
+                out.push_str(&format!("specific_currency = \"{}\"\n", sp.currency.code()));
+                let per = match sp.per {
+                    SpecificPer::Unit => "unit",
+                    SpecificPer::Kg => "kg",
+                };
+                out.push_str(&format!("specific_per = \"{per}\"\n"));
+            }
+            if let Some(m) = e.min {
+                out.push_str(&format!("min_amount = \"{}\"\n", m.amount.normalize()));
+            }
+            if let Some(m) = e.max {
+                out.push_str(&format!("max_amount = \"{}\"\n", m.amount.normalize()));
+            }
+            out.push_str(&format!("effective_from = \"{effective_from}\"\n"));
+            let cite = format!("{source}: {} general {:?}", line.htsno, line.general.trim());
+            out.push_str(&format!("source = {}\n", quote(&cite)));
         }
         out
     }
