@@ -7,6 +7,7 @@
 //! dataset is a directory with a `MANIFEST.toml` naming its version and the sha256 of each
 //! file. The embedded dataset (`data/` of this crate) goes through the same loader.
 
+mod additional;
 mod currency;
 mod customs;
 mod error;
@@ -26,6 +27,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
+pub use additional::{AdditionalDuty, Stacking};
 pub use currency::{CurrencyInfo, CurrencyRecord};
 pub use customs::{
     BaseTerm, Buyer, BuyerCondition, Comparison, Conditions, Effect, Fee, FeeKind, ImportTax,
@@ -40,7 +42,7 @@ pub use fees::{
 pub use fx::{ECB_DAILY_XML_URL, EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
 pub use load::SCHEMA_VERSION;
 pub use series::Period;
-pub use tariff::{AdditionalDuty, Specific, SpecificPer, Stacking, TariffLookup, TariffRate};
+pub use tariff::{Specific, SpecificPer, TariffLookup, TariffRate};
 pub use usitc::{
     Encoded, HtsImport, HtsLine, HtsProblem, HtsProblemKind, ParsedRate, RateUnit, UnitAmount,
     import_hts_json, parse_general,

@@ -1,5 +1,5 @@
-//! Tariff schedules (`[[tariff]]` rows) and additional duties by origin
-//! (`[[additional_duty]]` rows), looked up by the longest matching HS prefix.
+//! Tariff schedules (`[[tariff]]` rows), looked up by the longest matching HS prefix; the
+//! table also holds the additional duties by origin ([`super::additional`]).
 //!
 //! The index is a hash map keyed by (territory, HS prefix) with a cheap multiplicative hash, so
 //! a lookup costs at most one probe per prefix length present in the territory's schedule,
@@ -12,12 +12,13 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::additional::{AdditionalDuty, AdditionalDutyRow, AdditionalIndex};
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
 use super::series::{Dated, Location, Period, RawDated, Series, build_series, row_at};
 use super::{DataVersion, RateTables};
-use crate::codes::{CountryCode, Currency, HsCode, Territory};
+use crate::codes::{Currency, HsCode, Territory};
 use crate::error::Error;
 
 /// A fast, non-cryptographic hasher for small fixed-size keys (the FxHash mixing step). The
@@ -128,53 +129,6 @@ const fn per_name(p: SpecificPer) -> &'static str {
     match p {
         SpecificPer::Unit => "unit",
         SpecificPer::Kg => "kg",
-    }
-}
-
-/// How an additional duty combines with others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stacking {
-    /// Adds on top of the tariff and every other additional duty.
-    Cumulative,
-    /// Only the highest matching duty of the same `group` applies.
-    HighestInGroup,
-}
-
-/// An additional duty by origin (e.g. US Section 301 on goods of China, Section 122).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AdditionalDuty {
-    /// The territory.
-    pub territory: Territory,
-    /// Stable identifier, e.g. `section_301_list_4a`.
-    pub name: Arc<str>,
-    /// HS prefix covered; `None` covers all goods.
-    pub hs: Option<HsCode>,
-    /// Origins covered; empty covers all.
-    pub origins: Vec<CountryCode>,
-    /// Origins not covered.
-    pub exclude_origins: Vec<CountryCode>,
-    /// HS prefixes not covered.
-    pub exclude_hs: Vec<HsCode>,
-    /// Not applied to goods that claim a preference (e.g. USMCA goods under Section 122).
-    pub not_with_preference: bool,
-    /// Ad valorem percent of the customs value.
-    pub rate_percent: Decimal,
-    /// Stacking rule.
-    pub stacking: Stacking,
-    /// Group for [`Stacking::HighestInGroup`].
-    pub group: Option<Arc<str>>,
-}
-
-impl AdditionalDuty {
-    /// True when the duty covers a line of this HS code and origin.
-    pub(crate) fn covers(&self, hs: &HsCode, origin: CountryCode, preferential: bool) -> bool {
-        (self.origins.is_empty() || self.origins.contains(&origin))
-            && !self.exclude_origins.contains(&origin)
-            && !(self.not_with_preference && preferential)
-            && !self.exclude_hs.iter().any(|p| hs_starts_with(hs, p))
-            && self.hs.as_ref().is_none_or(|p| hs_starts_with(hs, p))
     }
 }
 
@@ -305,80 +259,14 @@ impl DatedRow for TariffRow {
     }
 }
 
-dated_row! {
-    struct AdditionalDutyRow {
-        territory: Territory,
-        name: String,
-        #[serde(default)]
-        hs: Option<HsCode>,
-        #[serde(default)]
-        origins: Vec<CountryCode>,
-        #[serde(default)]
-        exclude_origins: Vec<CountryCode>,
-        #[serde(default)]
-        exclude_hs: Vec<HsCode>,
-        #[serde(default)]
-        not_with_preference: bool,
-        #[serde(with = "crate::serde_util::decimal_str")]
-        rate_percent: Decimal,
-        stacking: Stacking,
-        #[serde(default)]
-        group: Option<String>,
-    }
-}
-
-impl DatedRow for AdditionalDutyRow {
-    type Value = AdditionalDuty;
-    fn into_raw(
-        self,
-        at: Location,
-        problems: &mut Vec<DataProblem>,
-    ) -> Option<RawDated<Self::Value>> {
-        if self.rate_percent.is_sign_negative() && !self.rate_percent.is_zero() {
-            problems.push(at.problem(
-                ProblemKind::NegativeRate,
-                format!("additional_duty {}: rate_percent is negative", self.name),
-            ));
-            return None;
-        }
-        if self.stacking == Stacking::HighestInGroup && self.group.is_none() {
-            problems.push(at.problem(
-                ProblemKind::MissingField,
-                format!(
-                    "additional_duty {}: stacking highest_in_group needs a group",
-                    self.name
-                ),
-            ));
-            return None;
-        }
-        let value = AdditionalDuty {
-            territory: self.territory,
-            name: Arc::from(self.name),
-            hs: self.hs,
-            origins: self.origins,
-            exclude_origins: self.exclude_origins,
-            exclude_hs: self.exclude_hs,
-            not_with_preference: self.not_with_preference,
-            rate_percent: self.rate_percent,
-            stacking: self.stacking,
-            group: self.group.map(Arc::from),
-        };
-        validity!(self).wrap(at, value, problems)
-    }
-}
-
-type AdditionalKey = (Territory, Option<HsCode>);
-type NamedSeries = Vec<(Arc<str>, Series<AdditionalDuty>)>;
-
 /// The tariff and additional-duty index.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TariffTable {
     rates: FastMap<(Territory, HsCode), Series<TariffRate>>,
     /// Bit `n` set: the territory has rows of `n` digits.
     lengths: FastMap<Territory, u16>,
-    additional: FastMap<AdditionalKey, NamedSeries>,
-    /// Bit `n` set: the territory has additional duties keyed by `n` digits (bit 0: all goods).
-    additional_lengths: FastMap<Territory, u16>,
+    /// The additional duties ([`super::additional`]).
+    pub(crate) additional: AdditionalIndex,
 }
 
 /// Rows of the tariff sections, collected across files.
@@ -412,7 +300,7 @@ impl TariffRows {
 /// The section names this module reads.
 pub(crate) const SECTIONS: &[&str] = &["tariff", "additional_duty"];
 
-fn bit(len: usize) -> u16 {
+pub(crate) fn bit(len: usize) -> u16 {
     1u16.checked_shl(u32::try_from(len).unwrap_or(15))
         .unwrap_or(0)
 }
@@ -429,20 +317,7 @@ impl TariffTable {
         for (key, s) in series {
             table.insert_rate(key, s);
         }
-        let additional = build_series(
-            rows.additional,
-            |v| (v.territory, v.hs, Arc::clone(&v.name)),
-            |(t, hs, n)| match hs {
-                Some(hs) => format!("additional_duty {t} {n} {hs}"),
-                None => format!("additional_duty {t} {n}"),
-            },
-            problems,
-        );
-        let mut sorted: Vec<_> = additional.into_iter().collect();
-        sorted.sort_by(|a, b| a.0.2.cmp(&b.0.2));
-        for ((t, hs, name), s) in sorted {
-            table.insert_additional(t, hs, name, s);
-        }
+        table.additional = AdditionalIndex::build(rows.additional, problems);
         table
     }
 
@@ -452,31 +327,11 @@ impl TariffTable {
         self.rates.insert(key, s);
     }
 
-    fn insert_additional(
-        &mut self,
-        t: Territory,
-        hs: Option<HsCode>,
-        name: Arc<str>,
-        s: Series<AdditionalDuty>,
-    ) {
-        let mask = self.additional_lengths.entry(t).or_default();
-        *mask |= bit(hs.map_or(0, |h| h.len()));
-        let list = self.additional.entry((t, hs)).or_default();
-        match list.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = s,
-            None => list.push((name, s)),
-        }
-    }
-
     pub(crate) fn overlay(&mut self, other: &Self) {
         for (k, s) in &other.rates {
             self.insert_rate(*k, s.clone());
         }
-        for ((t, hs), list) in &other.additional {
-            for (name, s) in list {
-                self.insert_additional(*t, *hs, Arc::clone(name), s.clone());
-            }
-        }
+        self.additional.overlay(&other.additional);
     }
 
     /// The series of the longest prefix of `hs` with a row in the territory.
@@ -486,35 +341,6 @@ impl TariffTable {
             .rev()
             .filter(|n| mask & bit(*n) != 0)
             .find_map(|n| self.rates.get(&(territory, hs.prefix(n)?)))
-    }
-
-    /// Every additional duty of the territory whose key matches `hs`, in force on `date`.
-    pub(crate) fn additional_for<'s>(
-        &'s self,
-        territory: Territory,
-        hs: &HsCode,
-        date: NaiveDate,
-        mut each: impl FnMut(&'s Dated<AdditionalDuty>),
-    ) {
-        let Some(mask) = self.additional_lengths.get(&territory).copied() else {
-            return;
-        };
-        for n in 0..=hs.len() {
-            if mask & bit(n) == 0 {
-                continue;
-            }
-            let key = if n == 0 { None } else { hs.prefix(n) };
-            if n != 0 && key.is_none() {
-                continue;
-            }
-            if let Some(list) = self.additional.get(&(territory, key)) {
-                for (_, s) in list {
-                    if let Ok(row) = s.at(date) {
-                        each(row);
-                    }
-                }
-            }
-        }
     }
 
     /// Every tariff series, for listings and checks.

@@ -44,7 +44,8 @@ impl<'a> Lookup<'a> {
             let rows = &mut self.rows;
             ctx.tables
                 .tariffs
-                .additional_for(territory, &l.hs_code, ctx.date, |row| rows.push(row));
+                .additional
+                .for_hs(territory, &l.hs_code, ctx.date, |row| rows.push(row));
             self.hs = Some(l.hs_code);
         }
         if self.rows.is_empty() {
