@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
-use super::series::{Dated, Location, RawDated, Series, build_series};
+use super::series::{Dated, Location, Period, RawDated, Series, build_sparse_series};
 use super::tariff::{FastMap, bit, hs_starts_with};
 use crate::codes::{CountryCode, HsCode, Territory};
 
@@ -27,13 +27,21 @@ pub enum Stacking {
 }
 
 /// An additional duty by origin (e.g. US Section 301 on goods of China, Section 122).
+///
+/// A row covers a line when its HS prefix and origins match, no [`DutyExemption`] spares it,
+/// and no row of a group it [yields to](Self::yields_to) covers the line too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AdditionalDuty {
     /// The territory.
     pub territory: Territory,
-    /// Stable identifier, e.g. `section_301_list_4a`.
+    /// Stable identifier, e.g. `s301_list_4a`.
     pub name: Arc<str>,
+    /// The authority as shown, e.g. `Section 301 List 4A`.
+    pub authority: Option<Arc<str>>,
+    /// The chapter-99 heading (or the territory's equivalent) the duty is entered under,
+    /// e.g. `9903.88.15`.
+    pub heading: Option<Heading>,
     /// HS prefix covered; `None` covers all goods.
     pub hs: Option<HsCode>,
     /// Origins covered; empty covers all.
@@ -46,14 +54,28 @@ pub struct AdditionalDuty {
     pub not_with_preference: bool,
     /// Ad valorem percent of the customs value.
     pub rate_percent: Decimal,
+    /// The rate is a floor on the line's tariff duty plus this duty (a "15 % all-in" deal):
+    /// the duty is `max(0, rate × customs value − the line's tariff duty)`.
+    pub top_up: bool,
     /// Stacking rule.
     pub stacking: Stacking,
-    /// Group for [`Stacking::HighestInGroup`].
+    /// Group, e.g. `s301`; [`Stacking::HighestInGroup`] compares rows of one group.
     pub group: Option<Arc<str>>,
+    /// Groups this duty gives way to: it does not apply to a line that a row of one of
+    /// these groups covers (e.g. IEEPA reciprocal duties on Section 232 goods).
+    pub yields_to: Vec<Arc<str>>,
+    /// The row only warns (its scope for a line is uncertain, e.g. a duty on the value of a
+    /// good's metal content, which a request does not give); it adds no charge.
+    pub warn_only: bool,
+    /// A warning every quote the row applies to carries.
+    pub warning: Option<Arc<str>>,
+    /// The charge's name: `authority (heading)`, or the row's name.
+    pub label: Arc<str>,
 }
 
 impl AdditionalDuty {
-    /// True when the duty covers a line of this HS code and origin.
+    /// True when the duty's scope (HS prefix, origins, preference) covers a line; exemptions
+    /// and `yields_to` are checked by the quote.
     pub(crate) fn covers(&self, hs: &HsCode, origin: CountryCode, preferential: bool) -> bool {
         (self.origins.is_empty() || self.origins.contains(&origin))
             && !self.exclude_origins.contains(&origin)
@@ -61,12 +83,98 @@ impl AdditionalDuty {
             && !self.exclude_hs.iter().any(|p| hs_starts_with(hs, p))
             && self.hs.as_ref().is_none_or(|p| hs_starts_with(hs, p))
     }
+
+    /// True when `name` is the row's name or group (what an exemption or a `yields_to` names).
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        &*self.name == name || self.group.as_deref() == Some(name)
+    }
+}
+
+/// A chapter-99 heading such as `9903.88.15` (eight digits starting with `99`), shown with
+/// its dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Heading(HsCode);
+
+impl Heading {
+    /// The heading's digits.
+    pub const fn code(&self) -> &HsCode {
+        &self.0
+    }
+}
+
+impl core::fmt::Display for Heading {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let d = self.0.as_str();
+        match (d.get(..4), d.get(4..6), d.get(6..)) {
+            (Some(a), Some(b), Some(c)) => write!(f, "{a}.{b}.{c}"),
+            _ => f.write_str(d),
+        }
+    }
+}
+
+impl core::str::FromStr for Heading {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let code: HsCode = s
+            .parse()
+            .map_err(|_| format!("invalid heading {s:?}: write it as 9903.88.15"))?;
+        if code.len() != 8 || !code.as_str().starts_with("99") {
+            return Err(format!(
+                "invalid heading {s:?}: a chapter-99 heading has eight digits, e.g. 9903.88.15"
+            ));
+        }
+        Ok(Self(code))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Heading {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for Heading {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An exemption from additional duties: goods under an HS prefix (and of some origins) that
+/// a duty's name or group does not apply to, e.g. the Annex II products of the US reciprocal
+/// duties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DutyExemption {
+    /// The territory.
+    pub territory: Territory,
+    /// The duty spared: an additional duty's name or group.
+    pub duty: Arc<str>,
+    /// HS prefix exempted.
+    pub hs: HsCode,
+    /// Origins exempted; empty for all.
+    pub origins: Vec<CountryCode>,
+    /// The heading the exemption is entered under, if any.
+    pub heading: Option<Heading>,
+}
+
+impl DutyExemption {
+    /// True when the exemption spares `duty` for a line of this code and origin.
+    pub(crate) fn spares(&self, duty: &AdditionalDuty, hs: &HsCode, origin: CountryCode) -> bool {
+        duty.is_named(&self.duty)
+            && hs_starts_with(hs, &self.hs)
+            && (self.origins.is_empty() || self.origins.contains(&origin))
+    }
 }
 
 dated_row! {
     struct AdditionalDutyRow {
         territory: Territory,
         name: String,
+        #[serde(default)]
+        authority: Option<String>,
+        #[serde(default)]
+        heading: Option<Heading>,
         #[serde(default)]
         hs: Option<HsCode>,
         #[serde(default)]
@@ -79,9 +187,60 @@ dated_row! {
         not_with_preference: bool,
         #[serde(with = "crate::serde_util::decimal_str")]
         rate_percent: Decimal,
+        #[serde(default)]
+        top_up: bool,
         stacking: Stacking,
         #[serde(default)]
         group: Option<String>,
+        #[serde(default)]
+        yields_to: Vec<String>,
+        #[serde(default)]
+        warn_only: bool,
+        #[serde(default)]
+        warning: Option<String>,
+    }
+}
+
+impl AdditionalDutyRow {
+    /// Every problem of the row's own fields (dates are checked by the series).
+    fn problems(&self, at: &Location) -> Vec<DataProblem> {
+        let mut out = Vec::new();
+        let name = &self.name;
+        if self.rate_percent.is_sign_negative() && !self.rate_percent.is_zero() {
+            out.push(at.problem(
+                ProblemKind::NegativeRate,
+                format!("additional_duty {name}: rate_percent is negative"),
+            ));
+        }
+        if self.stacking == Stacking::HighestInGroup && self.group.is_none() {
+            out.push(at.problem(
+                ProblemKind::MissingField,
+                format!("additional_duty {name}: stacking highest_in_group needs a group"),
+            ));
+        }
+        if self
+            .group
+            .as_ref()
+            .is_some_and(|g| self.yields_to.contains(g))
+        {
+            out.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("additional_duty {name}: yields_to names the row's own group"),
+            ));
+        }
+        if self.warn_only && self.warning.is_none() {
+            out.push(at.problem(
+                ProblemKind::MissingField,
+                format!("additional_duty {name}: warn_only needs a warning saying what to do"),
+            ));
+        }
+        if self.top_up && self.warn_only {
+            out.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("additional_duty {name}: a row is top_up or warn_only, not both"),
+            ));
+        }
+        out
     }
 }
 
@@ -92,57 +251,106 @@ impl DatedRow for AdditionalDutyRow {
         at: Location,
         problems: &mut Vec<DataProblem>,
     ) -> Option<RawDated<Self::Value>> {
-        if self.rate_percent.is_sign_negative() && !self.rate_percent.is_zero() {
-            problems.push(at.problem(
-                ProblemKind::NegativeRate,
-                format!("additional_duty {}: rate_percent is negative", self.name),
-            ));
+        let own = self.problems(&at);
+        if !own.is_empty() {
+            problems.extend(own);
             return None;
         }
-        if self.stacking == Stacking::HighestInGroup && self.group.is_none() {
-            problems.push(at.problem(
-                ProblemKind::MissingField,
-                format!(
-                    "additional_duty {}: stacking highest_in_group needs a group",
-                    self.name
-                ),
-            ));
-            return None;
-        }
+        let label: Arc<str> = match (&self.authority, self.heading) {
+            (Some(a), Some(h)) => Arc::from(format!("{a} ({h})")),
+            (Some(a), None) => Arc::from(a.as_str()),
+            (None, Some(h)) => Arc::from(format!("{} ({h})", self.name)),
+            (None, None) => Arc::from(self.name.as_str()),
+        };
         let value = AdditionalDuty {
             territory: self.territory,
             name: Arc::from(self.name),
+            authority: self.authority.map(Arc::from),
+            heading: self.heading,
             hs: self.hs,
             origins: self.origins,
             exclude_origins: self.exclude_origins,
             exclude_hs: self.exclude_hs,
             not_with_preference: self.not_with_preference,
             rate_percent: self.rate_percent,
+            top_up: self.top_up,
             stacking: self.stacking,
             group: self.group.map(Arc::from),
+            yields_to: self.yields_to.into_iter().map(Arc::from).collect(),
+            warn_only: self.warn_only,
+            warning: self.warning.map(Arc::from),
+            label,
         };
         validity!(self).wrap(at, value, problems)
     }
 }
 
-type AdditionalKey = (Territory, Option<HsCode>);
+dated_row! {
+    struct DutyExemptionRow {
+        territory: Territory,
+        duty: String,
+        hs: HsCode,
+        #[serde(default)]
+        origins: Vec<CountryCode>,
+        #[serde(default)]
+        heading: Option<Heading>,
+    }
+}
+
+impl DatedRow for DutyExemptionRow {
+    type Value = DutyExemption;
+    fn into_raw(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+    ) -> Option<RawDated<Self::Value>> {
+        let value = DutyExemption {
+            territory: self.territory,
+            duty: Arc::from(self.duty),
+            hs: self.hs,
+            origins: self.origins,
+            heading: self.heading,
+        };
+        validity!(self).wrap(at, value, problems)
+    }
+}
+
+/// (territory, HS prefix or all goods, the single origin of a one-origin row).
+type AdditionalKey = (Territory, Option<HsCode>, Option<CountryCode>);
 type NamedSeries = Vec<(Arc<str>, Series<AdditionalDuty>)>;
 
-/// The additional duties of every territory, keyed by (territory, HS prefix).
+/// The additional duties and exemptions of every territory.
+///
+/// Invariant: a row with exactly one origin is keyed by it, so a lookup probes the
+/// all-origins key and the line's origin key per prefix length: the many per-country rows of
+/// one measure (e.g. reciprocal duties by country) cost a probe, not a scan.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AdditionalIndex {
     by_key: FastMap<AdditionalKey, NamedSeries>,
     /// Bit `n` set: the territory has additional duties keyed by `n` digits (bit 0: all goods).
     lengths: FastMap<Territory, u16>,
+    exemptions: FastMap<(Territory, HsCode), Vec<Series<DutyExemption>>>,
+    /// Bit `n` set: the territory has exemptions keyed by `n` digits.
+    exemption_lengths: FastMap<Territory, u16>,
+    /// The periods in which each heading has a row (duty or exemption), for the footnote check.
+    headings: FastMap<(Territory, Heading), Vec<Period>>,
+}
+
+fn origin_key(origins: &[CountryCode]) -> Option<CountryCode> {
+    match origins {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 impl AdditionalIndex {
     pub(crate) fn build(
         rows: Vec<RawDated<AdditionalDuty>>,
+        exemptions: Vec<RawDated<DutyExemption>>,
         problems: &mut Vec<DataProblem>,
     ) -> Self {
         let mut index = Self::default();
-        let additional = build_series(
+        let additional = build_sparse_series(
             rows,
             |v| (v.territory, v.hs, Arc::clone(&v.name)),
             |(t, hs, n)| match hs {
@@ -156,13 +364,41 @@ impl AdditionalIndex {
         for ((t, hs, name), s) in sorted {
             index.insert(t, hs, name, s);
         }
+        let exemptions = build_sparse_series(
+            exemptions,
+            |v| (v.territory, v.hs, Arc::clone(&v.duty), v.origins.clone()),
+            |(t, hs, d, _)| format!("duty_exemption {t} {d} {hs}"),
+            problems,
+        );
+        let mut sorted: Vec<_> = exemptions.into_iter().collect();
+        sorted.sort_by(|a, b| (a.0.1, &a.0.2, &a.0.3).cmp(&(b.0.1, &b.0.2, &b.0.3)));
+        for ((t, hs, _, _), s) in sorted {
+            index.insert_exemption(t, hs, s);
+        }
         index
     }
 
     pub(crate) fn overlay(&mut self, other: &Self) {
-        for ((t, hs), list) in &other.by_key {
+        for ((t, hs, _), list) in &other.by_key {
             for (name, s) in list {
                 self.insert(*t, *hs, Arc::clone(name), s.clone());
+            }
+        }
+        for ((t, hs), list) in &other.exemptions {
+            for s in list {
+                self.insert_exemption(*t, *hs, s.clone());
+            }
+        }
+    }
+
+    fn note_headings<'r>(
+        &mut self,
+        t: Territory,
+        rows: impl Iterator<Item = (Option<Heading>, Period)> + 'r,
+    ) {
+        for (h, period) in rows {
+            if let Some(h) = h {
+                self.headings.entry((t, h)).or_default().push(period);
             }
         }
     }
@@ -176,18 +412,49 @@ impl AdditionalIndex {
     ) {
         let mask = self.lengths.entry(t).or_default();
         *mask |= bit(hs.map_or(0, |h| h.len()));
-        let list = self.by_key.entry((t, hs)).or_default();
-        match list.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = s,
-            None => list.push((name, s)),
+        self.note_headings(t, s.rows().iter().map(|r| (r.value.heading, r.period)));
+        // A series' rows share a name but may differ in origins: key by the first row's
+        // single origin only when every row has that same single origin.
+        let first = s.rows().first().and_then(|r| origin_key(&r.value.origins));
+        let origin = first.filter(|o| {
+            s.rows()
+                .iter()
+                .all(|r| origin_key(&r.value.origins) == Some(*o))
+        });
+        // An overlay replaces the series of the same name whatever its origin key.
+        for o in [None, origin] {
+            if let Some(list) = self.by_key.get_mut(&(t, hs, o)) {
+                list.retain(|(n, _)| *n != name);
+            }
         }
+        self.by_key
+            .entry((t, hs, origin))
+            .or_default()
+            .push((name, s));
     }
 
-    /// Every additional duty of the territory whose key matches `hs`, in force on `date`.
+    fn insert_exemption(&mut self, t: Territory, hs: HsCode, s: Series<DutyExemption>) {
+        let mask = self.exemption_lengths.entry(t).or_default();
+        *mask |= bit(hs.len());
+        self.note_headings(t, s.rows().iter().map(|r| (r.value.heading, r.period)));
+        let list = self.exemptions.entry((t, hs)).or_default();
+        let same = |o: &Series<DutyExemption>| match (o.rows().first(), s.rows().first()) {
+            (Some(a), Some(b)) => {
+                a.value.duty == b.value.duty && a.value.origins == b.value.origins
+            }
+            _ => false,
+        };
+        list.retain(|o| !same(o));
+        list.push(s);
+    }
+
+    /// Every additional duty of the territory whose key matches `hs` and `origin`, in force
+    /// on `date`.
     pub(crate) fn for_hs<'s>(
         &'s self,
         territory: Territory,
         hs: &HsCode,
+        origin: CountryCode,
         date: NaiveDate,
         mut each: impl FnMut(&'s Dated<AdditionalDuty>),
     ) {
@@ -202,13 +469,56 @@ impl AdditionalIndex {
             if n != 0 && key.is_none() {
                 continue;
             }
-            if let Some(list) = self.by_key.get(&(territory, key)) {
-                for (_, s) in list {
-                    if let Ok(row) = s.at(date) {
-                        each(row);
+            for o in [None, Some(origin)] {
+                if let Some(list) = self.by_key.get(&(territory, key, o)) {
+                    for (_, s) in list {
+                        if let Ok(row) = s.at(date) {
+                            each(row);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// Every exemption of the territory whose prefix matches `hs`, in force on `date`.
+    pub(crate) fn exemptions_for<'s>(
+        &'s self,
+        territory: Territory,
+        hs: &HsCode,
+        date: NaiveDate,
+        mut each: impl FnMut(&'s Dated<DutyExemption>),
+    ) {
+        let Some(mask) = self.exemption_lengths.get(&territory).copied() else {
+            return;
+        };
+        for n in 2..=hs.len() {
+            if mask & bit(n) == 0 {
+                continue;
+            }
+            let Some(key) = hs.prefix(n) else { continue };
+            for s in self.exemptions.get(&(territory, key)).into_iter().flatten() {
+                if let Ok(row) = s.at(date) {
+                    each(row);
+                }
+            }
+        }
+    }
+
+    /// True when some duty or exemption row of the territory with this heading is in force
+    /// on `date`.
+    #[allow(
+        dead_code,
+        reason = "used by the footnote check, wired in with the `see` column"
+    )]
+    pub(crate) fn heading_in_force(
+        &self,
+        territory: Territory,
+        heading: Heading,
+        date: NaiveDate,
+    ) -> bool {
+        self.headings
+            .get(&(territory, heading))
+            .is_some_and(|ps| ps.iter().any(|p| p.contains(date)))
     }
 }

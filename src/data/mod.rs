@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
-pub use additional::{AdditionalDuty, Stacking};
+pub use additional::{AdditionalDuty, DutyExemption, Heading, Stacking};
 pub use currency::{CurrencyInfo, CurrencyRecord};
 pub use customs::{
     BaseTerm, Buyer, BuyerCondition, Comparison, Conditions, Effect, Fee, FeeKind, ImportTax,

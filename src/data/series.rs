@@ -58,7 +58,8 @@ pub(crate) struct Dated<T> {
     pub(crate) value: T,
 }
 
-/// A validated, sorted, contiguous series.
+/// A validated, sorted series without overlaps (contiguous unless built by
+/// [`build_sparse_series`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Series<T> {
     rows: Vec<Dated<T>>,
@@ -67,7 +68,7 @@ pub(crate) struct Series<T> {
 impl<T> Series<T> {
     /// The row in force on `date`, or the coverage of the series.
     pub(crate) fn at(&self, date: NaiveDate) -> Result<&Dated<T>, Coverage> {
-        // Rows are sorted by `from` and contiguous: the candidate is the last row starting on
+        // Rows are sorted by `from` and never overlap: the candidate is the last row starting on
         // or before the date.
         let idx = self.rows.partition_point(|r| r.period.from <= date);
         idx.checked_sub(1)
@@ -162,6 +163,40 @@ pub(crate) fn build_series<K, T>(
 where
     K: Hash + Eq + Clone,
 {
+    build(rows, key_of, describe, Gaps::Refused, problems)
+}
+
+/// As [`build_series`], but a gap between two rows is allowed: for measures that stop and
+/// may start again (an additional duty, an exemption), where no row means no measure rather
+/// than missing data.
+pub(crate) fn build_sparse_series<K, T>(
+    rows: Vec<RawDated<T>>,
+    key_of: impl Fn(&T) -> K,
+    describe: impl Fn(&K) -> String,
+    problems: &mut Vec<DataProblem>,
+) -> HashMap<K, Series<T>>
+where
+    K: Hash + Eq + Clone,
+{
+    build(rows, key_of, describe, Gaps::Allowed, problems)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gaps {
+    Refused,
+    Allowed,
+}
+
+fn build<K, T>(
+    rows: Vec<RawDated<T>>,
+    key_of: impl Fn(&T) -> K,
+    describe: impl Fn(&K) -> String,
+    gaps: Gaps,
+    problems: &mut Vec<DataProblem>,
+) -> HashMap<K, Series<T>>
+where
+    K: Hash + Eq + Clone,
+{
     let mut groups: HashMap<K, Vec<RawDated<T>>> = HashMap::new();
     for row in rows {
         groups.entry(key_of(&row.value)).or_default().push(row);
@@ -224,7 +259,7 @@ where
                                 pu.pred_opt().unwrap_or(*pu)
                             ),
                         )),
-                        Some(pu) if *pu < row.from => problems.push(row.at.problem(
+                        Some(pu) if *pu < row.from && gaps == Gaps::Refused => problems.push(row.at.problem(
                             ProblemKind::Gap,
                             format!(
                                 "{name}: gap from {pu} to {} before this row (the row at {} ends {}); add a row for the gap or move a date",

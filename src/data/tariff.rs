@@ -12,7 +12,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::additional::{AdditionalDuty, AdditionalDutyRow, AdditionalIndex};
+use super::additional::{
+    AdditionalDuty, AdditionalDutyRow, AdditionalIndex, DutyExemption, DutyExemptionRow,
+};
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
@@ -274,6 +276,7 @@ pub(crate) struct TariffTable {
 pub(crate) struct TariffRows {
     pub(crate) tariffs: Vec<RawDated<TariffRate>>,
     pub(crate) additional: Vec<RawDated<AdditionalDuty>>,
+    pub(crate) exemptions: Vec<RawDated<DutyExemption>>,
 }
 
 impl TariffRows {
@@ -291,6 +294,9 @@ impl TariffRows {
             "additional_duty" => self
                 .additional
                 .extend(reader.rows::<AdditionalDutyRow>(section, value, problems)),
+            "duty_exemption" => self
+                .exemptions
+                .extend(reader.rows::<DutyExemptionRow>(section, value, problems)),
             _ => return Err(value),
         }
         Ok(())
@@ -298,7 +304,7 @@ impl TariffRows {
 }
 
 /// The section names this module reads.
-pub(crate) const SECTIONS: &[&str] = &["tariff", "additional_duty"];
+pub(crate) const SECTIONS: &[&str] = &["tariff", "additional_duty", "duty_exemption"];
 
 pub(crate) fn bit(len: usize) -> u16 {
     1u16.checked_shl(u32::try_from(len).unwrap_or(15))
@@ -317,7 +323,7 @@ impl TariffTable {
         for (key, s) in series {
             table.insert_rate(key, s);
         }
-        table.additional = AdditionalIndex::build(rows.additional, problems);
+        table.additional = AdditionalIndex::build(rows.additional, rows.exemptions, problems);
         table
     }
 

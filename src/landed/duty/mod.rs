@@ -3,8 +3,8 @@
 //! - else the request's `duty_rate`, or the tariff row of the longest HS prefix
 //!   (`data/tariff_*.toml`), or a preferential rate when the origin qualifies and it is lower
 //!   (`[[preference]]` rows): [`tariff`];
-//! - then additional duties by origin (`[[additional_duty]]` rows: US Section 301, 122 …)
-//!   with their stacking rule: [`additional`].
+//! - then additional duties by origin (`additional_duty` rows: US Section 301, 232, IEEPA,
+//!   122 …) with their exemptions and stacking rules: [`additional`].
 //!
 //! Each line's duty is computed on its customs value (rounded first when a `duty_base`
 //! rounding row says so); the duty charges are rounded and spread over the lines in
@@ -46,8 +46,8 @@ pub(crate) fn levy<'a>(
             flat.push(i, line, cv, step, charges)?;
             continue;
         }
-        tariffs.push(ctx, i, line, cv, step, charges)?;
-        extra.push(ctx, i, line, cv, step, charges)?;
+        let duty = tariffs.push(ctx, i, line, cv, step, charges)?;
+        extra.push(ctx, i, line, cv, duty, step, charges, warnings)?;
     }
     step.close(charges, lane, roundings.duty, |i, a| {
         if let Some(line) = lines.get_mut(i) {

@@ -124,7 +124,8 @@ impl<'a> Lookup<'a> {
         }
     }
 
-    /// Adds line `i`'s duty (request rate, preferential or MFN) to the duty charges.
+    /// Adds line `i`'s duty (request rate, preferential or MFN) to the duty charges; returns
+    /// its amount (`None` when the line has none).
     // Inlined into the loop over the lines (a call per line costs more than its body
     // when the code has no row to add).
     #[inline]
@@ -136,10 +137,11 @@ impl<'a> Lookup<'a> {
         cv: i64,
         step: &mut Step,
         charges: &mut Vec<Charge>,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<Exact>, Error> {
         let (l, lane, territory) = (line.req, ctx.lane, ctx.territory);
         let preference = self.preference(l);
         if let Some(rate) = l.duty_rate {
+            let amount = lane.percent_of(cv, rate)?;
             step.push(
                 charges,
                 ID_DUTY_RATE,
@@ -150,16 +152,16 @@ impl<'a> Lookup<'a> {
                 || Note::text("request duty_rate"),
                 self.request_source,
                 CollectedAt::Border,
-                (i, cv, lane.percent_of(cv, rate)?),
+                (i, cv, amount),
             );
-            return Ok(());
+            return Ok(Some(amount));
         }
         let mfn = self.mfn(ctx, i, l, cv, preference.is_some())?;
         let pref = match preference {
             Some((r, p)) => Some((lane.percent_of(cv, r)?, r, p)),
             None => None,
         };
-        match (pref, mfn) {
+        Ok(match (pref, mfn) {
             (Some((amount, r, p)), m) if m.as_ref().is_none_or(|(ma, _)| amount.le(*ma)) => {
                 line.preferential = true;
                 let scheme = &p.value.scheme;
@@ -188,6 +190,7 @@ impl<'a> Lookup<'a> {
                     CollectedAt::Border,
                     (i, cv, amount),
                 );
+                Some(amount)
             }
             (_, Some((amount, found))) => {
                 let t = &found.value;
@@ -214,10 +217,10 @@ impl<'a> Lookup<'a> {
                     CollectedAt::Border,
                     (i, cv, amount),
                 );
+                Some(amount)
             }
-            _ => {}
-        }
-        Ok(())
+            _ => None,
+        })
     }
 }
 
