@@ -8,6 +8,7 @@
     missing_docs
 )]
 
+mod additional_rules;
 mod bands_engine;
 mod bands_floor;
 mod bands_oracle;
