@@ -397,7 +397,7 @@ fn silent_a_quote_before_the_destinations_coverage_names_the_date_and_the_first_
         ("de_import.json", "2021-06-30", "2021-07-01"),
         // GB was in the EU customs union until 2020-12-31, so its regime then is the EU's.
         ("gb_import.json", "2020-12-31", "2021-07-01"),
-        ("us_formal.json", "2024-09-30", "2024-10-01"),
+        ("us_formal.json", "2024-12-31", "2025-01-01"),
         ("ca_on.json", "2020-06-30", "2020-07-01"),
         ("au_import.json", "2018-06-30", "2018-07-01"),
     ] {
