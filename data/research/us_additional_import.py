@@ -1,0 +1,609 @@
+#!/usr/bin/env python3
+"""Generate data/tariff_us_additional.csv and data/tariff_us_exemptions.csv (landed-csv, schema 1).
+
+Usage:
+    python3 data/research/us_additional_import.py /work/shared/reference/us-tariff/tracker [--out data] [--check-only]
+
+Reads The Budget Lab at Yale's Tariff Rate Tracker (MIT licence; commit recorded in the CSV headers)
+for product scopes (Section 301 lists, IEEPA Annex II, fentanyl carve-outs, floor exemptions,
+Brazil EO exemptions, Section 122 annex, Section 232 metal scopes) and the per-country IEEPA
+reciprocal rates of EO 14326 (statutory_rates/master_tariff_list.json).  Programmes, dates,
+rates, headings and citations are curated below (one comment per row).  Output is sorted and
+deterministic.  After writing, the script compares the encoded per-country rates against the
+tracker's tariff_rates_bnd_*.json snapshots and prints the mismatches (see check()).
+
+Python 3.11, standard library only.
+"""
+import csv
+import io
+import json
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+IEEPA_LAST_DAY = "2026-02-23"  # CBP CSMS #67834313: IEEPA duties not collected on entries from 12:00 a.m. ET 2026-02-24
+S122_FIRST, S122_LAST = "2026-02-24", "2026-07-23"  # CSMS #67844987: 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24
+
+# ------------------------------------------------------------------ citations (publisher, document, URL)
+SRC = {
+    "s301_l1": "USTR 83 FR 28710 (FR Doc 2018-13248), List 1 25% from 2018-07-06: https://www.federalregister.gov/d/2018-13248 ; hts8 list: tracker s301_product_lists.csv",
+    "s301_l2": "USTR 83 FR 40823 (FR Doc 2018-17709), List 2 25% from 2018-08-23: https://www.federalregister.gov/d/2018-17709 ; hts8 list: tracker s301_product_lists.csv",
+    "s301_l3": "USTR 84 FR 20459 (FR Doc 2019-09681), List 3 10% -> 25% from 2019-05-10: https://www.federalregister.gov/d/2019-09681 ; hts8 list: tracker s301_product_lists.csv",
+    "s301_l3b": "USTR Notice of Modification, 84 FR 20459 (2019-05-09, FR Doc 2019-09681), 25% from 2019-05-10; HTS heading 9903.88.04 (U.S. note 20(g), List 3 particular articles); hts8 list and 25% rate from the Tariff Rate Tracker (resources/s301_product_lists.csv, config/policy_params.yaml)",
+    "s301_l4a": "USTR 85 FR 3741 (FR Doc 2020-00904), List 4A 15% -> 7.5% from 2020-02-14: https://www.federalregister.gov/d/2020-00904 ; hts8 list: tracker s301_product_lists.csv",
+    "s301_fyr": "USTR four-year review, 89 FR 76581 (FR Doc 2024-21217), heading {h} ({note}) from {d}: https://www.federalregister.gov/d/2024-21217 ; hts8 list: tracker s301_product_lists.csv",
+    "s301_fyr_dec": "USTR Notice of Modification (tungsten, wafers, polysilicon), Dec. 2024, 25%/50% from 2025-01-01, HTS heading {h}; heading, rate and hts8 list from the Tariff Rate Tracker (resources/s301_product_lists.csv, config/policy_params.yaml); see also 89 FR 77958 (2024-09-24, FR Doc 2024-21773) proposing the increases",
+    "s301_excl": "USTR product exclusions, HTS heading {h} (U.S. note 20, window {f}..{t} as read from the heading text by the Tariff Rate Tracker, resources/s301_exclusion_headings.csv and s301_exclusion_lines.csv; extension through 2026-11-09 per USTR notice FR Doc 2025-21671)",
+    "s301_note31": "USTR Section 301 (shipbuilding/maritime) action, U.S. note 31(k)/(l), HTS heading {h} +100% legally effective 2026-11-10 after the one-year suspension (90 FR 48320, 90 FR 50947) per the Tariff Rate Tracker (config/policy_params.yaml, bnd_2026-11-10 snapshot); implementation on 2026-11-10 not confirmed by a CBP CSMS read here",
+    "fent_cn1": "EO 14195 (2025-02-01), 90 FR 9121, +10% on products of the PRC incl. Hong Kong from 12:01 a.m. EST 2025-02-04: https://www.federalregister.gov/documents/2025/02/07/2025-02408 ; HTS 9903.01.20",
+    "fent_cn2": "EO 14228 (2025-03-03), 10% -> 20% from 2025-03-04: https://www.federalregister.gov/documents/2025/03/07/2025-03775 ; HTS 9903.01.24; CBP statement 2025-03-08 ('Additional 20% on goods from China and Hong Kong (increased from 10% on March 4)')",
+    "fent_cn3": "EO of 2025-11-04 'Modifying Duties Addressing the Synthetic Opioid Supply Chain in the PRC' (FR Doc 2025-19825), 20% -> 10% effective 2025-11-10, heading 9903.01.24 modified: https://www.federalregister.gov/documents/2025/11/07/2025-19825 ; CBP CSMS #66749380",
+    "fent_ca": "EO 14193 (2025-02-01), 90 FR 9113, as amended by EO 14197, EO 14226, EO 14231 (USMCA goods exempt from 2025-03-07); CBP notice 2025-03664 (+25% from 2025-03-04): https://www.federalregister.gov/documents/2025/03/06/2025-03664 ; CSMS #64336037 (USMCA exemption 9903.01.14 from 2025-03-07); HTS 9903.01.10",
+    "fent_ca35": "EO of 2025-07-31 'Amendment to Duties to Address the Flow of Illicit Drugs Across Our Northern Border' (FR Doc 2025-14999), 25% -> 35% from 12:01 a.m. EDT 2025-08-01: https://www.federalregister.gov/documents/2025/08/06/2025-14999 ; CBP CSMS #65798609; HTS 9903.01.10; USMCA goods stay exempt (9903.01.14)",
+    "fent_ca_en": "CBP CSMS #64472173 (energy and energy resources of Canada, 9903.01.13, +10% from 2025-03-04; USMCA-qualifying energy not subject); hts8 list from the Tariff Rate Tracker resources/fentanyl_carveout_products.csv (from the CSMS attachment via Tariff-ETRs)",
+    "fent_ca_pot": "EO 14231 (2025-03-06) and CSMS #64336037: potash of Canada not qualifying for USMCA +10% (9903.01.15) instead of 9903.01.10 from 2025-03-07; hts8 list from the Tariff Rate Tracker resources/fentanyl_carveout_products.csv",
+    "fent_mx": "EO 14194 (2025-02-01), 90 FR 9117, as amended (EO 14232, 2025-03-06: USMCA goods exempt from 2025-03-07); CBP notice 2025-03665 (+25% from 2025-03-04): https://www.federalregister.gov/documents/2025/03/06/2025-03665 ; CSMS #64297292; HTS 9903.01.01",
+    "fent_mx_pot": "EO 14232 (2025-03-06): potash of Mexico not qualifying for USMCA +10% (9903.01.05) from 2025-03-07; hts8 list from the Tariff Rate Tracker resources/fentanyl_carveout_products.csv",
+    "end": "ends 2026-02-23: CBP CSMS #67834313 (no IEEPA duties on entries from 12:00 a.m. ET 2026-02-24)",
+    "rec_base": "EO 14257 (2025-04-02), 90 FR 15041, 10% on all trading partners from 12:01 a.m. EDT 2025-04-05 (not Canada/Mexico): https://www.federalregister.gov/documents/2025/04/07/2025-06063 ; HTS 9903.01.25 (CBP CSMS #66749380 quotes the heading); non-stacking with Section 232 goods: EO 14257 sec. 3(b)",
+    "rec_cn84": "EO 14259 (2025-04-08), China (incl. Hong Kong, Macau) 34% -> 84% from 2025-04-09: https://www.federalregister.gov/documents/2025/04/14/2025-06378 ; HTS 9903.01.63 (heading named in CBP CSMS #66749380)",
+    "rec_cn125": "EO 14266 (2025-04-09), China 84% -> 125% from 2025-04-10: https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates-to-reflect-trading-partner-retaliation-and-alignment/ ; until EO 14298 (2025-05-12) suspended the heading from 2025-05-14 (China back to the 10% of 9903.01.25): https://www.whitehouse.gov/presidential-actions/2025/05/modifying-reciprocal-tariff-rates-to-reflect-discussions-with-the-peoples-republic-of-china/ ; suspension continued to 2026-11-10 (CSMS #66749380)",
+    "rec_p2": "EO 14326 (2025-07-31), 90 FR 37963, Annex I rate {r}% for {c} from 12:01 a.m. EDT 2025-08-07 (HTS 9903.02.02-9903.02.71): https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate as in the Tariff Rate Tracker master_tariff_list.json",
+    "rec_eu": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: European Union goods with column 1 rate < 15% pay 15% minus column 1, >= 15% pay nothing, from 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; CBP CSMS #65829726",
+    "rec_jp": "EO 14345 (2025-09-04), 90 FR 43535 (FR Doc 2025-17389): products of Japan 15% minus column 1 (nothing if column 1 >= 15%), in lieu of the EO 14326 rate, retroactive to entries from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-09-09/html/2025-17389.htm ; CBP CSMS #66146676",
+    "rec_kr": "Korea: 15% (EO 14326 Annex I) from 2025-08-07; 15% all-in floor (column 1 + reciprocal = 15%) from 2025-11-14 per the US-Korea implementation notice published 2025-12 (legally retroactive to 2025-11-14) -- date and structure from the Tariff Rate Tracker (config/revision_dates.csv rev_32), the notice itself not read here",
+    "rec_ch": "Switzerland/Liechtenstein framework: 15% all-in floor from 2025-11-14, FR Doc 2025-23316 (90 FR 59281): https://www.federalregister.gov/documents/2025/12/18/2025-23316/implementing-certain-tariff-related-elements-of-the-framework-for-a-united ; before: EO 14326 Annex I (Switzerland 39%, Liechtenstein 15%); dates per the Tariff Rate Tracker (config/policy_params.yaml swiss_framework)",
+    "brazil": "EO 14323 (2025-07-30), 90 FR 37739, 'Addressing Threats to the United States by the Government of Brazil': +40% (HTS 9903.01.77) from 12:01 a.m. EDT 2025-08-06, in addition to the reciprocal 10%; Annex I exemptions (incl. articles subject to Section 232) -- International Trade Today 2025-07-30; exemption list from the Tariff Rate Tracker resources/country_eo_exempt_products.csv",
+    "india": "EO 14329, 90 FR 38701, India +25% (9903.01.84) from 2025-08-27 (https://www.federalregister.gov/d/2025-16419), removed from 2026-02-07 (EO of Feb. 2026 on the Russian Federation, https://www.whitehouse.gov/presidential-actions/2026/02/modifying-duties-to-address-threats-to-the-united-states-by-the-government-of-the-russian-federation-04b2/ ; date per tracker); Annex II inherited via 9903.01.86 (U.S. note 2(z)(ii), tracker)",
+    "annex2": "EO 14257 Annex II as amended (EO 14326, EO 14346, Nov. 2025 agricultural EO), HTS 9903.01.32, U.S. note 2(v)(iii): https://www.federalregister.gov/d/2025-06063 ; hts10 list and windows: tracker ieepa_exempt_products.csv",
+    "floor_ex": "Deal-country floor exemption ({cat}, {grp}), HTS {h}, from {d}: tracker floor_exempt_products.csv (EU Sept. 2025 and Korea Dec. 2025 implementation notices; Switzerland FR Doc 2025-23316)",
+    "s122": "Proclamation of 2026-02-20 'Imposing a Temporary Import Surcharge to Address Fundamental International Payments Problems' (Trade Act of 1974 s.122), FR Doc 2026-03824: https://www.federalregister.gov/documents/2026/02/25/2026-03824 ; CBP CSMS #67844987: 10% under HTS 9903.03.01 for entries from 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24; exemptions 9903.03.02-9903.03.11 (USMCA goods 9903.03.07/.08; Section 232 goods 9903.03.06, no stacking)",
+    "s122_ex": "Section 122 Proclamation of 2026-02-20 (FR Doc 2026-03824) Annex II / U.S. note 2(aa), HTS 9903.03.03-.05: https://www.federalregister.gov/d/2026-03824 ; hts8 list: tracker s122_exempt_products.csv",
+    "s232_steel": "Proclamation 10896 (2025-02-10), 90 FR 9817: steel 25%, all country exemptions and exclusions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.81.87/.88 (25% before 2025-06-04: 9903.80.01/9903.81.xx); scope: U.S. note 16(b) mill products of chapters 72/73 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_alu": "Proclamation 10895 (2025-02-10), 90 FR 9807: aluminium 10% -> 25%, exemptions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.85.02 (50%); scope: U.S. note 19(b) products of chapter 76 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_deriv": "Section 232 steel/aluminium derivatives (U.S. notes 16 and 19, Proclamations 10895/10896, inclusions FR Doc 2025-15819 from 2025-08-18) are charged on the value of the steel/aluminium content until the 2026-04-06 annex restructuring; scope from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv and s232_derivative_products.csv",
+    "s232_annex": "Section 232 metals annex restructuring (proclamation effective 2026-04-06; Proclamation 11032 effective 2026-06-08 for annex I-C/III additions): annex {a} {r} on full value (U.S. note 16(c)); annex membership, rates and UK rates from the Tariff Rate Tracker (resources/s232_annex_products.csv, config/policy_params.yaml section_232_annexes); proclamation text not read here",
+    "s232_cu": "Proclamation 10962 (2025-07-30), 'Adjusting Imports of Copper into the United States': 50% on semi-finished copper products and copper-intensive derivatives (HTS 9903.78.01, U.S. note 36) from 12:01 a.m. EDT 2025-08-01: https://www.federalregister.gov/documents/2025/08/05/2025-14893 ; hts list from the Tariff Rate Tracker resources/s232_copper_products.csv; replaced by annex I-A from 2026-04-06 (tracker)",
+}
+
+# ------------------------------------------------------------------ countries
+EU27 = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+# Census country names in master_tariff_list.json -> ISO 3166 alpha-2 (only the names that occur there)
+NAME_ISO = {
+    "Nicaragua": "NI", "Costa Rica": "CR", "Trinidad and Tobago": "TT", "Venezuela": "VE", "Guyana": "GY",
+    "Ecuador": "EC", "Bolivia": "BO", "Brazil": "BR", "Iceland": "IS", "Sweden": "SE", "Norway": "NO",
+    "Finland": "FI", "Denmark, except Greenland": "DK", "Ireland": "IE", "Netherlands": "NL", "Belgium": "BE",
+    "Luxembourg": "LU", "France": "FR", "Germany (Federal Republic of Germany)": "DE", "Austria": "AT",
+    "Czech Republic": "CZ", "Slovakia": "SK", "Hungary": "HU", "Liechtenstein": "LI", "Switzerland": "CH",
+    "Estonia": "EE", "Latvia": "LV", "Lithuania": "LT", "Poland": "PL", "Kazakhstan": "KZ",
+    "Moldova (Republic of Moldova)": "MD", "Spain": "ES", "Portugal": "PT", "Malta": "MT", "Italy": "IT",
+    "Croatia": "HR", "Slovenia": "SI", "Bosnia and Herzegovina": "BA", "North Macedonia": "MK", "Serbia": "RS",
+    "Greece": "GR", "Romania": "RO", "Bulgaria": "BG", "Turkey": "TR", "Cyprus": "CY",
+    "Syria (Syrian Arab Republic)": "SY", "Iraq": "IQ", "Israel": "IL", "Jordan": "JO", "Afghanistan": "AF",
+    "India": "IN", "Pakistan": "PK", "Bangladesh": "BD", "Sri Lanka": "LK", "Burma (Myanmar)": "MM",
+    "Thailand": "TH", "Vietnam": "VN", "Laos (Lao People's Democratic Republic)": "LA", "Cambodia": "KH",
+    "Malaysia": "MY", "Indonesia": "ID", "Brunei": "BN", "Philippines": "PH",
+    "South Korea (Republic of Korea)": "KR", "Taiwan": "TW", "Japan": "JP", "Papua New Guinea": "PG",
+    "New Zealand": "NZ", "Vanuatu": "VU", "Nauru": "NR", "Fiji": "FJ", "Algeria": "DZ", "Tunisia": "TN",
+    "Libya": "LY", "Equatorial Guinea": "GQ", "Cameroon": "CM", "Ghana": "GH", "Nigeria": "NG", "Chad": "TD",
+    "Angola": "AO", "Congo, Democratic Republic of the Congo (formerly Za": "CD", "Uganda": "UG",
+    "Mauritius": "MU", "Mozambique": "MZ", "Madagascar": "MG", "South Africa": "ZA", "Namibia": "NA",
+    "Botswana": "BW", "Zambia": "ZM", "Zimbabwe": "ZW", "Malawi": "MW", "Lesotho": "LS",
+    "China": "CN", "Hong Kong": "HK", "Macao": "MO", "Canada": "CA", "Mexico": "MX",
+    "United Kingdom": "GB",
+}
+CENSUS_ISO_EXTRA = {"4120": "GB", "5700": "CN", "5820": "HK", "5660": "MO", "1220": "CA", "2010": "MX", "5520": "VN"}
+
+COLS = ["territory", "name", "authority", "heading", "hs", "origins", "exclude_origins", "exclude_hs",
+        "not_with_preference", "rate_percent", "top_up", "stacking", "group", "yields_to", "warn_only",
+        "warning", "effective_from", "effective_to", "source"]
+EX_COLS = ["territory", "duty", "hs", "origins", "heading", "effective_from", "effective_to", "source"]
+
+
+def day_before(d):
+    return (date.fromisoformat(d) - timedelta(days=1)).isoformat()
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def row(**kw):
+    r = {c: "" for c in COLS}
+    r.update({"territory": "US", "not_with_preference": "false", "top_up": "false", "warn_only": "false",
+              "stacking": "cumulative"})
+    r.update({k: v for k, v in kw.items() if v is not None})
+    return r
+
+
+def ex(**kw):
+    r = {c: "" for c in EX_COLS}
+    r["territory"] = "US"
+    r.update({k: v for k, v in kw.items() if v is not None})
+    return r
+
+
+# ================================================================== Section 301 (China)
+# list id in s301_product_lists.csv -> (row name, authority label, heading, rate, from, citation key, note)
+S301_LISTS = {
+    "1": ("s301_list_1", "Section 301 List 1", "9903.88.01", "25", "2018-07-06", "s301_l1"),          # 83 FR 28710
+    "2": ("s301_list_2", "Section 301 List 2", "9903.88.02", "25", "2018-08-23", "s301_l2"),          # 83 FR 40823
+    "3": ("s301_list_3", "Section 301 List 3", "9903.88.03", "25", "2019-05-10", "s301_l3"),          # 84 FR 20459
+    "3_addl": ("s301_list_3_particular", "Section 301 List 3", "9903.88.04", "25", "2019-05-10", "s301_l3b"),  # note 20(g)
+    "4A": ("s301_list_4a", "Section 301 List 4A", "9903.88.15", "7.5", "2020-02-14", "s301_l4a"),     # 85 FR 3741
+    # 4B (9903.88.16, 15%) suspended since 2019-12-15: never collected -> no rows
+    "biden_25": ("s301_review_2024_25", "Section 301 four-year review", "9903.91.01", "25", "2024-09-27", "s301_fyr:31(b)"),
+    "biden_50": ("s301_review_2024_50", "Section 301 four-year review", "9903.91.02", "50", "2024-09-27", "s301_fyr:31(c)"),
+    "biden_100": ("s301_review_2024_100", "Section 301 four-year review", "9903.91.03", "100", "2024-09-27", "s301_fyr:31(d)"),
+    "biden_50_jan25": ("s301_review_2025_50", "Section 301 four-year review", "9903.91.05", "50", "2025-01-01", "s301_fyr:31(f)"),
+    "biden_25_jan25": ("s301_review_2025_25", "Section 301 four-year review", "9903.91.11", "25", "2025-01-01", "s301_fyr_dec"),
+    "cranes_301": ("s301_review_2024_cranes", "Section 301 four-year review", "9903.92.10", "25", "2024-09-27", "s301_fyr:ship-to-shore gantry cranes"),
+}
+# biden_jan26 is split by heading (9903.91.06 25%, .07 50%, .08 100%; all from 2026-01-01, 89 FR 76581)
+S301_JAN26 = {
+    "9903.91.06": ("s301_review_2026_25", "25", "31(g)"),
+    "9903.91.07": ("s301_review_2026_50", "50", "31(h)"),   # masks: statistical numbers only -> warn_only (see below)
+    "9903.91.08": ("s301_review_2026_100", "100", "31(i)"),
+}
+
+
+def section_301(tr):
+    out, exrows = [], []
+    lists = read_csv(tr / "resources/s301_product_lists.csv")
+    for r in lists:
+        lst, hs8, h = r["list"], r["hts8"], r["ch99_code"]
+        if lst in S301_LISTS:
+            name, auth, heading, rate, frm, ck = S301_LISTS[lst]
+            assert heading == h, (lst, h)
+            if ck.startswith("s301_fyr:"):
+                src = SRC["s301_fyr"].format(h=heading, note=ck.split(":", 1)[1], d=frm)
+            elif ck == "s301_fyr_dec":
+                src = SRC["s301_fyr_dec"].format(h=heading)
+            else:
+                src = SRC[ck]
+            out.append(row(name=name, authority=auth, heading=heading, hs=hs8, origins="CN", rate_percent=rate,
+                           stacking="highest_in_group", group="s301", effective_from=frm, source=src))
+        elif lst == "biden_jan26":
+            name, rate, note = S301_JAN26[h]
+            src = SRC["s301_fyr"].format(h=h, note="U.S. note " + note, d="2026-01-01")
+            if h == "9903.91.07":
+                # 9903.91.07 covers only the facemask/respirator statistical numbers of 6307.90.98 named in
+                # U.S. note 31(h); the tracker keys it on the whole hts8 -> warning, not a charge.
+                out.append(row(name=name, authority="Section 301 four-year review", heading=h, hs=hs8, origins="CN",
+                               rate_percent=rate, stacking="highest_in_group", group="s301_conditional",
+                               warn_only="true",
+                               warning="Section 301 four-year review (9903.91.07): facemasks and respirators of "
+                                       "6307.90.98 (statistical numbers in U.S. note 31(h)) of China pay 50% from "
+                                       "2026-01-01 instead of List 4A 7.5%; check the 10-digit statistical number",
+                               effective_from="2026-01-01", source=src))
+            else:
+                out.append(row(name=name, authority="Section 301 four-year review", heading=h, hs=hs8, origins="CN",
+                               rate_percent=rate, stacking="highest_in_group", group="s301",
+                               effective_from="2026-01-01", source=src))
+        elif lst in ("note31_chassis", "note31_cranes"):
+            # maritime 301 (+100%) from 2026-11-10: implementation not confirmed -> warning only
+            what = "intermodal chassis and parts" if lst == "note31_chassis" else "ship-to-shore gantry cranes"
+            out.append(row(name="s301_note31_" + lst.split("_")[1], authority="Section 301 (maritime)", heading=h,
+                           hs=hs8, origins="CN", rate_percent="100", stacking="highest_in_group",
+                           group="s301_conditional", warn_only="true",
+                           warning=f"Section 301 maritime action ({h}): {what} of China may pay +100% from "
+                                   "2026-11-10 (U.S. note 31(k)/(l)) unless the suspension was extended; check the "
+                                   "current CBP CSMS before quoting",
+                           effective_from="2026-11-10", source=SRC["s301_note31"].format(h=h)))
+        else:
+            assert lst == "4B", lst
+    # Lithium-ion EV batteries (8507.60.0010): 7.5% -> 25% from 2024-09-27 (9903.91.01); the tracker keys
+    # 8507.60.00 only on 9903.91.06 (2026). Product group table of 89 FR 76581.
+    out.append(row(name="s301_review_2024_25", authority="Section 301 four-year review", heading="9903.91.01",
+                   hs="8507600010", origins="CN", rate_percent="25", stacking="highest_in_group", group="s301",
+                   effective_from="2024-09-27",
+                   source=SRC["s301_fyr"].format(h="9903.91.01", note="lithium-ion electrical vehicle batteries, U.S. note 31(b)", d="2024-09-27")
+                   + " ; product-group table (Li-ion EV batteries 25% from 2024-09-27): https://zh.wenxuecity.com/bbs/currentevent/3533175.html"))
+    # USTR product exclusions: description-scoped within the hts10 -> warning rows, not exemptions
+    heads = {r["ch99_code"]: r for r in read_csv(tr / "resources/s301_exclusion_headings.csv")}
+    windows = {"9903.88.69": ("2024-06-15", "2026-11-09"), "9903.88.70": ("2024-01-01", "2026-11-09")}
+    for r in read_csv(tr / "resources/s301_exclusion_lines.csv"):
+        h = r["ch99_code"]
+        if h not in windows:
+            continue  # 9903.88.21-.28 are conditional derived-rate provisions, not product exclusions
+        assert "NEEDS_REVIEW" not in heads[h]["source_note"]
+        f, t = windows[h]
+        out.append(row(name="s301_exclusion_" + h.replace(".", "_")[-5:], authority="Section 301 exclusion",
+                       heading=h, hs=r["hts10"], origins="CN", rate_percent="0", group="s301_exclusion",
+                       warn_only="true",
+                       warning=f"a USTR Section 301 product exclusion ({h}) covers some products of this line until "
+                               f"{t}; if the product matches the exclusion's description (U.S. note 20), Section 301 "
+                               "does not apply -- the quote still charges it",
+                       effective_from=f, effective_to=t, source=SRC["s301_excl"].format(h=h, f=f, t=t)))
+    return out, exrows
+
+
+# ================================================================== IEEPA fentanyl
+def ieepa_fentanyl(tr):
+    out, exrows = [], []
+    end = IEEPA_LAST_DAY
+    A = "IEEPA fentanyl"
+    g = "ieepa_fentanyl"
+    # China and Hong Kong
+    for frm, to, rate, h, s in [("2025-02-04", "2025-03-03", "10", "9903.01.20", "fent_cn1"),
+                                ("2025-03-04", "2025-11-09", "20", "9903.01.24", "fent_cn2"),
+                                ("2025-11-10", end, "10", "9903.01.24", "fent_cn3")]:
+        out.append(row(name="ieepa_fentanyl_cn", authority=A, heading=h, origins="CN HK", rate_percent=rate,
+                       group=g, effective_from=frm, effective_to=to, source=SRC[s] + " ; " + SRC["end"]))
+    # Canada (general), USMCA goods spared from 2025-03-07
+    for frm, to, rate, npf, s in [("2025-03-04", "2025-03-06", "25", "false", "fent_ca"),
+                                  ("2025-03-07", "2025-07-31", "25", "true", "fent_ca"),
+                                  ("2025-08-01", end, "35", "true", "fent_ca35")]:
+        out.append(row(name="ieepa_fentanyl_ca", authority=A, heading="9903.01.10", origins="CA",
+                       not_with_preference=npf, rate_percent=rate, group=g, effective_from=frm, effective_to=to,
+                       source=SRC[s] + " ; " + SRC["end"]))
+    out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX", rate_percent="25",
+                   group=g, effective_from="2025-03-04", effective_to="2025-03-06",
+                   source=SRC["fent_mx"] + " ; " + SRC["end"]))
+    out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX", rate_percent="25",
+                   not_with_preference="true", group=g, effective_from="2025-03-07", effective_to=end,
+                   source=SRC["fent_mx"] + " ; " + SRC["end"]))
+    # carve-outs: lower rate rows + exemption of the general row on the same lines
+    carve = read_csv(tr / "resources/fentanyl_carveout_products.csv")
+    spec = {  # ch99 -> (row name, origin, general row spared, from, citation)
+        "9903.01.13": ("ieepa_fentanyl_ca_energy", "CA", "ieepa_fentanyl_ca", "2025-03-04", "fent_ca_en"),
+        "9903.01.15": ("ieepa_fentanyl_ca_potash", "CA", "ieepa_fentanyl_ca", "2025-03-07", "fent_ca_pot"),
+        "9903.01.05": ("ieepa_fentanyl_mx_potash", "MX", "ieepa_fentanyl_mx", "2025-03-07", "fent_mx_pot"),
+    }
+    for r in carve:
+        name, o, spared, frm, s = spec[r["ch99_code"]]
+        periods = [(frm, "2025-03-06", "false"), ("2025-03-07", end, "true")] if frm < "2025-03-07" else [(frm, end, "true")]
+        for f, t, npf in periods:
+            out.append(row(name=name, authority=A, heading=r["ch99_code"], hs=r["hts8"], origins=o,
+                           not_with_preference=npf, rate_percent="10", group=g, effective_from=f, effective_to=t,
+                           source=SRC[s] + " ; " + SRC["end"]))
+        exrows.append(ex(duty=spared, hs=r["hts8"], origins=o, heading=r["ch99_code"], effective_from=frm,
+                         effective_to=end, source=SRC[s]))
+    return out, exrows
+
+
+# ================================================================== IEEPA reciprocal (+ Brazil, India EOs)
+def ieepa_reciprocal(tr):
+    out, exrows = [], []
+    end = IEEPA_LAST_DAY
+    A = "IEEPA reciprocal"
+    g = "ieepa_reciprocal"
+    common = dict(authority=A, group=g, stacking="highest_in_group", yields_to="s232")
+    out.append(row(name="ieepa_reciprocal_baseline", heading="9903.01.25", exclude_origins="CA MX", rate_percent="10",
+                   effective_from="2025-04-05", effective_to=end, source=SRC["rec_base"] + " ; " + SRC["end"], **common))
+    out.append(row(name="ieepa_reciprocal_cn", heading="9903.01.63", origins="CN HK MO", rate_percent="84",
+                   effective_from="2025-04-09", effective_to="2025-04-09", source=SRC["rec_cn84"], **common))
+    out.append(row(name="ieepa_reciprocal_cn", heading="9903.01.63", origins="CN HK MO", rate_percent="125",
+                   effective_from="2025-04-10", effective_to="2025-05-13", source=SRC["rec_cn125"], **common))
+    master = json.loads((tr / "statutory_rates/master_tariff_list.json").read_text())
+    recip = next(e for e in master if e["tariff_name"] == "reciprocal")["effective_date"]
+    special = set(EU27) | {"JP", "KR", "CH", "LI", "BR", "CN", "HK", "MO", "IN"}
+    for e in recip:
+        if e.get("adjust_date") != "2025-08-07":
+            continue
+        iso = NAME_ISO[e["country_name"]]
+        if iso in special:
+            continue
+        rate = fmt(e["adjust_rate"] * 100)
+        out.append(row(name="ieepa_reciprocal_" + iso.lower(), origins=iso, rate_percent=rate,
+                       effective_from="2025-08-07", effective_to=end,
+                       source=SRC["rec_p2"].format(r=rate, c=e["country_name"]) + " ; " + SRC["end"], **common))
+    # India: 25% reciprocal (EO 14326) + separate Russian-oil +25% (EO 14329)
+    out.append(row(name="ieepa_reciprocal_in", origins="IN", rate_percent="25", effective_from="2025-08-07",
+                   effective_to=end, source=SRC["rec_p2"].format(r="25", c="India") + " ; " + SRC["end"], **common))
+    out.append(row(name="ieepa_russia_oil_in", authority="IEEPA Russian oil (India)", heading="9903.01.84",
+                   origins="IN", rate_percent="25", group="ieepa_russia_oil", yields_to="s232",
+                   effective_from="2025-08-27", effective_to="2026-02-06", source=SRC["india"]))
+    # Brazil: reciprocal stays at the 10% baseline (EO 14326 Annex I lists Brazil at 10%); +40% separately
+    out.append(row(name="ieepa_brazil", authority="IEEPA Brazil", heading="9903.01.77", origins="BR",
+                   rate_percent="40", group="ieepa_brazil", yields_to="s232", effective_from="2025-08-06",
+                   effective_to=end, source=SRC["brazil"] + " ; " + SRC["end"]))
+    # 15% all-in deals (top_up)
+    out.append(row(name="ieepa_reciprocal_eu", origins=" ".join(EU27), rate_percent="15", top_up="true",
+                   effective_from="2025-08-07", effective_to=end, source=SRC["rec_eu"] + " ; " + SRC["end"], **common))
+    out.append(row(name="ieepa_reciprocal_jp", origins="JP", rate_percent="15", top_up="true",
+                   effective_from="2025-08-07", effective_to=end, source=SRC["rec_jp"] + " ; " + SRC["end"], **common))
+    out.append(row(name="ieepa_reciprocal_kr", origins="KR", rate_percent="15", effective_from="2025-08-07",
+                   effective_to="2025-11-13", source=SRC["rec_p2"].format(r="15", c="South Korea"), **common))
+    out.append(row(name="ieepa_reciprocal_kr", origins="KR", rate_percent="15", top_up="true",
+                   effective_from="2025-11-14", effective_to=end, source=SRC["rec_kr"] + " ; " + SRC["end"], **common))
+    out.append(row(name="ieepa_reciprocal_ch", origins="CH", rate_percent="39", effective_from="2025-08-07",
+                   effective_to="2025-11-13", source=SRC["rec_p2"].format(r="39", c="Switzerland"), **common))
+    out.append(row(name="ieepa_reciprocal_li", origins="LI", rate_percent="15", effective_from="2025-08-07",
+                   effective_to="2025-11-13", source=SRC["rec_p2"].format(r="15", c="Liechtenstein"), **common))
+    for iso in ("CH", "LI"):
+        out.append(row(name="ieepa_reciprocal_" + iso.lower(), origins=iso, rate_percent="15", top_up="true",
+                       effective_from="2025-11-14", effective_to=end, source=SRC["rec_ch"] + " ; " + SRC["end"], **common))
+    # Annex II (9903.01.32): spares every reciprocal row; inherited by the India Russian-oil duty
+    for r in read_csv(tr / "resources/ieepa_exempt_products.csv"):
+        f = "2025-04-05" if r["effective_date_start"] == "NA" else r["effective_date_start"]
+        t = end if r["effective_date_end"] == "NA" else r["effective_date_end"]
+        exrows.append(ex(duty="ieepa_reciprocal", hs=r["hts10"], heading="9903.01.32", effective_from=f,
+                         effective_to=t, source=SRC["annex2"]))
+        fi, ti = max(f, "2025-08-27"), min(t, "2026-02-06")
+        if fi <= ti:
+            exrows.append(ex(duty="ieepa_russia_oil", hs=r["hts10"], origins="IN", heading="9903.01.86",
+                             effective_from=fi, effective_to=ti, source=SRC["india"] + " ; " + SRC["annex2"]))
+    grp_origins = {"eu": " ".join(EU27), "swiss": "CH LI", "korea": "KR"}
+    for r in read_csv(tr / "resources/floor_exempt_products.csv"):
+        exrows.append(ex(duty="ieepa_reciprocal", hs=r["hts8"], origins=grp_origins[r["country_group"]],
+                         heading=r["ch99_code"], effective_from=r["effective_date_start"], effective_to=end,
+                         source=SRC["floor_ex"].format(cat=r["category"], grp=r["country_group"], h=r["ch99_code"],
+                                                       d=r["effective_date_start"])))
+    for r in read_csv(tr / "resources/country_eo_exempt_products.csv"):
+        assert r["ch99_code"] == "9903.01.77"
+        exrows.append(ex(duty="ieepa_brazil", hs=r["hts10"], origins="BR", heading="",
+                         effective_from=r["effective_date_start"], effective_to=r["effective_date_end"] or end,
+                         source=SRC["brazil"] + " (" + r["source"] + ")"))
+    return out, exrows
+
+
+# ================================================================== Section 122
+def section_122(tr):
+    out = [row(name="s122", authority="Section 122", heading="9903.03.01", exclude_origins="CA MX", rate_percent="10",
+               group="s122", yields_to="s232", effective_from=S122_FIRST, effective_to=S122_LAST, source=SRC["s122"]),
+           row(name="s122_usmca_partners", authority="Section 122", heading="9903.03.01", origins="CA MX",
+               not_with_preference="true", rate_percent="10", group="s122", yields_to="s232",
+               effective_from=S122_FIRST, effective_to=S122_LAST, source=SRC["s122"])]
+    exrows = [ex(duty="s122", hs=r["hts8"], effective_from=S122_FIRST, effective_to=S122_LAST, source=SRC["s122_ex"])
+              for r in read_csv(tr / "resources/s122_exempt_products.csv")]
+    return out, exrows
+
+
+# ================================================================== Section 232 metals (steel, aluminium, copper)
+def section_232(tr):
+    out = []
+    annex_start = "2026-04-05"  # last day of the pre-annex regime
+    for r in read_csv(tr / "resources/s232_metal_chapter_products.csv"):
+        hs, metal, kind, frm = r["hts_prefix"], r["metal_type"], r["kind"], r["effective_date"] or "2025-03-12"
+        frm = max(frm, "2025-03-12")
+        full_value = hs[:2] in ("72", "73", "76")
+        s = SRC["s232_steel" if metal == "steel" else "s232_alu"]
+        if full_value:
+            name = "s232_" + metal
+            h50 = "9903.81.87" if metal == "steel" else "9903.85.02"
+            if frm < "2025-06-04":
+                out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+                               hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
+                               effective_from=frm, effective_to="2025-06-03", source=s + f" ({r['source']})"))
+            f50 = max(frm, "2025-06-04")
+            out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+                           heading=h50, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
+                           group="s232", effective_from=f50, effective_to=annex_start, source=s + f" ({r['source']})"))
+            out.append(row(name=name + "_gb", authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+                           hs=hs, origins="GB", rate_percent="25", stacking="highest_in_group", group="s232",
+                           effective_from=f50, effective_to=annex_start, source=s + f" ({r['source']})"))
+        else:
+            out.append(deriv_warn(hs, metal, frm, annex_start, s + f" ({r['source']})"))
+    for r in read_csv(tr / "resources/s232_derivative_products.csv"):
+        if r["hts_prefix"][:2] in ("72", "73", "76"):
+            continue
+        frm = max(r["effective_date"] or "2025-03-12", "2025-03-12")
+        out.append(deriv_warn(r["hts_prefix"], r["derivative_type"], frm, annex_start,
+                              SRC["s232_deriv"] + f" (HTS {r['ch99_code']})", r["ch99_code"]))
+    # copper 50% (9903.78.01) 2025-08-01 .. 2026-04-05 (then annex I-A per the tracker)
+    for r in read_csv(tr / "resources/s232_copper_products.csv"):
+        hs = r["hts10"]
+        if hs[:2] == "74":
+            out.append(row(name="s232_copper", authority="Section 232 copper", heading="9903.78.01", hs=hs,
+                           rate_percent="50", stacking="highest_in_group", group="s232", effective_from="2025-08-01",
+                           effective_to=annex_start, source=SRC["s232_cu"]))
+        else:
+            out.append(row(name="s232_copper", authority="Section 232 copper", heading="9903.78.01", hs=hs,
+                           rate_percent="50", stacking="highest_in_group", group="s232_content", warn_only="true",
+                           warning="Section 232 copper (9903.78.01): 50% on the value of the copper content of this "
+                                   "derivative; add it manually from the copper value",
+                           effective_from="2025-08-01", effective_to=annex_start, source=SRC["s232_cu"]))
+    # annex regime from 2026-04-06 (full value)
+    spec = {"1a": ("50", "25"), "1b": ("25", "15")}
+    for r in read_csv(tr / "resources/s232_annex_products.csv"):
+        a, metal, frm, hs = r["annex"], r["metal_type"], r["effective_date"], r["hts_prefix"]
+        label = {"steel": "steel", "aluminum": "aluminium", "copper": "copper"}[metal]
+        name = f"s232_metals_annex_{a}"
+        s = SRC["s232_annex"].format(a="I-" + a.upper() if a != "3" else "III", r="") + f" ({r['source']})"
+        if a in spec:
+            rate, uk = spec[a]
+            if metal == "copper":
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent=rate,
+                               stacking="highest_in_group", group="s232", effective_from=frm, source=s))
+            else:
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_origins="GB",
+                               rate_percent=rate, stacking="highest_in_group", group="s232", effective_from=frm,
+                               source=s))
+                out.append(row(name=name + "_gb", authority=f"Section 232 {label}", hs=hs, origins="GB",
+                               rate_percent=uk, stacking="highest_in_group", group="s232", effective_from=frm,
+                               source=s + "; UK rate needs 95% UK-melted/smelted metal (U.S. note 16(d)), else the "
+                                          "general rate applies"))
+        elif a == "3":
+            out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent="15", top_up="true",
+                           stacking="highest_in_group", group="s232", effective_from=frm, effective_to="2027-12-31",
+                           source=s + "; 15% all-in floor, sunset 2027-12-31"))
+        # annex 2 (removed from scope) and 1c (mobile industrial equipment, country-dependent) not charged
+    return out, []
+
+
+def deriv_warn(hs, metal, frm, to, src, heading=""):
+    label = "steel" if metal == "steel" else "aluminium"
+    return row(name=f"s232_{metal}_derivative", authority=f"Section 232 {label}", heading=heading, hs=hs,
+               rate_percent="50", stacking="highest_in_group", group="s232_content", warn_only="true",
+               warning=f"Section 232 {label} derivative{(' (' + heading + ')') if heading else ''}: 25% (50% from "
+                       f"2025-06-04; UK 25%) on the value of the {label} content, not charged here; add it from the "
+                       "metal value; the non-metal part still pays IEEPA reciprocal / Section 122",
+               effective_from=frm, effective_to=to, source=src)
+
+
+def fmt(x):
+    s = f"{x:.4f}".rstrip("0").rstrip(".")
+    return s
+
+
+# ================================================================== output
+def write(path, section, cols, rows, comments):
+    buf = io.StringIO()
+    buf.write(f"# landed-csv section={section} territory=US schema=1\n")
+    for c in comments:
+        buf.write("# " + c + "\n")
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+
+
+def sort_key(cols):
+    return lambda r: tuple(r[c] for c in ("name", "hs", "origins", "effective_from") if c in cols) + tuple(r[c] for c in cols)
+
+
+def generate(tr):
+    rows, exrows = [], []
+    for fn in (section_301, ieepa_fentanyl, ieepa_reciprocal, section_122, section_232):
+        a, b = fn(tr)
+        rows += a
+        exrows += b
+    # dedupe identical rows (e.g. an hts8 listed twice in one list)
+    rows = sorted({tuple(r[c] for c in COLS): r for r in rows}.values(), key=sort_key(COLS))
+    # one row per (name, hs, origins, exclude_origins, effective_from): the tracker lists some lines twice
+    # (two annex sources, or a derivative in two files with two dates); keep the first (earliest) one
+    kept_by, kept = {}, []
+    for r in rows:
+        k = (r["name"], r["hs"], r["origins"], r["exclude_origins"])
+        if r["name"].startswith("s232_") and any(in_force(p, r["effective_from"]) for p in kept_by.get(k, [])):
+            continue
+        kept_by.setdefault(k, []).append(r)
+        kept.append(r)
+    rows = kept
+    exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
+    return rows, exrows
+
+
+def validate(rows):
+    series = {}
+    for r in rows:
+        assert r["group"], r
+        series.setdefault((r["territory"], r["hs"], r["name"], r["origins"], r["exclude_origins"]), []).append(r)
+    problems = []
+    for k, rs in series.items():
+        rs.sort(key=lambda r: r["effective_from"])
+        for a, b in zip(rs, rs[1:]):
+            if not a["effective_to"] or a["effective_to"] >= b["effective_from"]:
+                problems.append(f"overlap in series {k}: {a['effective_from']}..{a['effective_to']} / {b['effective_from']}")
+    # same (territory, hs, name) across different origin sets must not overlap either
+    by = {}
+    for r in rows:
+        by.setdefault((r["territory"], r["hs"], r["name"]), []).append(r)
+    for k, rs in by.items():
+        rs.sort(key=lambda r: r["effective_from"])
+        for i, a in enumerate(rs):
+            for b in rs[i + 1:]:
+                if (a["effective_to"] or "9999") >= b["effective_from"]:
+                    problems.append(f"overlap {k}: {a['origins']}|{a['effective_from']} vs {b['origins']}|{b['effective_from']}")
+    return problems
+
+
+# ================================================================== checker against the tracker snapshots
+def in_force(r, d):
+    return r["effective_from"] <= d and (not r["effective_to"] or d <= r["effective_to"])
+
+
+def covers(r, iso):
+    if r["origins"] and iso not in r["origins"].split():
+        return False
+    return iso not in r["exclude_origins"].split()
+
+
+def check(tr, rows):
+    """Compare the encoded country-level (all-goods) rates with the tracker's bnd snapshots.
+
+    IEEPA fentanyl: the general (hs-empty) row.  IEEPA reciprocal: highest all-goods reciprocal row plus the
+    Brazil and India EO rows (the tracker folds them into 'reciprocal').  Section 122: the all-goods row.
+    Section 301: presence of any China row.  Section 232 steel/aluminium: the rate of the mill-product rows.
+    """
+    out = []
+    census_iso = {}
+    master = json.loads((tr / "statutory_rates/master_tariff_list.json").read_text())
+    for e in master:
+        for x in e["effective_date"]:
+            if "census_code" in x and x["country_name"] in NAME_ISO:
+                census_iso[x["census_code"]] = NAME_ISO[x["country_name"]]
+    census_iso.update(CENSUS_ISO_EXTRA)
+    allg = [r for r in rows if not r["hs"] and r["warn_only"] == "false"]
+    for snap in sorted(tr.glob("statutory_rates/tariff_rates_bnd_*.json")):
+        data = json.loads(snap.read_text())
+        d = data["policy_effective_date"]
+        n_cmp, mism = 0, []
+        for code, c in sorted(data.items()):
+            if code == "policy_effective_date" or code not in census_iso:
+                continue
+            iso = census_iso[code]
+            t = {(x["tariff_authority"], x["tariff_name"]): x["tariff_rate"] for x in c["tariffs"]}
+            act = [r for r in allg if in_force(r, d) and covers(r, iso)]
+            enc_f = sum(float(r["rate_percent"]) for r in act if r["group"] == "ieepa_fentanyl")
+            rec = [float(r["rate_percent"]) for r in act if r["group"] == "ieepa_reciprocal"]
+            enc_r = (max(rec) if rec else 0) + sum(float(r["rate_percent"]) for r in act
+                                                   if r["group"] in ("ieepa_brazil", "ieepa_russia_oil"))
+            enc_122 = max([float(r["rate_percent"]) for r in act if r["group"] == "s122"] or [0])
+            has301 = any(r["group"] == "s301" and in_force(r, d) for r in rows) and iso == "CN"
+            steel = [float(r["rate_percent"]) for r in rows if r["group"] == "s232" and r["hs"] == "7208"
+                     and in_force(r, d) and covers(r, iso)]
+            for label, enc, trk in [("IEEPA fentanyl", enc_f, t.get(("ieepa", "fentanyl"), 0) * 100),
+                                    ("IEEPA reciprocal", enc_r, t.get(("ieepa", "reciprocal"), 0) * 100),
+                                    ("Section 122", enc_122, t.get(("s122", "section_122"), 0) * 100),
+                                    ("Section 301 (present)", 1 if has301 else 0, 1 if ("s301", "china_301") in t else 0),
+                                    ("Section 232 steel (7208)", max(steel or [0]), t.get(("s232", "steel"), 0) * 100)]:
+                n_cmp += 1
+                if abs(enc - trk) > 1e-9:
+                    mism.append(f"{d} {iso} {label}: encoded {fmt(enc)} vs tracker {fmt(trk)}")
+        out.append((d, n_cmp, mism))
+    return out
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    tr = Path(argv[1])
+    outdir = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(__file__).resolve().parents[1]
+    rows, exrows = generate(tr)
+    problems = validate(rows)
+    for p in problems[:50]:
+        print("VALIDATION:", p)
+    commit = (tr / "COMMIT").read_text().split()[0] if (tr / "COMMIT").exists() else "unknown"
+    common = [
+        "Generated by data/research/us_additional_import.py from The Budget Lab at Yale's Tariff Rate Tracker",
+        f"(MIT licence, https://github.com/Budget-Lab-Yale/tariff-rate-tracker, commit {commit}) plus the curated",
+        "programme table in the script (dates, rates, headings, citations). Research notes:",
+        "data/research/us-additional-2026-12-07.md. Regenerate:",
+        "  python3 data/research/us_additional_import.py /work/shared/reference/us-tariff/tracker",
+        "effective_to is inclusive (last day in force); empty = open. Rates are percent of customs value.",
+    ]
+    if "--check-only" not in argv:
+        write(outdir / "tariff_us_additional.csv", "additional_duty", COLS, rows, [
+            "US additional duties by origin (Section 301 China, IEEPA fentanyl/reciprocal/Brazil/India 2025-02-04..",
+            "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 steel/aluminium/copper).",
+            "stacking highest_in_group: only the highest covering row of the group applies (overlapping 301 lists;",
+            "baseline vs country reciprocal rates); top_up=true: rate is a floor on MFN + this duty;",
+            "yields_to=s232: not applied to a line covered by a charging s232 row (EO 14257 s.3(b), EO 14323,",
+            "Section 122 proclamation 9903.03.06). warn_only rows add a warning, no charge.",
+        ] + common)
+        write(outdir / "tariff_us_exemptions.csv", "duty_exemption", EX_COLS, exrows, [
+            "Product exemptions from US additional duties: IEEPA Annex II (9903.01.32), deal-country floor",
+            "exemptions (9903.02.74-.86), Brazil EO 14323 annex, Canada/Mexico fentanyl carve-outs (lines charged",
+            "at 10% by their own rows), Section 122 annex (9903.03.03-.05). duty = group or row name spared.",
+        ] + common)
+        print(f"wrote {len(rows)} additional_duty rows, {len(exrows)} duty_exemption rows")
+    for d, n, mism in check(tr, rows):
+        # known convention difference: the tracker zeroes IEEPA from the ruling date (2026-02-20,
+        # ieepa_invalidation_policy_date); the encoded rows run to the last day CBP collected (2026-02-23)
+        known = [m for m in mism if d == "2026-02-20" and " IEEPA " in m and m.endswith("vs tracker 0")]
+        other = [m for m in mism if m not in known]
+        print(f"check {d}: {n} comparisons, {len(other)} mismatches"
+              + (f" (+{len(known)} IEEPA rows still in force on 2026-02-20..23: CBP collected until 2026-02-23, "
+                 "the tracker zeroes IEEPA from the 2026-02-20 ruling)" if known else ""))
+        for m in other:
+            print("  " + m)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
