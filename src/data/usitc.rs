@@ -300,6 +300,9 @@ pub struct HtsLine {
     pub general: String,
     /// The parsed rate.
     pub rate: ParsedRate,
+    /// The chapter-99 headings (`9903.xx.xx`) named by the general-column footnotes of the
+    /// record that carried the rate ("See 9903.88.15."), in order, without repeats.
+    pub see: Vec<HsCode>,
 }
 
 impl HtsLine {
@@ -315,6 +318,7 @@ impl HtsLine {
             specific: e.specific,
             min: e.min,
             max: e.max,
+            see: Arc::from(self.see.as_slice()),
         })
     }
 }
@@ -402,6 +406,62 @@ struct Record {
     description: Option<String>,
     #[serde(default)]
     general: Option<String>,
+    #[serde(default)]
+    footnotes: Option<Vec<Footnote>>,
+}
+
+/// A footnote of a record: the columns it is attached to and its text.
+#[derive(serde::Deserialize)]
+struct Footnote {
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    value: String,
+}
+
+/// The chapter-99 headings `9903.xx.xx` a general-column footnote names, in order and
+/// without repeats (a `9817.xx.xx` heading or a note is not an additional duty heading).
+fn see_headings(footnotes: &[Footnote]) -> Vec<HsCode> {
+    let mut out: Vec<HsCode> = Vec::new();
+    for f in footnotes
+        .iter()
+        .filter(|f| f.columns.iter().any(|c| c == "general"))
+    {
+        let v = f.value.as_bytes();
+        let mut i = 0usize;
+        while let Some(rest) = v.get(i..) {
+            // `9903.dd.dd` not preceded by a digit or dot and not followed by `.d` (a ten-digit
+            // statistical number).
+            let is = |j: usize, f: fn(&u8) -> bool| rest.get(j).is_some_and(f);
+            let digit = |b: &u8| b.is_ascii_digit();
+            let dot = |b: &u8| *b == b'.';
+            let starts = rest.starts_with(b"9903.")
+                && is(5, digit)
+                && is(6, digit)
+                && is(7, dot)
+                && is(8, digit)
+                && is(9, digit)
+                && !(is(10, dot) && is(11, digit))
+                && !is(10, digit)
+                && i.checked_sub(1)
+                    .and_then(|p| v.get(p))
+                    .is_none_or(|b| !(b.is_ascii_digit() || *b == b'.'));
+            if starts
+                && let Some(code) = rest
+                    .get(..10)
+                    .and_then(|c| core::str::from_utf8(c).ok())
+                    .and_then(|c| c.parse::<HsCode>().ok())
+                && !out.contains(&code)
+            {
+                out.push(code);
+            }
+            i = i.saturating_add(1);
+            if i > v.len() {
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn indent_of(v: Option<&serde_json::Value>) -> usize {
@@ -499,6 +559,7 @@ pub fn import_hts_json(text: &str) -> Result<HtsImport, DataError> {
             description,
             general,
             rate,
+            see: see_headings(r.footnotes.as_deref().unwrap_or(&[])),
         });
     }
     Ok(out)

@@ -42,10 +42,8 @@ impl<'a> Lookup<'a> {
         if self.hs != Some(l.hs_code) {
             self.rows.clear();
             let rows = &mut self.rows;
-            ctx.tables
-                .tariffs
-                .additional
-                .for_hs(territory, &l.hs_code, ctx.date, |row| rows.push(row));
+            ctx.tariffs
+                .additional_for_hs(&l.hs_code, ctx.date, |row| rows.push(row));
             self.hs = Some(l.hs_code);
         }
         if self.rows.is_empty() {

@@ -89,7 +89,7 @@ impl<'a> Lookup<'a> {
     ) -> Result<Option<(Exact, &'a Dated<TariffRate>)>, Error> {
         let row = match self.last {
             Some((hs, row)) if hs == l.hs_code => Ok(row),
-            _ => ctx.tables.tariff_row(ctx.territory, &l.hs_code, ctx.date),
+            _ => ctx.tariffs.row(&l.hs_code, ctx.date),
         };
         match row {
             Ok(found) => {
