@@ -45,8 +45,8 @@ pub use load::SCHEMA_VERSION;
 pub use series::Period;
 pub use tariff::{Specific, SpecificPer, TariffLookup, TariffRate};
 pub use usitc::{
-    Encoded, HtsImport, HtsLine, HtsProblem, HtsProblemKind, ParsedRate, RateUnit, UnitAmount,
-    import_hts_json, parse_general,
+    Encoded, HtsEdition, HtsImport, HtsLine, HtsProblem, HtsProblemKind, HtsSeries, HtsSeriesRow,
+    ParsedRate, RateUnit, TARIFF_CSV_COLUMNS, UnitAmount, import_hts_json, parse_general,
 };
 pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
