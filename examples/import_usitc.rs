@@ -92,12 +92,12 @@ fn report(input: &str, import: &landed::data::HtsImport) {
 /// Counts of an import's problems: (unparsed, not encodable, conflicting).
 fn problem_counts(import: &landed::data::HtsImport) -> (usize, usize, usize) {
     use landed::data::HtsProblemKind as K;
-    let mut out = (0, 0, 0);
+    let mut out: (usize, usize, usize) = (0, 0, 0);
     for p in &import.problems {
         match p.kind {
-            K::Unparsed => out.0 += 1,
-            K::NotEncodable(_) => out.1 += 1,
-            _ => out.2 += 1,
+            K::Unparsed => out.0 = out.0.saturating_add(1),
+            K::NotEncodable(_) => out.1 = out.1.saturating_add(1),
+            _ => out.2 = out.2.saturating_add(1),
         }
     }
     out

@@ -551,7 +551,7 @@ impl HtsImport {
             }
         }
         done.extend(open.into_values());
-        done.sort_by(|a, b| (a.line.hs, a.effective_from).cmp(&(b.line.hs, b.effective_from)));
+        done.sort_by_key(|r| (r.line.hs, r.effective_from));
         Ok(HtsSeries { rows: done })
     }
 }
