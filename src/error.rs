@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::codes::Currency;
+use crate::codes::{Currency, Territory};
 
 /// The kind of value a parse error is about, so the message can name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,6 +294,18 @@ pub enum Error {
         /// Which dates the series does cover.
         coverage: Coverage,
     },
+    /// A data file read on first use has problems: a territory's CSV tariff schedule, which
+    /// [`RateTables`](crate::RateTables) reads on the first lookup of that territory rather
+    /// than when the tables are loaded. The error lists every problem with its file, line
+    /// and column. It is kept: later lookups of the territory return it again without
+    /// reading the files again; other territories are not affected.
+    #[error("the {territory} tariff data read on first use is broken: {error}")]
+    LazyData {
+        /// The territory whose files were read.
+        territory: Territory,
+        /// Every problem found in them.
+        error: Box<crate::data::DataError>,
+    },
     /// A list longer than the crate accepts, so that one request's cost stays bounded (e.g.
     /// a fee chain of more than [`MAX_CHAIN_FEES`](crate::data::MAX_CHAIN_FEES) fees).
     #[error("{field}: {count} entries, more than the limit of {limit}; {advice}")]
@@ -436,6 +448,11 @@ impl Error {
     /// True for [`Error::TooLong`]: a list past the crate's limit.
     pub const fn is_too_long(&self) -> bool {
         matches!(self, Self::TooLong { .. })
+    }
+
+    /// True for [`Error::LazyData`]: a data file read on first use has problems.
+    pub const fn is_data(&self) -> bool {
+        matches!(self, Self::LazyData { .. })
     }
 
     /// True when no rate is in force for a date or the key is unknown.

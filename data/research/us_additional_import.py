@@ -317,6 +317,13 @@ def ieepa_reciprocal(tr):
                        effective_from="2025-11-14", effective_to=end, source=SRC["rec_ch"] + " ; " + SRC["end"], **common))
     # Annex II (9903.01.32): spares every reciprocal row; inherited by the India Russian-oil duty
     for r in read_csv(tr / "resources/ieepa_exempt_products.csv"):
+        # One tracker row writes 8505.11.0070 with two extra zeros (850511007000); an HTS
+        # number has at most ten digits, so trailing zeros past ten are dropped and reported.
+        if len(r["hts10"]) > 10:
+            if r["hts10"][10:].strip("0"):
+                raise SystemExit(f"ieepa_exempt_products.csv: {r['hts10']} has more than 10 digits")
+            print(f"note: ieepa_exempt_products.csv {r['hts10']} read as {r['hts10'][:10]}")
+            r["hts10"] = r["hts10"][:10]
         f = "2025-04-05" if r["effective_date_start"] == "NA" else r["effective_date_start"]
         t = end if r["effective_date_end"] == "NA" else r["effective_date_end"]
         exrows.append(ex(duty="ieepa_reciprocal", hs=r["hts10"], heading="9903.01.32", effective_from=f,

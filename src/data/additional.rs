@@ -61,8 +61,9 @@ pub struct AdditionalDuty {
     pub stacking: Stacking,
     /// Group, e.g. `s301`; [`Stacking::HighestInGroup`] compares rows of one group.
     pub group: Option<Arc<str>>,
-    /// Groups this duty gives way to: it does not apply to a line that a row of one of
-    /// these groups covers (e.g. IEEPA reciprocal duties on Section 232 goods).
+    /// Groups this duty gives way to: it does not apply to a line that a charging (not
+    /// `warn_only`) row of one of these groups covers, exemptions considered (e.g. IEEPA
+    /// reciprocal duties on Section 232 goods).
     pub yields_to: Vec<Arc<str>>,
     /// The row only warns (its scope for a line is uncertain, e.g. a duty on the value of a
     /// good's metal content, which a request does not give); it adds no charge.
@@ -96,6 +97,11 @@ impl AdditionalDuty {
 pub struct Heading(HsCode);
 
 impl Heading {
+    /// The heading of an eight-digit code starting with `99`, else `None`.
+    pub fn of(code: HsCode) -> Option<Self> {
+        (code.len() == 8 && code.as_str().starts_with("99")).then_some(Self(code))
+    }
+
     /// The heading's digits.
     pub const fn code(&self) -> &HsCode {
         &self.0
@@ -333,7 +339,7 @@ pub(crate) struct AdditionalIndex {
     /// Bit `n` set: the territory has exemptions keyed by `n` digits.
     exemption_lengths: FastMap<Territory, u16>,
     /// The periods in which each heading has a row (duty or exemption), for the footnote check.
-    headings: FastMap<(Territory, Heading), Vec<Period>>,
+    headings: FastMap<(Territory, HsCode), Vec<Period>>,
 }
 
 fn origin_key(origins: &[CountryCode]) -> Option<CountryCode> {
@@ -398,7 +404,7 @@ impl AdditionalIndex {
     ) {
         for (h, period) in rows {
             if let Some(h) = h {
-                self.headings.entry((t, h)).or_default().push(period);
+                self.headings.entry((t, h.0)).or_default().push(period);
             }
         }
     }
@@ -507,18 +513,14 @@ impl AdditionalIndex {
 
     /// True when some duty or exemption row of the territory with this heading is in force
     /// on `date`.
-    #[allow(
-        dead_code,
-        reason = "used by the footnote check, wired in with the `see` column"
-    )]
     pub(crate) fn heading_in_force(
         &self,
         territory: Territory,
-        heading: Heading,
+        heading: &HsCode,
         date: NaiveDate,
     ) -> bool {
         self.headings
-            .get(&(territory, heading))
+            .get(&(territory, *heading))
             .is_some_and(|ps| ps.iter().any(|p| p.contains(date)))
     }
 }

@@ -37,7 +37,7 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Sorts a problem from a serde message into a kind. The messages come from our own visitors
 /// (see `serde_util` and `codes`) and from toml's `deny_unknown_fields` handling.
-fn classify(message: &str) -> ProblemKind {
+pub(crate) fn classify(message: &str) -> ProblemKind {
     if message.starts_with("unknown field") || message.starts_with("unexpected keys") {
         ProblemKind::UnknownField
     } else if message.starts_with("missing field") {

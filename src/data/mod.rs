@@ -8,6 +8,7 @@
 //! file. The embedded dataset (`data/` of this crate) goes through the same loader.
 
 mod additional;
+mod csv;
 mod currency;
 mod customs;
 mod error;
@@ -44,8 +45,8 @@ pub use load::SCHEMA_VERSION;
 pub use series::Period;
 pub use tariff::{Specific, SpecificPer, TariffLookup, TariffRate};
 pub use usitc::{
-    Encoded, HtsImport, HtsLine, HtsProblem, HtsProblemKind, ParsedRate, RateUnit, UnitAmount,
-    import_hts_json, parse_general,
+    Encoded, HtsEdition, HtsImport, HtsLine, HtsProblem, HtsProblemKind, HtsSeries, HtsSeriesRow,
+    ParsedRate, RateUnit, TARIFF_CSV_COLUMNS, UnitAmount, import_hts_json, parse_general,
 };
 pub use vat::{TaxComponent, TaxInclusive, VatRate, VatRowView};
 
@@ -61,7 +62,8 @@ use load::FileReader;
 use series::RawDated;
 pub(crate) use series::{Dated, row_at};
 use tariff::TariffRows;
-pub(crate) use tariff::{TariffTable, hs_starts_with};
+use tariff::{CsvFile, CsvSource};
+pub(crate) use tariff::{TariffTable, TariffView, hs_starts_with};
 pub(crate) use vat::VatValue;
 use vat::{VatRow, VatTable};
 
@@ -117,13 +119,16 @@ impl serde::Serialize for DataVersion {
 
 /// Hex sha256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            use fmt::Write;
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of bytes.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        use fmt::Write;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Validated rate tables, immutable once loaded. Cheap to share by reference; results borrow
@@ -170,7 +175,40 @@ struct Collected {
     fees: fees::FeeRows,
 }
 
+/// A data file of a dataset: TOML text, or a CSV file read on first use.
+enum FileText {
+    Toml(String),
+    Csv {
+        source: CsvSource,
+        /// Its first line (the `# landed-csv` directive).
+        first_line: String,
+        /// Its sha256, when computed.
+        sha256: Option<String>,
+    },
+}
+
 impl Collected {
+    /// Registers a CSV file under the territory its first line names; its rows are read on
+    /// first use.
+    fn add_csv(
+        &mut self,
+        name: &str,
+        first_line: &str,
+        source: CsvSource,
+        problems: &mut Vec<DataProblem>,
+    ) {
+        match csv::directive(name, first_line) {
+            Ok(d) => self.tariffs.csv.push((
+                d.territory,
+                CsvFile {
+                    name: Arc::from(name),
+                    source,
+                },
+            )),
+            Err(p) => problems.push(p),
+        }
+    }
+
     /// Reads one data file into the collection, recording every problem.
     fn read(&mut self, name: &str, text: &str, problems: &mut Vec<DataProblem>) {
         let reader = FileReader::new(name, text);
@@ -285,6 +323,19 @@ fn valid_calendar_version(v: &str) -> bool {
         && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The embedded CSV files, parsed per territory on first use.
+const EMBEDDED_CSV: &[(&str, &str)] = &[
+    ("tariff_us.csv", include_str!("../../data/tariff_us.csv")),
+    (
+        "tariff_us_additional.csv",
+        include_str!("../../data/tariff_us_additional.csv"),
+    ),
+    (
+        "tariff_us_exemptions.csv",
+        include_str!("../../data/tariff_us_exemptions.csv"),
+    ),
+];
+
 /// The embedded dataset: `MANIFEST.toml` and every file it lists, compiled in.
 const EMBEDDED_MANIFEST: &str = include_str!("../../data/MANIFEST.toml");
 const EMBEDDED_FILES: &[(&str, &str)] = &[
@@ -308,6 +359,11 @@ impl RateTables {
     /// The dataset compiled into the crate, parsed and validated once by the same loader as
     /// run-time data, then cached.
     ///
+    /// The large CSV tariff schedules (the whole US schedule) are not parsed here: each
+    /// territory's CSV files are parsed on the first lookup that needs them (once, from any
+    /// thread, and kept), so a quote to another destination never pays for them. A problem
+    /// in such a file would surface from that lookup as [`crate::Error::LazyData`].
+    ///
     /// # Errors
     /// Only if the embedded data is broken, which the crate's tests rule out before release.
     pub fn embedded() -> Result<&'static Self, &'static DataError> {
@@ -315,7 +371,15 @@ impl RateTables {
         CELL.get_or_init(|| {
             let files = EMBEDDED_FILES
                 .iter()
-                .map(|(n, t)| ((*n).to_owned(), Ok((*t).to_owned())))
+                .map(|(n, t)| ((*n).to_owned(), Ok(FileText::Toml((*t).to_owned()))))
+                .chain(EMBEDDED_CSV.iter().map(|(n, t)| {
+                    let csv = FileText::Csv {
+                        source: CsvSource::Static(t),
+                        first_line: t.lines().next().unwrap_or("").to_owned(),
+                        sha256: None,
+                    };
+                    ((*n).to_owned(), Ok(csv))
+                }))
                 .collect();
             // The embedded files and their manifest are compiled in from one commit, so they
             // cannot be mixed at run time; their hashes are checked against the manifest by a
@@ -326,8 +390,13 @@ impl RateTables {
         .as_ref()
     }
 
-    /// Loads a dataset directory: `MANIFEST.toml` and every `.toml` file it lists. Each file's
-    /// sha256 must match the manifest, and every `.toml` file in the directory must be listed.
+    /// Loads a dataset directory: `MANIFEST.toml` and every `.toml` and `.csv` file it lists.
+    /// Each file's sha256 must match the manifest, and every `.toml` and `.csv` file in the
+    /// directory must be listed.
+    ///
+    /// A CSV file is hashed here, a few kilobytes at a time, and its rows are read on the
+    /// first lookup of its territory (its hash is checked again then, so the rows are those
+    /// of the hashed text).
     ///
     /// # Errors
     /// A [`DataError`] with every problem found (unreadable files included).
@@ -364,6 +433,20 @@ impl RateTables {
                                     kind: ProblemKind::Io,
                                     message: "file is not utf-8 text".to_owned(),
                                 })
+                            })
+                            .map(FileText::Toml);
+                        files.push((name, text));
+                    } else if name.ends_with(".csv") {
+                        let path: Arc<Path> = Arc::from(entry.path());
+                        let text = hash_and_first_line(&path)
+                            .map_err(|e| io_problem(&name, &e))
+                            .map(|(hash, first_line)| FileText::Csv {
+                                source: CsvSource::File {
+                                    path,
+                                    sha256: Arc::from(hash.as_str()),
+                                },
+                                first_line,
+                                sha256: Some(hash),
                             });
                         files.push((name, text));
                     }
@@ -388,7 +471,7 @@ impl RateTables {
     /// manifest (always, but for the embedded dataset, which a test checks).
     fn load_dataset(
         manifest_text: &str,
-        files: Vec<(String, Result<String, DataProblem>)>,
+        files: Vec<(String, Result<FileText, DataProblem>)>,
         origin: DataOrigin,
         verify_hashes: bool,
     ) -> Result<Self, DataError> {
@@ -468,10 +551,12 @@ impl RateTables {
                     ),
                 }),
                 Some(expected) => {
-                    let actual = if verify_hashes {
-                        sha256_hex(text.as_bytes())
-                    } else {
-                        expected.clone()
+                    let actual = match text {
+                        _ if !verify_hashes => expected.clone(),
+                        FileText::Toml(t) => sha256_hex(t.as_bytes()),
+                        FileText::Csv { sha256, .. } => {
+                            sha256.clone().unwrap_or_else(|| expected.clone())
+                        }
                     };
                     if !actual.eq_ignore_ascii_case(expected) {
                         problems.push(DataProblem {
@@ -484,7 +569,20 @@ impl RateTables {
                             ),
                         });
                     }
-                    collected.read(name, text, &mut problems);
+                    match text {
+                        FileText::Toml(t) => collected.read(name, t, &mut problems),
+                        FileText::Csv {
+                            source,
+                            first_line,
+                            ..
+                        } => {
+                            // A file whose hash is wrong is not read later: its rows would
+                            // not be the listed ones.
+                            if actual.eq_ignore_ascii_case(expected) {
+                                collected.add_csv(name, first_line, source.clone(), &mut problems);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -543,6 +641,47 @@ impl RateTables {
             origin: DataOrigin::Inline(Arc::from(name)),
         };
         collected.build(version, problems)
+    }
+
+    /// Loads one CSV data file from a string (no manifest), reading its rows now: for tests,
+    /// overrides and custom schedules. The format is described in the crate documentation
+    /// (README, "Data"). Its version is `local+sha256:<hash of the text>`.
+    ///
+    /// # Errors
+    /// A [`DataError`] with every problem found, each with `name`, line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::RateTables;
+    /// let text = "# landed-csv section=tariff territory=US schema=1
+    /// territory,hs,description,rate_percent,effective_from,source
+    /// US,61091000,T-shirts of cotton,16.5,2025-01-01,USITC HTS
+    /// US,61099010,T-shirts of man-made fibres,32.x,2025-01-01,USITC HTS
+    /// ";
+    /// let err = RateTables::from_csv_str("mine.csv", text).unwrap_err();
+    /// assert_eq!((err.problems[0].line, err.problems[0].column), (4, 41));
+    /// assert!(err.problems[0].message.contains("invalid decimal"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_str(name: &str, text: &str) -> Result<Self, DataError> {
+        let mut problems = Vec::new();
+        let mut collected = Collected::default();
+        collected.add_csv(
+            name,
+            text.lines().next().unwrap_or(""),
+            CsvSource::Owned(Arc::from(text)),
+            &mut problems,
+        );
+        let version = DataVersion {
+            dataset: Arc::from("local"),
+            schema: SCHEMA_VERSION,
+            sha256: Arc::from(sha256_hex(text.as_bytes())),
+            as_of: None,
+            origin: DataOrigin::Inline(Arc::from(name)),
+        };
+        let tables = collected.build(version, problems)?;
+        tables.load_all()?;
+        Ok(tables)
     }
 
     /// These tables with every series that `other` has replaced by `other`'s whole series
@@ -615,8 +754,38 @@ impl RateTables {
     }
 }
 
-/// Computes the `[files]` table of a manifest for a directory's `.toml` files: name and
-/// sha256, sorted. Used by the `refresh_manifest` example.
+/// The sha256 of a file, read a block at a time, and its first line.
+fn hash_and_first_line(path: &Path) -> std::io::Result<(String, String)> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut first: Vec<u8> = Vec::new();
+    let mut first_done = false;
+    loop {
+        let n = file.read(&mut buf)?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        hasher.update(chunk);
+        if !first_done {
+            match chunk.iter().position(|b| *b == b'\n') {
+                Some(end) => {
+                    first.extend_from_slice(chunk.get(..end).unwrap_or(&[]));
+                    first_done = true;
+                }
+                None => first.extend_from_slice(chunk),
+            }
+        }
+    }
+    Ok((
+        hex(&hasher.finalize()),
+        String::from_utf8_lossy(&first).into_owned(),
+    ))
+}
+
+/// Computes the `[files]` table of a manifest for a directory's `.toml` and `.csv` files:
+/// name and sha256, sorted. Used by the `refresh_manifest` example.
 ///
 /// # Errors
 /// Any I/O error reading the directory.
@@ -625,8 +794,8 @@ pub fn file_hashes(dir: impl AsRef<Path>) -> std::io::Result<BTreeMap<String, St
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".toml") && name != MANIFEST {
-            out.insert(name, sha256_hex(&std::fs::read(entry.path())?));
+        if (name.ends_with(".toml") && name != MANIFEST) || name.ends_with(".csv") {
+            out.insert(name, hash_and_first_line(&entry.path())?.0);
         }
     }
     Ok(out)

@@ -68,26 +68,43 @@ pub(crate) struct Series<T> {
 impl<T> Series<T> {
     /// The row in force on `date`, or the coverage of the series.
     pub(crate) fn at(&self, date: NaiveDate) -> Result<&Dated<T>, Coverage> {
-        // Rows are sorted by `from` and never overlap: the candidate is the last row starting on
-        // or before the date.
-        let idx = self.rows.partition_point(|r| r.period.from <= date);
-        idx.checked_sub(1)
-            .and_then(|i| self.rows.get(i))
-            .filter(|r| r.period.contains(date))
-            .ok_or_else(|| self.coverage())
-    }
-
-    fn coverage(&self) -> Coverage {
-        Coverage {
-            from: self.rows.first().map_or(NaiveDate::MIN, |r| r.period.from),
-            until: self.rows.last().and_then(|r| r.period.until),
-        }
+        slice_at(&self.rows, date)
     }
 
     /// All rows, oldest first.
     pub(crate) fn rows(&self) -> &[Dated<T>] {
         &self.rows
     }
+}
+
+/// The row of a series (rows sorted by `from`, never overlapping) in force on `date`, or the
+/// coverage of the series.
+fn slice_at<T>(rows: &[Dated<T>], date: NaiveDate) -> Result<&Dated<T>, Coverage> {
+    // The candidate is the last row starting on or before the date.
+    let idx = rows.partition_point(|r| r.period.from <= date);
+    idx.checked_sub(1)
+        .and_then(|i| rows.get(i))
+        .filter(|r| r.period.contains(date))
+        .ok_or_else(|| Coverage {
+            from: rows.first().map_or(NaiveDate::MIN, |r| r.period.from),
+            until: rows.last().and_then(|r| r.period.until),
+        })
+}
+
+/// [`row_at`] for a series given as its rows.
+pub(crate) fn rows_at<'s, T>(
+    series: Option<&'s [Dated<T>]>,
+    table: &'static str,
+    key: impl Fn() -> String,
+    date: NaiveDate,
+) -> Result<&'s Dated<T>, crate::error::Error> {
+    let series = series.ok_or_else(|| crate::error::Error::UnknownSeries { table, key: key() })?;
+    slice_at(series, date).map_err(|coverage| crate::error::Error::NoRateInForce {
+        table,
+        key: key(),
+        date,
+        coverage,
+    })
 }
 
 /// The row of `series` in force on `date`: [`Error::UnknownSeries`] when there is no series,
@@ -181,6 +198,7 @@ where
     build(rows, key_of, describe, Gaps::Allowed, problems)
 }
 
+/// Whether a series may have gaps between its rows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gaps {
     Refused,
@@ -208,70 +226,7 @@ where
         let mut built = Vec::with_capacity(rows.len());
         let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
         for row in rows {
-            let name = describe(&key);
-            let until = match row.to {
-                Some(to) if to < row.from => {
-                    problems.push(row.at.problem(
-                        ProblemKind::FromAfterTo,
-                        format!(
-                            "{name}: effective_to {to} is before effective_from {}; fix the dates",
-                            row.from
-                        ),
-                    ));
-                    None
-                }
-                Some(to) => match to.checked_add_days(Days::new(1)) {
-                    Some(u) => Some(u),
-                    None => {
-                        problems.push(row.at.problem(
-                            ProblemKind::BadValue,
-                            format!("{name}: effective_to {to} is out of range"),
-                        ));
-                        None
-                    }
-                },
-                None => None,
-            };
-            if let Some((pfrom, puntil, pat)) = &prev {
-                if *pfrom == row.from {
-                    problems.push(row.at.problem(
-                        ProblemKind::DuplicateStart,
-                        format!(
-                            "{name}: a second row starts on {} (the first is at {}); keep one row per start date",
-                            row.from, pat.place_from(&row.at)
-                        ),
-                    ));
-                } else {
-                    match puntil {
-                        None => problems.push(row.at.problem(
-                            ProblemKind::Overlap,
-                            format!(
-                                "{name}: row from {} overlaps the open-ended row from {pfrom} at {}; give that row an effective_to of the day before",
-                                row.from, pat.place_from(&row.at)
-                            ),
-                        )),
-                        Some(pu) if *pu > row.from => problems.push(row.at.problem(
-                            ProblemKind::Overlap,
-                            format!(
-                                "{name}: row from {} overlaps the row at {} that runs to {}; end that row the day before",
-                                row.from,
-                                pat.place_from(&row.at),
-                                pu.pred_opt().unwrap_or(*pu)
-                            ),
-                        )),
-                        Some(pu) if *pu < row.from && gaps == Gaps::Refused => problems.push(row.at.problem(
-                            ProblemKind::Gap,
-                            format!(
-                                "{name}: gap from {pu} to {} before this row (the row at {} ends {}); add a row for the gap or move a date",
-                                row.from.pred_opt().unwrap_or(row.from),
-                                pat.place_from(&row.at),
-                                pu.pred_opt().unwrap_or(*pu)
-                            ),
-                        )),
-                        Some(_) => {}
-                    }
-                }
-            }
+            let until = check_row(&row, prev.as_ref(), &|| describe(&key), gaps, problems);
             prev = Some((row.from, until, row.at.clone()));
             built.push(Dated {
                 period: Period {
@@ -286,6 +241,136 @@ where
             out.insert(key, Series { rows: built });
         }
     }
+    out
+}
+
+/// Checks a row against the previous row of its series (from, until, where): from ≤ to, no
+/// duplicate start, no overlap, no gap. Returns the row's `until` (the day after its
+/// `effective_to`). `name` names the series, and is only called for a problem.
+fn check_row<T>(
+    row: &RawDated<T>,
+    prev: Option<&(NaiveDate, Option<NaiveDate>, Location)>,
+    name: &dyn Fn() -> String,
+    gaps: Gaps,
+    problems: &mut Vec<DataProblem>,
+) -> Option<NaiveDate> {
+    let until = match row.to {
+        Some(to) if to < row.from => {
+            problems.push(row.at.problem(
+                ProblemKind::FromAfterTo,
+                format!(
+                    "{}: effective_to {to} is before effective_from {}; fix the dates",
+                    name(),
+                    row.from
+                ),
+            ));
+            None
+        }
+        Some(to) => match to.checked_add_days(Days::new(1)) {
+            Some(u) => Some(u),
+            None => {
+                problems.push(row.at.problem(
+                    ProblemKind::BadValue,
+                    format!("{}: effective_to {to} is out of range", name()),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some((pfrom, puntil, pat)) = prev {
+        if *pfrom == row.from {
+            problems.push(row.at.problem(
+                ProblemKind::DuplicateStart,
+                format!(
+                    "{}: a second row starts on {} (the first is at {}); keep one row per start date",
+                    name(), row.from, pat.place_from(&row.at)
+                ),
+            ));
+        } else {
+            match puntil {
+                None => problems.push(row.at.problem(
+                    ProblemKind::Overlap,
+                    format!(
+                        "{}: row from {} overlaps the open-ended row from {pfrom} at {}; give that row an effective_to of the day before",
+                        name(), row.from, pat.place_from(&row.at)
+                    ),
+                )),
+                Some(pu) if *pu > row.from => problems.push(row.at.problem(
+                    ProblemKind::Overlap,
+                    format!(
+                        "{}: row from {} overlaps the row at {} that runs to {}; end that row the day before",
+                        name(),
+                        row.from,
+                        pat.place_from(&row.at),
+                        pu.pred_opt().unwrap_or(*pu)
+                    ),
+                )),
+                Some(pu) if *pu < row.from && gaps == Gaps::Refused => problems.push(row.at.problem(
+                    ProblemKind::Gap,
+                    format!(
+                        "{}: gap from {pu} to {} before this row (the row at {} ends {}); add a row for the gap or move a date",
+                        name(),
+                        row.from.pred_opt().unwrap_or(row.from),
+                        pat.place_from(&row.at),
+                        pu.pred_opt().unwrap_or(*pu)
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    until
+}
+
+/// Checks series as [`build_series`] does, for a large table: the rows are sorted in place
+/// by key and date and returned as one vector in which each series is contiguous (no map of
+/// vectors, no second copy of the rows). The caller refuses the whole load when any problem
+/// exists.
+pub(crate) fn build_sorted<K: Ord, T>(
+    mut rows: Vec<RawDated<T>>,
+    key_of: impl Fn(&T) -> K,
+    describe: impl Fn(&T) -> String,
+    problems: &mut Vec<DataProblem>,
+) -> Vec<Dated<T>> {
+    rows.sort_unstable_by(|a, b| {
+        key_of(&a.value)
+            .cmp(&key_of(&b.value))
+            .then(a.from.cmp(&b.from))
+            .then(a.at.line.cmp(&b.at.line))
+    });
+    let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
+    let mut prev_key: Option<K> = None;
+    for row in &mut rows {
+        let key = key_of(&row.value);
+        if prev_key.as_ref() != Some(&key) {
+            prev = None;
+        }
+        let until = check_row(
+            row,
+            prev.as_ref(),
+            &|| describe(&row.value),
+            Gaps::Refused,
+            problems,
+        );
+        prev = Some((row.from, until, row.at.clone()));
+        prev_key = Some(key);
+        // `to` now holds the first day no longer in force.
+        row.to = until;
+    }
+    // Converted in place (a `RawDated` is larger than a `Dated`).
+    let mut out: Vec<Dated<T>> = rows
+        .into_iter()
+        .map(|r| Dated {
+            period: Period {
+                from: r.from,
+                until: r.to,
+            },
+            source: r.source,
+            value: r.value,
+        })
+        .collect();
+    out.shrink_to_fit();
     out
 }
 

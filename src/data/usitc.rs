@@ -300,6 +300,9 @@ pub struct HtsLine {
     pub general: String,
     /// The parsed rate.
     pub rate: ParsedRate,
+    /// The chapter-99 headings (`9903.xx.xx`) named by the general-column footnotes of the
+    /// record that carried the rate ("See 9903.88.15."), in order, without repeats.
+    pub see: Vec<HsCode>,
 }
 
 impl HtsLine {
@@ -315,6 +318,7 @@ impl HtsLine {
             specific: e.specific,
             min: e.min,
             max: e.max,
+            see: Arc::from(self.see.as_slice()),
         })
     }
 }
@@ -390,6 +394,253 @@ impl HtsImport {
     }
 }
 
+/// One edition of the schedule, for [`HtsImport::merge_editions`]: its import, its name
+/// (`2026 Revision 10`) and the date it took effect.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct HtsEdition<'a> {
+    /// The edition's lines.
+    pub import: &'a HtsImport,
+    /// Its name, cited in each row's source.
+    pub name: &'a str,
+    /// The day it took effect.
+    pub effective_from: NaiveDate,
+}
+
+impl<'a> HtsEdition<'a> {
+    /// An edition: its import, name and effective date.
+    pub const fn new(import: &'a HtsImport, name: &'a str, effective_from: NaiveDate) -> Self {
+        Self {
+            import,
+            name,
+            effective_from,
+        }
+    }
+}
+
+/// A dated row of a line's series, from [`HtsImport::merge_editions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HtsSeriesRow {
+    /// The line as read in the last edition of the row (its description and text).
+    pub line: HtsLine,
+    /// The rate, the same in every edition of the row.
+    pub encoded: Encoded,
+    /// The chapter-99 headings of the row: every heading any of its editions names, in the
+    /// order first seen (footnotes are informational, so a change in them alone does not
+    /// start a new row).
+    pub see: Vec<HsCode>,
+    /// The first day: the date of the first edition of the row.
+    pub effective_from: NaiveDate,
+    /// The last day (inclusive): the day before the first later edition that changes the
+    /// rate or lacks the line; `None` while the last edition has it.
+    pub effective_to: Option<NaiveDate>,
+    /// The names of the editions the row was read from, oldest first.
+    pub editions: Vec<String>,
+}
+
+/// Dated series of a schedule's lines across editions, from [`HtsImport::merge_editions`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct HtsSeries {
+    /// The rows, by HS code then date.
+    pub rows: Vec<HtsSeriesRow>,
+}
+
+impl HtsImport {
+    /// Merges editions of the schedule into dated series of the encodable lines (those
+    /// whose rate [`ParsedRate::encode`] accepts).
+    ///
+    /// Editions are taken in date order. A rate unchanged across editions is one row, from
+    /// the first edition's date, citing every edition it was read from. A changed rate
+    /// starts a new row on the later edition's date and closes the previous row the day
+    /// before. A line that a later edition lacks (or whose rate it gives in a form not
+    /// encodable) is closed the day before that edition.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when two editions have the same
+    /// date, or no edition is given.
+    ///
+    /// # Example
+    /// ```
+    /// use landed::data::{HtsEdition, HtsImport, import_hts_json};
+    /// let old = import_hts_json(r#"[{"htsno": "6109.10.00", "general": "16.5%"},
+    ///   {"htsno": "6109.90.10", "general": "32%"}]"#)?;
+    /// let new = import_hts_json(r#"[{"htsno": "6109.10.00", "general": "16.5%"},
+    ///   {"htsno": "6109.90.10", "general": "28.2%"}]"#)?;
+    /// let series = HtsImport::merge_editions(&[
+    ///     HtsEdition::new(&old, "2025 Basic Edition", "2025-01-01".parse()?),
+    ///     HtsEdition::new(&new, "2026 Basic Edition", "2026-01-01".parse()?),
+    /// ])?;
+    /// assert_eq!(series.rows.len(), 3);
+    /// assert_eq!(series.rows[0].editions.len(), 2);
+    /// assert_eq!(series.rows[1].effective_to, Some("2025-12-31".parse()?));
+    /// assert_eq!(series.rows[2].effective_from, "2026-01-01".parse()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn merge_editions(editions: &[HtsEdition<'_>]) -> Result<HtsSeries, crate::Error> {
+        let mut sorted: Vec<&HtsEdition<'_>> = editions.iter().collect();
+        sorted.sort_by_key(|e| e.effective_from);
+        if sorted.is_empty() {
+            return Err(crate::Error::input(
+                "editions",
+                "is empty; give at least one",
+            ));
+        }
+        if let Some(w) = sorted
+            .windows(2)
+            .find(|w| w.first().map(|e| e.effective_from) == w.get(1).map(|e| e.effective_from))
+        {
+            let names: Vec<&str> = w.iter().map(|e| e.name).collect();
+            return Err(crate::Error::input(
+                "editions",
+                format!(
+                    "{} share a date; give each edition its own effective date",
+                    names.join(" and ")
+                ),
+            ));
+        }
+        let mut open: BTreeMap<HsCode, HtsSeriesRow> = BTreeMap::new();
+        let mut done: Vec<HtsSeriesRow> = Vec::new();
+        for ed in sorted {
+            let day_before = ed.effective_from.pred_opt();
+            let mut seen: BTreeMap<HsCode, ()> = BTreeMap::new();
+            for (line, encoded) in ed.import.encodable() {
+                seen.insert(line.hs, ());
+                match open.get_mut(&line.hs) {
+                    Some(row) if row.encoded == encoded => {
+                        row.editions.push(ed.name.to_owned());
+                        for h in &line.see {
+                            if !row.see.contains(h) {
+                                row.see.push(*h);
+                            }
+                        }
+                        row.line = line.clone();
+                        continue;
+                    }
+                    Some(_) => {
+                        if let Some(mut row) = open.remove(&line.hs) {
+                            row.effective_to = day_before;
+                            done.push(row);
+                        }
+                    }
+                    None => {}
+                }
+                open.insert(
+                    line.hs,
+                    HtsSeriesRow {
+                        line: line.clone(),
+                        encoded,
+                        see: line.see.clone(),
+                        effective_from: ed.effective_from,
+                        effective_to: None,
+                        editions: vec![ed.name.to_owned()],
+                    },
+                );
+            }
+            let gone: Vec<HsCode> = open
+                .keys()
+                .filter(|hs| !seen.contains_key(hs))
+                .copied()
+                .collect();
+            for hs in gone {
+                if let Some(mut row) = open.remove(&hs) {
+                    row.effective_to = day_before;
+                    done.push(row);
+                }
+            }
+        }
+        done.extend(open.into_values());
+        done.sort_by_key(|r| (r.line.hs, r.effective_from));
+        Ok(HtsSeries { rows: done })
+    }
+}
+
+/// The columns of a `tariff` CSV file, in the order [`HtsSeries::tariff_csv`] writes them.
+pub const TARIFF_CSV_COLUMNS: &str = "territory,hs,description,rate_percent,specific_amount,specific_currency,specific_per,min_amount,max_amount,see,effective_from,effective_to,source";
+
+/// A CSV cell: quoted (quotes doubled) when it holds a comma, quote or line break.
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A chapter-99 heading as written in the schedule: `9903.88.15`.
+fn dotted(hs: &HsCode) -> String {
+    let s = hs.as_str();
+    match (s.get(..4), s.get(4..6), s.get(6..)) {
+        (Some(a), Some(b), Some(c)) if !c.is_empty() => format!("{a}.{b}.{c}"),
+        _ => s.to_owned(),
+    }
+}
+
+impl HtsSeries {
+    /// Number of lines (HS codes) with more than one row: a rate that changed, or a line
+    /// that disappeared and came back.
+    pub fn changed_lines(&self) -> usize {
+        let mut out = 0usize;
+        let mut prev: Option<HsCode> = None;
+        let mut counted: Option<HsCode> = None;
+        for r in &self.rows {
+            if prev == Some(r.line.hs) && counted != Some(r.line.hs) {
+                out = out.saturating_add(1);
+                counted = Some(r.line.hs);
+            }
+            prev = Some(r.line.hs);
+        }
+        out
+    }
+
+    /// The rows as a `landed-csv` file of section `tariff` for territory US: the
+    /// `# landed-csv` line, `comments` (each line written after `# `), the header
+    /// ([`TARIFF_CSV_COLUMNS`]) and a row per series row. Each row's source is
+    /// `{publisher} ({editions}), {what}` with the editions it was read from, so rows read
+    /// from the same editions share one source text.
+    pub fn tariff_csv(&self, comments: &str, publisher: &str, what: &str) -> String {
+        let mut out = String::from("# landed-csv section=tariff territory=US schema=1\n");
+        for c in comments.lines() {
+            out.push_str(if c.is_empty() { "#" } else { "# " });
+            out.push_str(c);
+            out.push('\n');
+        }
+        out.push_str(TARIFF_CSV_COLUMNS);
+        out.push('\n');
+        let num = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
+        for r in &self.rows {
+            let e = &r.encoded;
+            let unit = e.specific.or(e.min).or(e.max);
+            let see: Vec<String> = r.see.iter().map(dotted).collect();
+            let source = format!("{publisher} ({}), {what}", r.editions.join("; "));
+            let cells = [
+                "US".to_owned(),
+                r.line.hs.to_string(),
+                csv_cell(&r.line.description),
+                num(e.rate_percent),
+                num(e.specific.map(|s| s.amount)),
+                unit.map(|s| s.currency.code().to_owned())
+                    .unwrap_or_default(),
+                unit.map(|s| match s.per {
+                    SpecificPer::Unit => "unit".to_owned(),
+                    SpecificPer::Kg => "kg".to_owned(),
+                })
+                .unwrap_or_default(),
+                num(e.min.map(|s| s.amount)),
+                num(e.max.map(|s| s.amount)),
+                see.join(" "),
+                r.effective_from.to_string(),
+                r.effective_to.map(|d| d.to_string()).unwrap_or_default(),
+                csv_cell(&source),
+            ];
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// One record of the export; fields it does not need are ignored, because USITC adds fields
 /// (the export carries both `additionalDuties` and a misspelt `addiitionalDuties`).
 #[derive(serde::Deserialize)]
@@ -402,6 +653,62 @@ struct Record {
     description: Option<String>,
     #[serde(default)]
     general: Option<String>,
+    #[serde(default)]
+    footnotes: Option<Vec<Footnote>>,
+}
+
+/// A footnote of a record: the columns it is attached to and its text.
+#[derive(serde::Deserialize)]
+struct Footnote {
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    value: String,
+}
+
+/// The chapter-99 headings `9903.xx.xx` a general-column footnote names, in order and
+/// without repeats (a `9817.xx.xx` heading or a note is not an additional duty heading).
+fn see_headings(footnotes: &[Footnote]) -> Vec<HsCode> {
+    let mut out: Vec<HsCode> = Vec::new();
+    for f in footnotes
+        .iter()
+        .filter(|f| f.columns.iter().any(|c| c == "general"))
+    {
+        let v = f.value.as_bytes();
+        let mut i = 0usize;
+        while let Some(rest) = v.get(i..) {
+            // `9903.dd.dd` not preceded by a digit or dot and not followed by `.d` (a ten-digit
+            // statistical number).
+            let is = |j: usize, f: fn(&u8) -> bool| rest.get(j).is_some_and(f);
+            let digit = |b: &u8| b.is_ascii_digit();
+            let dot = |b: &u8| *b == b'.';
+            let starts = rest.starts_with(b"9903.")
+                && is(5, digit)
+                && is(6, digit)
+                && is(7, dot)
+                && is(8, digit)
+                && is(9, digit)
+                && !(is(10, dot) && is(11, digit))
+                && !is(10, digit)
+                && i.checked_sub(1)
+                    .and_then(|p| v.get(p))
+                    .is_none_or(|b| !(b.is_ascii_digit() || *b == b'.'));
+            if starts
+                && let Some(code) = rest
+                    .get(..10)
+                    .and_then(|c| core::str::from_utf8(c).ok())
+                    .and_then(|c| c.parse::<HsCode>().ok())
+                && !out.contains(&code)
+            {
+                out.push(code);
+            }
+            i = i.saturating_add(1);
+            if i > v.len() {
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn indent_of(v: Option<&serde_json::Value>) -> usize {
@@ -499,6 +806,7 @@ pub fn import_hts_json(text: &str) -> Result<HtsImport, DataError> {
             description,
             general,
             rate,
+            see: see_headings(r.footnotes.as_deref().unwrap_or(&[])),
         });
     }
     Ok(out)
@@ -809,5 +1117,90 @@ mod tests {
         let t = i.lines[2].tariff_rate().unwrap();
         assert_eq!(t.rate_percent, Some(d("16.5")));
         assert!(import_hts_json("{").is_err());
+    }
+
+    fn edition(json: &str) -> HtsImport {
+        import_hts_json(json).unwrap()
+    }
+
+    #[test]
+    fn merge_keeps_unchanged_rates_as_one_row_and_dates_changes_and_removals() {
+        let a = edition(
+            r#"[{"description": "d", "htsno": "0101.21.00", "general": "Free", "footnotes": [{"columns": ["general"], "value": "See 9903.88.15. ", "type": "endnote"}]},
+                {"description": "d", "htsno": "0201.10.05", "general": "4.4¢/kg"},
+                {"description": "d", "htsno": "6109.90.10", "general": "32%"},
+                {"description": "d", "htsno": "0407.11.00", "general": "2.8¢/doz."}]"#,
+        );
+        let b = edition(
+            r#"[{"description": "d", "htsno": "0101.21.00", "general": "Free", "footnotes": [{"columns": ["general"], "value": "See 9903.88.03 and 9817.00.00.", "type": "endnote"}]},
+                {"description": "d", "htsno": "0201.10.05", "general": "4.4¢/kg"},
+                {"description": "d", "htsno": "6109.90.10", "general": "28.2%"}]"#,
+        );
+        let c = edition(
+            r#"[{"description": "d", "htsno": "0101.21.00", "general": "Free"},
+                {"description": "d", "htsno": "6109.90.10", "general": "28.2%"}]"#,
+        );
+        let date = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // Given out of order: merged by date.
+        let series = HtsImport::merge_editions(&[
+            HtsEdition::new(&c, "C", date("2026-06-08")),
+            HtsEdition::new(&a, "A", date("2025-01-01")),
+            HtsEdition::new(&b, "B", date("2026-01-01")),
+        ])
+        .unwrap();
+        let rows: Vec<_> = series
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.line.hs.to_string(),
+                    r.effective_from.to_string(),
+                    r.effective_to.map(|d| d.to_string()),
+                    r.editions.join(" "),
+                )
+            })
+            .collect();
+        let own = |hs: &str, f: &str, t: Option<&str>, e: &str| {
+            (
+                hs.to_owned(),
+                f.to_owned(),
+                t.map(str::to_owned),
+                e.to_owned(),
+            )
+        };
+        assert_eq!(
+            rows,
+            vec![
+                own("01012100", "2025-01-01", None, "A B C"),
+                own("02011005", "2025-01-01", Some("2026-06-07"), "A B"),
+                own("61099010", "2025-01-01", Some("2025-12-31"), "A"),
+                own("61099010", "2026-01-01", None, "B C"),
+            ]
+        );
+        // The footnote headings of every edition of the row, 9817 left out.
+        let see: Vec<String> = series.rows[0].see.iter().map(dotted).collect();
+        assert_eq!(see, ["9903.88.15", "9903.88.03"]);
+        assert_eq!(series.changed_lines(), 1);
+        // The not-encodable line (per dozen) is in no row.
+        assert!(series.rows.iter().all(|r| r.line.hs.as_str() != "04071100"));
+        let csv = series.tariff_csv("made by a test", "USITC", "JSON export");
+        let tables = crate::data::RateTables::from_csv_str("t.csv", &csv).unwrap();
+        let us = "US".parse().unwrap();
+        let shirt = "6109.90.10.10".parse().unwrap();
+        let on = |d| {
+            tables
+                .tariff(us, &shirt, date(d))
+                .unwrap()
+                .rate
+                .rate_percent
+        };
+        assert_eq!(on("2025-12-31"), Some(d("32")));
+        assert_eq!(on("2026-01-01"), Some(d("28.2")));
+        let err = HtsImport::merge_editions(&[
+            HtsEdition::new(&a, "A", date("2025-01-01")),
+            HtsEdition::new(&b, "B", date("2025-01-01")),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("A and B share a date"));
     }
 }

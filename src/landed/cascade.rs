@@ -10,7 +10,7 @@ use super::rounding::Roundings;
 use super::wire::{Quote, QuoteRequest};
 use super::{check, duty, fees, rules, taxes, totals, valuation};
 use crate::codes::{CountryCode, Currency, Territory};
-use crate::data::{RateTables, Regime, row_at};
+use crate::data::{RateTables, Regime, TariffView, row_at};
 use crate::error::Error;
 
 /// What every step needs to know about the quote: the request, the data and the destination's
@@ -30,6 +30,9 @@ pub(crate) struct Context<'a> {
     pub(crate) to_dest: Conv,
     pub(crate) roundings: Roundings<'a>,
     pub(crate) lane: Lane,
+    /// The destination territory's tariffs, its CSV schedule read (on first use) once per
+    /// quote.
+    pub(crate) tariffs: TariffView<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +65,7 @@ impl<'a> Context<'a> {
         let minor = currency.minor_unit_scale()?;
         let to_dest = conv(&req.exchange_rates, req.currency, currency)?;
         let roundings = Roundings::in_force(customs, territory, date);
+        let tariffs = tables.tariffs.view(territory)?;
         Ok(Self {
             tables,
             req,
@@ -73,6 +77,7 @@ impl<'a> Context<'a> {
             to_dest,
             lane: roundings.lane(minor),
             roundings,
+            tariffs,
         })
     }
 }

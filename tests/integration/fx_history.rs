@@ -284,17 +284,13 @@ fn a_history_in_a_data_file_loads_each_day_and_refuses_a_repeated_day() {
 }
 
 #[test]
-fn the_embedded_load_is_fast() {
-    // The embedded data parses once per process; a fresh parse of the same files through the
-    // directory loader bounds what `RateTables::embedded()` costs. Debug builds are several
-    // times slower than release, hence the loose bound here (release: see the CHANGELOG).
+fn the_data_directory_loads_with_the_ecb_history() {
+    // How long the load takes is measured by the `data_load` bench, not asserted here (a
+    // timing assertion fails on a busy machine: the house rules keep timings out of tests).
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-    let start = std::time::Instant::now();
     let t = RateTables::from_dir(dir).unwrap();
-    let took = start.elapsed();
     assert_eq!(
         t.latest_reference_rates("ECB").unwrap().as_of(),
         date("2026-07-21")
     );
-    assert!(took.as_millis() < 2_000, "{took:?}");
 }

@@ -350,7 +350,13 @@ fn us_de_minimis_800_below_at_above_and_its_suspension_on_2025_08_29() {
     for d in ["2025-08-29", "2025-08-30"] {
         let q = quote(us(d, "800.00", "VN"));
         assert_eq!(&*q.regime, "us_import", "{d}");
-        assert_eq!(q.duty, dec("132.00"));
+        // 16.5 % MFN (132.00) and, until 2026-02-23, the IEEPA reciprocal duty of 20 % on
+        // goods of Viet Nam (160.00; issue 17: this used to be left out without a word).
+        assert_eq!(q.duty, dec("292.00"));
+        assert_eq!(
+            charge(&q, "IEEPA reciprocal").map(|c| c.amount),
+            Some(dec("160.00"))
+        );
         assert_eq!(q.fees, dec("2.62")); // FY2025 informal MPF
     }
 }
@@ -437,11 +443,13 @@ fn us_hmf_is_charged_on_ocean_shipments_only() {
     );
 }
 
+/// The Section 122 surcharge's charge: its authority and heading.
+const S122: &str = "Section 122 (9903.03.01)";
+
 #[test]
 fn us_section_122_runs_2026_02_24_to_2026_07_23_and_spares_usmca_goods() {
-    let s122 = |d: &str, origin: &str| {
-        charge(&quote(us(d, "1000.00", origin)), "section_122").map(|c| c.amount)
-    };
+    let s122 =
+        |d: &str, origin: &str| charge(&quote(us(d, "1000.00", origin)), S122).map(|c| c.amount);
     assert_eq!(s122("2026-02-23", "VN"), None);
     assert_eq!(s122("2026-02-24", "VN"), Some(dec("100.00")));
     assert_eq!(s122("2026-02-25", "VN"), Some(dec("100.00")));
@@ -456,7 +464,7 @@ fn us_section_122_runs_2026_02_24_to_2026_07_23_and_spares_usmca_goods() {
         "lines": [line("61102020", "1", "1000.00", "MX", None)]
     }));
     assert_eq!(mx.duty, dec("0.00"));
-    assert!(charge(&mx, "section_122").is_none());
+    assert!(charge(&mx, S122).is_none());
 }
 
 #[test]
@@ -487,7 +495,7 @@ fn us_section_301_on_chinese_power_banks_rose_to_25_percent_on_2026_01_01() {
         quote(v(d, "CN"))
             .charges
             .iter()
-            .filter(|c| c.name.starts_with("section_301"))
+            .filter(|c| c.name.starts_with("Section 301"))
             .map(|c| c.amount)
             .sum::<rust_decimal::Decimal>()
     };
@@ -499,7 +507,7 @@ fn us_section_301_on_chinese_power_banks_rose_to_25_percent_on_2026_01_01() {
         !quote(v("2026-01-02", "VN"))
             .charges
             .iter()
-            .any(|c| c.name.starts_with("section_301"))
+            .any(|c| c.name.starts_with("Section 301"))
     );
 }
 

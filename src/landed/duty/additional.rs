@@ -3,9 +3,10 @@
 //! 1. the rows whose HS prefix and origins cover the line (and that spare preferential goods
 //!    when `not_with_preference`);
 //! 2. less those a `duty_exemption` row spares (by the duty's name or group);
-//! 3. of a `highest_in_group` group, only the highest rate (the first name on a tie);
-//! 4. less those that yield to a group another remaining row belongs to (`yields_to`: e.g.
-//!    IEEPA reciprocal duties on Section 232 goods);
+//! 3. of a `highest_in_group` group, only the highest rate (the first name on a tie; a
+//!    `warn_only` row never outranks a charging one);
+//! 4. less those that yield to a group (`yields_to`: e.g. IEEPA reciprocal duties on Section
+//!    232 goods) that a charging (not `warn_only`) row of step 2 belongs to;
 //! 5. each remaining row adds its warning, if any, and unless it is `warn_only` a charge
 //!    named `authority (heading)`: the rate on the customs value, or for a `top_up` row what
 //!    brings the line's tariff duty up to that rate (never below zero).
@@ -91,11 +92,11 @@ impl<'a> Lookup<'a> {
         }
         self.rows.clear();
         self.exemptions.clear();
-        let index = &ctx.tables.tariffs.additional;
+        let view = &ctx.tariffs;
         let (rows, exemptions) = (&mut self.rows, &mut self.exemptions);
-        index.for_hs(ctx.territory, &hs, origin, ctx.date, |row| rows.push(row));
+        view.additional_for_hs(&hs, origin, ctx.date, |row| rows.push(row));
         if !rows.is_empty() {
-            index.exemptions_for(ctx.territory, &hs, ctx.date, |e| exemptions.push(e));
+            view.exemptions_for(&hs, ctx.date, |e| exemptions.push(e));
         }
         self.key = Some((hs, origin));
     }

@@ -46,7 +46,7 @@ pub(crate) fn levy<'a>(
             flat.push(i, line, cv, step, charges)?;
             continue;
         }
-        let duty = tariffs.push(ctx, i, line, cv, step, charges)?;
+        let duty = tariffs.push(ctx, i, line, cv, step, charges, warnings)?;
         extra.push(ctx, i, line, cv, duty, step, charges, warnings)?;
     }
     step.close(charges, lane, roundings.duty, |i, a| {

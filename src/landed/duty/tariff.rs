@@ -89,7 +89,7 @@ impl<'a> Lookup<'a> {
     ) -> Result<Option<(Exact, &'a Dated<TariffRate>)>, Error> {
         let row = match self.last {
             Some((hs, row)) if hs == l.hs_code => Ok(row),
-            _ => ctx.tables.tariff_row(ctx.territory, &l.hs_code, ctx.date),
+            _ => ctx.tariffs.row(&l.hs_code, ctx.date),
         };
         match row {
             Ok(found) => {
@@ -129,6 +129,10 @@ impl<'a> Lookup<'a> {
     // Inlined into the loop over the lines (a call per line costs more than its body
     // when the code has no row to add).
     #[inline]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the line and the step's outputs: charges and warnings"
+    )]
     pub(crate) fn push(
         &mut self,
         ctx: &Context<'a>,
@@ -137,6 +141,7 @@ impl<'a> Lookup<'a> {
         cv: i64,
         step: &mut Step,
         charges: &mut Vec<Charge>,
+        warnings: &mut Vec<String>,
     ) -> Result<Option<Exact>, Error> {
         let (l, lane, territory) = (line.req, ctx.lane, ctx.territory);
         let preference = self.preference(l);
@@ -194,6 +199,9 @@ impl<'a> Lookup<'a> {
             }
             (_, Some((amount, found))) => {
                 let t = &found.value;
+                if !t.see.is_empty() {
+                    footnotes(ctx, i, t, warnings);
+                }
                 let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
                 step.push(
                     charges,
@@ -221,6 +229,27 @@ impl<'a> Lookup<'a> {
             }
             _ => None,
         })
+    }
+}
+
+/// Point 5 of issue 17, never silent: a heading the tariff row's footnotes name ("See
+/// 9903.88.15.") that no additional-duty or exemption row encodes on the quote's date is
+/// reported, once per line and heading, since its duty may apply and is not in the quote.
+#[inline(never)]
+fn footnotes(ctx: &Context<'_>, i: usize, t: &TariffRate, warnings: &mut Vec<String>) {
+    for h in t.see.iter() {
+        if ctx.tariffs.heading_in_force(h, ctx.date) {
+            continue;
+        }
+        let heading = crate::data::Heading::of(*h).map_or_else(|| h.to_string(), |x| x.to_string());
+        warnings.push(format!(
+            "{}: the tariff line {} names heading {heading} in its footnotes, which the data \
+             does not encode on {}: the quote does not include that additional duty; check \
+             whether it applies to this good and origin",
+            field(i, "hs_code"),
+            t.hs,
+            ctx.date
+        ));
     }
 }
 

@@ -1,0 +1,794 @@
+//! The compact CSV format for large tables (full tariff schedules), read record by record.
+//!
+//! # Format (`landed-csv`, schema 1)
+//! - UTF-8 text with RFC 4180 quoting: a field that holds a comma, a quote or a line break is
+//!   written in double quotes, and a quote inside it is doubled (`"18"" rule"`). Quoting is
+//!   checked strictly: a quote inside an unquoted field, or text after a closing quote, is a
+//!   problem (not read as best it can).
+//! - The first line is exactly `# landed-csv section=<section> territory=<T> schema=1`, e.g.
+//!   `# landed-csv section=tariff territory=US schema=1`. It names the one section the file
+//!   holds and the one territory of its rows: a row whose `territory` differs is a problem.
+//! - Other lines starting with `#` are comments: the file explains itself there (publisher,
+//!   editions, licence, the command that regenerates it).
+//! - Then a header row of field names: the same names as the TOML rows of the section (for
+//!   `tariff`: `territory`, `hs`, `description`, `rate_percent`, …, `effective_from`,
+//!   `effective_to`, `source`), in any order. An unknown name is a problem.
+//! - Then one row per record. An empty cell means the field is absent. A list-valued field
+//!   (`see`, `origins`, `exclude_hs`) is written space-separated in one cell
+//!   (`9903.88.03 9903.88.15`). Decimals and dates are text, validated exactly as in TOML;
+//!   a bare float cannot be written.
+//!
+//! Sections: `tariff` and `additional_duty`, read by the same row structs as TOML, so both
+//! formats validate identically (`deny_unknown_fields` included). Every problem is collected
+//! with `file:line:column`, every bad cell of a bad row included.
+//!
+//! A dataset lists its `.csv` files in `MANIFEST.toml` with their sha256 like its `.toml`
+//! files. A territory's CSV files are parsed on first use (see [`super::RateTables`]).
+
+use core::fmt;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::io::BufRead;
+use std::sync::Arc;
+
+use serde::de::{self, IntoDeserializer as _, Visitor};
+
+use super::additional::{AdditionalDuty, AdditionalDutyRow, DutyExemption, DutyExemptionRow};
+use super::error::{DataProblem, ProblemKind};
+use super::load::{DatedRow, classify};
+use super::series::{Location, RawDated};
+use super::tariff::{FastHasher, TariffRate, TariffRow};
+use crate::codes::{HsCode, Territory};
+
+/// The start of a `landed-csv` file's first line.
+pub(crate) const MAGIC: &str = "# landed-csv";
+
+/// The schema version of the CSV format this build reads.
+pub(crate) const CSV_SCHEMA: u32 = 1;
+
+/// The sections a CSV file may hold.
+pub(crate) const CSV_SECTIONS: &[&str] = &["tariff", "additional_duty", "duty_exemption"];
+
+/// The first line of a CSV data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Directive {
+    /// One of [`CSV_SECTIONS`].
+    pub(crate) section: &'static str,
+    /// The territory of every row.
+    pub(crate) territory: Territory,
+}
+
+/// Reads the first line: `# landed-csv section=<section> territory=<T> schema=1`.
+pub(crate) fn directive(file: &str, first_line: &str) -> Result<Directive, DataProblem> {
+    let line = first_line.trim_end_matches(['\n', '\r']);
+    let problem = |kind, message: String| DataProblem {
+        file: file.to_owned(),
+        line: 1,
+        column: 1,
+        kind,
+        message,
+    };
+    let usage = "start the file with `# landed-csv section=tariff territory=US schema=1`";
+    let Some(rest) = line.strip_prefix(MAGIC) else {
+        return Err(problem(
+            ProblemKind::Syntax,
+            format!("not a landed-csv file: {usage}"),
+        ));
+    };
+    let (mut section, mut territory, mut schema) = (None, None, None);
+    for part in rest.split(' ').filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some(("section", s)) => section = Some(s),
+            Some(("territory", t)) => territory = Some(t),
+            Some(("schema", v)) => schema = Some(v),
+            _ => {
+                return Err(problem(
+                    ProblemKind::Syntax,
+                    format!("unexpected `{part}` in the first line; {usage}"),
+                ));
+            }
+        }
+    }
+    let (Some(section), Some(territory), Some(schema)) = (section, territory, schema) else {
+        return Err(problem(
+            ProblemKind::MissingField,
+            format!("the first line needs section, territory and schema; {usage}"),
+        ));
+    };
+    if schema.parse::<u32>().ok() != Some(CSV_SCHEMA) {
+        return Err(problem(
+            ProblemKind::UnsupportedSchema,
+            format!(
+                "schema={schema} is not supported by this build (it reads schema={CSV_SCHEMA})"
+            ),
+        ));
+    }
+    let Some(section) = CSV_SECTIONS.iter().copied().find(|s| *s == section) else {
+        return Err(problem(
+            ProblemKind::UnknownField,
+            format!(
+                "unknown section `{section}`; a csv file holds one of {}",
+                CSV_SECTIONS.join(", ")
+            ),
+        ));
+    };
+    let territory = territory.parse().map_err(|e| {
+        problem(
+            ProblemKind::BadValue,
+            format!("territory {territory:?} in the first line: {e}"),
+        )
+    })?;
+    Ok(Directive { section, territory })
+}
+
+/// Rows read from CSV files, before series validation.
+#[derive(Debug, Default)]
+pub(crate) struct CsvRows {
+    pub(crate) tariffs: Vec<RawDated<TariffRate>>,
+    pub(crate) additional: Vec<RawDated<AdditionalDuty>>,
+    pub(crate) exemptions: Vec<RawDated<DutyExemption>>,
+}
+
+type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
+
+/// One `Arc` per distinct source text or `see` list of a load: the rows of a schedule share
+/// a handful of sources.
+#[derive(Default)]
+struct Interner {
+    sources: FastSet<Arc<str>>,
+    see: FastSet<Arc<[HsCode]>>,
+}
+
+impl Interner {
+    fn source(&mut self, s: Arc<str>) -> Arc<str> {
+        if let Some(shared) = self.sources.get(&*s) {
+            return Arc::clone(shared);
+        }
+        self.sources.insert(Arc::clone(&s));
+        s
+    }
+
+    fn see(&mut self, s: Arc<[HsCode]>) -> Arc<[HsCode]> {
+        if let Some(shared) = self.see.get(&*s) {
+            return Arc::clone(shared);
+        }
+        self.see.insert(Arc::clone(&s));
+        s
+    }
+}
+
+/// Reads one CSV data file into `rows`, recording every problem with its line and column.
+/// `input` is read line by line; the whole document is never held.
+pub(crate) fn read(
+    name: &str,
+    input: impl BufRead,
+    rows: &mut CsvRows,
+    problems: &mut Vec<DataProblem>,
+) {
+    let mut lines = Lines {
+        input,
+        file: Arc::from(name),
+        line: 0,
+        buf: String::new(),
+    };
+    let first = match lines.next_line() {
+        Ok(true) => lines.buf.clone(),
+        Ok(false) => String::new(),
+        Err(p) => {
+            problems.push(p);
+            return;
+        }
+    };
+    let directive = match directive(name, &first) {
+        Ok(d) => d,
+        Err(p) => {
+            problems.push(p);
+            return;
+        }
+    };
+    let mut interner = Interner::default();
+    // Adding a section: one arm here, one name in `CSV_SECTIONS` and a list in `CsvRows`.
+    match directive.section {
+        "tariff" => {
+            let read = records::<TariffRow>(&mut lines, &directive, problems, |raw| {
+                raw.source = interner.source(Arc::clone(&raw.source));
+                raw.value.see = interner.see(Arc::clone(&raw.value.see));
+                raw.value.territory
+            });
+            rows.tariffs.extend(read);
+        }
+        "additional_duty" => {
+            let read = records::<AdditionalDutyRow>(&mut lines, &directive, problems, |raw| {
+                raw.source = interner.source(Arc::clone(&raw.source));
+                raw.value.territory
+            });
+            rows.additional.extend(read);
+        }
+        "duty_exemption" => {
+            let read = records::<DutyExemptionRow>(&mut lines, &directive, problems, |raw| {
+                raw.source = interner.source(Arc::clone(&raw.source));
+                raw.value.territory
+            });
+            rows.exemptions.extend(read);
+        }
+        other => problems.push(DataProblem {
+            file: name.to_owned(),
+            line: 1,
+            column: 1,
+            kind: ProblemKind::UnknownField,
+            message: format!("section `{other}` cannot be read from csv yet"),
+        }),
+    }
+}
+
+/// The physical lines of a file, counted.
+struct Lines<R> {
+    input: R,
+    file: Arc<str>,
+    /// 1-based number of the line in `buf`.
+    line: usize,
+    buf: String,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Reads the next line into `buf` (with its line break); `false` at the end.
+    fn next_line(&mut self) -> Result<bool, DataProblem> {
+        self.buf.clear();
+        self.line = self.line.saturating_add(1);
+        match self.input.read_line(&mut self.buf) {
+            Ok(0) => Ok(false),
+            Ok(_) => Ok(true),
+            Err(e) => Err(DataProblem {
+                file: self.file.to_string(),
+                line: self.line,
+                column: 0,
+                kind: ProblemKind::Io,
+                message: if e.kind() == std::io::ErrorKind::InvalidData {
+                    "line is not utf-8 text; save the file as utf-8".to_owned()
+                } else {
+                    format!("cannot read: {e}")
+                },
+            }),
+        }
+    }
+
+    fn location(&self, line: usize, column: usize) -> Location {
+        Location {
+            file: Arc::clone(&self.file),
+            line,
+            column,
+        }
+    }
+}
+
+/// One record: its cells (unquoted), each with its 1-based column, and its first line.
+#[derive(Default)]
+struct Record {
+    text: String,
+    /// (start, end) in `text`, and the column of the cell in its line.
+    cells: Vec<(usize, usize, usize)>,
+    line: usize,
+}
+
+impl Record {
+    fn cell(&self, i: usize) -> &str {
+        self.cells
+            .get(i)
+            .and_then(|(s, e, _)| self.text.get(*s..*e))
+            .unwrap_or("")
+    }
+
+    fn column(&self, i: usize) -> usize {
+        self.cells.get(i).map_or(1, |c| c.2)
+    }
+}
+
+/// Reads the next record (RFC 4180, strict), skipping comment and blank lines. `Ok(false)`
+/// at the end of the file; a problem for bad quoting (the rest of the record is skipped).
+fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<bool, DataProblem> {
+    loop {
+        if !lines.next_line()? {
+            return Ok(false);
+        }
+        let t = lines.buf.trim_end_matches(['\n', '\r']);
+        if !(t.is_empty() || t.starts_with('#')) {
+            break;
+        }
+    }
+    rec.text.clear();
+    rec.cells.clear();
+    rec.line = lines.line;
+    let bad = |lines: &Lines<R>, column: usize, message: &str| DataProblem {
+        file: lines.file.to_string(),
+        line: lines.line,
+        column,
+        kind: ProblemKind::Syntax,
+        message: message.to_owned(),
+    };
+    // States: at the start of a cell, in an unquoted cell, in a quoted cell, just after a
+    // quote inside a quoted cell (a doubled quote or the closing one).
+    #[derive(PartialEq)]
+    enum S {
+        Start,
+        Plain,
+        Quoted,
+        QuoteSeen,
+    }
+    let mut state = S::Start;
+    let mut start = 0usize;
+    let mut column = 1usize;
+    loop {
+        let mut col = 0usize;
+        let mut chars = lines.buf.chars().peekable();
+        while let Some(c) = chars.next() {
+            col = col.saturating_add(1);
+            let at_end = c == '\n' || (c == '\r' && chars.peek().is_none_or(|n| *n == '\n'));
+            match state {
+                S::Start | S::Plain if at_end => {
+                    rec.cells.push((start, rec.text.len(), column));
+                    return Ok(true);
+                }
+                S::Start | S::Plain if c == ',' => {
+                    rec.cells.push((start, rec.text.len(), column));
+                    start = rec.text.len();
+                    column = col.saturating_add(1);
+                    state = S::Start;
+                }
+                S::Start if c == '"' => state = S::Quoted,
+                S::Start | S::Plain if c == '"' => {
+                    return Err(bad(
+                        lines,
+                        col,
+                        "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a \"\"b\"\"\")",
+                    ));
+                }
+                S::Start | S::Plain => {
+                    rec.text.push(c);
+                    state = S::Plain;
+                }
+                S::Quoted if c == '"' => state = S::QuoteSeen,
+                S::Quoted => rec.text.push(c),
+                S::QuoteSeen if c == '"' => {
+                    rec.text.push('"');
+                    state = S::Quoted;
+                }
+                S::QuoteSeen if c == ',' => {
+                    rec.cells.push((start, rec.text.len(), column));
+                    start = rec.text.len();
+                    column = col.saturating_add(1);
+                    state = S::Start;
+                }
+                S::QuoteSeen if at_end => {
+                    rec.cells.push((start, rec.text.len(), column));
+                    return Ok(true);
+                }
+                S::QuoteSeen => {
+                    return Err(bad(
+                        lines,
+                        col,
+                        "text after a closing quote; end the cell with the quote, or double a quote inside it",
+                    ));
+                }
+            }
+        }
+        // The line ended without a line break (the last line of the file), or inside quotes.
+        match state {
+            S::Start | S::Plain | S::QuoteSeen => {
+                rec.cells.push((start, rec.text.len(), column));
+                return Ok(true);
+            }
+            S::Quoted => {
+                let opened = rec.line;
+                if !lines.next_line()? {
+                    return Err(DataProblem {
+                        file: lines.file.to_string(),
+                        line: opened,
+                        column,
+                        kind: ProblemKind::Syntax,
+                        message: "a quoted cell is not closed before the end of the file; close it with a quote".to_owned(),
+                    });
+                }
+                // The line break inside the quotes is part of the cell (pushed above).
+                column = 1;
+            }
+        }
+    }
+}
+
+/// Reads the header and every record of a section as rows `R`, each turned into a raw
+/// dated value and handed to `share` (which shares its repeated strings and returns its
+/// territory, checked against the file's).
+fn records<R: DatedRow>(
+    lines: &mut Lines<impl BufRead>,
+    directive: &Directive,
+    problems: &mut Vec<DataProblem>,
+    mut share: impl FnMut(&mut RawDated<R::Value>) -> Territory,
+) -> Vec<RawDated<R::Value>> {
+    let mut out = Vec::new();
+    let mut rec = Record::default();
+    let header = loop {
+        match next_record(lines, &mut rec) {
+            Ok(true) => break rec.cells.clone(),
+            Ok(false) => {
+                problems.push(lines.location(lines.line, 0).problem(
+                    ProblemKind::MissingField,
+                    "no header row; give the field names after the comment lines".to_owned(),
+                ));
+                return out;
+            }
+            Err(p) => problems.push(p),
+        }
+    };
+    // The row struct's field names, from a dry run of its deserializer.
+    let known = field_names::<R>();
+    let mut names: Vec<Option<&'static str>> = Vec::with_capacity(header.len());
+    for (i, _) in header.iter().enumerate() {
+        let name = rec.cell(i);
+        let column = rec.column(i);
+        let found = known.iter().copied().find(|k| *k == name);
+        if found.is_none() {
+            problems.push(lines.location(rec.line, column).problem(
+                ProblemKind::UnknownField,
+                format!(
+                    "unknown column `{name}`; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        } else if names.contains(&found) {
+            problems.push(lines.location(rec.line, column).problem(
+                ProblemKind::Syntax,
+                format!("column `{name}` is given twice; keep one"),
+            ));
+        }
+        names.push(found);
+    }
+    let mut skip = vec![false; names.len()];
+    loop {
+        match next_record(lines, &mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        }
+        if rec.cells.len() != names.len() {
+            problems.push(lines.location(rec.line, 1).problem(
+                ProblemKind::Syntax,
+                format!(
+                    "{} cells but the header has {}; give one cell per column (an empty cell for an absent field)",
+                    rec.cells.len(),
+                    names.len()
+                ),
+            ));
+            continue;
+        }
+        skip.iter_mut().for_each(|s| *s = false);
+        let Some(row) = deserialize_every_problem::<R>(lines, &rec, &names, &mut skip, problems)
+        else {
+            continue;
+        };
+        let at = lines.location(rec.line, 1);
+        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
+            continue;
+        };
+        let territory = share(&mut raw);
+        if territory != directive.territory {
+            problems.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!(
+                    "territory {territory} differs from territory={} in the first line; a csv file holds one territory",
+                    directive.territory
+                ),
+            ));
+            continue;
+        }
+        out.push(raw);
+    }
+    out
+}
+
+/// Deserializes a record; on failure records every bad cell (the cell at fault is taken out
+/// and the record tried again, as the TOML reader does) and returns `None`.
+fn deserialize_every_problem<R: DatedRow>(
+    lines: &Lines<impl BufRead>,
+    rec: &Record,
+    names: &[Option<&'static str>],
+    skip: &mut [bool],
+    problems: &mut Vec<DataProblem>,
+) -> Option<R> {
+    let mut failed = false;
+    for _ in 0..=names.len() {
+        let current = core::cell::Cell::new(None);
+        let de = RecordDe {
+            rec,
+            names,
+            skip,
+            next: 0,
+            current: &current,
+        };
+        match R::deserialize(de) {
+            Ok(row) if !failed => return Some(row),
+            Ok(_) => return None,
+            Err(e) => {
+                failed = true;
+                let message = e.0;
+                let at = current.get();
+                let blames_removed = message.starts_with("missing field")
+                    && names
+                        .iter()
+                        .zip(skip.iter())
+                        .any(|(n, s)| *s && n.is_some_and(|n| message.contains(&format!("`{n}`"))));
+                if !blames_removed {
+                    let column = at.map_or(1, |i| rec.column(i));
+                    let kind = classify(&message);
+                    let message = match at.and_then(|i| names.get(i).copied().flatten()) {
+                        Some(field) if !message.contains(&format!("`{field}`")) => {
+                            format!("{field}: {message}")
+                        }
+                        _ => message,
+                    };
+                    problems.push(lines.location(rec.line, column).problem(kind, message));
+                }
+                match at.and_then(|i| skip.get_mut(i)) {
+                    Some(s) if !*s => *s = true,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The field names a row struct reads, from a dry run of its `Deserialize` impl.
+fn field_names<R: for<'de> serde::Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe(Option<&'static [&'static str]>);
+    impl<'de> serde::Deserializer<'de> for &mut Probe {
+        type Error = CellError;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, CellError> {
+            Err(de::Error::custom("probe"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, CellError> {
+            self.0 = Some(fields);
+            Err(de::Error::custom("probe"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut probe = Probe(None);
+    let _ = R::deserialize(&mut probe);
+    probe.0.unwrap_or(&[])
+}
+
+/// A deserialization error: its message.
+#[derive(Debug)]
+struct CellError(String);
+
+impl fmt::Display for CellError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CellError {}
+
+impl de::Error for CellError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+/// A record as a map of its non-empty cells.
+struct RecordDe<'r> {
+    rec: &'r Record,
+    names: &'r [Option<&'static str>],
+    skip: &'r [bool],
+    next: usize,
+    /// The cell being read, for the location of an error.
+    current: &'r core::cell::Cell<Option<usize>>,
+}
+
+impl<'de> serde::Deserializer<'de> for RecordDe<'_> {
+    type Error = CellError;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+        visitor.visit_map(self)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+impl<'de> de::MapAccess<'de> for RecordDe<'_> {
+    type Error = CellError;
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, CellError> {
+        while let Some(name) = self.names.get(self.next).copied() {
+            let i = self.next;
+            self.next = self.next.saturating_add(1);
+            let skipped = self.skip.get(i).copied().unwrap_or(true);
+            if let Some(name) = name
+                && !skipped
+                && !self.rec.cell(i).is_empty()
+            {
+                self.current.set(Some(i));
+                return seed.deserialize(name.into_deserializer()).map(Some);
+            }
+        }
+        self.current.set(None);
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, CellError> {
+        let i = self.next.saturating_sub(1);
+        seed.deserialize(Cell(self.rec.cell(i)))
+    }
+}
+
+/// One cell's text. Everything is text: a decimal or date field reads it with its own strict
+/// parser; a list field splits it at spaces; `true`/`false` for a flag.
+struct Cell<'c>(&'c str);
+
+impl<'de> de::IntoDeserializer<'de, CellError> for Cell<'_> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+macro_rules! parse_int {
+    ($($m:ident $t:ty => $v:ident),*) => {$(
+        fn $m<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+            match self.0.parse::<$t>() {
+                Ok(n) => visitor.$v(n),
+                Err(_) => Err(de::Error::custom(format_args!(
+                    "invalid integer {:?}; write digits only", self.0
+                ))),
+            }
+        }
+    )*};
+}
+
+impl<'de> serde::Deserializer<'de> for Cell<'_> {
+    type Error = CellError;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+        visitor.visit_str(self.0)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+        // An empty cell is never handed over: a present cell is `Some`.
+        visitor.visit_some(self)
+    }
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+        match self.0 {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            other => Err(de::Error::custom(format_args!(
+                "invalid flag {other:?}; write true or false"
+            ))),
+        }
+    }
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, CellError> {
+        visitor.visit_seq(de::value::SeqDeserializer::new(
+            self.0.split_ascii_whitespace().map(Cell),
+        ))
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, CellError> {
+        visitor.visit_enum(de::value::StrDeserializer::<CellError>::new(self.0))
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, CellError> {
+        visitor.visit_newtype_struct(self)
+    }
+    parse_int!(deserialize_u8 u8 => visit_u8, deserialize_u16 u16 => visit_u16,
+        deserialize_u32 u32 => visit_u32, deserialize_u64 u64 => visit_u64,
+        deserialize_i32 i32 => visit_i32, deserialize_i64 i64 => visit_i64);
+    serde::forward_to_deserialize_any! {
+        i8 i16 i128 u128 f32 f64 char str string bytes byte_buf unit unit_struct tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(text: &str) -> (CsvRows, Vec<DataProblem>) {
+        let mut rows = CsvRows::default();
+        let mut problems = Vec::new();
+        read("t.csv", text.as_bytes(), &mut rows, &mut problems);
+        (rows, problems)
+    }
+
+    const HEAD: &str = "# landed-csv section=tariff territory=US schema=1\n# a comment\n\
+        territory,hs,description,rate_percent,see,effective_from,effective_to,source\n";
+
+    #[test]
+    fn reads_quoted_cells_lists_and_comments() {
+        let text = format!(
+            "{HEAD}US,61091000,\"T-shirts, \"\"of cotton\"\"\",16.5,9903.88.15 9903.88.03,2025-01-01,,usitc\n\
+             # between rows\n\
+             US,61099010,\"two\nlines\",32,,2025-01-01,2025-12-31,usitc\r\n"
+        );
+        let (rows, problems) = read_str(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.tariffs.len(), 2);
+        let t = &rows.tariffs[0];
+        assert_eq!(&*t.value.description, "T-shirts, \"of cotton\"");
+        assert_eq!(t.value.see.len(), 2);
+        assert_eq!(t.at.line, 4);
+        assert_eq!(&*rows.tariffs[1].value.description, "two\nlines");
+        assert!(Arc::ptr_eq(
+            &rows.tariffs[0].source,
+            &rows.tariffs[1].source
+        ));
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_its_column() {
+        let text = format!(
+            "{HEAD}US,61091000,x,1.2.3,,2025-13-01,,usitc\nUS,61091000,x,1,9903.88,2025-01-01,,s\n"
+        );
+        let (rows, problems) = read_str(&text);
+        assert!(rows.tariffs.is_empty());
+        let at: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line, p.column, p.kind))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (4, 15, ProblemKind::BadDecimal),
+                (4, 22, ProblemKind::BadValue),
+                (5, 1, ProblemKind::BadValue),
+            ],
+            "{problems:?}"
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with("rate_percent: invalid decimal")
+        );
+        assert!(problems[2].message.contains("not a chapter-99 heading"));
+    }
+
+    #[test]
+    fn strict_quoting_and_directive() {
+        let (_, p) = read_str(&format!("{HEAD}US,6109\"1000,x,1,,2025-01-01,,s\n"));
+        assert_eq!(
+            (p[0].line, p[0].column, p[0].kind),
+            (4, 8, ProblemKind::Syntax)
+        );
+        let (_, p) = read_str(&format!("{HEAD}US,\"61091000\"x,x,1,,2025-01-01,,s\n"));
+        assert_eq!((p[0].line, p[0].column), (4, 14));
+        let (_, p) = read_str(&format!("{HEAD}US,\"61091000,x,1,,2025-01-01,,s\n"));
+        assert_eq!(p[0].line, 4);
+        let (_, p) = read_str("territory,hs\n");
+        assert_eq!((p[0].line, p[0].kind), (1, ProblemKind::Syntax));
+        let (_, p) = read_str("# landed-csv section=vat territory=US schema=1\n");
+        assert_eq!(p[0].kind, ProblemKind::UnknownField);
+        let (_, p) = read_str("# landed-csv section=tariff territory=US schema=2\n");
+        assert_eq!(p[0].kind, ProblemKind::UnsupportedSchema);
+    }
+}
