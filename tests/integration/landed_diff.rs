@@ -17,8 +17,15 @@ use crate::landed_oracle::{self, OQuote};
 // ------------------------------------------------------------------------------------------
 // What the generator draws from.
 
-const ORIGINS: [&str; 15] = [
-    "CN", "HK", "US", "MX", "CA", "GB", "DE", "FR", "VN", "JP", "IN", "AU", "IT", "TR", "CH",
+const ORIGINS: [&str; 16] = [
+    "CN", "HK", "US", "MX", "CA", "GB", "DE", "FR", "VN", "JP", "IN", "AU", "IT", "TR", "CH", "BR",
+];
+/// Origins of goods bound for the US: those the additional duties and their exemptions name
+/// most (China and Hong Kong for Section 301 and IEEPA fentanyl, USMCA partners, reciprocal
+/// rates by country and their deals, Brazil and India's own IEEPA duties, the UK's Section 232
+/// rows).
+const US_ORIGINS: [&str; 12] = [
+    "CN", "HK", "VN", "CA", "MX", "JP", "DE", "IN", "BR", "CH", "KR", "GB",
 ];
 const FOREIGN: [&str; 9] = [
     "EUR", "USD", "GBP", "CNY", "JPY", "CAD", "AUD", "CHF", "SEK",
@@ -62,8 +69,29 @@ struct Context {
     destinations: Vec<(String, String)>,
     /// Tariff HS codes by territory.
     codes: Vec<(String, Vec<String>)>,
+    /// The HS prefixes of the US additional-duty and exemption rows (extended to 8 or 10
+    /// digits when drawn).
+    us_extra: Vec<String>,
     /// Days on both sides of every dated change, 2021–2028.
     days: Vec<NaiveDate>,
+    /// Days on both sides of every change of a US additional-duty or exemption row, 2025–2026.
+    us_days: Vec<NaiveDate>,
+}
+
+/// The US dates drawn: 2025-01-01 to 2026-12-31.
+fn us_range() -> std::ops::RangeInclusive<NaiveDate> {
+    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()..=NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+}
+
+/// `code` extended to `len` digits (kept when longer) with digits drawn from `seed`.
+fn extend(code: &str, len: usize, seed: u16) -> String {
+    let mut out = code.to_owned();
+    let mut digits = seed;
+    while out.len() < len {
+        out.push(char::from(b'0' + (digits % 10) as u8));
+        digits = digits / 10 + 7;
+    }
+    out
 }
 
 fn context() -> &'static Context {
@@ -81,9 +109,21 @@ fn context() -> &'static Context {
             destinations.push((c.to_owned(), c.to_owned()));
         }
         let mut codes: Vec<(String, Vec<String>)> = Vec::new();
-        for (rate, _, _) in RateTables::embedded().unwrap().tariff_rows() {
-            let t = rate.territory.as_str().to_owned();
-            let hs = rate.hs.as_str().to_owned();
+        // The engine's tariff rows and the oracle's (which include `data/*.csv`).
+        let engine_rows = RateTables::embedded()
+            .unwrap()
+            .tariff_rows()
+            .map(|(rate, _, _)| {
+                (
+                    rate.territory.as_str().to_owned(),
+                    rate.hs.as_str().to_owned(),
+                )
+            });
+        let oracle_rows = rows
+            .tariffs
+            .iter()
+            .map(|t| (t.territory.clone(), t.hs.clone()));
+        for (t, hs) in engine_rows.chain(oracle_rows) {
             match codes.iter_mut().find(|(x, _)| *x == t) {
                 Some((_, v)) => v.push(hs),
                 None => codes.push((t, vec![hs])),
@@ -104,10 +144,45 @@ fn context() -> &'static Context {
             .collect();
         days.sort();
         days.dedup();
+        let mut us_extra: Vec<String> = rows
+            .additional
+            .iter()
+            .filter(|d| d.territory == "US")
+            .filter_map(|d| d.hs.clone())
+            .chain(
+                rows.exemptions
+                    .iter()
+                    .filter(|e| e.territory == "US")
+                    .map(|e| e.hs.clone()),
+            )
+            .filter(|hs| hs.len() <= 10)
+            .collect();
+        us_extra.sort();
+        us_extra.dedup();
+        let mut us_days: Vec<NaiveDate> = rows
+            .additional
+            .iter()
+            .filter(|d| d.territory == "US")
+            .map(|d| d.dates)
+            .chain(
+                rows.exemptions
+                    .iter()
+                    .filter(|e| e.territory == "US")
+                    .map(|e| e.dates),
+            )
+            .flat_map(|d| [Some(d.from), d.to.and_then(|t| t.succ_opt())])
+            .flatten()
+            .flat_map(|d| [d - Duration::days(1), d, d + Duration::days(1)])
+            .filter(|d| us_range().contains(d))
+            .collect();
+        us_days.sort();
+        us_days.dedup();
         Context {
             destinations,
             codes,
+            us_extra,
             days,
+            us_days,
         }
     })
 }
@@ -137,7 +212,9 @@ struct Raw {
     region: Option<usize>,
     currency: (bool, usize),
     rates: Vec<(u8, u16, u8)>,
-    pool: Vec<(bool, usize, usize)>,
+    /// (source: 0 another territory's tariff codes, 1–9 the destination's, 10–19 for the US
+    /// the prefixes of its additional duties and exemptions; index; territory index).
+    pool: Vec<(u8, usize, usize)>,
     lines: Vec<RawLine>,
     ship_from: Option<usize>,
     transport: Option<usize>,
@@ -181,15 +258,12 @@ fn raw_line() -> impl Strategy<Value = RawLine> {
 fn raw() -> impl Strategy<Value = Raw> {
     (
         (
-            (0usize..5, 0usize..27),
+            (0usize..6, 0usize..27),
             (proptest::bool::weighted(0.6), any::<usize>(), 0u32..2922),
             proptest::option::weighted(0.85, 0usize..CA_REGIONS.len()),
             (any::<bool>(), 0usize..FOREIGN.len()),
             proptest::collection::vec((0u8..40, any::<u16>(), 1u8..=6), 8),
-            proptest::collection::vec(
-                (proptest::bool::weighted(0.05), any::<usize>(), 0usize..4),
-                1..=4,
-            ),
+            proptest::collection::vec((0u8..20, any::<usize>(), 0usize..4), 1..=4),
             proptest::collection::vec(raw_line(), 1..=12),
         ),
         (
@@ -246,14 +320,22 @@ fn cents(c: u32) -> String {
 fn build(raw: &Raw) -> Value {
     let cx = context();
     let rows = landed_oracle::rows();
+    // EU members, GB, US, CA, AU, and the US a second time (its additional duties).
     let (dest, territory) = match raw.dest.0 {
         0 => cx.destinations[raw.dest.1 % 27].clone(),
+        5 => ("US".to_owned(), "US".to_owned()),
         k => cx.destinations[26 + k].clone(),
     };
-    let day = if raw.day.0 {
-        cx.days[raw.day.1 % cx.days.len()]
-    } else {
-        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + Duration::days(i64::from(raw.day.2))
+    let us = territory == "US";
+    // US dates in 2025–2026, mostly around the changes of its additional duties; other
+    // destinations' around every change of 2021–2028.
+    let day = match (us, raw.day.0) {
+        (true, true) if !cx.us_days.is_empty() => cx.us_days[raw.day.1 % cx.us_days.len()],
+        (true, _) => *us_range().start() + Duration::days(i64::from(raw.day.2 % 730)),
+        (false, true) => cx.days[raw.day.1 % cx.days.len()],
+        (false, false) => {
+            NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + Duration::days(i64::from(raw.day.2))
+        }
     };
     // The destination's currency on the day (the oracle's rows, read from data/).
     let dest_cur = rows
@@ -270,25 +352,34 @@ fn build(raw: &Raw) -> Value {
 
     // HS codes: a small pool per cart, so that subheadings repeat; mostly the destination's.
     let codes_of = |t: &str| -> &Vec<String> { &cx.codes.iter().find(|(x, _)| x == t).unwrap().1 };
-    let pool: Vec<String> = raw
+    // (code, drawn from the additional-duty and exemption prefixes).
+    let pool: Vec<(String, bool)> = raw
         .pool
         .iter()
-        .map(|(other, k, from)| {
-            let list = if *other {
-                &cx.codes[*from % cx.codes.len()].1
-            } else {
-                codes_of(&territory)
-            };
-            list[*k % list.len()].clone()
+        .map(|(source, k, from)| match source {
+            0 => {
+                let list = &cx.codes[*from % cx.codes.len()].1;
+                (list[*k % list.len()].clone(), false)
+            }
+            10.. if us && !cx.us_extra.is_empty() => {
+                (cx.us_extra[*k % cx.us_extra.len()].clone(), true)
+            }
+            _ => {
+                let list = codes_of(&territory);
+                (list[*k % list.len()].clone(), false)
+            }
         })
         .collect();
+    let tables = RateTables::embedded().unwrap();
     let mut lines = Vec::new();
     let mut fee_currencies = Vec::new();
     for l in &raw.lines {
-        let code = &pool[l.pool % pool.len()];
+        let (code, extra) = &pool[l.pool % pool.len()];
         // Mostly the code as in the data or a longer code under it; now and then the bare
-        // subheading or another extension of it, which may have no tariff row.
+        // subheading or another extension of it, which may have no tariff row. A prefix of
+        // an additional duty or exemption becomes an 8- or 10-digit code under it.
         let hs = match l.ext.0 {
+            _ if *extra => extend(code, if l.ext.0 < 8 { 8 } else { 10 }, l.ext.1),
             4 | 5 if code.len() == 6 => format!("{code}{:02}", l.ext.1 % 100),
             4 | 5 if code.len() == 8 => format!("{code}{:02}", l.ext.1 % 100),
             14 => format!("{}{:04}", &code[..6], l.ext.1 % 10_000),
@@ -309,12 +400,26 @@ fn build(raw: &Raw) -> Value {
             "hs_code": hs,
             "quantity": qty,
             "unit_price": price.to_string(),
-            "origin": ORIGINS[l.origin],
+            "origin": if us { US_ORIGINS[l.origin % US_ORIGINS.len()] } else { ORIGINS[l.origin] },
         });
         if let Some(w) = l.weight {
             line["weight_kg"] = json!(Decimal::new(i64::from(w), 3).to_string());
         }
-        if let Some(d) = l.duty_rate {
+        // A code drawn for its additional duties often has no tariff row (the bundled US
+        // tariff is short): it then gets a duty rate, so that the quote goes through, unless
+        // a preference (USMCA) may stand in for the missing row.
+        let origin = line["origin"].as_str().unwrap().to_owned();
+        let preference = l.claim != Some(false)
+            && rows.preferences.iter().any(|p| {
+                p.territory == territory && p.dates.covers(day) && p.partners.contains(&origin)
+            });
+        let no_row = *extra
+            && l.duty_rate.is_none()
+            && !preference
+            && hs
+                .parse()
+                .is_ok_and(|h| tables.tariff("US".parse().unwrap(), &h, day).is_err());
+        if let Some(d) = l.duty_rate.or(no_row.then_some(l.ext.1 % 251)) {
             line["duty_rate"] = json!(Decimal::new(i64::from(d), 1).to_string());
         }
         if let Some(t) = l.tax.0 {
@@ -447,6 +552,19 @@ struct View {
     totals: Vec<(&'static str, Decimal)>,
     lines: Vec<[Decimal; 6]>,
     charges: Vec<ChargeView>,
+    /// The warnings of additional duties (`lines[i].hs_code: …`), sorted; the oracle computes
+    /// no others.
+    warnings: Vec<String>,
+}
+
+/// The additional-duty warnings of a list, sorted.
+fn duty_warnings<'a>(all: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = all
+        .filter(|w| w.starts_with("lines[") && w.contains("].hs_code: "))
+        .cloned()
+        .collect();
+    out.sort();
+    out
 }
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -533,6 +651,7 @@ fn engine_view(q: &Quote) -> (View, Vec<Decimal>) {
             })
             .collect(),
         charges: Vec::new(),
+        warnings: duty_warnings(q.warnings.iter()),
     };
     let unrounded = charges.iter().map(|c| c.1).collect();
     (
@@ -599,6 +718,7 @@ fn oracle_view(q: &OQuote) -> (View, Vec<Decimal>) {
                 })
                 .collect(),
             charges: charges.into_iter().map(|c| c.0).collect(),
+            warnings: duty_warnings(q.warnings.iter()),
         },
         unrounded,
     )

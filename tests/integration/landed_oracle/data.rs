@@ -1,7 +1,10 @@
-//! The customs rows the oracle needs, read straight from `data/*.toml` into plain structs
-//! (the crate's own customs tables are private). Only what the cascade uses is kept; every
-//! row keeps its dates so that the oracle picks the rows in force itself.
+//! The customs rows the oracle needs, read straight from `data/*.toml` and `data/*.csv`
+//! (`landed-csv`, see `csv.rs`) into plain structs (the crate's own customs tables are
+//! private). Only what the cascade uses is kept; every row keeps its dates so that the oracle
+//! picks the rows in force itself. A CSV file is turned into the same TOML rows first, so both
+//! formats go through the same code below.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -136,15 +139,47 @@ pub struct Preference {
 pub struct AdditionalDuty {
     pub territory: String,
     pub name: String,
+    /// What the charge is called: `authority (heading)`, `authority`, `name (heading)` or
+    /// `name`.
+    pub label: String,
+    /// HS prefix, digits only.
     pub hs: Option<String>,
     pub origins: Vec<String>,
     pub exclude_origins: Vec<String>,
     pub exclude_hs: Vec<String>,
     pub not_with_preference: bool,
     pub rate_percent: Decimal,
+    /// The rate is a floor on the line's tariff duty plus this duty.
+    pub top_up: bool,
     pub highest_in_group: bool,
     pub group: Option<String>,
+    pub yields_to: Vec<String>,
+    /// Warns, never charges.
+    pub warn_only: bool,
+    pub warning: Option<String>,
     pub dates: Dates,
+}
+
+/// Goods under an HS prefix (and of some origins) that an additional duty, named by its name
+/// or group, does not apply to.
+#[derive(Debug, Clone)]
+pub struct DutyExemption {
+    pub territory: String,
+    /// An additional duty's name or group.
+    pub duty: String,
+    /// HS prefix, digits only.
+    pub hs: String,
+    pub origins: Vec<String>,
+    pub dates: Dates,
+}
+
+/// A tariff row's code, for the generator (the oracle looks tariff rates up through
+/// `RateTables::tariff`; the row's dates feed `change_days`).
+#[derive(Debug, Clone)]
+pub struct Tariff {
+    pub territory: String,
+    /// HS code, digits only.
+    pub hs: String,
 }
 
 /// Every row the oracle reads, plus every date on which some row starts or stops.
@@ -159,6 +194,13 @@ pub struct Rows {
     pub roundings: Vec<Rounding>,
     pub preferences: Vec<Preference>,
     pub additional: Vec<AdditionalDuty>,
+    pub exemptions: Vec<DutyExemption>,
+    pub tariffs: Vec<Tariff>,
+    /// Indices into `additional` by (territory, HS prefix; `""` for all goods): thousands of
+    /// rows would otherwise be scanned for every line.
+    additional_by_prefix: HashMap<(String, String), Vec<usize>>,
+    /// Indices into `exemptions` by (territory, HS prefix).
+    exemptions_by_prefix: HashMap<(String, String), Vec<usize>>,
     /// Every `effective_from` and the day after every `effective_to`, in all data files.
     pub change_days: Vec<NaiveDate>,
 }
@@ -180,6 +222,18 @@ fn list(v: &Value, k: &str) -> Vec<String> {
 
 fn flag(v: &Value, k: &str) -> bool {
     v.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// An HS code or prefix as digits only (data may write `9903.88.15` or `0201.10.05`).
+fn digits(code: &str) -> String {
+    code.chars().filter(|c| *c != '.' && *c != ' ').collect()
+}
+
+/// A chapter-99 heading as shown: `9903.88.15`.
+fn heading(code: &str) -> String {
+    let d = digits(code);
+    assert_eq!(d.len(), 8, "heading {code}");
+    format!("{}.{}.{}", &d[..4], &d[4..6], &d[6..])
 }
 
 fn dates(v: &Value) -> Dates {
@@ -229,17 +283,35 @@ fn mode(name: &str) -> landed::RoundingMode {
     }
 }
 
-fn load() -> Rows {
+/// Every data file as a TOML document, in name order: `.toml` files as written, `.csv`
+/// files turned into the rows of their section.
+fn documents() -> Vec<(std::path::PathBuf, Value)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let mut out = Rows::default();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml" || x == "csv"))
         .collect();
     names.sort();
-    for path in names {
-        let doc: Value = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    names
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = if path.extension().is_some_and(|x| x == "csv") {
+                super::csv::parse(&text)
+                    .and_then(|f| super::csv::to_toml(&f))
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            } else {
+                toml::from_str(&text).unwrap()
+            };
+            (path, doc)
+        })
+        .collect()
+}
+
+fn load() -> Rows {
+    let mut out = Rows::default();
+    for (_, doc) in documents() {
         // Change days of every dated row of the file, whatever its section.
         if let Some(table) = doc.as_table() {
             for rows_of in table.values().filter_map(Value::as_array) {
@@ -361,25 +433,90 @@ fn load() -> Rows {
                 dates: dates(r),
             });
         }
+        for r in section(&doc, "tariff") {
+            out.tariffs.push(Tariff {
+                territory: s(r, "territory").unwrap(),
+                hs: digits(&s(r, "hs").unwrap()),
+            });
+        }
         for r in section(&doc, "additional_duty") {
+            let name = s(r, "name").unwrap();
+            let authority = s(r, "authority");
+            let heading = s(r, "heading").map(|h| heading(&h));
+            let label = match (&authority, &heading) {
+                (Some(a), Some(h)) => format!("{a} ({h})"),
+                (Some(a), None) => a.clone(),
+                (None, Some(h)) => format!("{name} ({h})"),
+                (None, None) => name.clone(),
+            };
             out.additional.push(AdditionalDuty {
                 territory: s(r, "territory").unwrap(),
-                name: s(r, "name").unwrap(),
-                hs: s(r, "hs"),
+                name,
+                label,
+                hs: s(r, "hs").map(|h| digits(&h)),
                 origins: list(r, "origins"),
                 exclude_origins: list(r, "exclude_origins"),
-                exclude_hs: list(r, "exclude_hs"),
+                exclude_hs: list(r, "exclude_hs").iter().map(|h| digits(h)).collect(),
                 not_with_preference: flag(r, "not_with_preference"),
                 rate_percent: dec(r, "rate_percent").unwrap(),
+                top_up: flag(r, "top_up"),
                 highest_in_group: s(r, "stacking").unwrap() == "highest_in_group",
                 group: s(r, "group"),
+                yields_to: list(r, "yields_to"),
+                warn_only: flag(r, "warn_only"),
+                warning: s(r, "warning"),
+                dates: dates(r),
+            });
+        }
+        for r in section(&doc, "duty_exemption") {
+            out.exemptions.push(DutyExemption {
+                territory: s(r, "territory").unwrap(),
+                duty: s(r, "duty").unwrap(),
+                hs: digits(&s(r, "hs").unwrap()),
+                origins: list(r, "origins"),
                 dates: dates(r),
             });
         }
     }
     out.change_days.sort();
     out.change_days.dedup();
+    for (k, d) in out.additional.iter().enumerate() {
+        let key = (d.territory.clone(), d.hs.clone().unwrap_or_default());
+        out.additional_by_prefix.entry(key).or_default().push(k);
+    }
+    for (k, e) in out.exemptions.iter().enumerate() {
+        let key = (e.territory.clone(), e.hs.clone());
+        out.exemptions_by_prefix.entry(key).or_default().push(k);
+    }
     out
+}
+
+impl Rows {
+    /// The additional-duty rows of a territory whose HS prefix is one of `code`'s (or who
+    /// cover all goods), in any order and whatever their dates.
+    pub fn additional_under(&self, territory: &str, code: &str) -> Vec<&AdditionalDuty> {
+        let mut out = Vec::new();
+        for n in 0..=code.len() {
+            let key = (territory.to_owned(), code[..n].to_owned());
+            for k in self.additional_by_prefix.get(&key).into_iter().flatten() {
+                out.push(&self.additional[*k]);
+            }
+        }
+        out
+    }
+
+    /// The exemption rows of a territory whose HS prefix is one of `code`'s, whatever their
+    /// dates.
+    pub fn exemptions_under(&self, territory: &str, code: &str) -> Vec<&DutyExemption> {
+        let mut out = Vec::new();
+        for n in 0..=code.len() {
+            let key = (territory.to_owned(), code[..n].to_owned());
+            for k in self.exemptions_by_prefix.get(&key).into_iter().flatten() {
+                out.push(&self.exemptions[*k]);
+            }
+        }
+        out
+    }
 }
 
 /// The rows of `data/`, read once.

@@ -7,6 +7,7 @@
 //! Loops run over line indices on purpose: each step reads the request line and its state.
 #![allow(clippy::needless_range_loop)]
 
+mod csv;
 mod data;
 mod rounding;
 
@@ -63,6 +64,8 @@ pub struct OQuote {
     pub due_on_delivery: Decimal,
     pub lines: Vec<OLine>,
     pub charges: Vec<OCharge>,
+    /// Only the warnings of additional duties.
+    pub warnings: Vec<String>,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -231,6 +234,72 @@ fn territory_of(rows: &Rows, country: &str, day: NaiveDate) -> String {
         .iter()
         .find(|t| t.dates.covers(day) && t.members.iter().any(|m| m == country))
         .map_or_else(|| country.to_owned(), |t| t.code.clone())
+}
+
+// ------------------------------------------------------------------------------------------
+// Step 4's additional duties (US Section 301, 232, IEEPA, 122 …): which rows apply to a line.
+
+/// True when the exemption spares the duty for a line of this code and origin.
+fn spares(e: &data::DutyExemption, d: &data::AdditionalDuty, hs: &HsCode, origin: &str) -> bool {
+    let named = e.duty == d.name || d.group.as_ref() == Some(&e.duty);
+    named && hs_starts(hs, &e.hs) && (e.origins.is_empty() || e.origins.iter().any(|o| o == origin))
+}
+
+/// The additional-duty rows that apply to a line on `day`, following the rules of
+/// `src/landed/duty/additional.rs`:
+/// 1. the rows in force whose scope covers the line (HS prefix, origins, excluded origins and
+///    prefixes, and no preference claimed when the row spares preferential goods);
+/// 2. less those an exemption in force spares (by the duty's name or group, under its prefix,
+///    for its origins);
+/// 3. a `highest_in_group` row is dropped when another covering row of its group that is not
+///    `warn_only` has a higher rate, or the same rate and an earlier name;
+/// 4. a row is dropped when a covering row that is not `warn_only` belongs to a group it
+///    `yields_to`. "Covering" here is the set of step 2, as the engine checks it (the highest
+///    row of a group always survives step 3, so checking against step 3's set would agree).
+fn additional_duties<'r>(
+    rows: &'r Rows,
+    territory: &str,
+    day: NaiveDate,
+    hs: &HsCode,
+    origin: &str,
+    preferential: bool,
+) -> Vec<&'r data::AdditionalDuty> {
+    let has = |list: &[String]| list.iter().any(|o| o == origin);
+    let exemptions: Vec<&data::DutyExemption> = rows
+        .exemptions_under(territory, hs.as_str())
+        .into_iter()
+        .filter(|e| e.dates.covers(day))
+        .collect();
+    // Steps 1 and 2.
+    let covering: Vec<&data::AdditionalDuty> = rows
+        .additional_under(territory, hs.as_str())
+        .into_iter()
+        .filter(|d| d.dates.covers(day))
+        .filter(|d| d.hs.as_deref().is_none_or(|p| hs_starts(hs, p)))
+        .filter(|d| d.origins.is_empty() || has(&d.origins))
+        .filter(|d| !has(&d.exclude_origins))
+        .filter(|d| !(d.not_with_preference && preferential))
+        .filter(|d| !d.exclude_hs.iter().any(|p| hs_starts(hs, p)))
+        .filter(|d| !exemptions.iter().any(|e| spares(e, d, hs, origin)))
+        .collect();
+    // Steps 3 and 4.
+    let mut applied = Vec::new();
+    for d in &covering {
+        let beaten = d.highest_in_group
+            && covering.iter().any(|o| {
+                !o.warn_only
+                    && o.group == d.group
+                    && (o.rate_percent > d.rate_percent
+                        || (o.rate_percent == d.rate_percent && o.name < d.name))
+            });
+        let yields = covering
+            .iter()
+            .any(|o| !o.warn_only && o.group.as_ref().is_some_and(|g| d.yields_to.contains(g)));
+        if !beaten && !yields {
+            applied.push(*d);
+        }
+    }
+    applied
 }
 
 // ------------------------------------------------------------------------------------------
@@ -587,6 +656,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
         .collect();
     prefs.sort_by(|a, b| a.scheme.cmp(&b.scheme));
     let mut step = Step::default();
+    // The warnings of additional duties (`lines[i].hs_code: label: text`), each once.
+    let mut warnings: Vec<String> = Vec::new();
     for i in 0..lines.len() {
         let l = &req.lines[i];
         let line = &lines[i];
@@ -641,6 +712,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             }
         }
         let mut preferential = false;
+        // The line's tariff duty (request rate, preference or MFN), which a top-up tops up.
+        let mut tariff_duty: Option<Decimal> = None;
         if let Some(rate) = l.duty_rate {
             // The request's rate replaces the tariff lookup (and so any preference).
             step.push(
@@ -653,6 +726,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 cv,
                 pct(cv, rate),
             );
+            tariff_duty = Some(pct(cv, rate));
         } else {
             let mfn = match tables.tariff(territory_code, &l.hs_code, day) {
                 Ok(found) => {
@@ -695,6 +769,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             match (pref, mfn) {
                 (Some((amount, p)), m) if m.as_ref().is_none_or(|(ma, _, _)| amount <= *ma) => {
                     preferential = true;
+                    tariff_duty = Some(amount);
                     step.push(
                         format!("preference {} {} {}", territory, p.scheme, p.dates.from),
                         ChargeKind::Duty,
@@ -707,6 +782,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                     );
                 }
                 (_, Some((amount, rate, key))) => {
+                    tariff_duty = Some(amount);
                     step.push(
                         key,
                         ChargeKind::Duty,
@@ -722,39 +798,37 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             }
         }
         lines[i].preferential = preferential;
-        // Additional duties by origin, with their stacking rule.
-        let covering: Vec<&data::AdditionalDuty> = rows
-            .additional
-            .iter()
-            .filter(|d| in_force(&d.territory, &d.dates))
-            .filter(|d| d.hs.as_deref().is_none_or(|p| hs_starts(&l.hs_code, p)))
-            .filter(|d| d.origins.is_empty() || d.origins.contains(&origin))
-            .filter(|d| !d.exclude_origins.contains(&origin))
-            .filter(|d| !(d.not_with_preference && preferential))
-            .filter(|d| !d.exclude_hs.iter().any(|p| hs_starts(&l.hs_code, p)))
-            .collect();
-        for d in &covering {
-            let beaten = d.highest_in_group
-                && covering.iter().any(|o| {
-                    o.group == d.group
-                        && (o.rate_percent > d.rate_percent
-                            || (o.rate_percent == d.rate_percent && o.name < d.name))
-                });
-            if beaten {
+        // Additional duties by origin.
+        for d in additional_duties(rows, &territory, day, &l.hs_code, &origin, preferential) {
+            if let Some(w) = &d.warning {
+                let text = format!("lines[{i}].hs_code: {}: {w}", d.label);
+                if !warnings.contains(&text) {
+                    warnings.push(text);
+                }
+            }
+            if d.warn_only {
                 continue;
             }
+            let full = pct(cv, d.rate_percent);
+            let (amount, rate) = if d.top_up {
+                // Up to the rate with the tariff duty, never below zero.
+                let tariff = tariff_duty.unwrap_or(Decimal::ZERO);
+                ((full - tariff).max(Decimal::ZERO), None)
+            } else {
+                (full, Some(d.rate_percent))
+            };
             step.push(
                 format!(
                     "additional {} {} {:?} {}",
                     territory, d.name, d.hs, d.dates.from
                 ),
                 ChargeKind::Duty,
-                &d.name,
-                Some(d.rate_percent),
+                &d.label,
+                rate,
                 CollectedAt::Border,
                 i,
                 cv,
-                pct(cv, d.rate_percent),
+                amount,
             );
         }
     }
@@ -1028,5 +1102,6 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             })
             .collect(),
         charges,
+        warnings,
     })
 }
