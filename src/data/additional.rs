@@ -512,15 +512,15 @@ impl AdditionalIndex {
     }
 
     /// True when some duty or exemption row of the territory with this heading is in force
-    /// on `date`.
-    pub(crate) fn heading_in_force(
+    /// on a day of `period`.
+    pub(crate) fn heading_during(
         &self,
         territory: Territory,
         heading: &HsCode,
-        date: NaiveDate,
+        period: &Period,
     ) -> bool {
         self.headings
             .get(&(territory, *heading))
-            .is_some_and(|ps| ps.iter().any(|p| p.contains(date)))
+            .is_some_and(|ps| ps.iter().any(|p| p.overlaps(period)))
     }
 }

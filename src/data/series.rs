@@ -29,6 +29,11 @@ impl Period {
         date >= self.from && self.until.is_none_or(|u| date < u)
     }
 
+    /// True when the two periods share a day.
+    pub fn overlaps(&self, other: &Self) -> bool {
+        self.until.is_none_or(|u| other.from < u) && other.until.is_none_or(|u| self.from < u)
+    }
+
     /// The inclusive last day, as written in the data files.
     pub fn last_day(&self) -> Option<NaiveDate> {
         self.until.and_then(|u| u.pred_opt())

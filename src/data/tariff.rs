@@ -545,13 +545,13 @@ impl<'a> TariffView<'a> {
     }
 
     /// True when a duty or exemption row of the territory, in either layer, is entered under
-    /// `heading` on `date`.
-    pub(crate) fn heading_in_force(&self, heading: &HsCode, date: NaiveDate) -> bool {
+    /// `heading` on a day of `period`.
+    pub(crate) fn heading_during(&self, heading: &HsCode, period: &Period) -> bool {
         let t = self.territory;
-        self.eager.additional.heading_in_force(t, heading, date)
+        self.eager.additional.heading_during(t, heading, period)
             || self
                 .layers()
-                .any(|l| l.additional.heading_in_force(t, heading, date))
+                .any(|l| l.additional.heading_during(t, heading, period))
     }
 }
 

@@ -162,6 +162,11 @@ impl<'a> Lookup<'a> {
             return Ok(Some(amount));
         }
         let mfn = self.mfn(ctx, i, l, cv, preference.is_some())?;
+        if let Some((_, found)) = mfn
+            && !found.value.see.is_empty()
+        {
+            footnotes(ctx, i, found, warnings);
+        }
         let pref = match preference {
             Some((r, p)) => Some((lane.percent_of(cv, r)?, r, p)),
             None => None,
@@ -199,9 +204,6 @@ impl<'a> Lookup<'a> {
             }
             (_, Some((amount, found))) => {
                 let t = &found.value;
-                if !t.see.is_empty() {
-                    footnotes(ctx, i, t, warnings);
-                }
                 let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
                 step.push(
                     charges,
@@ -232,23 +234,25 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// Point 5 of issue 17, never silent: a heading the tariff row's footnotes name ("See
-/// 9903.88.15.") that no additional-duty or exemption row encodes on the quote's date is
-/// reported, once per line and heading, since its duty may apply and is not in the quote.
+/// Never silent: a heading the tariff row's footnotes name ("See 9903.88.15.") that no
+/// additional-duty or exemption row encodes during the row's period is reported, once per
+/// line and heading, since its duty may apply and is not in the quote. (A heading the data
+/// encodes for other dates of the period is a measure whose dates the data knows: not in
+/// force on the quote's date, it rightly adds nothing.)
 #[inline(never)]
-fn footnotes(ctx: &Context<'_>, i: usize, t: &TariffRate, warnings: &mut Vec<String>) {
+fn footnotes(ctx: &Context<'_>, i: usize, row: &Dated<TariffRate>, warnings: &mut Vec<String>) {
+    let t = &row.value;
     for h in t.see.iter() {
-        if ctx.tariffs.heading_in_force(h, ctx.date) {
+        if ctx.tariffs.heading_during(h, &row.period) {
             continue;
         }
         let heading = crate::data::Heading::of(*h).map_or_else(|| h.to_string(), |x| x.to_string());
         warnings.push(format!(
             "{}: the tariff line {} names heading {heading} in its footnotes, which the data \
-             does not encode on {}: the quote does not include that additional duty; check \
-             whether it applies to this good and origin",
+             does not encode: the quote does not include that additional duty; check whether \
+             it applies to this good and origin",
             field(i, "hs_code"),
             t.hs,
-            ctx.date
         ));
     }
 }

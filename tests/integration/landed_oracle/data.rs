@@ -195,6 +195,9 @@ pub struct Rows {
     pub preferences: Vec<Preference>,
     pub additional: Vec<AdditionalDuty>,
     pub exemptions: Vec<DutyExemption>,
+    /// (territory, heading as digits, dates) of every additional-duty and exemption row
+    /// that names a heading: what the footnote check knows.
+    pub headings: Vec<(String, String, Dates)>,
     pub tariffs: Vec<Tariff>,
     /// Indices into `additional` by (territory, HS prefix; `""` for all goods): thousands of
     /// rows would otherwise be scanned for every line.
@@ -443,6 +446,10 @@ fn load() -> Rows {
             let name = s(r, "name").unwrap();
             let authority = s(r, "authority");
             let heading = s(r, "heading").map(|h| heading(&h));
+            if let Some(h) = s(r, "heading") {
+                out.headings
+                    .push((s(r, "territory").unwrap(), digits(&h), dates(r)));
+            }
             let label = match (&authority, &heading) {
                 (Some(a), Some(h)) => format!("{a} ({h})"),
                 (Some(a), None) => a.clone(),
@@ -469,6 +476,10 @@ fn load() -> Rows {
             });
         }
         for r in section(&doc, "duty_exemption") {
+            if let Some(h) = s(r, "heading") {
+                out.headings
+                    .push((s(r, "territory").unwrap(), digits(&h), dates(r)));
+            }
             out.exemptions.push(DutyExemption {
                 territory: s(r, "territory").unwrap(),
                 duty: s(r, "duty").unwrap(),

@@ -756,6 +756,26 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                     let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
                     let rate = if simple { t.rate_percent } else { None };
                     let key = format!("tariff {} {} {}", territory, t.hs, found.period.from);
+                    // A footnote heading no row names during the tariff row's period is
+                    // reported (the row's period: [from, until)).
+                    for h in t.see.iter() {
+                        let known = rows.headings.iter().any(|(ht, hh, d)| {
+                            *ht == territory
+                                && hh == h.as_str()
+                                && found.period.until.is_none_or(|u| d.from < u)
+                                && d.to.is_none_or(|to| to >= found.period.from)
+                        });
+                        if !known {
+                            let digits = h.as_str();
+                            warnings.push(format!(
+                                "lines[{i}].hs_code: the tariff line {} names heading {}.{}.{} in its footnotes, which the data does not encode: the quote does not include that additional duty; check whether it applies to this good and origin",
+                                t.hs,
+                                &digits[..4],
+                                &digits[4..6],
+                                &digits[6..]
+                            ));
+                        }
+                    }
                     Some((duty, rate, key))
                 }
                 // No tariff row, but the origin qualifies for a preference: its rate applies.
