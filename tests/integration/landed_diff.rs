@@ -787,3 +787,71 @@ fn landed_diff_engine_and_oracle_agree_on_5000_carts() {
 fn landed_diff_engine_and_oracle_agree_on_200000_carts() {
     run(200_000);
 }
+
+/// The day before, of and after every dated change of every US additional duty (each row's
+/// `effective_from`, and the day after its `effective_to`), generated from the data: one
+/// line of the row's own HS prefix and origin, engine and oracle in agreement on each day,
+/// and on the first day of a charging row its charge (or its warning) is in the quote unless
+/// the oracle too leaves it out (an exemption, a higher rate of its group, a yield).
+#[test]
+fn us_additional_duties_day_before_of_and_after_each_change() {
+    let rows = landed_oracle::rows();
+    let mut events: Vec<(String, NaiveDate, &landed_oracle::data::AdditionalDuty)> = Vec::new();
+    for d in rows.additional.iter().filter(|d| d.territory == "US") {
+        let mut days = vec![d.dates.from];
+        if let Some(to) = d.dates.to {
+            days.push(to + Duration::days(1));
+        }
+        for day in days {
+            if !events.iter().any(|(n, e, _)| *n == d.name && *e == day) {
+                events.push((d.name.clone(), day, d));
+            }
+        }
+    }
+    let first = NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
+    let mut checked = 0;
+    let mut shown = 0;
+    for (_, day, d) in &events {
+        if *day < first {
+            continue;
+        }
+        let origin = d.origins.first().cloned().unwrap_or_else(|| {
+            ["CN", "VN", "AQ"]
+                .iter()
+                .find(|o| !d.exclude_origins.iter().any(|x| x == *o))
+                .unwrap()
+                .to_string()
+        });
+        let mut hs = d.hs.clone().unwrap_or_else(|| "95030000".to_owned());
+        while hs.len() < 8 {
+            hs.push('0');
+        }
+        for offset in [-1, 0, 1] {
+            let date = *day + Duration::days(offset);
+            let req = json!({
+                "date": date.to_string(), "destination": "US", "currency": "USD",
+                "ship_from": origin,
+                "lines": [{"hs_code": hs, "quantity": "1", "unit_price": "1000.00",
+                           "origin": origin, "duty_rate": "5"}]
+            });
+            if let Err(e) = check(&req) {
+                panic!("{} on {date} ({offset:+} day): {e}", d.name);
+            }
+            checked += 1;
+            if offset == 0 && d.dates.from == *day {
+                let tables = RateTables::embedded().unwrap();
+                let q = tables
+                    .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+                    .unwrap();
+                if q.charges.iter().any(|c| *c.name == *d.label)
+                    || q.warnings.iter().any(|w| w.contains(&d.label))
+                {
+                    shown += 1;
+                }
+            }
+        }
+    }
+    eprintln!("{checked} quotes on change days; {shown} rows shown on their first day");
+    assert!(checked > 300, "only {checked} quotes");
+    assert!(shown > 50, "only {shown} rows shown on their first day");
+}

@@ -8,7 +8,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod csv;
-mod data;
+pub mod data;
 mod rounding;
 
 use chrono::NaiveDate;
