@@ -64,7 +64,7 @@ pub fn load(args: &DataArgs) -> Result<Tables, String> {
     Ok(Tables::Loaded(Box::new(tables)))
 }
 
-/// The ECB rates of `path` (XML when it starts with `<`, else CSV) as tables of their own,
+/// The ECB rates of `path` (XML when its text starts with `<`, else CSV) as tables of their own,
 /// to overlay: the days go through the library's ECB readers, then into one
 /// `[[reference_rates_csv]]` section of the data format, so that they are loaded, validated
 /// and versioned (the hash of that text enters the data version) like any data file, and replace
@@ -72,7 +72,12 @@ pub fn load(args: &DataArgs) -> Result<Tables, String> {
 fn ecb_overlay(path: &Path) -> Result<RateTables, String> {
     let text = read(path)?;
     let name = path.display().to_string();
-    let days = if text.trim_start().starts_with('<') {
+    // A byte order mark is skipped (by the readers too) before the format is told apart.
+    let days = if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
         parse_ecb_xml(&text)
     } else {
         parse_ecb_csv(&text)
