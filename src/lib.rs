@@ -6,6 +6,7 @@
 
 pub mod bands;
 pub mod codes;
+pub mod coverage;
 pub mod data;
 pub mod ending;
 pub mod error;
