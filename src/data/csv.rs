@@ -36,7 +36,7 @@ use serde::de::{self, IntoDeserializer as _, Visitor};
 use super::additional::{AdditionalDuty, AdditionalDutyRow};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, classify};
-use super::series::{Location, RawDated};
+use super::series::{Location, Pending, RawDated};
 use super::tariff::{FastHasher, TariffRate, TariffRow};
 use crate::codes::{HsCode, Territory};
 
@@ -124,7 +124,9 @@ pub(crate) fn directive(file: &str, first_line: &str) -> Result<Directive, DataP
 /// Rows read from CSV files, before series validation.
 #[derive(Debug, Default)]
 pub(crate) struct CsvRows {
-    pub(crate) tariffs: Vec<RawDated<TariffRate>>,
+    /// The files read, in order (a tariff row names its file by index).
+    pub(crate) files: Vec<Arc<str>>,
+    pub(crate) tariffs: Vec<Pending<TariffRate>>,
     pub(crate) additional: Vec<RawDated<AdditionalDuty>>,
 }
 
@@ -170,6 +172,14 @@ pub(crate) fn read(
         line: 0,
         buf: String::new(),
     };
+    let Ok(file) = u16::try_from(rows.files.len()) else {
+        problems.push(lines.location(0, 0).problem(
+            ProblemKind::Io,
+            "more than 65,535 csv files in one territory; merge them".to_owned(),
+        ));
+        return;
+    };
+    rows.files.push(Arc::clone(&lines.file));
     let first = match lines.next_line() {
         Ok(true) => lines.buf.clone(),
         Ok(false) => String::new(),
@@ -188,21 +198,27 @@ pub(crate) fn read(
     let mut interner = Interner::default();
     // Adding a section: one arm here, one name in `CSV_SECTIONS` and a list in `CsvRows`.
     match directive.section {
-        "tariff" => {
-            let read = records::<TariffRow>(&mut lines, &directive, problems, |raw| {
+        "tariff" => records::<TariffRow>(
+            &mut lines,
+            &directive,
+            problems,
+            |v| v.territory,
+            |mut raw| {
                 raw.source = interner.source(Arc::clone(&raw.source));
                 raw.value.see = interner.see(Arc::clone(&raw.value.see));
-                raw.value.territory
-            });
-            rows.tariffs.extend(read);
-        }
-        "additional_duty" => {
-            let read = records::<AdditionalDutyRow>(&mut lines, &directive, problems, |raw| {
+                rows.tariffs.push(Pending::new(raw, file));
+            },
+        ),
+        "additional_duty" => records::<AdditionalDutyRow>(
+            &mut lines,
+            &directive,
+            problems,
+            |v| v.territory,
+            |mut raw| {
                 raw.source = interner.source(Arc::clone(&raw.source));
-                raw.value.territory
-            });
-            rows.additional.extend(read);
-        }
+                rows.additional.push(raw);
+            },
+        ),
         other => problems.push(DataProblem {
             file: name.to_owned(),
             line: 1,
@@ -290,6 +306,26 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
     rec.text.clear();
     rec.cells.clear();
     rec.line = lines.line;
+    // Most records have no quote: their cells are the text between commas.
+    let line = lines.buf.trim_end_matches(['\n', '\r']);
+    if !line.contains('"') {
+        rec.text.push_str(line);
+        let ascii = line.is_ascii();
+        let mut start = 0usize;
+        for piece in line.split(',') {
+            let end = start.saturating_add(piece.len());
+            let column = if ascii {
+                start.saturating_add(1)
+            } else {
+                line.get(..start)
+                    .map_or(0, |s| s.chars().count())
+                    .saturating_add(1)
+            };
+            rec.cells.push((start, end, column));
+            start = end.saturating_add(1);
+        }
+        return Ok(true);
+    }
     let bad = |lines: &Lines<R>, column: usize, message: &str| DataProblem {
         file: lines.file.to_string(),
         line: lines.line,
@@ -388,15 +424,15 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
 }
 
 /// Reads the header and every record of a section as rows `R`, each turned into a raw
-/// dated value and handed to `share` (which shares its repeated strings and returns its
-/// territory, checked against the file's).
+/// dated value, its territory (`territory_of`) checked against the file's, and handed to
+/// `keep`.
 fn records<R: DatedRow>(
     lines: &mut Lines<impl BufRead>,
     directive: &Directive,
     problems: &mut Vec<DataProblem>,
-    mut share: impl FnMut(&mut RawDated<R::Value>) -> Territory,
-) -> Vec<RawDated<R::Value>> {
-    let mut out = Vec::new();
+    territory_of: fn(&R::Value) -> Territory,
+    mut keep: impl FnMut(RawDated<R::Value>),
+) {
     let mut rec = Record::default();
     let header = loop {
         match next_record(lines, &mut rec) {
@@ -406,7 +442,7 @@ fn records<R: DatedRow>(
                     ProblemKind::MissingField,
                     "no header row; give the field names after the comment lines".to_owned(),
                 ));
-                return out;
+                return;
             }
             Err(p) => problems.push(p),
         }
@@ -461,10 +497,10 @@ fn records<R: DatedRow>(
             continue;
         };
         let at = lines.location(rec.line, 1);
-        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
+        let Some(raw) = row.into_raw(at.clone(), problems) else {
             continue;
         };
-        let territory = share(&mut raw);
+        let territory = territory_of(&raw.value);
         if territory != directive.territory {
             problems.push(at.problem(
                 ProblemKind::Inconsistent,
@@ -475,9 +511,8 @@ fn records<R: DatedRow>(
             ));
             continue;
         }
-        out.push(raw);
+        keep(raw);
     }
-    out
 }
 
 /// Deserializes a record; on failure records every bad cell (the cell at fault is taken out
@@ -729,7 +764,7 @@ mod tests {
         let t = &rows.tariffs[0];
         assert_eq!(&*t.value.description, "T-shirts, \"of cotton\"");
         assert_eq!(t.value.see.len(), 2);
-        assert_eq!(t.at.line, 4);
+        assert_eq!(t.line, 4);
         assert_eq!(&*rows.tariffs[1].value.description, "two\nlines");
         assert!(Arc::ptr_eq(
             &rows.tariffs[0].source,

@@ -636,6 +636,7 @@ impl TariffLayer {
     fn build(rows: CsvRows, problems: &mut Vec<DataProblem>) -> Self {
         let rows_sorted = build_sorted(
             rows.tariffs,
+            &rows.files,
             |v| v.hs,
             |v| format!("tariff {} {}", v.territory, v.hs),
             problems,
