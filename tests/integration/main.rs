@@ -41,6 +41,7 @@ mod refusals;
 mod rounding_table;
 mod silent_answers;
 mod tariff_data;
+mod us_schedule;
 mod usitc_import;
 mod vat_lookup;
 
