@@ -1,6 +1,6 @@
 //! The whole US schedule in CSV: loading the embedded data without it, the first US quote
 //! (which reads it), a synthetic 1,000,000-row schedule loaded from a directory, and a US
-//! quote on the real schedule (13,052 rows) and on the 1,000,000-row one (the quote's cost
+//! quote on the real schedule (11,146 rows) and on the 1,000,000-row one (the quote's cost
 //! must not grow with the schedule). The synthetic dataset is written under the target
 //! directory, never committed.
 #![allow(
@@ -54,7 +54,7 @@ fn bench(c: &mut Criterion) {
         });
     });
 
-    // The first US quote reads the US schedule (13,052 rows); the load itself is not timed.
+    // The first US quote reads the US schedule (11,146 rows); the load itself is not timed.
     let req = big_schedule::us_request();
     let q = t.quote(&req).unwrap();
     assert_eq!(t.is_loaded(us), Some(true));
@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    g.bench_function("us_quote_13k_rows", |b| {
+    g.bench_function("us_quote_11k_rows", |b| {
         b.iter(|| black_box(t.quote(black_box(&req)).unwrap()));
     });
 

@@ -6,6 +6,10 @@
 //! each row with `effective_from`, optional `effective_to` (inclusive) and `source`. A
 //! dataset is a directory with a `MANIFEST.toml` naming its version and the sha256 of each
 //! file. The embedded dataset (`data/` of this crate) goes through the same loader.
+//!
+//! A large table (a whole tariff schedule) is a `landed-csv` file instead (see the crate
+//! documentation, "Data policy"), read record by record and only on the first lookup of its
+//! territory ([`RateTables::load_all`] reads every such file at once).
 
 mod additional;
 mod csv;
