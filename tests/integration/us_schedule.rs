@@ -290,3 +290,47 @@ fn two_hundred_random_lines_quote_their_export_rate_without_duty_rate() {
     }
     assert!(ad_valorem > 150, "{ad_valorem} ad valorem lines of 200");
 }
+
+#[test]
+fn a_toml_row_of_the_same_code_replaces_the_csv_series() {
+    let tables = RateTables::embedded().unwrap();
+    let day = date("2026-11-25");
+    // 6404.19.90 is curated in tariff_us.toml (from 2024) and in the export (from 2025).
+    let curated = tables
+        .tariff(us(), &"64041990".parse().unwrap(), day)
+        .unwrap();
+    assert_eq!(curated.period.from, date("2024-01-01"));
+    assert!(curated.source.contains("htshub"), "{}", curated.source);
+    // A longer code still finds the export's line under a six-digit curated row.
+    let phone = tables
+        .tariff(us(), &"8517.13.00.00".parse().unwrap(), day)
+        .unwrap();
+    assert!(phone.source.contains("USITC"), "{}", phone.source);
+    let phone6 = tables
+        .tariff(us(), &"851713".parse().unwrap(), day)
+        .unwrap();
+    assert!(!phone6.source.contains("USITC"), "{}", phone6.source);
+    // An override of the same code replaces the export's row.
+    let overlay = RateTables::from_toml_str(
+        "mine.toml",
+        r#"schema_version = 1
+[[tariff]]
+territory = "US"
+hs = "61091000"
+description = "T-shirts of cotton, at a negotiated rate"
+rate_percent = "5"
+effective_from = "2025-01-01"
+source = "a test"
+"#,
+    )
+    .unwrap();
+    let both = tables.with_overrides(&overlay);
+    let q = both
+        .quote(&request("US", "USD", "6109.10.00.04", "2026-11-25"))
+        .unwrap();
+    assert_eq!(customs_duty(&q).rate, Some(dec("5")));
+    let q = both
+        .quote(&request("US", "USD", "6109.90.10.10", "2026-11-25"))
+        .unwrap();
+    assert_eq!(customs_duty(&q).rate, Some(dec("32")));
+}
