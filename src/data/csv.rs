@@ -346,56 +346,101 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
     let mut start = 0usize;
     let mut column = 1usize;
     loop {
-        let mut col = 0usize;
-        let mut chars = lines.buf.chars().peekable();
-        while let Some(c) = chars.next() {
-            col = col.saturating_add(1);
-            let at_end = c == '\n' || (c == '\r' && chars.peek().is_none_or(|n| *n == '\n'));
+        // Runs of ordinary text are copied whole; the special characters are ASCII, so every
+        // slice boundary below is a character boundary.
+        let buf = lines.buf.as_str();
+        let bytes = buf.as_bytes();
+        let ascii = buf.is_ascii();
+        let col_of = |i: usize| {
+            let chars = if ascii {
+                i
+            } else {
+                buf.get(..i).map_or(0, |s| s.chars().count())
+            };
+            chars.saturating_add(1)
+        };
+        let ends_line = |i: usize| match bytes.get(i) {
+            None | Some(b'\n') => true,
+            Some(b'\r') => matches!(bytes.get(i.saturating_add(1)), None | Some(b'\n')),
+            _ => false,
+        };
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let rest = buf.get(i..).unwrap_or("");
             match state {
-                S::Start | S::Plain if at_end => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    return Ok(true);
-                }
-                S::Start | S::Plain if c == ',' => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    start = rec.text.len();
-                    column = col.saturating_add(1);
-                    state = S::Start;
-                }
-                S::Start if c == '"' => state = S::Quoted,
-                S::Start | S::Plain if c == '"' => {
-                    return Err(bad(
-                        lines,
-                        col,
-                        "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a \"\"b\"\"\")",
-                    ));
-                }
                 S::Start | S::Plain => {
-                    rec.text.push(c);
-                    state = S::Plain;
+                    let j = rest
+                        .find([',', '"', '\n', '\r'])
+                        .map_or(bytes.len(), |k| i.saturating_add(k));
+                    if j > i {
+                        rec.text.push_str(buf.get(i..j).unwrap_or(""));
+                        state = S::Plain;
+                    }
+                    match bytes.get(j) {
+                        None => break,
+                        Some(b',') => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            start = rec.text.len();
+                            column = col_of(j.saturating_add(1));
+                            state = S::Start;
+                        }
+                        Some(b'"') if state == S::Start => state = S::Quoted,
+                        Some(b'"') => {
+                            return Err(bad(
+                                lines,
+                                col_of(j),
+                                "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a \"\"b\"\"\")",
+                            ));
+                        }
+                        Some(_) if ends_line(j) => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            return Ok(true);
+                        }
+                        Some(_) => {
+                            // A carriage return inside an unquoted cell.
+                            rec.text.push('\r');
+                            state = S::Plain;
+                        }
+                    }
+                    i = j.saturating_add(1);
                 }
-                S::Quoted if c == '"' => state = S::QuoteSeen,
-                S::Quoted => rec.text.push(c),
-                S::QuoteSeen if c == '"' => {
-                    rec.text.push('"');
-                    state = S::Quoted;
-                }
-                S::QuoteSeen if c == ',' => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    start = rec.text.len();
-                    column = col.saturating_add(1);
-                    state = S::Start;
-                }
-                S::QuoteSeen if at_end => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    return Ok(true);
-                }
+                S::Quoted => match rest.find('"') {
+                    Some(k) => {
+                        rec.text.push_str(rest.get(..k).unwrap_or(""));
+                        state = S::QuoteSeen;
+                        i = i.saturating_add(k).saturating_add(1);
+                    }
+                    None => {
+                        // The line break inside the quotes is part of the cell.
+                        rec.text.push_str(rest);
+                        i = bytes.len();
+                    }
+                },
                 S::QuoteSeen => {
-                    return Err(bad(
-                        lines,
-                        col,
-                        "text after a closing quote; end the cell with the quote, or double a quote inside it",
-                    ));
+                    match bytes.get(i) {
+                        Some(b'"') => {
+                            rec.text.push('"');
+                            state = S::Quoted;
+                        }
+                        Some(b',') => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            start = rec.text.len();
+                            column = col_of(i.saturating_add(1));
+                            state = S::Start;
+                        }
+                        _ if ends_line(i) => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            return Ok(true);
+                        }
+                        _ => {
+                            return Err(bad(
+                                lines,
+                                col_of(i),
+                                "text after a closing quote; end the cell with the quote, or double a quote inside it",
+                            ));
+                        }
+                    }
+                    i = i.saturating_add(1);
                 }
             }
         }
@@ -416,8 +461,7 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
                         message: "a quoted cell is not closed before the end of the file; close it with a quote".to_owned(),
                     });
                 }
-                // The line break inside the quotes is part of the cell (pushed above).
-                column = 1;
+                // The cell keeps the line and column where it started.
             }
         }
     }
