@@ -116,6 +116,24 @@ impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for OptionOf<V> {
     }
 }
 
+/// `yyyy-mm-dd` with four, two and two digits, when it is a calendar date.
+fn plain_ymd(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: core::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| {
+                n.checked_mul(10)?
+                    .checked_add(u32::from(c.checked_sub(b'0')?))
+            })?
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+}
+
 struct DateVisitor;
 
 impl<'de> serde::de::Visitor<'de> for DateVisitor {
@@ -124,6 +142,11 @@ impl<'de> serde::de::Visitor<'de> for DateVisitor {
         f.write_str("an iso date as a quoted string, e.g. \"2026-07-01\"")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        // The usual `yyyy-mm-dd` directly (a schedule has a date or two per row); any other
+        // text through chrono's parser, which decides what is accepted.
+        if let Some(d) = plain_ymd(v) {
+            return Ok(d);
+        }
         NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
             E::custom(format_args!(
                 "invalid date {v:?}: expected an iso date yyyy-mm-dd that exists in the calendar"

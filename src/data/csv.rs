@@ -36,7 +36,7 @@ use serde::de::{self, IntoDeserializer as _, Visitor};
 use super::additional::{AdditionalDuty, AdditionalDutyRow, DutyExemption, DutyExemptionRow};
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, classify};
-use super::series::{Location, RawDated};
+use super::series::{Location, Pending, RawDated};
 use super::tariff::{FastHasher, TariffRate, TariffRow};
 use crate::codes::{HsCode, Territory};
 
@@ -124,7 +124,9 @@ pub(crate) fn directive(file: &str, first_line: &str) -> Result<Directive, DataP
 /// Rows read from CSV files, before series validation.
 #[derive(Debug, Default)]
 pub(crate) struct CsvRows {
-    pub(crate) tariffs: Vec<RawDated<TariffRate>>,
+    /// The files read, in order (a tariff row names its file by index).
+    pub(crate) files: Vec<Arc<str>>,
+    pub(crate) tariffs: Vec<Pending<TariffRate>>,
     pub(crate) additional: Vec<RawDated<AdditionalDuty>>,
     pub(crate) exemptions: Vec<RawDated<DutyExemption>>,
 }
@@ -171,6 +173,14 @@ pub(crate) fn read(
         line: 0,
         buf: String::new(),
     };
+    let Ok(file) = u16::try_from(rows.files.len()) else {
+        problems.push(lines.location(0, 0).problem(
+            ProblemKind::Io,
+            "more than 65,535 csv files in one territory; merge them".to_owned(),
+        ));
+        return;
+    };
+    rows.files.push(Arc::clone(&lines.file));
     let first = match lines.next_line() {
         Ok(true) => lines.buf.clone(),
         Ok(false) => String::new(),
@@ -189,28 +199,37 @@ pub(crate) fn read(
     let mut interner = Interner::default();
     // Adding a section: one arm here, one name in `CSV_SECTIONS` and a list in `CsvRows`.
     match directive.section {
-        "tariff" => {
-            let read = records::<TariffRow>(&mut lines, &directive, problems, |raw| {
+        "tariff" => records::<TariffRow>(
+            &mut lines,
+            &directive,
+            problems,
+            |v| v.territory,
+            |mut raw| {
                 raw.source = interner.source(Arc::clone(&raw.source));
                 raw.value.see = interner.see(Arc::clone(&raw.value.see));
-                raw.value.territory
-            });
-            rows.tariffs.extend(read);
-        }
-        "additional_duty" => {
-            let read = records::<AdditionalDutyRow>(&mut lines, &directive, problems, |raw| {
+                rows.tariffs.push(Pending::new(raw, file));
+            },
+        ),
+        "additional_duty" => records::<AdditionalDutyRow>(
+            &mut lines,
+            &directive,
+            problems,
+            |v| v.territory,
+            |mut raw| {
                 raw.source = interner.source(Arc::clone(&raw.source));
-                raw.value.territory
-            });
-            rows.additional.extend(read);
-        }
-        "duty_exemption" => {
-            let read = records::<DutyExemptionRow>(&mut lines, &directive, problems, |raw| {
+                rows.additional.push(raw);
+            },
+        ),
+        "duty_exemption" => records::<DutyExemptionRow>(
+            &mut lines,
+            &directive,
+            problems,
+            |v| v.territory,
+            |mut raw| {
                 raw.source = interner.source(Arc::clone(&raw.source));
-                raw.value.territory
-            });
-            rows.exemptions.extend(read);
-        }
+                rows.exemptions.push(raw);
+            },
+        ),
         other => problems.push(DataProblem {
             file: name.to_owned(),
             line: 1,
@@ -298,6 +317,26 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
     rec.text.clear();
     rec.cells.clear();
     rec.line = lines.line;
+    // Most records have no quote: their cells are the text between commas.
+    let line = lines.buf.trim_end_matches(['\n', '\r']);
+    if !line.contains('"') {
+        rec.text.push_str(line);
+        let ascii = line.is_ascii();
+        let mut start = 0usize;
+        for piece in line.split(',') {
+            let end = start.saturating_add(piece.len());
+            let column = if ascii {
+                start.saturating_add(1)
+            } else {
+                line.get(..start)
+                    .map_or(0, |s| s.chars().count())
+                    .saturating_add(1)
+            };
+            rec.cells.push((start, end, column));
+            start = end.saturating_add(1);
+        }
+        return Ok(true);
+    }
     let bad = |lines: &Lines<R>, column: usize, message: &str| DataProblem {
         file: lines.file.to_string(),
         line: lines.line,
@@ -318,56 +357,101 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
     let mut start = 0usize;
     let mut column = 1usize;
     loop {
-        let mut col = 0usize;
-        let mut chars = lines.buf.chars().peekable();
-        while let Some(c) = chars.next() {
-            col = col.saturating_add(1);
-            let at_end = c == '\n' || (c == '\r' && chars.peek().is_none_or(|n| *n == '\n'));
+        // Runs of ordinary text are copied whole; the special characters are ASCII, so every
+        // slice boundary below is a character boundary.
+        let buf = lines.buf.as_str();
+        let bytes = buf.as_bytes();
+        let ascii = buf.is_ascii();
+        let col_of = |i: usize| {
+            let chars = if ascii {
+                i
+            } else {
+                buf.get(..i).map_or(0, |s| s.chars().count())
+            };
+            chars.saturating_add(1)
+        };
+        let ends_line = |i: usize| match bytes.get(i) {
+            None | Some(b'\n') => true,
+            Some(b'\r') => matches!(bytes.get(i.saturating_add(1)), None | Some(b'\n')),
+            _ => false,
+        };
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let rest = buf.get(i..).unwrap_or("");
             match state {
-                S::Start | S::Plain if at_end => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    return Ok(true);
-                }
-                S::Start | S::Plain if c == ',' => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    start = rec.text.len();
-                    column = col.saturating_add(1);
-                    state = S::Start;
-                }
-                S::Start if c == '"' => state = S::Quoted,
-                S::Start | S::Plain if c == '"' => {
-                    return Err(bad(
-                        lines,
-                        col,
-                        "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a \"\"b\"\"\")",
-                    ));
-                }
                 S::Start | S::Plain => {
-                    rec.text.push(c);
-                    state = S::Plain;
+                    let j = rest
+                        .find([',', '"', '\n', '\r'])
+                        .map_or(bytes.len(), |k| i.saturating_add(k));
+                    if j > i {
+                        rec.text.push_str(buf.get(i..j).unwrap_or(""));
+                        state = S::Plain;
+                    }
+                    match bytes.get(j) {
+                        None => break,
+                        Some(b',') => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            start = rec.text.len();
+                            column = col_of(j.saturating_add(1));
+                            state = S::Start;
+                        }
+                        Some(b'"') if state == S::Start => state = S::Quoted,
+                        Some(b'"') => {
+                            return Err(bad(
+                                lines,
+                                col_of(j),
+                                "a quote inside an unquoted cell; quote the whole cell and double the quote (\"a \"\"b\"\"\")",
+                            ));
+                        }
+                        Some(_) if ends_line(j) => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            return Ok(true);
+                        }
+                        Some(_) => {
+                            // A carriage return inside an unquoted cell.
+                            rec.text.push('\r');
+                            state = S::Plain;
+                        }
+                    }
+                    i = j.saturating_add(1);
                 }
-                S::Quoted if c == '"' => state = S::QuoteSeen,
-                S::Quoted => rec.text.push(c),
-                S::QuoteSeen if c == '"' => {
-                    rec.text.push('"');
-                    state = S::Quoted;
-                }
-                S::QuoteSeen if c == ',' => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    start = rec.text.len();
-                    column = col.saturating_add(1);
-                    state = S::Start;
-                }
-                S::QuoteSeen if at_end => {
-                    rec.cells.push((start, rec.text.len(), column));
-                    return Ok(true);
-                }
+                S::Quoted => match rest.find('"') {
+                    Some(k) => {
+                        rec.text.push_str(rest.get(..k).unwrap_or(""));
+                        state = S::QuoteSeen;
+                        i = i.saturating_add(k).saturating_add(1);
+                    }
+                    None => {
+                        // The line break inside the quotes is part of the cell.
+                        rec.text.push_str(rest);
+                        i = bytes.len();
+                    }
+                },
                 S::QuoteSeen => {
-                    return Err(bad(
-                        lines,
-                        col,
-                        "text after a closing quote; end the cell with the quote, or double a quote inside it",
-                    ));
+                    match bytes.get(i) {
+                        Some(b'"') => {
+                            rec.text.push('"');
+                            state = S::Quoted;
+                        }
+                        Some(b',') => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            start = rec.text.len();
+                            column = col_of(i.saturating_add(1));
+                            state = S::Start;
+                        }
+                        _ if ends_line(i) => {
+                            rec.cells.push((start, rec.text.len(), column));
+                            return Ok(true);
+                        }
+                        _ => {
+                            return Err(bad(
+                                lines,
+                                col_of(i),
+                                "text after a closing quote; end the cell with the quote, or double a quote inside it",
+                            ));
+                        }
+                    }
+                    i = i.saturating_add(1);
                 }
             }
         }
@@ -388,23 +472,22 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
                         message: "a quoted cell is not closed before the end of the file; close it with a quote".to_owned(),
                     });
                 }
-                // The line break inside the quotes is part of the cell (pushed above).
-                column = 1;
+                // The cell keeps the line and column where it started.
             }
         }
     }
 }
 
 /// Reads the header and every record of a section as rows `R`, each turned into a raw
-/// dated value and handed to `share` (which shares its repeated strings and returns its
-/// territory, checked against the file's).
+/// dated value, its territory (`territory_of`) checked against the file's, and handed to
+/// `keep`.
 fn records<R: DatedRow>(
     lines: &mut Lines<impl BufRead>,
     directive: &Directive,
     problems: &mut Vec<DataProblem>,
-    mut share: impl FnMut(&mut RawDated<R::Value>) -> Territory,
-) -> Vec<RawDated<R::Value>> {
-    let mut out = Vec::new();
+    territory_of: fn(&R::Value) -> Territory,
+    mut keep: impl FnMut(RawDated<R::Value>),
+) {
     let mut rec = Record::default();
     let header = loop {
         match next_record(lines, &mut rec) {
@@ -414,7 +497,7 @@ fn records<R: DatedRow>(
                     ProblemKind::MissingField,
                     "no header row; give the field names after the comment lines".to_owned(),
                 ));
-                return out;
+                return;
             }
             Err(p) => problems.push(p),
         }
@@ -469,10 +552,10 @@ fn records<R: DatedRow>(
             continue;
         };
         let at = lines.location(rec.line, 1);
-        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
+        let Some(raw) = row.into_raw(at.clone(), problems) else {
             continue;
         };
-        let territory = share(&mut raw);
+        let territory = territory_of(&raw.value);
         if territory != directive.territory {
             problems.push(at.problem(
                 ProblemKind::Inconsistent,
@@ -483,9 +566,8 @@ fn records<R: DatedRow>(
             ));
             continue;
         }
-        out.push(raw);
+        keep(raw);
     }
-    out
 }
 
 /// Deserializes a record; on failure records every bad cell (the cell at fault is taken out
@@ -737,7 +819,7 @@ mod tests {
         let t = &rows.tariffs[0];
         assert_eq!(&*t.value.description, "T-shirts, \"of cotton\"");
         assert_eq!(t.value.see.len(), 2);
-        assert_eq!(t.at.line, 4);
+        assert_eq!(t.line, 4);
         assert_eq!(&*rows.tariffs[1].value.description, "two\nlines");
         assert!(Arc::ptr_eq(
             &rows.tariffs[0].source,

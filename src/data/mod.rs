@@ -6,6 +6,10 @@
 //! each row with `effective_from`, optional `effective_to` (inclusive) and `source`. A
 //! dataset is a directory with a `MANIFEST.toml` naming its version and the sha256 of each
 //! file. The embedded dataset (`data/` of this crate) goes through the same loader.
+//!
+//! A large table (a whole tariff schedule) is a `landed-csv` file instead (see the crate
+//! documentation, "Data policy"), read record by record and only on the first lookup of its
+//! territory ([`RateTables::load_all`] reads every such file at once).
 
 mod additional;
 mod csv;
@@ -368,26 +372,33 @@ impl RateTables {
     /// Only if the embedded data is broken, which the crate's tests rule out before release.
     pub fn embedded() -> Result<&'static Self, &'static DataError> {
         static CELL: OnceLock<Result<RateTables, DataError>> = OnceLock::new();
-        CELL.get_or_init(|| {
-            let files = EMBEDDED_FILES
-                .iter()
-                .map(|(n, t)| ((*n).to_owned(), Ok(FileText::Toml((*t).to_owned()))))
-                .chain(EMBEDDED_CSV.iter().map(|(n, t)| {
-                    let csv = FileText::Csv {
-                        source: CsvSource::Static(t),
-                        first_line: t.lines().next().unwrap_or("").to_owned(),
-                        sha256: None,
-                    };
-                    ((*n).to_owned(), Ok(csv))
-                }))
-                .collect();
-            // The embedded files and their manifest are compiled in from one commit, so they
-            // cannot be mixed at run time; their hashes are checked against the manifest by a
-            // test instead (`data_loading`: the manifest must match the files), which keeps
-            // 40 % of the load (sha256 of ~700 KB) out of every process start.
-            Self::load_dataset(EMBEDDED_MANIFEST, files, DataOrigin::Embedded, false)
-        })
-        .as_ref()
+        CELL.get_or_init(Self::embedded_uncached).as_ref()
+    }
+
+    /// The embedded dataset, parsed anew (not cached): for benchmarks of the load and tests
+    /// of the lazy loading; not part of the stable API.
+    ///
+    /// # Errors
+    /// As [`RateTables::embedded`].
+    #[doc(hidden)]
+    pub fn embedded_uncached() -> Result<Self, DataError> {
+        let files = EMBEDDED_FILES
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), Ok(FileText::Toml((*t).to_owned()))))
+            .chain(EMBEDDED_CSV.iter().map(|(n, t)| {
+                let csv = FileText::Csv {
+                    source: CsvSource::Static(t),
+                    first_line: t.lines().next().unwrap_or("").to_owned(),
+                    sha256: None,
+                };
+                ((*n).to_owned(), Ok(csv))
+            }))
+            .collect();
+        // The embedded files and their manifest are compiled in from one commit, so they
+        // cannot be mixed at run time; their hashes are checked against the manifest by a
+        // test instead (`data_loading`: the manifest must match the files), which keeps
+        // the sha256 of every file out of every process start.
+        Self::load_dataset(EMBEDDED_MANIFEST, files, DataOrigin::Embedded, false)
     }
 
     /// Loads a dataset directory: `MANIFEST.toml` and every `.toml` and `.csv` file it lists.

@@ -231,7 +231,12 @@ where
         let mut built = Vec::with_capacity(rows.len());
         let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
         for row in rows {
-            let until = check_row(&row, prev.as_ref(), &|| describe(&key), gaps, problems);
+            let checked = Checked {
+                from: row.from,
+                to: row.to,
+                at: &row.at,
+            };
+            let until = check_row(checked, prev.as_ref(), &|| describe(&key), gaps, problems);
             prev = Some((row.from, until, row.at.clone()));
             built.push(Dated {
                 period: Period {
@@ -249,11 +254,57 @@ where
     out
 }
 
+/// The dates and place of a row being checked.
+#[derive(Clone, Copy)]
+struct Checked<'r> {
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    at: &'r Location,
+}
+
+/// A row of a large table as read (a CSV schedule): its value, dates and where it was read,
+/// without a [`Location`] per row (the file is an index into the load's list of files).
+#[derive(Debug)]
+pub(crate) struct Pending<T> {
+    pub(crate) from: NaiveDate,
+    /// The inclusive last day as written; after [`build_sorted`] checks the row, the first
+    /// day no longer in force.
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) line: u32,
+    pub(crate) file: u16,
+    pub(crate) source: Arc<str>,
+    pub(crate) value: T,
+}
+
+impl<T> Pending<T> {
+    /// A row read at `at` (the file at index `file` of the load's list).
+    pub(crate) fn new(raw: RawDated<T>, file: u16) -> Self {
+        Self {
+            from: raw.from,
+            to: raw.to,
+            line: u32::try_from(raw.at.line).unwrap_or(u32::MAX),
+            file,
+            source: raw.source,
+            value: raw.value,
+        }
+    }
+
+    fn at(&self, files: &[Arc<str>]) -> Location {
+        Location {
+            file: files
+                .get(usize::from(self.file))
+                .map_or_else(|| Arc::from("?"), Arc::clone),
+            line: usize::try_from(self.line).unwrap_or(usize::MAX),
+            column: 1,
+        }
+    }
+}
+
 /// Checks a row against the previous row of its series (from, until, where): from ≤ to, no
 /// duplicate start, no overlap, no gap. Returns the row's `until` (the day after its
 /// `effective_to`). `name` names the series, and is only called for a problem.
-fn check_row<T>(
-    row: &RawDated<T>,
+fn check_row(
+    row: Checked<'_>,
     prev: Option<&(NaiveDate, Option<NaiveDate>, Location)>,
     name: &dyn Fn() -> String,
     gaps: Gaps,
@@ -289,7 +340,7 @@ fn check_row<T>(
                 ProblemKind::DuplicateStart,
                 format!(
                     "{}: a second row starts on {} (the first is at {}); keep one row per start date",
-                    name(), row.from, pat.place_from(&row.at)
+                    name(), row.from, pat.place_from(row.at)
                 ),
             ));
         } else {
@@ -298,7 +349,7 @@ fn check_row<T>(
                     ProblemKind::Overlap,
                     format!(
                         "{}: row from {} overlaps the open-ended row from {pfrom} at {}; give that row an effective_to of the day before",
-                        name(), row.from, pat.place_from(&row.at)
+                        name(), row.from, pat.place_from(row.at)
                     ),
                 )),
                 Some(pu) if *pu > row.from => problems.push(row.at.problem(
@@ -307,7 +358,7 @@ fn check_row<T>(
                         "{}: row from {} overlaps the row at {} that runs to {}; end that row the day before",
                         name(),
                         row.from,
-                        pat.place_from(&row.at),
+                        pat.place_from(row.at),
                         pu.pred_opt().unwrap_or(*pu)
                     ),
                 )),
@@ -317,7 +368,7 @@ fn check_row<T>(
                         "{}: gap from {pu} to {} before this row (the row at {} ends {}); add a row for the gap or move a date",
                         name(),
                         row.from.pred_opt().unwrap_or(row.from),
-                        pat.place_from(&row.at),
+                        pat.place_from(row.at),
                         pu.pred_opt().unwrap_or(*pu)
                     ),
                 )),
@@ -329,21 +380,26 @@ fn check_row<T>(
 }
 
 /// Checks series as [`build_series`] does, for a large table: the rows are sorted in place
-/// by key and date and returned as one vector in which each series is contiguous (no map of
-/// vectors, no second copy of the rows). The caller refuses the whole load when any problem
-/// exists.
+/// by key and date (when they are not in order already, as an imported schedule is) and
+/// returned as one vector in which each series is contiguous (no map of vectors, no second
+/// copy of the rows). The caller refuses the whole load when any problem exists.
 pub(crate) fn build_sorted<K: Ord, T>(
-    mut rows: Vec<RawDated<T>>,
+    mut rows: Vec<Pending<T>>,
+    files: &[Arc<str>],
     key_of: impl Fn(&T) -> K,
     describe: impl Fn(&T) -> String,
     problems: &mut Vec<DataProblem>,
 ) -> Vec<Dated<T>> {
-    rows.sort_unstable_by(|a, b| {
+    let order = |a: &Pending<T>, b: &Pending<T>| {
         key_of(&a.value)
             .cmp(&key_of(&b.value))
             .then(a.from.cmp(&b.from))
-            .then(a.at.line.cmp(&b.at.line))
-    });
+            .then((a.file, a.line).cmp(&(b.file, b.line)))
+    };
+    // An imported schedule is written in order: checking costs a pass, sorting much more.
+    if !rows.is_sorted_by(|a, b| order(a, b).is_le()) {
+        rows.sort_unstable_by(order);
+    }
     let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
     let mut prev_key: Option<K> = None;
     for row in &mut rows {
@@ -351,19 +407,24 @@ pub(crate) fn build_sorted<K: Ord, T>(
         if prev_key.as_ref() != Some(&key) {
             prev = None;
         }
+        let at = row.at(files);
+        let checked = Checked {
+            from: row.from,
+            to: row.to,
+            at: &at,
+        };
         let until = check_row(
-            row,
+            checked,
             prev.as_ref(),
             &|| describe(&row.value),
             Gaps::Refused,
             problems,
         );
-        prev = Some((row.from, until, row.at.clone()));
+        prev = Some((row.from, until, at));
         prev_key = Some(key);
-        // `to` now holds the first day no longer in force.
         row.to = until;
     }
-    // Converted in place (a `RawDated` is larger than a `Dated`).
+    // Converted in place (a `Pending` is a little larger than a `Dated`).
     let mut out: Vec<Dated<T>> = rows
         .into_iter()
         .map(|r| Dated {

@@ -3,7 +3,9 @@
 //!
 //! The index is a hash map keyed by (territory, HS prefix) with a cheap multiplicative hash, so
 //! a lookup costs at most one probe per prefix length present in the territory's schedule,
-//! whatever the schedule's size.
+//! whatever the schedule's size. A territory's CSV files (a whole schedule) are a second
+//! layer, read on first use into one sorted vector with an open-addressing table of series
+//! starts; a lookup takes the longest prefix over both layers, the TOML row on a tie.
 
 use core::fmt;
 use core::hash::{BuildHasherDefault, Hasher};
@@ -668,6 +670,7 @@ impl TariffLayer {
     fn build(rows: CsvRows, problems: &mut Vec<DataProblem>) -> Self {
         let rows_sorted = build_sorted(
             rows.tariffs,
+            &rows.files,
             |v| v.hs,
             |v| format!("tariff {} {}", v.territory, v.hs),
             problems,

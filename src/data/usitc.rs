@@ -449,7 +449,10 @@ pub struct HtsSeries {
 
 impl HtsImport {
     /// Merges editions of the schedule into dated series of the encodable lines (those
-    /// whose rate [`ParsedRate::encode`] accepts).
+    /// whose rate [`ParsedRate::encode`] accepts) of chapters 1 to 98. Chapter 99 is left
+    /// out: its lines are not goods but the headings of additional duties and temporary
+    /// provisions (9903.88.15, Section 301 List 4A), whose general text is the additional
+    /// rate; those duties are `[[additional_duty]]` rows.
     ///
     /// Editions are taken in date order. A rate unchanged across editions is one row, from
     /// the first edition's date, citing every edition it was read from. A changed rate
@@ -505,7 +508,11 @@ impl HtsImport {
         for ed in sorted {
             let day_before = ed.effective_from.pred_opt();
             let mut seen: BTreeMap<HsCode, ()> = BTreeMap::new();
-            for (line, encoded) in ed.import.encodable() {
+            for (line, encoded) in ed
+                .import
+                .encodable()
+                .filter(|(l, _)| !l.hs.as_str().starts_with("99"))
+            {
                 seen.insert(line.hs, ());
                 match open.get_mut(&line.hs) {
                     Some(row) if row.encoded == encoded => {

@@ -42,6 +42,7 @@ mod refusals;
 mod rounding_table;
 mod silent_answers;
 mod tariff_data;
+mod us_schedule;
 mod us_tariff_truth;
 mod usitc_import;
 mod vat_lookup;
