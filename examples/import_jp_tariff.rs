@@ -57,14 +57,16 @@ fn read_chapters(input: &str) -> Result<Vec<(String, String)>, Box<dyn std::erro
     Ok(out)
 }
 
-/// Counts of an import's problems: (unparsed, not encodable, no rate or bad code).
-fn problem_counts(import: &JpImport) -> (usize, usize, usize) {
-    let mut out: (usize, usize, usize) = (0, 0, 0);
+/// Counts of an import's problems: (unparsed, not encodable, repeated rows, no rate or bad
+/// code).
+fn problem_counts(import: &JpImport) -> (usize, usize, usize, usize) {
+    let mut out: (usize, usize, usize, usize) = (0, 0, 0, 0);
     for p in &import.problems {
         match p.kind {
             JpProblemKind::Unparsed(_) => out.0 = out.0.saturating_add(1),
             JpProblemKind::NotEncodable(_) => out.1 = out.1.saturating_add(1),
-            _ => out.2 = out.2.saturating_add(1),
+            JpProblemKind::Repeated => out.2 = out.2.saturating_add(1),
+            _ => out.3 = out.3.saturating_add(1),
         }
     }
     out
@@ -98,7 +100,7 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
     )?;
 
     let encoded = import.encodable().count();
-    let (unparsed, not_encodable, other) = problem_counts(&import);
+    let (unparsed, not_encodable, repeated, other) = problem_counts(&import);
     let mut comments = format!(
         "Japan's customs tariff schedule (実行関税率表): the applied MFN rate of every nine-digit line
 (six-digit HS subheading and three national digits) whose rate the crate's tariff model encodes.
@@ -112,9 +114,10 @@ marks it. A rate on a parent row holds for the rows below it, column by column.
 Encoding: higher of X% or Y yen/kg = rate_percent X with min_amount Y; lower of = max_amount;
 specific amounts in JPY per kg (per MT converted) or per unit (a piece, pair, head or sheet;
 per 1,000 pieces converted). The preferential columns (GSP, EPA) are not read.
-Chapters: {}; lines parsed: {}; rows (encoded): {encoded}; {unparsed} rates unparsed,
-{not_encodable} not encodable yet (per litre, per m2, two compound rates), {other} without a
-rate or code. Every one is listed by the command below; none is in this file.
+Chapters: {}; lines parsed: {}; rows (encoded): {encoded}; {unparsed} rates unparsed (gate
+prices, WTO ranges, rates by sub-item), {not_encodable} not encodable yet (per litre, per m2, two
+compound rates), {repeated} rows of codes repeated with seasonal rates (left out), {other}
+without a rate or code. Every one is listed by the command below; none is in this file.
 Not embedded yet: this file is kept under data/pending/ (not in MANIFEST.toml nor read by the
 loader) until the JP customs regime exists in customs.toml.
 Regenerate (from the repository root):
@@ -146,7 +149,8 @@ Regenerate (from the repository root):
         println!("  {n:>6}  {column} ({choice:?})");
     }
     println!(
-        "{} problems ({unparsed} unparsed, {not_encodable} not encodable, {other} other):",
+        "{} problems ({unparsed} unparsed, {not_encodable} not encodable, {repeated} repeated \
+         with seasonal rates, {other} other):",
         import.problems.len()
     );
     for p in &import.problems {
