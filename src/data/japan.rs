@@ -757,7 +757,14 @@ pub fn parse_jp_rate(text: &str) -> Option<JpRate> {
 
 /// Reads one chapter file (`j_NN_tariff_data.json`, a JSON array of rows) and returns every
 /// nine-digit line's applied MFN rate, plus every line whose rate could not be parsed or
-/// cannot be encoded. See the [module docs](self) for how the rate is chosen.
+/// cannot be encoded.
+///
+/// A rate printed on a parent row holds for every row below it, column by column, until a row
+/// gives its own. The applied MFN rate is the temporary rate (暫定) where there is one, else
+/// the general rate (基本); the WTO rate (WTO協定) instead where lower; a WTO rate in
+/// parentheses is not applied. Where the two cannot be compared without the goods' price (ad
+/// valorem against specific), the WTO rate written without parentheses is applied, as the
+/// schedule marks it ([`JpChoice::Marked`]).
 ///
 /// # Example
 /// ```
