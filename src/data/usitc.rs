@@ -567,7 +567,7 @@ impl HtsImport {
 pub const TARIFF_CSV_COLUMNS: &str = "territory,hs,description,rate_percent,specific_amount,specific_currency,specific_per,min_amount,max_amount,see,effective_from,effective_to,source";
 
 /// A CSV cell: quoted (quotes doubled) when it holds a comma, quote or line break.
-fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

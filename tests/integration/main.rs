@@ -31,6 +31,7 @@ mod fx_props;
 mod fx_rates;
 mod fx_wire;
 mod hostile_inputs;
+mod jp_tariff_import;
 mod landed_carts;
 mod landed_diff;
 mod landed_oracle;
