@@ -14,7 +14,11 @@ pub(crate) enum Column<'py> {
     /// A NumPy array.
     Numpy,
     /// A PyArrow array, with its null mask (a NumPy bool array) when it has nulls.
-    Arrow { mask: Option<Bound<'py, PyAny>> },
+    Arrow {
+        mask: Option<Bound<'py, PyAny>>,
+        /// A `ChunkedArray` came in (its chunks combined); one goes out.
+        chunked: bool,
+    },
 }
 
 /// An int64 column as a one-dimensional NumPy array (the array itself, or PyArrow's zero-copy
@@ -48,7 +52,8 @@ pub(crate) fn int64_view<'py>(
         ));
     }
     if is_arrow(obj)? {
-        let obj = if obj.hasattr("combine_chunks")? {
+        let chunked = obj.hasattr("combine_chunks")?;
+        let obj = if chunked {
             obj.call_method0("combine_chunks")?
         } else {
             obj.clone()
@@ -79,7 +84,7 @@ pub(crate) fn int64_view<'py>(
         };
         let np = filled.call_method0("to_numpy")?;
         let (view, _) = int64_view(&np, field, widen)?;
-        return Ok((view, Column::Arrow { mask }));
+        return Ok((view, Column::Arrow { mask, chunked }));
     }
     Err(errors::invalid_type(
         py,
@@ -137,14 +142,19 @@ pub(crate) fn int64_column<'py>(
     let np = PyArray1::from_vec(py, values).into_any();
     match kind {
         Column::Numpy => Ok(np),
-        Column::Arrow { mask } => {
+        Column::Arrow { mask, chunked } => {
             let pa = py.import("pyarrow")?;
             let kwargs = PyDict::new(py);
             kwargs.set_item("type", pa.call_method0("int64")?)?;
             if let Some(m) = mask {
                 kwargs.set_item("mask", m)?;
             }
-            pa.call_method("array", (np,), Some(&kwargs))
+            let array = pa.call_method("array", (np,), Some(&kwargs))?;
+            if chunked {
+                pa.call_method1("chunked_array", (vec![array],))
+            } else {
+                Ok(array)
+            }
         }
     }
 }

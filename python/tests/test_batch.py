@@ -64,7 +64,9 @@ def test_reprice_minor_arrow_in_arrow_out_with_nulls():
     dense = r.reprice_minor(np.array([1000, 0, 2499, -300]), "USD")
     assert [out[i].as_py() for i in (0, 2, 3)] == [int(dense[i]) for i in (0, 2, 3)]
     chunked = pa.chunked_array([[1000, 2499], [-300]], type=pa.int64())
-    assert r.reprice_minor(chunked, "USD").to_pylist() == [dense[0], dense[2], dense[3]]
+    out = r.reprice_minor(chunked, "USD")
+    assert isinstance(out, pa.ChunkedArray)
+    assert out.to_pylist() == [dense[0], dense[2], dense[3]]
 
 
 def test_reprice_minor_refuses_floats_and_names_bad_prices():
