@@ -18,6 +18,7 @@ noisy, so compare only figures printed by the same run.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
@@ -128,9 +129,38 @@ def bench_quote() -> float:
             landed.quote(req)
 
     t, _ = median_time(run, 5)
+    cpu0 = time.process_time()
+    run()
+    cpu = (time.process_time() - cpu0) / calls * 1e6
     us = t / calls * 1e6
-    print(f"quote() DE 5 lines   {us:8.2f} µs/call   (median of 5 x {calls:,} calls, dict in and out)")
+    print(f"quote() DE 5 lines   {us:8.2f} µs/call   (median of 5 x {calls:,} calls, dict in and out;"
+          f" {cpu:.2f} µs of CPU per call)")
+
+    # What CPython itself needs to build a result of this size, for scale on this machine:
+    # json.loads of the same result as JSON text, plus one Decimal per amount in it.
+    text = json.dumps(q, default=str)
+    amounts = [str(v) for v in _leaves(q) if isinstance(v, Decimal)]
+
+    def floor() -> None:
+        for _ in range(calls // 4):
+            json.loads(text)
+            [Decimal(a) for a in amounts]
+
+    tf, _ = median_time(floor, 5)
+    print(f"  for scale          {tf / (calls // 4) * 1e6:8.2f} µs        (json.loads of the same result"
+          f" + {len(amounts)} Decimal(str), the floor of any dict result)")
     return us
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
 
 
 def main() -> None:

@@ -49,12 +49,26 @@ fn parse<T: serde::de::DeserializeOwned>(
 fn request_error(py: Python<'_>, request: &Bound<'_, PyAny>, e: landed::Error) -> PyErr {
     let e = match e {
         landed::Error::InvalidInput { field, reason } if !request.is_instance_of::<PyString>() => {
-            let reason = strip_position(&reason).to_owned();
+            let reason = python_terms(strip_position(&reason));
             landed::Error::InvalidInput { field, reason }
         }
         other => other,
     };
     errors::error(py, &e)
+}
+
+/// The JSON parser's advice in Python terms: a decimal field refuses a bare JSON number, which
+/// in a dict was an `int`; say to pass a `Decimal` or `str` instead of "quote it".
+fn python_terms(reason: &str) -> String {
+    match reason
+        .strip_prefix("bare number ")
+        .and_then(|r| r.split_once(" is not accepted for a decimal"))
+    {
+        Some((n, _)) => format!(
+            "the int {n} is not accepted for a decimal amount; pass Decimal(\"{n}\") or \"{n}\""
+        ),
+        None => reason.to_owned(),
+    }
 }
 
 /// `reason` without a trailing ` at line L column C`.
@@ -192,13 +206,14 @@ fn quote_many<'py>(
         .enumerate()
         .map(|(i, r)| convert::request_json(r, "").map_err(|e| with_index(py, e, i)))
         .collect();
-    let results: Vec<Result<landed::Quote, landed::Error>> = py.detach(|| {
+    // `None` where the request could not be converted (its error is in `texts`).
+    let results: Vec<Option<Result<landed::Quote, landed::Error>>> = py.detach(|| {
         texts
             .iter()
-            .map(|text| match text {
-                Ok(text) => parse(text, QuoteRequest::from_json).and_then(|r| t.quote(&r)),
-                // Placeholder, replaced by the conversion error below.
-                Err(_) => Err(landed::Error::NoParts),
+            .map(|text| {
+                text.as_ref()
+                    .ok()
+                    .map(|text| parse(text, QuoteRequest::from_json).and_then(|r| t.quote(&r)))
             })
             .collect()
     });
@@ -206,8 +221,9 @@ fn quote_many<'py>(
     for (i, ((text, result), request)) in texts.into_iter().zip(results).zip(&items).enumerate() {
         let item = match (text, result) {
             (Err(e), _) => Err(e),
-            (Ok(_), Err(e)) => Err(with_index(py, request_error(py, request, e), i)),
-            (Ok(_), Ok(q)) => convert::result_to_py(py, &q),
+            (Ok(_), Some(Err(e))) => Err(with_index(py, request_error(py, request, e), i)),
+            (Ok(_), Some(Ok(q))) => convert::result_to_py(py, &q),
+            (Ok(_), None) => Err(errors::invalid_input(py, "requests", "no result")),
         };
         match item {
             Ok(v) => out.append(v)?,
@@ -231,12 +247,6 @@ fn data_version(py: Python<'_>) -> PyResult<String> {
     Ok(Tables::embedded_tables(py)?.version().to_string())
 }
 
-/// The keys whose decimal strings the results give as `Decimal` (for tests and tools).
-#[pyfunction]
-fn _amount_keys() -> Vec<&'static str> {
-    convert::AMOUNT_KEYS.to_vec()
-}
-
 #[pymodule]
 fn _landed(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(quote, m)?)?;
@@ -245,7 +255,6 @@ fn _landed(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(band, m)?)?;
     m.add_function(wrap_pyfunction!(quote_many, m)?)?;
     m.add_function(wrap_pyfunction!(data_version, m)?)?;
-    m.add_function(wrap_pyfunction!(_amount_keys, m)?)?;
     m.add_class::<Tables>()?;
     m.add_class::<Rates>()?;
     m.add_class::<fx::Repricer>()?;

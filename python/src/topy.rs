@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use serde::ser::{self, Serialize};
 
-use crate::convert::{Kind, ToPy, kind_of};
+use crate::convert::{Fnv, Kind, ToPy, kind_of};
 
 /// The Python error, or serde's own.
 #[derive(Debug)]
@@ -55,15 +55,18 @@ impl SerError {
 
 type R<'py> = Result<Bound<'py, PyAny>, SerError>;
 
-/// Field names are `&'static str`s from the derives: each is made a Python string once.
-static KEYS: LazyLock<Mutex<HashMap<&'static str, Py<PyString>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Field names are `&'static str`s from the derives: each is made a Python string once, found
+/// again by its address (equal names at two addresses are two entries, which is harmless).
+static KEYS: LazyLock<Mutex<KeyMap>> = LazyLock::new(|| Mutex::new(HashMap::default()));
+
+/// Python strings of field names by the names' (address, length).
+type KeyMap = HashMap<(usize, usize), Py<PyString>, Fnv>;
 
 fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
     let Ok(mut keys) = KEYS.lock() else {
         return PyString::new(py, name);
     };
-    keys.entry(name)
+    keys.entry((name.as_ptr() as usize, name.len()))
         .or_insert_with(|| PyString::intern(py, name).unbind())
         .bind(py)
         .clone()

@@ -148,3 +148,16 @@ def test_reprice_with_rates_object():
     with pytest.raises(landed.InvalidInput) as info:
         landed.reprice(req, rates=rates)
     assert info.value.field == "rates"
+
+
+def test_an_int_for_a_decimal_field_says_what_to_pass(de_ioss):
+    req = copy.deepcopy(de_ioss)
+    req["lines"][0]["quantity"] = 2
+    with pytest.raises(landed.InvalidInput) as info:
+        landed.quote(req)
+    assert info.value.field == "lines[0].quantity"
+    assert 'Decimal("2")' in str(info.value)
+    # Integer fields take ints.
+    req = json.loads((REQUESTS / "reprice_jpy.json").read_text())
+    assert isinstance(req["max_age_days"], int)
+    landed.reprice(req)
