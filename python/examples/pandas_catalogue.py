@@ -41,7 +41,9 @@ def monthly_fees(transactions: pd.DataFrame,
                  schedule_spec: dict[str, Any] = FEE_SCHEDULE) -> pd.DataFrame:
     """``seller, month, transactions, volume_minor, fee_minor``: one ``evaluate_groups`` call
     on the amounts sorted by seller, month and time, the groups given by their offsets."""
-    tx = transactions.assign(month=transactions["ts"].dt.strftime("%Y-%m"))
+    ts = transactions["ts"].dt
+    # The month as a number (202601): formatting a million timestamps as text takes seconds.
+    tx = transactions.assign(month=ts.year * 100 + ts.month)
     tx = tx.sort_values(["seller", "month", "ts", "amount_minor"], kind="stable")
     keys = tx[["seller", "month"]]
     starts = np.flatnonzero((keys != keys.shift()).any(axis=1).to_numpy())
@@ -51,7 +53,7 @@ def monthly_fees(transactions: pd.DataFrame,
     first = tx.iloc[starts]
     return pd.DataFrame({
         "seller": first["seller"].to_numpy(),
-        "month": first["month"].to_numpy(),
+        "month": [f"{m // 100:04d}-{m % 100:02d}" for m in first["month"].to_numpy()],
         "transactions": np.diff(offsets),
         "volume_minor": np.add.reduceat(tx["amount_minor"].to_numpy(), starts),
         "fee_minor": fees,
