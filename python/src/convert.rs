@@ -71,7 +71,8 @@ struct Writer<'py, 'p> {
     datetime: Bound<'py, PyType>,
     out: String,
     steps: Vec<Step<'py>>,
-    /// Names the whole value in error paths (`requests[3]` in a batch, empty for one request).
+    /// Names the whole value in error paths (`ending` for a keyword argument, empty for a
+    /// request).
     prefix: &'p str,
 }
 
@@ -80,25 +81,25 @@ struct Writer<'py, 'p> {
 /// # Errors
 /// `landed.InvalidType` (a `TypeError`) for a `float` or a value of another type, naming its
 /// path; `landed.InvalidInput` for a naive `datetime` or an `int` beyond 64 bits.
-pub(crate) fn request_json(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<String> {
+pub(crate) fn request_json(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(s.to_cow()?.into_owned());
     }
     if !obj.is_instance_of::<PyDict>() {
         return Err(errors::invalid_type(
             obj.py(),
-            if prefix.is_empty() { "request" } else { prefix },
+            "request",
             format!(
                 "a request is a dict (or JSON text), not {}",
                 obj.get_type().name()?
             ),
         ));
     }
-    value_json(obj, prefix)
+    value_json(obj, "")
 }
 
 /// Any supported Python value as JSON text (see the module docs); `prefix` names the value in
-/// error paths (`requests[3]`, empty for a single request).
+/// error paths (`ending`, `rates`; empty for a request).
 pub(crate) fn value_json(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<String> {
     let py = obj.py();
     let mut w = Writer {

@@ -29,7 +29,7 @@ fn run<'py>(
     tables: Option<&Tables>,
     job: impl FnOnce(&str, &RateTables) -> Result<PyResult<Bound<'py, PyAny>>, landed::Error>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let text = convert::request_json(request, "")?;
+    let text = convert::request_json(request)?;
     let t = resolve(py, tables)?;
     job(&text, t).map_err(|e| request_error(py, request, e))?
 }
@@ -120,7 +120,7 @@ fn reprice<'py>(
             Ok(convert::result_to_py(py, &r))
         });
     };
-    let text = convert::request_json(request, "")?;
+    let text = convert::request_json(request)?;
     let mut value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| errors::invalid_input(py, "request", e.to_string()))?;
     let Some(obj) = value.as_object_mut() else {
@@ -204,7 +204,7 @@ fn quote_many<'py>(
     let texts: Vec<PyResult<String>> = items
         .iter()
         .enumerate()
-        .map(|(i, r)| convert::request_json(r, "").map_err(|e| with_index(py, e, i)))
+        .map(|(i, r)| convert::request_json(r).map_err(|e| with_index(py, e, i)))
         .collect();
     // `None` where the request could not be converted (its error is in `texts`).
     let results: Vec<Option<Result<landed::Quote, landed::Error>>> = py.detach(|| {
