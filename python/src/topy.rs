@@ -1,0 +1,547 @@
+//! A serde `Serializer` that builds the Python result directly from the library's result
+//! types (no JSON text or `serde_json::Value` in between): structs and maps become `dict`s
+//! with interned keys, sequences `list`s, and strings under an amount key `Decimal`s (see
+//! [`crate::convert`] for which keys).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{LazyLock, Mutex};
+
+use pyo3::BoundObject;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use serde::ser::{self, Serialize};
+
+use crate::convert::{Fnv, Kind, ToPy, kind_of};
+
+/// The Python error, or serde's own.
+#[derive(Debug)]
+pub(crate) enum SerError {
+    Py(PyErr),
+    Custom(String),
+}
+
+impl fmt::Display for SerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Py(e) => write!(f, "{e}"),
+            Self::Custom(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for SerError {}
+
+impl ser::Error for SerError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self::Custom(msg.to_string())
+    }
+}
+
+impl From<PyErr> for SerError {
+    fn from(e: PyErr) -> Self {
+        Self::Py(e)
+    }
+}
+
+impl SerError {
+    pub(crate) fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Self::Py(e) => e,
+            Self::Custom(s) => crate::errors::invalid_input(py, "response", s),
+        }
+    }
+}
+
+type R<'py> = Result<Bound<'py, PyAny>, SerError>;
+
+/// Field names are `&'static str`s from the derives: each is made a Python string once, found
+/// again by its address (equal names at two addresses are two entries, which is harmless).
+static KEYS: LazyLock<Mutex<KeyMap>> = LazyLock::new(|| Mutex::new(HashMap::default()));
+
+/// Python strings of field names by the names' (address, length).
+type KeyMap = HashMap<(usize, usize), Py<PyString>, Fnv>;
+
+fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    let Ok(mut keys) = KEYS.lock() else {
+        return PyString::new(py, name);
+    };
+    keys.entry((name.as_ptr() as usize, name.len()))
+        .or_insert_with(|| PyString::intern(py, name).unbind())
+        .bind(py)
+        .clone()
+}
+
+/// Serializes one value in the context of the key it sits under.
+pub(crate) struct Ser<'a, 'py> {
+    pub(crate) to: &'a mut ToPy<'py>,
+    pub(crate) kind: Kind,
+}
+
+impl<'a, 'py> Ser<'a, 'py> {
+    fn py(&self) -> Python<'py> {
+        self.to.py()
+    }
+
+    fn int(self, text: String, v: impl IntoPyObject<'py>) -> R<'py> {
+        if self.kind == Kind::Amount {
+            return Ok(self.to.decimal(&text)?);
+        }
+        let py = self.py();
+        Ok(v.into_pyobject(py)
+            .map_err(|e| SerError::Py(e.into()))?
+            .into_any()
+            .into_bound())
+    }
+}
+
+pub(crate) struct Seq<'a, 'py> {
+    to: &'a mut ToPy<'py>,
+    kind: Kind,
+    items: Vec<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+}
+
+pub(crate) struct Map<'a, 'py> {
+    to: &'a mut ToPy<'py>,
+    dict: Bound<'py, PyDict>,
+    next_key: Option<String>,
+    variant: Option<&'static str>,
+}
+
+impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    type SerializeSeq = Seq<'a, 'py>;
+    type SerializeTuple = Seq<'a, 'py>;
+    type SerializeTupleStruct = Seq<'a, 'py>;
+    type SerializeTupleVariant = Seq<'a, 'py>;
+    type SerializeMap = Map<'a, 'py>;
+    type SerializeStruct = Map<'a, 'py>;
+    type SerializeStructVariant = Map<'a, 'py>;
+
+    fn serialize_bool(self, v: bool) -> R<'py> {
+        Ok(PyBool::new(self.py(), v).to_owned().into_any())
+    }
+    fn serialize_i8(self, v: i8) -> R<'py> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> R<'py> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> R<'py> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> R<'py> {
+        self.int(v.to_string(), v)
+    }
+    fn serialize_i128(self, v: i128) -> R<'py> {
+        self.int(v.to_string(), v)
+    }
+    fn serialize_u8(self, v: u8) -> R<'py> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> R<'py> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> R<'py> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> R<'py> {
+        self.int(v.to_string(), v)
+    }
+    fn serialize_u128(self, v: u128) -> R<'py> {
+        self.int(v.to_string(), v)
+    }
+    fn serialize_f32(self, v: f32) -> R<'py> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> R<'py> {
+        // The library never writes a binary float; if it did, its shortest text is kept as a
+        // Decimal so that no float reaches the caller.
+        Ok(self.to.decimal(&v.to_string())?)
+    }
+    fn serialize_char(self, v: char) -> R<'py> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> R<'py> {
+        Ok(self.to.text(v, self.kind)?)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> R<'py> {
+        Err(SerError::Custom("bytes in a result".to_owned()))
+    }
+    fn serialize_none(self) -> R<'py> {
+        Ok(self.py().None().into_bound(self.py()))
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> R<'py> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> R<'py> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> R<'py> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _n: &'static str, _i: u32, variant: &'static str) -> R<'py> {
+        Ok(key(self.py(), variant).into_any())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> R<'py> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> R<'py> {
+        let py = self.py();
+        let dict = PyDict::new(py);
+        let v = value.serialize(Ser {
+            to: self.to,
+            kind: kind_of(variant),
+        })?;
+        dict.set_item(key(py, variant), v)?;
+        Ok(dict.into_any())
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
+        Ok(Seq {
+            to: self.to,
+            kind: self.kind,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'a, 'py>, SerError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Seq<'a, 'py>, SerError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Seq<'a, 'py>, SerError> {
+        Ok(Seq {
+            to: self.to,
+            kind: kind_of(variant),
+            items: Vec::with_capacity(len),
+            variant: Some(variant),
+        })
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a, 'py>, SerError> {
+        let dict = PyDict::new(self.py());
+        Ok(Map {
+            to: self.to,
+            dict,
+            next_key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Map<'a, 'py>, SerError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Map<'a, 'py>, SerError> {
+        let dict = PyDict::new(self.py());
+        Ok(Map {
+            to: self.to,
+            dict,
+            next_key: None,
+            variant: Some(variant),
+        })
+    }
+}
+
+impl<'py> Seq<'_, 'py> {
+    fn push<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        let v = value.serialize(Ser {
+            to: &mut *self.to,
+            kind: self.kind,
+        })?;
+        self.items.push(v);
+        Ok(())
+    }
+
+    fn finish(self) -> R<'py> {
+        let py = self.to.py();
+        let list = PyList::new(py, self.items)?.into_any();
+        match self.variant {
+            None => Ok(list),
+            Some(variant) => {
+                let dict = PyDict::new(py);
+                dict.set_item(key(py, variant), list)?;
+                Ok(dict.into_any())
+            }
+        }
+    }
+}
+
+impl<'py> ser::SerializeSeq for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        self.push(value)
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTuple for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        self.push(value)
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTupleStruct for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        self.push(value)
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTupleVariant for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        self.push(value)
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> Map<'_, 'py> {
+    fn finish(self) -> R<'py> {
+        match self.variant {
+            None => Ok(self.dict.into_any()),
+            Some(variant) => {
+                let py = self.to.py();
+                let outer = PyDict::new(py);
+                outer.set_item(key(py, variant), self.dict)?;
+                Ok(outer.into_any())
+            }
+        }
+    }
+}
+
+/// Serializes a map key as its text.
+struct KeyText;
+
+impl ser::Serializer for KeyText {
+    type Ok = String;
+    type Error = SerError;
+    type SerializeSeq = ser::Impossible<String, SerError>;
+    type SerializeTuple = ser::Impossible<String, SerError>;
+    type SerializeTupleStruct = ser::Impossible<String, SerError>;
+    type SerializeTupleVariant = ser::Impossible<String, SerError>;
+    type SerializeMap = ser::Impossible<String, SerError>;
+    type SerializeStruct = ser::Impossible<String, SerError>;
+    type SerializeStructVariant = ser::Impossible<String, SerError>;
+
+    fn serialize_str(self, v: &str) -> Result<String, SerError> {
+        Ok(v.to_owned())
+    }
+    fn serialize_bool(self, v: bool) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, _v: f32) -> Result<String, SerError> {
+        Err(SerError::Custom("a float map key".to_owned()))
+    }
+    fn serialize_f64(self, _v: f64) -> Result<String, SerError> {
+        Err(SerError::Custom("a float map key".to_owned()))
+    }
+    fn serialize_char(self, v: char) -> Result<String, SerError> {
+        Ok(v.to_string())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<String, SerError> {
+        Err(SerError::Custom("a bytes map key".to_owned()))
+    }
+    fn serialize_none(self) -> Result<String, SerError> {
+        Err(SerError::Custom("a null map key".to_owned()))
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<String, SerError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<String, SerError> {
+        Err(SerError::Custom("a unit map key".to_owned()))
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, SerError> {
+        Err(SerError::Custom("a unit map key".to_owned()))
+    }
+    fn serialize_unit_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<String, SerError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<String, SerError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<String, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, SerError> {
+        Err(SerError::Custom("a compound map key".to_owned()))
+    }
+}
+
+impl<'py> ser::SerializeMap for Map<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), SerError> {
+        self.next_key = Some(k.serialize(KeyText)?);
+        Ok(())
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), SerError> {
+        let k = self
+            .next_key
+            .take()
+            .ok_or_else(|| SerError::Custom("a map value without a key".to_owned()))?;
+        let v = value.serialize(Ser {
+            to: &mut *self.to,
+            kind: kind_of(&k),
+        })?;
+        self.dict.set_item(k, v)?;
+        Ok(())
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeStruct for Map<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        let v = value.serialize(Ser {
+            to: &mut *self.to,
+            kind: kind_of(name),
+        })?;
+        let py = self.to.py();
+        self.dict.set_item(key(py, name), v)?;
+        Ok(())
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeStructVariant for Map<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        ser::SerializeStruct::serialize_field(self, name, value)
+    }
+    fn end(self) -> R<'py> {
+        self.finish()
+    }
+}
