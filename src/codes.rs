@@ -80,6 +80,29 @@ impl CountryCode {
     }
 }
 
+/// True when `a b` (uppercase ASCII letters) is an ISO 3166-1 alpha-2 code: a table of the
+/// 676 two-letter combinations, filled once from `iso_country` (whose parse compares names
+/// one by one, a cost that showed in loading data files of many thousand origin lists).
+fn known_alpha2(a: u8, b: u8) -> bool {
+    static KNOWN: std::sync::LazyLock<[bool; 676]> = std::sync::LazyLock::new(|| {
+        let mut table = [false; 676];
+        for (i, slot) in table.iter_mut().enumerate() {
+            let (x, y) = (i / 26, i % 26);
+            let (Ok(x), Ok(y)) = (u8::try_from(x), u8::try_from(y)) else {
+                continue;
+            };
+            let code = [b'A'.saturating_add(x), b'A'.saturating_add(y)];
+            *slot =
+                std::str::from_utf8(&code).is_ok_and(|s| s.parse::<iso_country::Country>().is_ok());
+        }
+        table
+    });
+    let index = usize::from(a.saturating_sub(b'A'))
+        .saturating_mul(26)
+        .saturating_add(usize::from(b.saturating_sub(b'A')));
+    KNOWN.get(index).copied().unwrap_or(false)
+}
+
 impl FromStr for CountryCode {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
@@ -101,7 +124,7 @@ impl FromStr for CountryCode {
             _ => {}
         }
         let code = Self([a, b]);
-        if code.as_str().parse::<iso_country::Country>().is_err() {
+        if !known_alpha2(a, b) {
             return Err(err(ParseProblem::Unknown));
         }
         Ok(code)

@@ -451,10 +451,20 @@ def write(path, section, cols, rows, comments):
     buf.write(f"# landed-csv section={section} territory=US schema=1\n")
     for c in comments:
         buf.write("# " + c + "\n")
+    # Each distinct source is written once as a citation (`# cite @cN: text`, landed-csv) and
+    # the rows cite it as `@cN`: the rows of one notice share its text.
+    cites = {}
+    for r in rows:
+        if r["source"] not in cites:
+            cites[r["source"]] = f"c{len(cites) + 1}"
+    buf.write("# Citations: a source cell @cN stands for the text of its line below.\n")
+    for text, name in cites.items():
+        assert "\n" not in text
+        buf.write(f"# cite @{name}: {text}\n")
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow(r)
+        w.writerow({**r, "source": "@" + cites[r["source"]]})
     Path(path).write_text(buf.getvalue(), encoding="utf-8")
 
 

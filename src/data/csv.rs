@@ -10,6 +10,10 @@
 //!   holds and the one territory of its rows: a row whose `territory` differs is a problem.
 //! - Other lines starting with `#` are comments: the file explains itself there (publisher,
 //!   editions, licence, the command that regenerates it).
+//! - A comment line `# cite @name: text` defines a citation: a `source` cell `@name` (in a
+//!   later row) stands for `text`, so a table of thousands of rows citing a few notices
+//!   writes each citation once. A name defined twice, or used and never defined above, is
+//!   a problem.
 //! - Then a header row of field names: the same names as the TOML rows of the section (for
 //!   `tariff`: `territory`, `hs`, `description`, `rate_percent`, …, `effective_from`,
 //!   `effective_to`, `source`), in any order. An unknown name is a problem.
@@ -18,7 +22,7 @@
 //!   (`9903.88.03 9903.88.15`). Decimals and dates are text, validated exactly as in TOML;
 //!   a bare float cannot be written.
 //!
-//! Sections: `tariff` and `additional_duty`, read by the same row structs as TOML, so both
+//! Sections: `tariff`, `additional_duty` and `duty_exemption`, read by the same row structs as TOML, so both
 //! formats validate identically (`deny_unknown_fields` included). Every problem is collected
 //! with `file:line:column`, every bad cell of a bad row included.
 //!
@@ -37,7 +41,7 @@ use super::additional::{AdditionalDuty, AdditionalDutyRow, DutyExemption, DutyEx
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, classify};
 use super::series::{Location, Pending, RawDated};
-use super::tariff::{FastHasher, TariffRate, TariffRow};
+use super::tariff::{FastHasher, FastMap, TariffRate, TariffRow};
 use crate::codes::{HsCode, Territory};
 
 /// The start of a `landed-csv` file's first line.
@@ -137,12 +141,19 @@ type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 /// a handful of sources.
 #[derive(Default)]
 struct Interner {
+    /// The last source seen (rows citing one notice follow each other).
+    last: Option<Arc<str>>,
     sources: FastSet<Arc<str>>,
     see: FastSet<Arc<[HsCode]>>,
 }
 
 impl Interner {
     fn source(&mut self, s: Arc<str>) -> Arc<str> {
+        // A cited source is already shared: no need to hash its text again.
+        if self.last.as_ref().is_some_and(|l| Arc::ptr_eq(l, &s)) {
+            return s;
+        }
+        self.last = Some(Arc::clone(&s));
         if let Some(shared) = self.sources.get(&*s) {
             return Arc::clone(shared);
         }
@@ -172,6 +183,7 @@ pub(crate) fn read(
         file: Arc::from(name),
         line: 0,
         buf: String::new(),
+        cites: FastMap::default(),
     };
     let Ok(file) = u16::try_from(rows.files.len()) else {
         problems.push(lines.location(0, 0).problem(
@@ -247,6 +259,8 @@ struct Lines<R> {
     /// 1-based number of the line in `buf`.
     line: usize,
     buf: String,
+    /// The citations defined so far (`# cite @name: text`).
+    cites: FastMap<String, Arc<str>>,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -302,6 +316,31 @@ impl Record {
     }
 }
 
+/// Records a citation `name: text` of a `# cite @name: text` line.
+fn define_cite<R: BufRead>(lines: &mut Lines<R>, cite: &str) -> Result<(), DataProblem> {
+    let Some((name, text)) = cite.split_once(':') else {
+        return Err(lines.location(lines.line, 1).problem(
+            ProblemKind::Syntax,
+            "a citation reads `# cite @name: text`".to_owned(),
+        ));
+    };
+    let (name, text) = (name.trim(), text.trim());
+    if name.is_empty() || text.is_empty() || name.contains(char::is_whitespace) {
+        return Err(lines.location(lines.line, 1).problem(
+            ProblemKind::Syntax,
+            "a citation reads `# cite @name: text`, with a one-word name and a text".to_owned(),
+        ));
+    }
+    if lines.cites.contains_key(name) {
+        return Err(lines.location(lines.line, 1).problem(
+            ProblemKind::DuplicateStart,
+            format!("citation @{name} is defined twice; keep one"),
+        ));
+    }
+    lines.cites.insert(name.to_owned(), Arc::from(text));
+    Ok(())
+}
+
 /// Reads the next record (RFC 4180, strict), skipping comment and blank lines. `Ok(false)`
 /// at the end of the file; a problem for bad quoting (the rest of the record is skipped).
 fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<bool, DataProblem> {
@@ -310,6 +349,11 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
             return Ok(false);
         }
         let t = lines.buf.trim_end_matches(['\n', '\r']);
+        if let Some(cite) = t.strip_prefix("# cite @") {
+            let cite = cite.to_owned();
+            define_cite(lines, &cite)?;
+            continue;
+        }
         if !(t.is_empty() || t.starts_with('#')) {
             break;
         }
@@ -552,9 +596,23 @@ fn records<R: DatedRow>(
             continue;
         };
         let at = lines.location(rec.line, 1);
-        let Some(raw) = row.into_raw(at.clone(), problems) else {
+        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
             continue;
         };
+        if let Some(name) = raw.source.strip_prefix('@') {
+            let Some(text) = lines.cites.get(name) else {
+                let column = names
+                    .iter()
+                    .position(|n| *n == Some("source"))
+                    .map_or(1, |i| rec.column(i));
+                problems.push(lines.location(rec.line, column).problem(
+                    ProblemKind::MissingField,
+                    format!("citation @{name} is not defined; add a line `# cite @{name}: text` above the header"),
+                ));
+                continue;
+            };
+            raw.source = Arc::clone(text);
+        }
         let territory = territory_of(&raw.value);
         if territory != directive.territory {
             problems.push(at.problem(
@@ -872,5 +930,30 @@ mod tests {
         assert_eq!(p[0].kind, ProblemKind::UnknownField);
         let (_, p) = read_str("# landed-csv section=tariff territory=US schema=2\n");
         assert_eq!(p[0].kind, ProblemKind::UnsupportedSchema);
+    }
+
+    #[test]
+    fn a_cited_source_stands_for_its_text_and_an_undefined_or_twice_defined_one_is_a_problem() {
+        let head = "# landed-csv section=tariff territory=US schema=1\n\
+            # cite @usitc: USITC, HTS 2026 Revision 10, JSON export\n\
+            territory,hs,description,rate_percent,effective_from,source\n";
+        let (rows, p) = read_str(&format!(
+            "{head}US,61091000,x,16.5,2025-01-01,@usitc\nUS,61099010,y,32,2025-01-01,@usitc\n"
+        ));
+        assert!(p.is_empty(), "{p:?}");
+        let sources: Vec<&str> = rows.tariffs.iter().map(|r| &*r.source).collect();
+        assert_eq!(sources, ["USITC, HTS 2026 Revision 10, JSON export"; 2]);
+        let (_, p) = read_str(&format!("{head}US,61091000,x,16.5,2025-01-01,@nope\n"));
+        assert_eq!(
+            (p[0].line, p[0].column, p[0].kind),
+            (4, 31, ProblemKind::MissingField)
+        );
+        assert!(
+            p[0].message.contains("# cite @nope: text"),
+            "{}",
+            p[0].message
+        );
+        let (_, p) = read_str(&format!("{head}# cite @usitc: again\n"));
+        assert_eq!((p[0].line, p[0].kind), (4, ProblemKind::DuplicateStart));
     }
 }

@@ -1,14 +1,12 @@
 //! Currency metadata (`[[currency]]` rows): ISO exponent, display exponent, cash increment and
 //! payment-processor charge increment, kept apart and never inferred from one another.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, Validity};
-use super::series::{Location, Period, RawDated, Series, build_series, row_at};
+use super::series::{Location, Period, RawDated, SeriesMap, build_series, row_at};
 use super::{DataVersion, RateTables};
 use crate::codes::Currency;
 use crate::error::Error;
@@ -107,7 +105,7 @@ impl DatedRow for CurrencyRow {
 /// All currency series by code.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CurrencyTable {
-    by_code: HashMap<Currency, Series<CurrencyInfo>>,
+    by_code: SeriesMap<Currency, CurrencyInfo>,
 }
 
 impl CurrencyTable {

@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, FileReader, Validity};
-use super::series::{Location, RawDated, Series, build_series, row_at};
+use super::series::{Location, RawDated, Series, SeriesMap, build_series, row_at};
 use super::{DataVersion, Period, RateTables};
 use crate::codes::{CountryCode, Currency};
 use crate::error::Error;
@@ -1208,8 +1208,8 @@ impl FeeRows {
 /// Fee schedules and chains, validated.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FeeTables {
-    schedules: HashMap<FeeKey, Series<ScheduleValue>>,
-    chains: HashMap<FeeKey, Series<ChainValue>>,
+    schedules: SeriesMap<FeeKey, ScheduleValue>,
+    chains: SeriesMap<FeeKey, ChainValue>,
 }
 
 impl FeeTables {
@@ -1243,7 +1243,7 @@ impl FeeTables {
 /// The series of `id`: the regional one when the data has it, else the provider's series for
 /// every region.
 fn regional<'m, T>(
-    map: &'m HashMap<FeeKey, Series<T>>,
+    map: &'m SeriesMap<FeeKey, T>,
     id: &str,
 ) -> Result<Option<&'m Series<T>>, Error> {
     let key = FeeKey::parse(id)?;

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
 use super::load::{DatedRow, FileReader, Validity};
-use super::series::{Location, RawDated, Series, build_series, row_at};
+use super::series::{Location, RawDated, SeriesMap, build_series, row_at};
 use super::{DataVersion, Period, RateTables};
 use crate::codes::{CountryCode, Currency};
 use crate::ending::PriceEnding;
@@ -714,8 +714,8 @@ impl FxRows {
 pub(crate) struct FxTables {
     /// Tables per source, sorted by `as_of`.
     reference: HashMap<String, Vec<Arc<ReferenceRates>>>,
-    sources: HashMap<String, Series<RateSourcePolicy>>,
-    endings: HashMap<(Currency, Option<CountryCode>), Series<EndingValue>>,
+    sources: SeriesMap<String, RateSourcePolicy>,
+    endings: SeriesMap<(Currency, Option<CountryCode>), EndingValue>,
 }
 
 impl FxTables {

@@ -613,6 +613,20 @@ impl HtsSeries {
             out.push_str(c);
             out.push('\n');
         }
+        // Each distinct source is written once, as a citation the rows name (`@eN`).
+        let source_of =
+            |r: &HtsSeriesRow| format!("{publisher} ({}), {what}", r.editions.join("; "));
+        let mut cites: Vec<String> = Vec::new();
+        for r in &self.rows {
+            let s = source_of(r);
+            if !cites.contains(&s) {
+                cites.push(s);
+            }
+        }
+        out.push_str("# Citations: a source cell @eN stands for the text of its line below.\n");
+        for (i, c) in cites.iter().enumerate() {
+            out.push_str(&format!("# cite @e{}: {c}\n", i.saturating_add(1)));
+        }
         out.push_str(TARIFF_CSV_COLUMNS);
         out.push('\n');
         let num = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
@@ -620,7 +634,11 @@ impl HtsSeries {
             let e = &r.encoded;
             let unit = e.specific.or(e.min).or(e.max);
             let see: Vec<String> = r.see.iter().map(dotted).collect();
-            let source = format!("{publisher} ({}), {what}", r.editions.join("; "));
+            let text = source_of(r);
+            let source = cites
+                .iter()
+                .position(|c| *c == text)
+                .map_or(text, |i| format!("@e{}", i.saturating_add(1)));
             let cells = [
                 "US".to_owned(),
                 r.line.hs.to_string(),

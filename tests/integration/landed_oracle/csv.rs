@@ -164,8 +164,24 @@ pub fn parse(text: &str) -> Result<CsvFile, String> {
         .into_iter()
         .map(|c| c.unwrap_or_default().trim().to_owned())
         .collect();
+    // Citations: `# cite @name: text` lines; a source cell `@name` stands for the text.
+    let cites: std::collections::HashMap<&str, &str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# cite @"))
+        .filter_map(|c| c.split_once(':'))
+        .map(|(n, t)| (n.trim(), t.trim()))
+        .collect();
+    let source_col = header.iter().position(|h| h == "source");
     let mut records = Vec::new();
-    for (k, r) in all.enumerate() {
+    for (k, mut r) in all.enumerate() {
+        if let Some(cell) = source_col.and_then(|i| r.get_mut(i))
+            && let Some(name) = cell.as_deref().and_then(|c| c.strip_prefix('@'))
+        {
+            let text = cites
+                .get(name)
+                .ok_or_else(|| format!("record {}: citation @{name} not defined", k + 1))?;
+            *cell = Some((*text).to_owned());
+        }
         if r.len() != header.len() {
             return Err(format!(
                 "record {}: {} cells for {} fields",
