@@ -171,7 +171,7 @@ an edition lacks (or gives in a form not encodable yet) ends the day before that
 hs: the eight-digit line (its rate holds for every statistical suffix below it). description:
 the line's text after its parents'. see: the chapter-99 headings (9903.xx.xx) the line's
 general-column footnotes name in any edition of the row (the additional duties themselves are
-[[additional_duty]] rows in tariff_us.toml). Rows of tariff_us.toml with the same hs replace
+additional_duty rows in tariff_us_additional.csv). Rows of tariff_us.toml with the same hs replace
 the series here.
 Regenerate (from the repository root, exports under ../shared/reference/us-tariff/usitc/):
   cargo run --example import_usitc -- \\
