@@ -35,7 +35,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataError, DataProblem, ProblemKind};
 use super::tariff::{Specific, SpecificPer, TariffRate};
-use super::usitc::{Encoded, TARIFF_CSV_COLUMNS, csv_cell};
+use super::usitc::{Encoded, TARIFF_CSV_COLUMNS, csv_cell, tally};
 use crate::codes::{CountryCode, Currency, HsCode, Territory};
 
 /// The unit a Japanese specific duty is charged per, as written after `円/`.
@@ -476,22 +476,12 @@ pub struct JpImport {
 impl JpImport {
     /// Number of parsed lines per [`JpRate::form`].
     pub fn counts(&self) -> BTreeMap<String, usize> {
-        let mut out = BTreeMap::new();
-        for l in &self.lines {
-            let n: &mut usize = out.entry(l.rate.form()).or_default();
-            *n = n.saturating_add(1);
-        }
-        out
+        tally(self.lines.iter().map(|l| l.rate.form()))
     }
 
     /// Number of parsed lines per applied column and choice.
     pub fn column_counts(&self) -> BTreeMap<(JpColumn, JpChoice), usize> {
-        let mut out = BTreeMap::new();
-        for l in &self.lines {
-            let n: &mut usize = out.entry((l.applied, l.choice)).or_default();
-            *n = n.saturating_add(1);
-        }
-        out
+        tally(self.lines.iter().map(|l| (l.applied, l.choice)))
     }
 
     /// The lines whose rate is encodable, with it.

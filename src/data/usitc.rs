@@ -323,6 +323,16 @@ impl HtsLine {
     }
 }
 
+/// How many times each key occurs (the importers' counts of forms and columns).
+pub(crate) fn tally<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let n: &mut usize = out.entry(k).or_default();
+        *n = n.saturating_add(1);
+    }
+    out
+}
+
 /// The result of [`import_hts_json`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -337,12 +347,7 @@ pub struct HtsImport {
 impl HtsImport {
     /// Number of parsed lines per [`ParsedRate::form`].
     pub fn counts(&self) -> BTreeMap<String, usize> {
-        let mut out = BTreeMap::new();
-        for l in &self.lines {
-            let n: &mut usize = out.entry(l.rate.form()).or_default();
-            *n = n.saturating_add(1);
-        }
-        out
+        tally(self.lines.iter().map(|l| l.rate.form()))
     }
 
     /// The encodable lines as `[[tariff]]` rows of a data file (`schema_version = 1`,
