@@ -64,6 +64,16 @@ pub(crate) fn request(req: &QuoteRequest) -> Result<(), Error> {
         check("weight_kg", l.weight_kg)?;
         check("duty_rate", l.duty_rate)?;
         check("tax_rate", l.tax_rate)?;
+        check("retail_price", l.retail_price)?;
+        check("excise_rate", l.excise_rate)?;
+        if let Some(r) = l.excise_rate.filter(|r| *r >= Decimal::ONE_HUNDRED) {
+            return Err(Error::input(
+                field(i, "excise_rate"),
+                format!(
+                    "{r} is 100 or more; a consumption tax grossed up on itself must be below 100 %"
+                ),
+            ));
+        }
     }
     Ok(())
 }

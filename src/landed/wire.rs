@@ -193,6 +193,24 @@ pub struct QuoteLine {
     /// false when the goods do not meet the agreement's rules of origin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_preference: Option<bool>,
+    /// Consumption tax or excise percent of the goods (e.g. `"15"` for cosmetics imported into
+    /// China), for a regime whose tax on them is a per-product excise; it replaces the table's
+    /// rate where the regime has one. Below 100.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub excise_rate: Option<Decimal>,
+    /// The overseas retail price of one unit in the request's currency, for a regime that
+    /// values goods from it (Japan values personal-use imports at 60 % of it). Defaults to
+    /// `unit_price` where such a regime needs it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub retail_price: Option<Decimal>,
 }
 
 impl QuoteLine {
@@ -232,6 +250,8 @@ impl QuoteLine {
             tax_rate: None,
             tax_category: None,
             claim_preference: None,
+            excise_rate: None,
+            retail_price: None,
         }
     }
 
@@ -275,6 +295,20 @@ impl QuoteLine {
     #[must_use]
     pub const fn claim_preference(mut self, claim: bool) -> Self {
         self.claim_preference = Some(claim);
+        self
+    }
+
+    /// Sets `excise_rate`, the consumption tax or excise percent of the goods (below 100).
+    #[must_use]
+    pub const fn excise_rate(mut self, percent: Decimal) -> Self {
+        self.excise_rate = Some(percent);
+        self
+    }
+
+    /// Sets `retail_price`, the overseas retail price of one unit in the request's currency.
+    #[must_use]
+    pub const fn retail_price(mut self, price: Decimal) -> Self {
+        self.retail_price = Some(price);
         self
     }
 }
