@@ -63,6 +63,30 @@ pub enum ValueBasis {
     Item,
     /// Goods plus shipping and insurance: the price the buyer pays.
     SalePrice,
+    /// The import tax of the whole declaration at the border: the sum of the rounded tax
+    /// charges collected at the border, in the destination's currency (CH: import VAT of
+    /// CHF 5 or less per assessment is not levied). A rule with this threshold is tested after
+    /// the taxes are computed (step 6b of the cascade, `src/landed/mod.rs`); its only effect
+    /// may be `no_tax` (the whole amount is not levied, it is no deduction), it has no HS
+    /// lists and the consignment scope. Not allowed on fees.
+    TaxAmount,
+}
+
+/// Which part of the consignment a rule's threshold is tested on.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RuleScope {
+    /// The consignment (the default): the threshold is tested once, on the consignment's value,
+    /// and the effects go to every line the HS lists leave in.
+    #[default]
+    Consignment,
+    /// Each line: the threshold (on `item`, the line's unit price) is tested per line and the
+    /// effects go only to the lines that meet it (NO VOEC, SG OVR: in a mixed order only the
+    /// items under the limit are taxed at checkout, the others at the border).
+    Line,
 }
 
 /// How a value is compared with a threshold amount: the rule applies when
@@ -223,6 +247,14 @@ pub struct Rule {
     pub conditions: Conditions,
     /// Lines whose HS code starts with one of these are outside the rule (e.g. excise goods).
     pub exclude_hs: Vec<HsCode>,
+    /// When not empty, only lines whose HS code starts with one of these are in the rule
+    /// (`exclude_hs` then takes lines out again), e.g. CH industrial goods, chapters 25–97.
+    /// A rule with `include_hs` applies (regime, warning, registration check) only when at
+    /// least one line is in it.
+    pub include_hs: Vec<HsCode>,
+    /// Whether the threshold is tested on the consignment or on each line (`scope = "line"`;
+    /// such a rule, too, applies only when at least one line meets it).
+    pub scope: RuleScope,
     /// A registration the seller is expected to hold; a warning is given when it is missing.
     pub expects_registration: Option<Arc<str>>,
     /// The flat duty amount per distinct 6-digit subheading (for [`Effect::FlatDuty`]).
@@ -707,6 +739,10 @@ dated_row! {
         exclude_origins: Vec<CountryCode>,
         #[serde(default)]
         exclude_hs: Vec<HsCode>,
+        #[serde(default)]
+        include_hs: Vec<HsCode>,
+        #[serde(default)]
+        scope: RuleScope,
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         flat_duty_amount: Option<Decimal>,
         #[serde(default)]
@@ -725,7 +761,12 @@ impl DatedRow for RuleRow {
         at: Location,
         problems: &mut Vec<DataProblem>,
     ) -> Option<RawDated<Self::Value>> {
+        let problem = scope_problem(&self);
         let name = check_ident("name", self.name, &at, problems)?;
+        if let Some(why) = problem {
+            problems.push(at.problem(ProblemKind::Inconsistent, format!("rule {name}: {why}")));
+            return None;
+        }
         let regime = match self.regime {
             Some(r) => Some(check_ident("regime", r, &at, problems)?),
             None => None,
@@ -782,12 +823,41 @@ impl DatedRow for RuleRow {
                 exclude_origins: self.exclude_origins,
             },
             exclude_hs: self.exclude_hs,
+            include_hs: self.include_hs,
+            scope: self.scope,
             expects_registration: reg(self.expects_registration),
             flat_duty,
             checkout_tax_base,
             warning: self.warning.map(Arc::from),
         };
         validity!(self).wrap(at, value, problems)
+    }
+}
+
+/// What is wrong with a rule's `scope`, or with a `tax_amount` threshold, if anything: a
+/// line-scoped rule tests `item` (each line's unit price); a rule on the tax amount is tested
+/// on the whole declaration after the taxes, so its only effect is `no_tax` and it has no HS
+/// lists.
+fn scope_problem(row: &RuleRow) -> Option<&'static str> {
+    let basis = row.threshold.as_ref().map(|t| t.value);
+    match (row.scope, basis) {
+        (RuleScope::Line, Some(ValueBasis::Item)) | (RuleScope::Consignment, _)
+            if basis != Some(ValueBasis::TaxAmount) =>
+        {
+            None
+        }
+        (RuleScope::Line, _) => Some(
+            "scope = \"line\" tests each line's unit price: it needs a threshold with value = \"item\"",
+        ),
+        _ if row.effects != [Effect::NoTax]
+            || !row.include_hs.is_empty()
+            || !row.exclude_hs.is_empty() =>
+        {
+            Some(
+                "a threshold on \"tax_amount\" is tested on the whole declaration after the taxes: its effects must be [\"no_tax\"] and it takes no include_hs or exclude_hs",
+            )
+        }
+        _ => None,
     }
 }
 
@@ -860,6 +930,17 @@ impl DatedRow for FeeRow {
             problems.push(at.problem(
                 ProblemKind::Inconsistent,
                 format!("fee {name}: min_amount {lo} exceeds max_amount {hi}"),
+            ));
+            ok = false;
+        }
+        if self
+            .threshold
+            .as_ref()
+            .is_some_and(|t| t.value == ValueBasis::TaxAmount)
+        {
+            problems.push(at.problem(
+                ProblemKind::BadValue,
+                format!("fee {name}: a fee's threshold cannot be on \"tax_amount\" (fees are computed before the taxes)"),
             ));
             ok = false;
         }

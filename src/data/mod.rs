@@ -37,8 +37,8 @@ pub use additional::{AdditionalDuty, DutyExemption, Heading, Stacking};
 pub use currency::{CurrencyInfo, CurrencyRecord};
 pub use customs::{
     BaseTerm, Buyer, BuyerCondition, Comparison, Conditions, Effect, Fee, FeeKind, ImportTax,
-    Preference, Regime, RoundingRule, RoundingStage, RoundingTarget, Rule, TaxRateSource,
-    Threshold, Transport, Valuation, ValueBasis,
+    Preference, Regime, RoundingRule, RoundingStage, RoundingTarget, Rule, RuleScope,
+    TaxRateSource, Threshold, Transport, Valuation, ValueBasis,
 };
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use fees::{

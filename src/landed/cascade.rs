@@ -8,7 +8,7 @@ use super::currency::{self, Conv, conv};
 use super::lane::Lane;
 use super::rounding::Roundings;
 use super::wire::{Quote, QuoteRequest};
-use super::{check, duty, fees, rules, taxes, totals, valuation};
+use super::{check, duty, fees, rules, tax_amount, taxes, totals, valuation};
 use crate::codes::{CountryCode, Currency, Territory};
 use crate::data::{RateTables, Regime, TariffView, row_at};
 use crate::error::Error;
@@ -105,7 +105,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     // 1-2. Currency and valuation.
     let mut cart = valuation::value(&ctx)?;
     // 3. Rules: thresholds and their effects on the lines.
-    let outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
+    let mut outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
     // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start),
     // which keeps their blocks small enough for the allocator's fast path.
     let mut charges = Vec::with_capacity(2);
@@ -132,6 +132,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         &mut cart.lines,
         &mut step,
         &mut charges,
+        &mut warnings,
+    )?;
+    // 6b. Rules on the computed tax amount (a tax not levied below an amount per assessment).
+    tax_amount::apply(
+        &ctx,
+        &cart.facts,
+        &mut cart.lines,
+        &mut charges,
+        &mut outcome,
         &mut warnings,
     )?;
     charges.reserve_exact(fee_charges.len());

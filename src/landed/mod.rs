@@ -10,6 +10,10 @@
 //! 3. **Rules** (`[[rule]]` rows): thresholds tested on their own value basis, currency and
 //!    comparison; effects such as no duty, no border tax, tax at checkout, reverse charge, a
 //!    flat duty, no fees. The regime id comes from the matching rule of highest priority.
+//!    A rule covers the lines its HS lists leave in (`include_hs`, `exclude_hs`); a
+//!    line-scoped rule (`scope = "line"`) tests its threshold on each line's unit price and
+//!    covers only the lines that meet it (NO VOEC, SG OVR: a mixed order is split between
+//!    checkout and border).
 //! 4. **Duty per line**: the request's `duty_rate`, else the tariff row of the longest HS
 //!    prefix, or a preferential rate when the origin qualifies and it is lower; then additional
 //!    duties by origin with their stacking rule.
@@ -17,6 +21,10 @@
 //!    enter the tax base.
 //! 6. **Import taxes** (`[[import_tax]]` rows) in order, each on its declared base; or the tax
 //!    collected at checkout on the sale price under a point-of-sale regime.
+//!
+//!    6b. **Rules on the tax amount** (a `[[rule]]` threshold on `tax_amount`): tested on the
+//!    sum of the rounded border tax charges; when it holds, `no_tax` removes them all (CH:
+//!    import VAT of CHF 5 or less per assessment is not levied).
 //! 7. **Rounding** per `[[rounding]]` rows, by default each charge total to the minor unit
 //!    half-up; the rounded amount is spread over the lines so that lines add up exactly.
 
@@ -29,6 +37,7 @@ mod duty;
 mod fees;
 mod rounding;
 mod rules;
+mod tax_amount;
 mod taxes;
 mod totals;
 mod valuation;

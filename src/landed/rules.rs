@@ -12,6 +12,14 @@
 //! | US de minimis $800 (and its end by origin and date) | `us_de_minimis` | no duty, no fees |
 //! | CA courier C$40/150 (CUSMA), C$20 | `ca_courier_cusma_*`, `ca_low_value_20` | no tax, no duty |
 //! | AU A$1,000 (LVIG by registered sellers) | `au_low_value`, `au_lvig` | no duty; GST at checkout |
+//! | CH industrial goods (chapters 25–97, from 2024) | `ch_industrial_goods` (`include_hs`) | no duty |
+//! | CH import VAT of CHF 5 or less | `ch_small_tax_amount` (threshold on `tax_amount`, step 6b) | no tax |
+//! | NO VOEC, items below NOK 3,000 | `no_voec` (`scope = "line"`) | no duty; VAT at checkout |
+//! | NO duty only on clothing and food | `no_duty_free_goods` | no duty |
+//! | SG OVR, items ≤ S$400 by air or post | `sg_ovr` (`scope = "line"`) | GST at checkout |
+//! | SG import GST relief, CIF ≤ S$400 | `sg_import_relief` | no tax |
+//! | SG duty only on liquor, tobacco, motor vehicles, petroleum | `sg_non_dutiable` | no duty |
+//! | KR list clearance USD 150 (USD 200 by courier from the US) | `kr_list_clearance`, `kr_list_clearance_us` | no duty, no tax |
 //!
 //! The quote's regime id is that of the matching rule of highest priority, else the
 //! territory's `[[regime]]`.
@@ -27,7 +35,8 @@ use super::currency::conv;
 use super::wire::QuoteRequest;
 use crate::codes::CountryCode;
 use crate::data::{
-    Buyer, BuyerCondition, Conditions, Effect, Transport, ValueBasis, hs_starts_with,
+    Buyer, BuyerCondition, Conditions, Dated, Effect, Rule, RuleScope, Threshold, Transport,
+    ValueBasis, hs_starts_with,
 };
 use crate::error::Error;
 
@@ -56,6 +65,8 @@ impl Facts<'_> {
                 .iter()
                 .fold(Decimal::ZERO, |m, l| max_exact(m, l.unit_price)),
             ValueBasis::SalePrice => self.sale_price,
+            // Known only after the taxes; [`Facts::holds`] never tests it.
+            ValueBasis::TaxAmount => Decimal::ZERO,
         }
     }
 
@@ -66,13 +77,33 @@ impl Facts<'_> {
             .any(|r| r.eq_ignore_ascii_case(reg))
     }
 
-    /// True when every condition holds.
+    /// True when every condition holds. A threshold on the tax amount never holds here: it
+    /// is tested after the taxes ([`super::tax_amount`]).
     pub(crate) fn holds(&self, c: &Conditions) -> Result<bool, Error> {
-        if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
+        if !self.holds_but_threshold(c) {
             return Ok(false);
         }
+        match &c.threshold {
+            None => Ok(true),
+            Some(t) if t.value == ValueBasis::TaxAmount => Ok(false),
+            Some(t) => self.meets(t, self.value(t.value)),
+        }
+    }
+
+    /// True when `value`, in the request currency, meets threshold `t` (converted into the
+    /// threshold's currency with the request's rates).
+    pub(crate) fn meets(&self, t: &Threshold, value: Decimal) -> Result<bool, Error> {
+        let value = conv(&self.req.exchange_rates, self.req.currency, t.currency)?.apply(value)?;
+        Ok(t.comparison.holds(value, t.amount))
+    }
+
+    /// True when every condition except the threshold holds.
+    pub(crate) fn holds_but_threshold(&self, c: &Conditions) -> bool {
+        if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
+            return false;
+        }
         if !c.transport.is_empty() && !c.transport.contains(&self.transport) {
-            return Ok(false);
+            return false;
         }
         if let Some(b) = c.buyer {
             let ok = match b {
@@ -82,33 +113,22 @@ impl Facts<'_> {
                 BuyerCondition::NotRegisteredBusiness => !self.registered_business,
             };
             if !ok {
-                return Ok(false);
+                return false;
             }
         }
         if let Some(reg) = &c.requires_registration
             && !self.registered(reg)
         {
-            return Ok(false);
+            return false;
         }
         if !c.origins.is_empty() && !self.req.lines.iter().all(|l| c.origins.contains(&l.origin)) {
-            return Ok(false);
+            return false;
         }
-        if self
+        !self
             .req
             .lines
             .iter()
             .any(|l| c.exclude_origins.contains(&l.origin))
-        {
-            return Ok(false);
-        }
-        if let Some(t) = &c.threshold {
-            let value = conv(&self.req.exchange_rates, self.req.currency, t.currency)?
-                .apply(self.value(t.value))?;
-            if !t.comparison.holds(value, t.amount) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
     }
 }
 
@@ -116,74 +136,160 @@ impl Facts<'_> {
 pub(crate) struct Outcome {
     /// The regime id of the quote.
     pub(crate) regime_id: Arc<str>,
+    /// The priority of the rule that set the regime id, if one did.
+    pub(crate) priority: Option<i32>,
     /// A rule waives the government fees (US de minimis).
     pub(crate) no_fees: bool,
 }
 
-/// Applies the rules in force: the regime id, the fees waiver, the rules' warnings, and each
-/// rule's effects on the lines it does not exclude by HS code.
+impl Outcome {
+    /// A rule that applies sets the regime id when it names one and no rule of a higher or
+    /// equal priority has set it before.
+    pub(crate) fn set_regime(&mut self, rule: &Rule) {
+        if let Some(id) = &rule.regime
+            && self.priority.is_none_or(|b| rule.priority > b)
+        {
+            self.priority = Some(rule.priority);
+            self.regime_id = Arc::clone(id);
+        }
+    }
+}
+
+/// Applies the rules in force (except those on the tax amount, tested after the taxes): the
+/// regime id, the fees waiver, the rules' warnings, and each rule's effects on the lines in it
+/// (by its HS lists and, for a line-scoped rule, its threshold on each line's unit price).
 pub(crate) fn apply<'a>(
     ctx: &Context<'a>,
     facts: &Facts<'_>,
     lines: &mut [Line<'a>],
     warnings: &mut Vec<String>,
 ) -> Result<Outcome, Error> {
-    let mut regime_id = Arc::clone(&ctx.regime.id);
-    let mut best: Option<i32> = None;
-    let mut no_fees = false;
+    let mut outcome = Outcome {
+        regime_id: Arc::clone(&ctx.regime.id),
+        priority: None,
+        no_fees: false,
+    };
     for row in ctx.tables.customs.rules.in_force(ctx.territory, ctx.date) {
         let rule = &row.value;
-        if !facts.holds(&rule.conditions)? {
+        let threshold = rule.conditions.threshold.as_ref();
+        let line_scope = rule.scope == RuleScope::Line;
+        if threshold.is_some_and(|t| t.value == ValueBasis::TaxAmount)
+            || !facts.holds_but_threshold(&rule.conditions)
+        {
             continue;
         }
-        if let Some(id) = &rule.regime
-            && best.is_none_or(|b| rule.priority > b)
+        if let Some(t) = threshold.filter(|_| !line_scope)
+            && !facts.meets(t, facts.value(t.value))?
         {
-            best = Some(rule.priority);
-            regime_id = Arc::clone(id);
+            continue;
         }
-        no_fees |= rule.effects.contains(&Effect::NoFees);
-        if let Some(w) = &rule.warning {
-            warnings.push(labelled(&rule.name, w));
-        }
-        if let Some(reg) = &rule.expects_registration
-            && !facts.registered(reg)
-        {
-            warnings.push(format!(
-                "{}: seller_registrations lacks {reg}; the seller is expected to hold it to collect this tax",
-                rule.name
-            ));
-        }
+        let mut any = false;
         for line in lines.iter_mut() {
-            if rule
-                .exclude_hs
-                .iter()
-                .any(|p| hs_starts_with(&line.req.hs_code, p))
-            {
-                continue;
+            if in_rule(facts, rule, line)? {
+                any = true;
+                put_effects(ctx, row, line)?;
             }
-            for e in &rule.effects {
-                match e {
-                    Effect::NoDuty => {
-                        line.no_duty = true;
-                        line.no_duty_by.get_or_insert(rule);
-                    }
-                    Effect::NoTax => line.no_tax = true,
-                    Effect::TaxAtCheckout => line.checkout = Some(rule),
-                    Effect::ReverseCharge => line.reverse_charge = true,
-                    Effect::FlatDuty => {
-                        if let Some((amount, cur)) = rule.flat_duty {
-                            let a =
-                                conv(&ctx.req.exchange_rates, cur, ctx.currency)?.apply(amount)?;
-                            line.flat = Some((row, a));
-                        }
-                    }
-                    _ => {}
+        }
+        if !any && (line_scope || !rule.include_hs.is_empty()) {
+            continue;
+        }
+        outcome.no_fees |= rule.effects.contains(&Effect::NoFees);
+        applies(facts, rule, &mut outcome, warnings);
+    }
+    unused_registrations(ctx, warnings);
+    Ok(outcome)
+}
+
+/// What an applying rule does besides its effects on lines: the regime id, its warning, and
+/// the check of the registration the seller is expected to hold.
+pub(crate) fn applies(
+    facts: &Facts<'_>,
+    rule: &Rule,
+    outcome: &mut Outcome,
+    warnings: &mut Vec<String>,
+) {
+    outcome.set_regime(rule);
+    if let Some(w) = &rule.warning {
+        warnings.push(labelled(&rule.name, w));
+    }
+    if let Some(reg) = &rule.expects_registration
+        && !facts.registered(reg)
+    {
+        warnings.push(format!(
+            "{}: seller_registrations lacks {reg}; the seller is expected to hold it to collect this tax",
+            rule.name
+        ));
+    }
+}
+
+/// True when the line is in the rule: under one of its `include_hs` prefixes (if any), under
+/// none of its `exclude_hs`, and, for a line-scoped rule, its unit price meets the threshold.
+fn in_rule(facts: &Facts<'_>, rule: &Rule, line: &Line<'_>) -> Result<bool, Error> {
+    let hs = &line.req.hs_code;
+    if !rule.include_hs.is_empty() && !rule.include_hs.iter().any(|p| hs_starts_with(hs, p)) {
+        return Ok(false);
+    }
+    if rule.exclude_hs.iter().any(|p| hs_starts_with(hs, p)) {
+        return Ok(false);
+    }
+    match rule.conditions.threshold.as_ref() {
+        Some(t) if rule.scope == RuleScope::Line => facts.meets(t, line.req.unit_price),
+        _ => Ok(true),
+    }
+}
+
+/// Puts a rule's effects on a line.
+fn put_effects<'a>(
+    ctx: &Context<'a>,
+    row: &'a Dated<Rule>,
+    line: &mut Line<'a>,
+) -> Result<(), Error> {
+    let rule = &row.value;
+    for e in &rule.effects {
+        match e {
+            Effect::NoDuty => {
+                line.no_duty = true;
+                line.no_duty_by.get_or_insert(rule);
+            }
+            Effect::NoTax => line.no_tax = true,
+            Effect::TaxAtCheckout => line.checkout = Some(rule),
+            Effect::ReverseCharge => line.reverse_charge = true,
+            Effect::FlatDuty => {
+                if let Some((amount, cur)) = rule.flat_duty {
+                    let a = conv(&ctx.req.exchange_rates, cur, ctx.currency)?.apply(amount)?;
+                    line.flat = Some((row, a));
                 }
             }
+            _ => {}
         }
     }
-    Ok(Outcome { regime_id, no_fees })
+    Ok(())
+}
+
+/// A seller registration that no rule in force for the territory names (as required or
+/// expected) changes nothing in the quote, which says so (e.g. `CH_VAT`, accepted on the wire
+/// while the data encodes no Swiss rule for it).
+fn unused_registrations(ctx: &Context<'_>, warnings: &mut Vec<String>) {
+    for reg in &ctx.req.seller_registrations {
+        let named = ctx
+            .tables
+            .customs
+            .rules
+            .in_force(ctx.territory, ctx.date)
+            .any(|row| {
+                let r = &row.value;
+                [&r.conditions.requires_registration, &r.expects_registration]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| n.eq_ignore_ascii_case(reg))
+            });
+        if !named {
+            warnings.push(format!(
+                "seller_registrations: {reg} has no effect on a quote to {} on {}: no rule of this dataset names it",
+                ctx.req.destination, ctx.date
+            ));
+        }
+    }
 }
 
 /// `name: text`, without the formatting machinery (a quote's warnings are built per call).

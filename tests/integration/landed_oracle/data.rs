@@ -91,6 +91,10 @@ pub struct Rule {
     pub effects: Vec<String>,
     pub conditions: Conditions,
     pub exclude_hs: Vec<String>,
+    /// When not empty, only lines under these prefixes are in the rule.
+    pub include_hs: Vec<String>,
+    /// `scope = "line"`: the threshold is tested on each line's unit price.
+    pub scope_line: bool,
     pub flat_duty: Option<(Decimal, String)>,
     pub checkout_tax_base: Vec<String>,
     pub dates: Dates,
@@ -386,6 +390,8 @@ fn load() -> Rows {
                 priority: r.get("priority").and_then(Value::as_integer).unwrap_or(0),
                 conditions: conditions(r),
                 exclude_hs: list(r, "exclude_hs"),
+                include_hs: list(r, "include_hs"),
+                scope_line: s(r, "scope").as_deref() == Some("line"),
                 flat_duty: dec(r, "flat_duty_amount")
                     .map(|a| (a, s(r, "flat_duty_currency").unwrap())),
                 checkout_tax_base,

@@ -10,6 +10,7 @@
 mod csv;
 pub mod data;
 mod rounding;
+mod scope;
 
 use chrono::NaiveDate;
 use landed::landed::{ChargeKind, CollectedAt, Incoterm, QuoteRequest};
@@ -184,6 +185,8 @@ impl Facts<'_> {
         }
         if let Some(t) = &c.threshold {
             let value = match t.value.as_str() {
+                // Tested after the taxes (`scope::tax_amount_rules`), never here.
+                "tax_amount" => return Ok(false),
                 "intrinsic" => self.intrinsic,
                 "customs_value" => self.customs_value,
                 "sale_price" => self.sale_price,
@@ -615,7 +618,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
     let mut best: Option<i64> = None;
     let mut no_fees = false;
     for (k, rule) in rules.iter().enumerate() {
-        if !facts.holds(&rule.conditions)? {
+        if !scope::rule_holds(&facts, rule)? {
+            continue;
+        }
+        // The lines in the rule (its HS lists, and each line's unit price when line-scoped);
+        // a rule restricted to some lines applies only when it has one.
+        let covered = scope::lines_in(&facts, rule)?;
+        if covered.is_empty() && (rule.scope_line || !rule.include_hs.is_empty()) {
             continue;
         }
         if let Some(id) = &rule.regime
@@ -625,11 +634,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             regime_id = id.clone();
         }
         no_fees |= rule.effects.iter().any(|e| e == "no_fees");
-        for (i, line) in lines.iter_mut().enumerate() {
-            let hs = &req.lines[i].hs_code;
-            if rule.exclude_hs.iter().any(|p| hs_starts(hs, p)) {
-                continue;
-            }
+        for i in covered {
+            let line = &mut lines[i];
             for e in &rule.effects {
                 match e.as_str() {
                     "no_duty" => line.no_duty = true,
@@ -1059,6 +1065,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
         }
         charges.append(&mut c);
     }
+    // 6b. Rules on the tax amount of the declaration (CH: CHF 5 or less is not levied).
+    scope::tax_amount_rules(
+        &facts,
+        &rules,
+        &cur,
+        &mut charges,
+        &mut lines,
+        (&mut regime_id, &mut best),
+    )?;
     charges.extend(fee_charges.into_iter().map(|(c, _)| c));
 
     // 7. Totals (every charge already rounded once).
