@@ -34,6 +34,7 @@ mod hostile_inputs;
 mod jp_tariff_import;
 mod landed_carts;
 mod landed_diff;
+mod landed_diff_ch_no_sg_kr;
 mod landed_oracle;
 mod landed_props;
 mod landed_regimes;

@@ -538,7 +538,7 @@ proptest! {
     /// pays at checkout if and only if its unit price is below NOK 3,000.
     #[test]
     fn no_voec_line_pays_at_checkout_iff_its_item_is_below_the_limit(
-        prices in proptest::collection::vec(2_900_00u32..3_100_00, 1..5)
+        prices in proptest::collection::vec(290_000_u32..310_000, 1..5)
     ) {
         let lines: Vec<Value> = prices
             .iter()
@@ -549,7 +549,62 @@ proptest! {
             let at_checkout = q.charges.iter().any(|c| {
                 c.kind == ChargeKind::Tax && c.collected_at == CollectedAt::Checkout && c.lines.contains(&i)
             });
-            prop_assert_eq!(at_checkout, *p < 3_000_00, "line {} price {}", i, p);
+            prop_assert_eq!(at_checkout, *p < 300_000, "line {} price {}", i, p);
         }
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// The new rule fields are validated at load, with the file and line.
+
+fn rule_problem(fields: &str) -> String {
+    let text = format!(
+        "schema_version = 1\n[[rule]]\nterritory = \"ZZ\"\nname = \"r\"\n{fields}\neffective_from = \"2024-01-01\"\nsource = \"test\"\n"
+    );
+    RateTables::from_toml_str("r.toml", &text)
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn line_scope_needs_an_item_threshold() {
+    let e = rule_problem(
+        "scope = \"line\"\neffects = [\"no_duty\"]\nthreshold = { value = \"intrinsic\", currency = \"USD\", amount = \"1\", comparison = \"le\" }",
+    );
+    assert!(e.contains("r.toml:2") && e.contains("item"), "{e}");
+    let e = rule_problem("scope = \"line\"\neffects = [\"no_duty\"]");
+    assert!(e.contains("rule r: scope"), "{e}");
+    let e = rule_problem("scope = \"lines\"\neffects = [\"no_duty\"]");
+    assert!(e.contains("r.toml"), "{e}");
+}
+
+#[test]
+fn tax_amount_threshold_allows_only_no_tax_and_no_hs_lists() {
+    let t = "threshold = { value = \"tax_amount\", currency = \"CHF\", amount = \"5\", comparison = \"le\" }";
+    for fields in [
+        format!("effects = [\"no_duty\"]\n{t}"),
+        format!("effects = [\"no_tax\", \"no_duty\"]\n{t}"),
+        format!("effects = [\"no_tax\"]\ninclude_hs = [\"85\"]\n{t}"),
+        format!("effects = [\"no_tax\"]\nexclude_hs = [\"85\"]\n{t}"),
+        format!("effects = [\"no_tax\"]\nscope = \"line\"\n{t}"),
+    ] {
+        let e = rule_problem(&fields);
+        assert!(
+            e.contains("r.toml:2") && e.contains("rule r:"),
+            "{fields}: {e}"
+        );
+    }
+    let ok = format!(
+        "schema_version = 1\n[[rule]]\nterritory = \"ZZ\"\nname = \"r\"\neffects = [\"no_tax\"]\n{t}\neffective_from = \"2024-01-01\"\nsource = \"test\"\n"
+    );
+    assert!(RateTables::from_toml_str("r.toml", &ok).is_ok());
+}
+
+#[test]
+fn a_fee_threshold_cannot_be_on_the_tax_amount() {
+    let text = "schema_version = 1\n[[fee]]\nterritory = \"ZZ\"\nname = \"f\"\nlabel = \"f\"\nkind = \"flat\"\namount = \"1\"\ncurrency = \"CHF\"\nthreshold = { value = \"tax_amount\", currency = \"CHF\", amount = \"5\", comparison = \"le\" }\neffective_from = \"2024-01-01\"\nsource = \"test\"\n";
+    let e = RateTables::from_toml_str("f.toml", text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("f.toml:2") && e.contains("tax_amount"), "{e}");
 }
