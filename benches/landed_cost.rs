@@ -48,6 +48,65 @@ fn request(dest: &str, n: usize) -> QuoteRequest {
     QuoteRequest::from_json(&v.to_string()).unwrap()
 }
 
+/// A 5-line request for CH, NO, SG or KR (issue 19): CH with an agricultural line (duty_rate)
+/// and a taxable clearance fee; NO and SG mixed orders (items under the per-item limit at
+/// checkout, one above at the border); KR above USD 150 (duty_rate, no KR tariff).
+fn request_part2(dest: &str) -> QuoteRequest {
+    let (currency, regs, hs, top): (&str, Vec<&str>, [&str; 5], &str) = match dest {
+        "CH" => (
+            "CHF",
+            vec![],
+            ["851830", "950300", "640411", "040690", "490199"],
+            "120.00",
+        ),
+        "NO" => (
+            "NOK",
+            vec!["NO_VOEC"],
+            ["851830", "950300", "640411", "420222", "490199"],
+            "3200.00",
+        ),
+        "SG" => (
+            "SGD",
+            vec!["SG_OVR"],
+            ["851830", "950300", "640411", "420222", "490199"],
+            "450.00",
+        ),
+        _ => (
+            "USD",
+            vec![],
+            ["851830", "950300", "640411", "420222", "490199"],
+            "120.00",
+        ),
+    };
+    let lines: Vec<Value> = hs
+        .iter()
+        .enumerate()
+        .map(|(i, hs)| {
+            let price = if i == 4 {
+                top.to_owned()
+            } else {
+                format!("{}.{:02}", 40 + i * 7, i * 13 % 100)
+            };
+            let mut l =
+                json!({"hs_code": hs, "quantity": "1", "unit_price": price, "origin": "CN"});
+            if dest == "KR" || hs.starts_with("04") {
+                l["duty_rate"] = json!("8");
+            }
+            l
+        })
+        .collect();
+    let mut v = json!({
+        "date": "2026-11-25", "destination": dest, "currency": currency, "ship_from": "CN",
+        "transport": "courier", "shipping": "24.90", "insurance": "3.10",
+        "seller_registrations": regs, "lines": lines,
+        "extra_fees": [{"name": "clearance", "amount": "11.50", "taxable": true}]
+    });
+    if dest == "KR" {
+        v["exchange_rates"] = json!([{"from": "USD", "to": "KRW", "rate": "1400"}]);
+    }
+    QuoteRequest::from_json(&v.to_string()).unwrap()
+}
+
 /// A schedule of `rows` 8-digit tariff lines for territory ZZ, plus chapter rows.
 fn schedule(rows: usize) -> RateTables {
     let mut t = String::from("schema_version = 1\n");
@@ -81,6 +140,14 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| tables.quote(black_box(&req)).unwrap())
             });
         }
+    }
+    for dest in ["CH", "NO", "SG", "KR"] {
+        let req = request_part2(dest);
+        let q = tables.quote(&req).unwrap();
+        assert!(!q.total_charges.is_zero());
+        g.bench_function(format!("quote_{dest}_5_lines"), |b| {
+            b.iter(|| tables.quote(black_box(&req)).unwrap())
+        });
     }
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let zz: landed::Territory = "ZZ".parse().unwrap();
