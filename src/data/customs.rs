@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{DataProblem, ProblemKind};
+use super::hs_set::HsPrefixes;
 use super::load::{DatedRow, Validity};
 use super::series::{Dated, Location, RawDated, Series, build_series};
 use super::tariff::FastMap;
@@ -251,7 +252,9 @@ pub struct Rule {
     /// (`exclude_hs` then takes lines out again), e.g. CH industrial goods, chapters 25–97.
     /// A rule with `include_hs` applies (regime, warning, registration check) only when at
     /// least one line is in it.
-    pub include_hs: Vec<HsCode>,
+    pub include_hs: HsPrefixes,
+    /// `exclude_hs` as a set, for the per-line test.
+    pub(crate) exclude_set: HsPrefixes,
     /// Whether the threshold is tested on the consignment or on each line (`scope = "line"`;
     /// such a rule, too, applies only when at least one line meets it).
     pub scope: RuleScope,
@@ -822,8 +825,9 @@ impl DatedRow for RuleRow {
                 origins: self.origins,
                 exclude_origins: self.exclude_origins,
             },
+            exclude_set: HsPrefixes::new(self.exclude_hs.clone()),
             exclude_hs: self.exclude_hs,
-            include_hs: self.include_hs,
+            include_hs: HsPrefixes::new(self.include_hs),
             scope: self.scope,
             expects_registration: reg(self.expects_registration),
             flat_duty,

@@ -18,6 +18,7 @@ mod customs;
 mod error;
 mod fees;
 mod fx;
+mod hs_set;
 mod japan;
 mod load;
 mod series;
@@ -46,6 +47,7 @@ pub use fees::{
     FeeSchedule, FeeScheduleRecord, MAX_CHAIN_FEES, ScheduleSpec, TierSpec,
 };
 pub use fx::{ECB_DAILY_XML_URL, EndingRecord, ReferenceRates, parse_ecb_csv, parse_ecb_xml};
+pub use hs_set::HsPrefixes;
 pub use japan::{
     JpChoice, JpColumn, JpImport, JpLine, JpProblem, JpProblemKind, JpRate, JpTerms, JpUnit,
     YenAmount, import_jp_tariff_chapters, import_jp_tariff_json, parse_jp_rate,

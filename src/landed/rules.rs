@@ -36,7 +36,7 @@ use super::wire::QuoteRequest;
 use crate::codes::CountryCode;
 use crate::data::{
     Buyer, BuyerCondition, Conditions, Dated, Effect, Rule, RuleScope, Threshold, Transport,
-    ValueBasis, hs_starts_with,
+    ValueBasis,
 };
 use crate::error::Error;
 
@@ -226,10 +226,10 @@ pub(crate) fn applies(
 /// none of its `exclude_hs`, and, for a line-scoped rule, its unit price meets the threshold.
 fn in_rule(facts: &Facts<'_>, rule: &Rule, line: &Line<'_>) -> Result<bool, Error> {
     let hs = &line.req.hs_code;
-    if !rule.include_hs.is_empty() && !rule.include_hs.iter().any(|p| hs_starts_with(hs, p)) {
+    if !rule.include_hs.is_empty() && !rule.include_hs.covers(hs) {
         return Ok(false);
     }
-    if rule.exclude_hs.iter().any(|p| hs_starts_with(hs, p)) {
+    if rule.exclude_set.covers(hs) {
         return Ok(false);
     }
     match rule.conditions.threshold.as_ref() {
