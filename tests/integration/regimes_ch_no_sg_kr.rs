@@ -608,3 +608,28 @@ fn a_fee_threshold_cannot_be_on_the_tax_amount() {
         .to_string();
     assert!(e.contains("f.toml:2") && e.contains("tax_amount"), "{e}");
 }
+
+/// The sample requests of `examples/requests/` for these regimes quote as described there.
+#[test]
+fn the_ch_no_sg_kr_example_requests_run() {
+    for (file, regime, checkout, border) in [
+        ("ch_import", "ch_import", false, true),
+        ("no_voec", "no_voec", true, true),
+        ("sg_ovr", "sg_ovr", true, true),
+        ("kr_import", "kr_import", false, true),
+    ] {
+        let path = format!(
+            "{}/examples/requests/{file}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let req = QuoteRequest::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let q = RateTables::embedded().unwrap().quote(&req).unwrap();
+        assert_eq!(&*q.regime, regime, "{file}");
+        assert_eq!(
+            !taxes(&q, CollectedAt::Checkout).is_zero(),
+            checkout,
+            "{file}"
+        );
+        assert_eq!(!taxes(&q, CollectedAt::Border).is_zero(), border, "{file}");
+    }
+}
