@@ -844,25 +844,19 @@ impl DatedRow for RuleRow {
 /// lists.
 fn scope_problem(row: &RuleRow) -> Option<&'static str> {
     let basis = row.threshold.as_ref().map(|t| t.value);
-    match (row.scope, basis) {
-        (RuleScope::Line, Some(ValueBasis::Item)) | (RuleScope::Consignment, _)
-            if basis != Some(ValueBasis::TaxAmount) =>
-        {
-            None
-        }
-        (RuleScope::Line, _) => Some(
+    if row.scope == RuleScope::Line && basis != Some(ValueBasis::Item) {
+        return Some(
             "scope = \"line\" tests each line's unit price: it needs a threshold with value = \"item\"",
-        ),
-        _ if row.effects != [Effect::NoTax]
-            || !row.include_hs.is_empty()
-            || !row.exclude_hs.is_empty() =>
-        {
-            Some(
-                "a threshold on \"tax_amount\" is tested on the whole declaration after the taxes: its effects must be [\"no_tax\"] and it takes no include_hs or exclude_hs",
-            )
-        }
-        _ => None,
+        );
     }
+    let waiver_only =
+        row.effects == [Effect::NoTax] && row.include_hs.is_empty() && row.exclude_hs.is_empty();
+    if basis == Some(ValueBasis::TaxAmount) && !waiver_only {
+        return Some(
+            "a threshold on \"tax_amount\" is tested on the whole declaration after the taxes: its effects must be [\"no_tax\"] and it takes no include_hs or exclude_hs",
+        );
+    }
+    None
 }
 
 dated_row! {
