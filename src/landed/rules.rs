@@ -12,6 +12,14 @@
 //! | US de minimis $800 (and its end by origin and date) | `us_de_minimis` | no duty, no fees |
 //! | CA courier C$40/150 (CUSMA), C$20 | `ca_courier_cusma_*`, `ca_low_value_20` | no tax, no duty |
 //! | AU A$1,000 (LVIG by registered sellers) | `au_low_value`, `au_lvig` | no duty; GST at checkout |
+//! | CN CBEC ¥5,000 per order, ¥26,000 a year | `cn_cbec` | no duty; VAT and consumption tax at 70 % (`tax_factor_percent`) |
+//! | CN CBEC single item above ¥5,000 | `cn_cbec_single_item` | none (full general-trade taxes), regime `cn_cbec_full` |
+//! | BR regular import above US$3,000 or by cargo | `br_regular_import_*` | warning only (duty from `duty_rate`) |
+//! | MX outside the courier simplified procedure | `mx_regular_import_*` | `not_covered`: the quote is an error |
+//! | MX from 2026 (RGCE 2026 unverified) | `mx_rgce_2026_unverified` | warning only |
+//!
+//! Consignment duty bands (`[[duty_band]]`: BR Remessa Conforme and RTS, MX courier global
+//! rate) are chosen here too, after the rules: [`super::duty::bands::select`].
 //!
 //! The quote's regime id is that of the matching rule of highest priority, else the
 //! territory's `[[regime]]`.
@@ -27,7 +35,7 @@ use super::currency::conv;
 use super::wire::QuoteRequest;
 use crate::codes::CountryCode;
 use crate::data::{
-    Buyer, BuyerCondition, Conditions, Effect, Transport, ValueBasis, hs_starts_with,
+    Buyer, BuyerCondition, Conditions, Effect, Threshold, Transport, ValueBasis, hs_starts_with,
 };
 use crate::error::Error;
 
@@ -56,7 +64,32 @@ impl Facts<'_> {
                 .iter()
                 .fold(Decimal::ZERO, |m, l| max_exact(m, l.unit_price)),
             ValueBasis::SalePrice => self.sale_price,
+            // Saturates: a sum past `Decimal`'s range exceeds every limit anyway.
+            ValueBasis::CustomsValuePlusAnnual => self
+                .customs_value
+                .checked_add(self.req.annual_purchases.unwrap_or_default())
+                .unwrap_or(Decimal::MAX),
         }
+    }
+
+    /// True when `value <comparison> amount` holds for the threshold, the value converted
+    /// into its currency.
+    fn threshold_holds(&self, t: &Threshold) -> Result<bool, Error> {
+        let value = conv(&self.req.exchange_rates, self.req.currency, t.currency)?
+            .apply(self.value(t.value))?;
+        Ok(t.comparison.holds(value, t.amount))
+    }
+
+    /// The order's total quantity is at most `max`.
+    fn within_units(&self, max: Decimal) -> bool {
+        let mut units = Decimal::ZERO;
+        for l in &self.req.lines {
+            match units.checked_add(l.quantity) {
+                Some(u) if u <= max => units = u,
+                _ => return false,
+            }
+        }
+        true
     }
 
     pub(crate) fn registered(&self, reg: &str) -> bool {
@@ -101,10 +134,11 @@ impl Facts<'_> {
         {
             return Ok(false);
         }
-        if let Some(t) = &c.threshold {
-            let value = conv(&self.req.exchange_rates, self.req.currency, t.currency)?
-                .apply(self.value(t.value))?;
-            if !t.comparison.holds(value, t.amount) {
+        if c.max_units.is_some_and(|m| !self.within_units(m)) {
+            return Ok(false);
+        }
+        for t in c.threshold.iter().chain(c.also_threshold.iter()) {
+            if !self.threshold_holds(t)? {
                 return Ok(false);
             }
         }
@@ -131,11 +165,15 @@ pub(crate) fn apply<'a>(
     let mut regime_id = Arc::clone(&ctx.regime.id);
     let mut best: Option<i32> = None;
     let mut no_fees = false;
+    let mut annual = super::annual::Annual::default();
     for row in ctx.tables.customs.rules.in_force(ctx.territory, ctx.date) {
         let rule = &row.value;
+        annual.tests(&rule.conditions);
         if !facts.holds(&rule.conditions)? {
             continue;
         }
+        super::annual::not_covered(ctx, rule)?;
+        annual.held(ctx, rule, warnings);
         if let Some(id) = &rule.regime
             && best.is_none_or(|b| rule.priority > b)
         {
@@ -162,6 +200,9 @@ pub(crate) fn apply<'a>(
             {
                 continue;
             }
+            if let Some(f) = rule.tax_factor_percent {
+                line.tax_factor = Some(f);
+            }
             for e in &rule.effects {
                 match e {
                     Effect::NoDuty => {
@@ -182,6 +223,10 @@ pub(crate) fn apply<'a>(
                 }
             }
         }
+    }
+    annual.unused(ctx, warnings);
+    if let Some(band) = super::duty::bands::select(ctx, facts, lines, warnings)? {
+        regime_id = Arc::clone(&band.value.regime);
     }
     Ok(Outcome { regime_id, no_fees })
 }

@@ -725,7 +725,7 @@ fn oracle_view(q: &OQuote) -> (View, Vec<Decimal>) {
 }
 
 /// Compares engine and oracle on one request; a description of the difference otherwise.
-fn check(json: &Value) -> Result<(), String> {
+pub(crate) fn check(json: &Value) -> Result<(), String> {
     let tables = RateTables::embedded().unwrap();
     let text = json.to_string();
     let req = QuoteRequest::from_json(&text).map_err(|e| format!("bad request {text}: {e}"))?;
