@@ -390,3 +390,90 @@ fn mx_2026_quotes_warn_that_the_rules_are_unverified() {
         );
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// The new data fields are checked at load, with the row's place.
+
+fn load_err(rows: &str) -> String {
+    let text = format!("schema_version = 1\n{rows}");
+    match RateTables::from_toml_str("t.toml", &text) {
+        Ok(_) => panic!("loaded: {rows}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_not_covered_rule_without_its_warning_is_refused_at_load() {
+    let e = load_err(
+        r#"[[rule]]
+territory = "MX"
+name = "mx_x"
+effects = ["not_covered"]
+effective_from = "2025-01-01"
+source = "test"
+"#,
+    );
+    assert!(
+        e.contains("not_covered effect needs a warning") && e.contains("t.toml"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_duty_band_with_bounds_out_of_order_or_a_negative_deduction_is_refused_at_load() {
+    let band = |above: &str, deduction: &str| {
+        format!(
+            r#"[[duty_band]]
+territory = "BR"
+name = "b"
+label = "import tax"
+regime = "br_x"
+value = "customs_value"
+currency = "USD"
+above = "{above}"
+up_to = "50"
+rate_percent = "20"
+deduction = "{deduction}"
+effective_from = "2024-08-01"
+source = "test"
+"#
+        )
+    };
+    assert!(load_err(&band("50", "1")).contains("above must be less than up_to"));
+    assert!(load_err(&band("10", "-1")).contains("deduction -1 is negative"));
+}
+
+#[test]
+fn a_negative_tax_factor_or_an_unknown_rate_source_is_refused_at_load() {
+    let e = load_err(
+        r#"[[rule]]
+territory = "CN"
+name = "cn_x"
+effects = []
+tax_factor_percent = "-70"
+effective_from = "2019-01-01"
+source = "test"
+"#,
+    );
+    assert!(e.contains("tax_factor_percent -70 is negative"), "{e}");
+    let e = load_err(
+        r#"[[import_tax]]
+territory = "CN"
+name = "ct"
+label = "ct"
+rate = "excise"
+base = ["customs_value"]
+effective_from = "2019-01-01"
+source = "test"
+"#,
+    );
+    assert!(e.contains("line_excise"), "{e}");
+}
+
+#[test]
+fn negative_annual_purchases_are_bad_input() {
+    let mut v = cn("2026-11-25", "1", "100.00", None, true);
+    v["annual_purchases"] = json!("-1");
+    let e = quote_err(&v);
+    assert!(e.to_string().starts_with("annual_purchases"), "{e}");
+}
