@@ -74,16 +74,17 @@ pub(crate) fn levy<'a>(
             base = lane.round(lane.dec(base), Some(r))?;
         }
         let mut amount = lane.percent_of(base, rate)?;
-        if tax.gross_up {
-            // Multiplying by 0.01 is exact and cheaper than dividing by 100.
-            let t = mul(rate, Decimal::new(1, 2))?;
-            amount = Exact::of(div(amount.dec()?, sub(Decimal::ONE, t)?)?);
-        }
+        // A gross-up divides by 1 − t: once per charge (`Step::divide`), the parts kept as
+        // their exact numerators. Multiplying by 0.01 is exact and cheaper than dividing.
+        let divisor = match tax.gross_up {
+            true => Some(sub(Decimal::ONE, mul(rate, Decimal::new(1, 2))?)?),
+            false => None,
+        };
         if tax.factor_percent != Decimal::ONE_HUNDRED {
             amount = Exact::of(percent_of(amount.dec()?, tax.factor_percent)?);
         }
-        let amount = factored(ctx, earlier, i, line, amount, &mut statutory)?;
-        step.push(
+        let amount = factored(ctx, earlier, (i, line), amount, divisor, &mut statutory)?;
+        let charge = step.push(
             charges,
             id,
             ChargeKind::Tax,
@@ -95,6 +96,9 @@ pub(crate) fn levy<'a>(
             CollectedAt::Border,
             (i, base, amount),
         );
+        if let Some(d) = divisor {
+            step.divide(charge, d);
+        }
     }
     let start = earlier.open(&tax.name, lines.len());
     step.close(charges, lane, ctx.roundings.tax, |i, a| {
@@ -123,21 +127,26 @@ impl Statutory {
 }
 
 /// A line's amount under its rule's tax factor (China CBEC: 70 %), its statutory amount
-/// kept in `statutory` when later bases name taxes.
+/// (the numerator divided by a gross-up's `divisor`) kept in `statutory` when later bases
+/// name taxes.
 #[inline]
 fn factored(
     ctx: &Context<'_>,
     earlier: &Earlier<'_>,
-    i: usize,
-    line: &Line<'_>,
+    (i, line): (usize, &Line<'_>),
     amount: Exact,
+    divisor: Option<Decimal>,
     statutory: &mut Statutory,
 ) -> Result<Exact, Error> {
     let Some(f) = line.tax_factor else {
         return Ok(amount);
     };
     if earlier.keep {
-        statutory.0.push((i, ctx.lane.round_exact(amount, None)?));
+        let full = match divisor {
+            Some(d) => ctx.lane.round(div(amount.dec()?, d)?, None)?,
+            None => ctx.lane.round_exact(amount, None)?,
+        };
+        statutory.0.push((i, full));
     }
     Ok(Exact::of(percent_of(amount.dec()?, f)?))
 }
