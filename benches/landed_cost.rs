@@ -58,23 +58,27 @@ fn request_cn_br_mx(dest: &str, n: usize) -> QuoteRequest {
     };
     let lines: Vec<Value> = (0..n)
         .map(|i| {
+            // No duty_rate: the regimes quoted replace the tariff (no unused-input warnings).
             let mut l = json!({"hs_code": "330499", "quantity": "1",
-                "unit_price": format!("{}.{:02}", 8 + i * 3, i * 13 % 100), "origin": "CN",
-                "duty_rate": "5"});
+                "unit_price": format!("{}.{:02}", 8 + i * 3, i * 13 % 100), "origin": "CN"});
             if dest == "CN" && i % 2 == 0 {
                 l["excise_rate"] = json!("15");
             }
             l
         })
         .collect();
-    let v = json!({
+    let mut v = json!({
         "date": "2026-11-25", "destination": dest, "currency": currency, "ship_from": ship_from,
-        "region": "SP", "shipping": "4.90", "seller_registrations": [reg],
-        "annual_purchases": "0",
+        "shipping": "4.90", "seller_registrations": [reg],
         "exchange_rates": [{"from": "USD", "to": "BRL", "rate": "5.4"},
                            {"from": "USD", "to": "MXN", "rate": "18.6"}],
         "lines": lines
     });
+    match dest {
+        "CN" => v["annual_purchases"] = json!("0"),
+        "BR" => v["region"] = json!("SP"),
+        _ => {}
+    }
     QuoteRequest::from_json(&v.to_string()).unwrap()
 }
 
