@@ -1,5 +1,5 @@
-//! Landed-cost benchmarks: 1-line and 5-line quotes for DE, GB, US, CA and AU on the embedded
-//! data, and tariff lookups in synthetic schedules of 200 and 20,000 rows (the lookup cost
+//! Landed-cost benchmarks: 1-line and 5-line quotes for DE, GB, US, CA and AU, and 5-line
+//! quotes for the part-2 regimes (CN, BR, MX, CH, NO, SG, KR, JP) on the embedded data, and tariff lookups in synthetic schedules of 200 and 20,000 rows (the lookup cost
 //! must not grow with the schedule).
 #![allow(
     clippy::unwrap_used,
@@ -44,6 +44,40 @@ fn request(dest: &str, n: usize) -> QuoteRequest {
     });
     if let Some(r) = region {
         v["region"] = json!(r);
+    }
+    QuoteRequest::from_json(&v.to_string()).unwrap()
+}
+
+/// A 5-line request for CN (cross-border e-commerce, consumption tax on every other line),
+/// BR (Remessa Conforme, São Paulo) or MX (courier global rate): issue 19.
+fn request_cn_br_mx(dest: &str, n: usize) -> QuoteRequest {
+    let (currency, ship_from, reg) = match dest {
+        "CN" => ("CNY", "FR", "CN_CBEC"),
+        "BR" => ("USD", "CN", "BR_REMESSA_CONFORME"),
+        _ => ("USD", "CN", ""),
+    };
+    let lines: Vec<Value> = (0..n)
+        .map(|i| {
+            // No duty_rate: the regimes quoted replace the tariff (no unused-input warnings).
+            let mut l = json!({"hs_code": "330499", "quantity": "1",
+                "unit_price": format!("{}.{:02}", 8 + i * 3, i * 13 % 100), "origin": "CN"});
+            if dest == "CN" && i % 2 == 0 {
+                l["excise_rate"] = json!("15");
+            }
+            l
+        })
+        .collect();
+    let mut v = json!({
+        "date": "2026-11-25", "destination": dest, "currency": currency, "ship_from": ship_from,
+        "shipping": "4.90", "seller_registrations": [reg],
+        "exchange_rates": [{"from": "USD", "to": "BRL", "rate": "5.4"},
+                           {"from": "USD", "to": "MXN", "rate": "18.6"}],
+        "lines": lines
+    });
+    match dest {
+        "CN" => v["annual_purchases"] = json!("0"),
+        "BR" => v["region"] = json!("SP"),
+        _ => {}
     }
     QuoteRequest::from_json(&v.to_string()).unwrap()
 }
@@ -140,6 +174,14 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| tables.quote(black_box(&req)).unwrap())
             });
         }
+    }
+    for dest in ["CN", "BR", "MX"] {
+        let req = request_cn_br_mx(dest, 5);
+        let q = tables.quote(&req).unwrap();
+        assert!(!q.total_charges.is_zero(), "{dest}");
+        g.bench_function(format!("quote_{dest}_5_lines"), |b| {
+            b.iter(|| tables.quote(black_box(&req)).unwrap())
+        });
     }
     for dest in ["CH", "NO", "SG", "KR"] {
         let req = request_part2(dest);

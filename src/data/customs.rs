@@ -4,8 +4,16 @@
 //! agreements. Every row is effective-dated and sourced.
 //!
 //! Sections: `[[territory]]`, `[[country_currency]]`, `[[regime]]`, `[[import_tax]]`,
-//! `[[rule]]`, `[[fee]]`, `[[rounding]]`, `[[preference]]`. The row fields are documented on
-//! the value types below and in `data/customs.toml`.
+//! `[[rule]]`, `[[fee]]`, `[[rounding]]`, `[[preference]]`, `[[duty_band]]` (consignment duty
+//! bands, documented in `src/data/duty_band.rs`). The row fields are documented on the value
+//! types below and in `data/customs.toml`.
+//!
+//! Rule fields added for issue 19 (China CBEC): `also_threshold` (a second threshold that
+//! must hold too), `max_units` (the order's total quantity at most this), `tax_factor_percent`
+//! (share of the statutory import taxes on the lines under the rule); threshold value
+//! `customs_value_plus_annual` (the request's `annual_purchases` added); effect `not_covered`
+//! (the quote is an error with the rule's `warning`). Import tax `rate = "line_excise"`: the
+//! line's `excise_rate`.
 
 use std::sync::Arc;
 
@@ -71,6 +79,11 @@ pub enum ValueBasis {
     /// may be `no_tax` (the whole amount is not levied, it is no deduction), it has no HS
     /// lists and the consignment scope. Not allowed on fees.
     TaxAmount,
+    /// The consignment's customs value plus the buyer's purchases under the scheme so far this
+    /// calendar year, as the request states them (`annual_purchases`): an annual limit such as
+    /// China's ¥26,000 for cross-border e-commerce. When the request does not state them the
+    /// quote warns that the annual limit was not checked (they count as zero).
+    CustomsValuePlusAnnual,
 }
 
 /// Which part of the consignment a rule's threshold is tested on.
@@ -208,6 +221,10 @@ pub enum Effect {
     FlatDuty,
     /// No government fees (e.g. US entries under de minimis pay no MPF).
     NoFees,
+    /// The data does not cover a consignment under this rule: the quote is an error whose
+    /// message is the rule's `warning` (required), never a partial answer (e.g. Mexico's
+    /// regular imports, whose VAT base needs fees the data does not have).
+    NotCovered,
 }
 
 /// Conditions shared by rules and fees. Empty lists mean "any".
@@ -228,6 +245,11 @@ pub struct Conditions {
     pub origins: Vec<CountryCode>,
     /// No line may originate in one of these.
     pub exclude_origins: Vec<CountryCode>,
+    /// A second threshold that must hold as well (e.g. an annual limit beside a per-order one).
+    pub also_threshold: Option<Threshold>,
+    /// The order holds at most this many units (the sum of the lines' quantities), e.g. `1`
+    /// for China's "only one item in the order".
+    pub max_units: Option<Decimal>,
 }
 
 /// A dated rule of a territory: conditions and effects.
@@ -266,6 +288,9 @@ pub struct Rule {
     pub checkout_tax_base: Vec<BaseTerm>,
     /// A warning added to the quote when the rule applies.
     pub warning: Option<Arc<str>>,
+    /// Share of the statutory import taxes levied on the lines under the rule, in percent
+    /// (China's cross-border e-commerce: 70); multiplies the tax row's own `factor_percent`.
+    pub tax_factor_percent: Option<Decimal>,
 }
 
 /// How a territory values goods for customs.
@@ -374,6 +399,9 @@ pub enum TaxRateSource {
     },
     /// A fixed percentage.
     Fixed(Decimal),
+    /// The line's `excise_rate` (a consumption tax or excise percent the caller states); a
+    /// line without one owes no such tax.
+    LineExcise,
 }
 
 /// An import tax of a territory with its declared base.
@@ -600,7 +628,7 @@ impl DatedRow for RegimeRow {
     }
 }
 
-fn check_ident(
+pub(crate) fn check_ident(
     field: &str,
     s: String,
     at: &Location,
@@ -670,6 +698,7 @@ impl DatedRow for ImportTaxRow {
             ("vat_table", None) => TaxRateSource::VatTable {
                 component: self.component.map(Arc::from),
             },
+            ("line_excise", None) if self.component.is_none() => TaxRateSource::LineExcise,
             ("fixed", Some(p)) if self.component.is_none() => {
                 if !check_non_negative("rate_percent", Some(p), &at, problems) {
                     return None;
@@ -679,7 +708,7 @@ impl DatedRow for ImportTaxRow {
             _ => {
                 problems.push(at.problem(
                     ProblemKind::BadValue,
-                    format!("import_tax {name}: rate must be \"vat_table\" (optionally with component) or \"fixed\" with rate_percent"),
+                    format!("import_tax {name}: rate must be \"vat_table\" (optionally with component), \"fixed\" with rate_percent or \"line_excise\""),
                 ));
                 return None;
             }
@@ -713,6 +742,26 @@ impl DatedRow for ImportTaxRow {
         };
         validity!(self).wrap(at, value, problems)
     }
+}
+
+/// A `not_covered` rule needs its `warning` (the error's message).
+fn check_rule_extras(
+    name: &str,
+    effects: &[Effect],
+    warning: bool,
+    at: &Location,
+    problems: &mut Vec<DataProblem>,
+) -> bool {
+    if effects.contains(&Effect::NotCovered) && !warning {
+        problems.push(at.problem(
+            ProblemKind::MissingField,
+            format!(
+                "rule {name}: the not_covered effect needs a warning saying what is not covered"
+            ),
+        ));
+        return false;
+    }
+    true
 }
 
 dated_row! {
@@ -754,6 +803,12 @@ dated_row! {
         checkout_tax_base: Option<Vec<String>>,
         #[serde(default)]
         warning: Option<String>,
+        #[serde(default)]
+        also_threshold: Option<Threshold>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        max_units: Option<Decimal>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        tax_factor_percent: Option<Decimal>,
     }
 }
 
@@ -809,6 +864,18 @@ impl DatedRow for RuleRow {
         {
             return None;
         }
+        if !check_rule_extras(&name, &self.effects, self.warning.is_some(), &at, problems)
+            || !check_non_negative(
+                "also_threshold.amount",
+                self.also_threshold.as_ref().map(|t| t.amount),
+                &at,
+                problems,
+            )
+            || !check_non_negative("max_units", self.max_units, &at, problems)
+            || !check_non_negative("tax_factor_percent", self.tax_factor_percent, &at, problems)
+        {
+            return None;
+        }
         let reg = |s: Option<String>| s.map(|s| Arc::from(s.to_ascii_uppercase()));
         let value = Rule {
             territory: self.territory,
@@ -824,6 +891,8 @@ impl DatedRow for RuleRow {
                 transport: self.transport,
                 origins: self.origins,
                 exclude_origins: self.exclude_origins,
+                also_threshold: self.also_threshold,
+                max_units: self.max_units,
             },
             exclude_set: HsPrefixes::new(self.exclude_hs.clone()),
             exclude_hs: self.exclude_hs,
@@ -833,6 +902,7 @@ impl DatedRow for RuleRow {
             flat_duty,
             checkout_tax_base,
             warning: self.warning.map(Arc::from),
+            tax_factor_percent: self.tax_factor_percent,
         };
         validity!(self).wrap(at, value, problems)
     }
@@ -851,6 +921,15 @@ fn scope_problem(row: &RuleRow) -> Option<&'static str> {
     }
     let waiver_only =
         row.effects == [Effect::NoTax] && row.include_hs.is_empty() && row.exclude_hs.is_empty();
+    if row
+        .also_threshold
+        .as_ref()
+        .is_some_and(|t| t.value == ValueBasis::TaxAmount)
+    {
+        return Some(
+            "also_threshold cannot be on \"tax_amount\": a rule on the tax amount has one threshold, tested after the taxes",
+        );
+    }
     if basis == Some(ValueBasis::TaxAmount) && !waiver_only {
         return Some(
             "a threshold on \"tax_amount\" is tested on the whole declaration after the taxes: its effects must be [\"no_tax\"] and it takes no include_hs or exclude_hs",
@@ -1177,6 +1256,7 @@ pub(crate) struct CustomsRows {
     pub(crate) fees: Vec<RawDated<Fee>>,
     pub(crate) roundings: Vec<RawDated<RoundingRule>>,
     pub(crate) preferences: Vec<RawDated<Preference>>,
+    pub(crate) duty_bands: Vec<RawDated<super::duty_band::DutyBand>>,
 }
 
 /// The section names this module reads, for "unknown section" messages.
@@ -1189,6 +1269,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "fee",
     "rounding",
     "preference",
+    "duty_band",
 ];
 
 impl CustomsRows {
@@ -1225,6 +1306,9 @@ impl CustomsRows {
             "preference" => self
                 .preferences
                 .extend(reader.rows::<PreferenceRow>(section, value, problems)),
+            "duty_band" => self
+                .duty_bands
+                .extend(reader.rows::<super::duty_band::DutyBandRow>(section, value, problems)),
             _ => return Err(value),
         }
         Ok(())
@@ -1245,6 +1329,8 @@ pub(crate) struct CustomsTables {
     pub(crate) fees: ByTerritory<Fee>,
     pub(crate) roundings: ByTerritory<RoundingRule>,
     pub(crate) preferences: ByTerritory<Preference>,
+    /// Consignment duty bands replacing the tariff (`[[duty_band]]`).
+    pub(crate) duty_bands: ByTerritory<super::duty_band::DutyBand>,
 }
 
 /// Name of a rounding series: its target.
@@ -1299,6 +1385,12 @@ impl CustomsTables {
                 |v| (v.territory, Arc::clone(&v.scheme)),
                 problems,
             ),
+            duty_bands: ByTerritory::build(
+                rows.duty_bands,
+                "duty_band",
+                |v| (v.territory, Arc::clone(&v.name)),
+                problems,
+            ),
             memberships: FastMap::default(),
         };
         tables.index_memberships();
@@ -1314,6 +1406,7 @@ impl CustomsTables {
         self.fees.overlay(&other.fees);
         self.roundings.overlay(&other.roundings);
         self.preferences.overlay(&other.preferences);
+        self.duty_bands.overlay(&other.duty_bands);
         self.index_memberships();
     }
 

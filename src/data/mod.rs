@@ -15,6 +15,7 @@ mod additional;
 mod csv;
 mod currency;
 mod customs;
+mod duty_band;
 mod error;
 mod fees;
 mod fx;
@@ -41,6 +42,7 @@ pub use customs::{
     Preference, Regime, RoundingRule, RoundingStage, RoundingTarget, Rule, RuleScope,
     TaxRateSource, Threshold, Transport, Valuation, ValueBasis,
 };
+pub use duty_band::DutyBand;
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use fees::{
     ChainBase, ChainFeeSpec, ChainSpec, FeeBasis, FeeChainRecord, FeeMode, FeeRoundingStage,

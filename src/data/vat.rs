@@ -293,13 +293,23 @@ pub struct VatRowView<'a> {
 /// federal GST only) can be told apart from a typo. A country with regional rows in the data
 /// but not listed here accepts only the regions that have rows; a test checks that every such
 /// country of the embedded data is listed.
-// Ref: ISO 3166-2:CA (10 provinces and 3 territories).
-const SUBDIVISIONS: &[(&str, &[&str])] = &[(
-    "CA",
-    &[
-        "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
-    ],
-)];
+// Ref: ISO 3166-2:CA (10 provinces and 3 territories); ISO 3166-2:BR (26 states and the
+// Federal District).
+const SUBDIVISIONS: &[(&str, &[&str])] = &[
+    (
+        "CA",
+        &[
+            "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+        ],
+    ),
+    (
+        "BR",
+        &[
+            "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
+            "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
+        ],
+    ),
+];
 
 /// The listed subdivisions of `country`, if any.
 fn subdivisions(country: CountryCode) -> Option<&'static [&'static str]> {

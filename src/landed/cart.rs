@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::wire::QuoteLine;
-use crate::data::{Dated, Rule};
+use crate::data::{Dated, DutyBand, Rule};
 
 /// Per-line state through the cascade; amounts in lane units.
 pub(crate) struct Line<'a> {
@@ -39,6 +39,10 @@ pub(crate) struct Line<'a> {
     pub(crate) flat: Option<(&'a Dated<Rule>, Decimal)>,
     /// The line pays a preferential rate.
     pub(crate) preferential: bool,
+    /// A rule levies the import taxes at this percent of the statutory amount (China CBEC).
+    pub(crate) tax_factor: Option<Decimal>,
+    /// The consignment duty band that replaces the line's tariff duty.
+    pub(crate) band: Option<&'a Dated<DutyBand>>,
 }
 
 impl<'a> Line<'a> {
@@ -60,6 +64,8 @@ impl<'a> Line<'a> {
             checkout: None,
             flat: None,
             preferential: false,
+            tax_factor: None,
+            band: None,
         }
     }
 

@@ -70,6 +70,11 @@ pub(crate) struct Step {
     /// (rare: kept apart, so that the common part stays small).
     groups: Vec<(usize, Groups)>,
     shares: Vec<Share>,
+    /// The step's charges whose parts share a divisor (a tax grossed up "por dentro",
+    /// `base × t / (1 − t)`): the parts keep their exact numerators, and the charge divides
+    /// once, so that the split weighs short numbers rather than 28-digit quotients (rare:
+    /// kept apart).
+    divisors: Vec<(usize, Decimal)>,
 }
 
 /// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
@@ -132,6 +137,7 @@ impl Step {
             parts,
             groups: Vec::new(),
             shares: Vec::new(),
+            divisors: Vec::new(),
         }
     }
 
@@ -142,6 +148,17 @@ impl Step {
         self.parts.clear();
         self.groups.clear();
         self.shares.clear();
+        self.divisors.clear();
+    }
+
+    /// Makes every part of charge `charge` (an index returned by [`Step::push`]) a numerator
+    /// over `by`: the charge's amount is their sum divided by `by`, and each line's share of
+    /// it is in proportion to its numerator. Every part of a charge shares its rate, so a
+    /// gross-up's `1 − t` is the same for all.
+    pub(crate) fn divide(&mut self, charge: usize, by: Decimal) {
+        if !self.divisors.iter().any(|(k, _)| *k == charge) {
+            self.divisors.push((charge, by));
+        }
     }
 
     /// Records that line `line`'s part of charge `charge` (an index returned by
@@ -262,9 +279,11 @@ impl Step {
                 lines.push(p.line);
             }
             let groups = self.groups.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
-            let (unrounded, rounded) = match groups {
-                Some(g) => round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?,
-                None => round_charge(mine, lane, rule, at, &mut apply)?,
+            let divisor = self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| *d);
+            let (unrounded, rounded) = match (groups, divisor) {
+                (Some(g), _) => round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?,
+                (None, Some(d)) => round_divided(mine, d, lane, rule, at, &mut apply)?,
+                (None, None) => round_charge(mine, lane, rule, at, &mut apply)?,
             };
             charge.base =
                 (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
@@ -296,6 +315,42 @@ fn round_charge(
         let mut sum: i64 = 0;
         for p in mine {
             let r = lane.round_exact(p.amount, rule)?;
+            sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+            apply(p.line, r)?;
+        }
+        return Ok((unrounded, sum));
+    }
+    let rounded = lane.round_exact(unrounded, rule)?;
+    lane.split(
+        rounded,
+        at,
+        mine.len(),
+        |i| mine.get(i).map_or((0, 0), |p| (p.amount.m, p.amount.scale)),
+        |i, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        },
+    )?;
+    Ok((unrounded, rounded))
+}
+
+/// [`round_charge`] for a charge whose parts are numerators over `d` (see
+/// [`Step::divide`]): the unrounded amount is their sum divided by `d`; at the line stage
+/// each part's quotient is rounded on its own, else the rounded amount is split by the
+/// numerators (the same ratios as the quotients, exactly).
+fn round_divided(
+    mine: &[Part],
+    d: Decimal,
+    lane: Lane,
+    rule: Option<&RoundingRule>,
+    at: u32,
+    apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+) -> Result<(Exact, i64), Error> {
+    let unrounded = Exact::of(div(unrounded_sum(mine)?.dec()?, d)?);
+    if rule.is_some_and(|r| r.stage == RoundingStage::Line) {
+        let mut sum: i64 = 0;
+        for p in mine {
+            let r = lane.round(div(p.amount.dec()?, d)?, rule)?;
             sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
             apply(p.line, r)?;
         }

@@ -17,7 +17,11 @@ pub(crate) fn request(req: &QuoteRequest) -> Result<(), Error> {
         return Err(Error::input("lines", "is empty; give at least one line"));
     }
     let negative = |v: Decimal| v.is_sign_negative() && !v.is_zero();
-    for (name, v) in [("shipping", req.shipping), ("insurance", req.insurance)] {
+    for (name, v) in [
+        ("shipping", req.shipping),
+        ("insurance", req.insurance),
+        ("annual_purchases", req.annual_purchases),
+    ] {
         if let Some(v) = v.filter(|v| negative(*v)) {
             return Err(Error::input(
                 name,

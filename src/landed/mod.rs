@@ -42,6 +42,7 @@ mod taxes;
 mod totals;
 mod valuation;
 // What the steps share: the per-line state, the integer lane and its exact arithmetic.
+mod annual;
 mod arith;
 mod cart;
 mod few;

@@ -20,6 +20,14 @@
 //! | SG import GST relief, CIF ≤ S$400 | `sg_import_relief` | no tax |
 //! | SG duty only on liquor, tobacco, motor vehicles, petroleum | `sg_non_dutiable` | no duty |
 //! | KR list clearance USD 150 (USD 200 by courier from the US) | `kr_list_clearance`, `kr_list_clearance_us` | no duty, no tax |
+//! | CN CBEC ¥5,000 per order, ¥26,000 a year | `cn_cbec` | no duty; VAT and consumption tax at 70 % (`tax_factor_percent`) |
+//! | CN CBEC single item above ¥5,000 | `cn_cbec_single_item` | none (full general-trade taxes), regime `cn_cbec_full` |
+//! | BR regular import above US$3,000 or by cargo | `br_regular_import_*` | warning only (duty from `duty_rate`) |
+//! | MX outside the courier simplified procedure | `mx_regular_import_*` | `not_covered`: the quote is an error |
+//! | MX from 2026 (RGCE 2026 unverified) | `mx_rgce_2026_unverified` | warning only |
+//!
+//! Consignment duty bands (`[[duty_band]]`: BR Remessa Conforme and RTS, MX courier global
+//! rate) are chosen here too, after the rules: [`super::duty::bands::select`].
 //!
 //! The quote's regime id is that of the matching rule of highest priority, else the
 //! territory's `[[regime]]`.
@@ -67,6 +75,11 @@ impl Facts<'_> {
             ValueBasis::SalePrice => self.sale_price,
             // Known only after the taxes; [`Facts::holds`] never tests it.
             ValueBasis::TaxAmount => Decimal::ZERO,
+            // Saturates: a sum past `Decimal`'s range exceeds every limit anyway.
+            ValueBasis::CustomsValuePlusAnnual => self
+                .customs_value
+                .checked_add(self.req.annual_purchases.unwrap_or_default())
+                .unwrap_or(Decimal::MAX),
         }
     }
 
@@ -80,7 +93,7 @@ impl Facts<'_> {
     /// True when every condition holds. A threshold on the tax amount never holds here: it
     /// is tested after the taxes ([`super::tax_amount`]).
     pub(crate) fn holds(&self, c: &Conditions) -> Result<bool, Error> {
-        if !self.holds_but_threshold(c) {
+        if !self.holds_but_threshold(c) || !self.also_holds(c)? {
             return Ok(false);
         }
         match &c.threshold {
@@ -97,7 +110,27 @@ impl Facts<'_> {
         Ok(t.comparison.holds(value, t.amount))
     }
 
-    /// True when every condition except the threshold holds.
+    /// True when the second threshold (`also_threshold`), if any, holds on the consignment.
+    pub(crate) fn also_holds(&self, c: &Conditions) -> Result<bool, Error> {
+        match &c.also_threshold {
+            None => Ok(true),
+            Some(t) => self.meets(t, self.value(t.value)),
+        }
+    }
+
+    /// The order's total quantity is at most `max`.
+    fn within_units(&self, max: Decimal) -> bool {
+        let mut units = Decimal::ZERO;
+        for l in &self.req.lines {
+            match units.checked_add(l.quantity) {
+                Some(u) if u <= max => units = u,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// True when every condition except the thresholds holds.
     pub(crate) fn holds_but_threshold(&self, c: &Conditions) -> bool {
         if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
             return false;
@@ -122,6 +155,9 @@ impl Facts<'_> {
             return false;
         }
         if !c.origins.is_empty() && !self.req.lines.iter().all(|l| c.origins.contains(&l.origin)) {
+            return false;
+        }
+        if c.max_units.is_some_and(|m| !self.within_units(m)) {
             return false;
         }
         !self
@@ -169,12 +205,15 @@ pub(crate) fn apply<'a>(
         priority: None,
         no_fees: false,
     };
+    let mut annual = super::annual::Annual::default();
     for row in ctx.tables.customs.rules.in_force(ctx.territory, ctx.date) {
         let rule = &row.value;
+        annual.tests(&rule.conditions);
         let threshold = rule.conditions.threshold.as_ref();
         let line_scope = rule.scope == RuleScope::Line;
         if threshold.is_some_and(|t| t.value == ValueBasis::TaxAmount)
             || !facts.holds_but_threshold(&rule.conditions)
+            || !facts.also_holds(&rule.conditions)?
         {
             continue;
         }
@@ -193,10 +232,16 @@ pub(crate) fn apply<'a>(
         if !any && (line_scope || !rule.include_hs.is_empty()) {
             continue;
         }
+        super::annual::not_covered(ctx, rule)?;
+        annual.held(ctx, rule, warnings);
         outcome.no_fees |= rule.effects.contains(&Effect::NoFees);
         applies(facts, rule, &mut outcome, warnings);
     }
     unused_registrations(ctx, warnings);
+    annual.unused(ctx, warnings);
+    if let Some(band) = super::duty::bands::select(ctx, facts, lines, warnings)? {
+        outcome.regime_id = Arc::clone(&band.value.regime);
+    }
     Ok(outcome)
 }
 
@@ -245,6 +290,9 @@ fn put_effects<'a>(
     line: &mut Line<'a>,
 ) -> Result<(), Error> {
     let rule = &row.value;
+    if let Some(f) = rule.tax_factor_percent {
+        line.tax_factor = Some(f);
+    }
     for e in &rule.effects {
         match e {
             Effect::NoDuty => {

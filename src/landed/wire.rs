@@ -367,6 +367,17 @@ pub struct QuoteRequest {
     pub exchange_rates: Vec<ExchangeRate>,
     /// The goods.
     pub lines: Vec<QuoteLine>,
+    /// The buyer's purchases under the destination's scheme so far this calendar year, in the
+    /// request currency (China's cross-border e-commerce: the ¥26,000 annual limit is tested
+    /// on this order's customs value plus this amount). Absent where a rule needs it: the
+    /// quote warns that the annual limit was not checked; given where nothing uses it: a
+    /// warning says so.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub annual_purchases: Option<Decimal>,
 }
 
 impl QuoteRequest {
@@ -406,7 +417,16 @@ impl QuoteRequest {
             extra_fees: Vec::new(),
             exchange_rates: Vec::new(),
             lines: Vec::new(),
+            annual_purchases: None,
         }
+    }
+
+    /// Sets `annual_purchases`, the buyer's purchases under the destination's scheme so far
+    /// this calendar year, in the request currency (China's ¥26,000 annual limit).
+    #[must_use]
+    pub const fn annual_purchases(mut self, amount: Decimal) -> Self {
+        self.annual_purchases = Some(amount);
+        self
     }
 
     /// Sets `region`, a subdivision of the destination such as a Canadian province.

@@ -3,6 +3,7 @@
 //! - else the request's `duty_rate`, or the tariff row of the longest HS prefix
 //!   (`data/tariff_*.toml`), or a preferential rate when the origin qualifies and it is lower
 //!   (`[[preference]]` rows): [`tariff`];
+//! - a consignment duty band replacing the tariff (BR, MX) when one applies: [`bands`];
 //! - then additional duties by origin (`additional_duty` rows: US Section 301, 232, IEEPA,
 //!   122 …) with their exemptions and stacking rules: [`additional`].
 //!
@@ -11,6 +12,7 @@
 //! [`super::charges`].
 
 pub(crate) mod additional;
+pub(crate) mod bands;
 pub(crate) mod flat;
 pub(crate) mod tariff;
 
@@ -35,7 +37,7 @@ pub(crate) fn levy<'a>(
     let mut tariffs = tariff::Lookup::new(ctx);
     let mut extra = additional::Lookup::default();
     for (i, line) in lines.iter_mut().enumerate() {
-        if line.no_duty {
+        if line.no_duty || line.band.is_some() {
             continue;
         }
         let mut cv = line.customs_value;
@@ -49,6 +51,7 @@ pub(crate) fn levy<'a>(
         let duty = tariffs.push(ctx, i, line, cv, step, charges, warnings)?;
         extra.push(ctx, i, line, cv, duty, step, charges, warnings)?;
     }
+    bands::levy(ctx, lines, step, charges)?;
     step.close(charges, lane, roundings.duty, |i, a| {
         if let Some(line) = lines.get_mut(i) {
             line.duty = line
@@ -68,6 +71,9 @@ fn unused_duty_rates(lines: &[Line<'_>], warnings: &mut Vec<String>) {
             continue;
         }
         let why = match (line.no_duty_by, line.flat) {
+            (None, None) if let Some(band) = line.band => {
+                format!("duty band {} replaces the tariff", band.value.name)
+            }
             (Some(rule), _) => format!("rule {} relieves the line of duty", rule.name),
             (None, Some((row, _))) => format!(
                 "rule {} charges a flat duty per tariff subheading instead",

@@ -92,6 +92,18 @@ impl<'t> Earlier<'t> {
         Ok(())
     }
 
+    /// Sets line `i` of the tax opened at `start` to `v` (a statutory amount, see
+    /// `border::Statutory`).
+    pub(crate) fn set(&mut self, start: usize, i: usize, v: i64) {
+        if let Some(slot) = self
+            .values
+            .get_mut(start.saturating_add(i))
+            .filter(|_| self.keep)
+        {
+            *slot = v;
+        }
+    }
+
     /// Sum of line `index`'s base terms, in units.
     pub(crate) fn base_of(
         &self,

@@ -40,8 +40,12 @@ pub(crate) fn levy<'a>(
     let (standard, request_source): (&'static TaxCategory, &'static Arc<str>) =
         (&STANDARD, &REQUEST_SOURCE);
     step.restart(charges);
+    let mut statutory = Statutory::default();
     for (i, line) in lines.iter().enumerate() {
         if line.no_tax || line.reverse_charge || line.checkout.is_some() {
+            continue;
+        }
+        if matches!(tax.rate, TaxRateSource::LineExcise) && line.req.excise_rate.is_none() {
             continue;
         }
         let category = line.req.tax_category.as_ref().unwrap_or(standard);
@@ -59,6 +63,7 @@ pub(crate) fn levy<'a>(
                 Arg::Shared(Arc::clone(&tax.name)),
                 Arg::Date(row.period.from),
             ),
+            (None, TaxRateSource::LineExcise) => Note::text("request excise_rate"),
             (None, _) => Note::text("request tax_rate"),
         };
         let mut base = match terms {
@@ -69,15 +74,17 @@ pub(crate) fn levy<'a>(
             base = lane.round(lane.dec(base), Some(r))?;
         }
         let mut amount = lane.percent_of(base, rate)?;
-        if tax.gross_up {
-            // Multiplying by 0.01 is exact and cheaper than dividing by 100.
-            let t = mul(rate, Decimal::new(1, 2))?;
-            amount = Exact::of(div(amount.dec()?, sub(Decimal::ONE, t)?)?);
-        }
+        // A gross-up divides by 1 − t: once per charge (`Step::divide`), the parts kept as
+        // their exact numerators. Multiplying by 0.01 is exact and cheaper than dividing.
+        let divisor = match tax.gross_up {
+            true => Some(sub(Decimal::ONE, mul(rate, Decimal::new(1, 2))?)?),
+            false => None,
+        };
         if tax.factor_percent != Decimal::ONE_HUNDRED {
             amount = Exact::of(percent_of(amount.dec()?, tax.factor_percent)?);
         }
-        step.push(
+        let amount = factored(ctx, earlier, (i, line), amount, divisor, &mut statutory)?;
+        let charge = step.push(
             charges,
             id,
             ChargeKind::Tax,
@@ -89,6 +96,9 @@ pub(crate) fn levy<'a>(
             CollectedAt::Border,
             (i, base, amount),
         );
+        if let Some(d) = divisor {
+            step.divide(charge, d);
+        }
     }
     let start = earlier.open(&tax.name, lines.len());
     step.close(charges, lane, ctx.roundings.tax, |i, a| {
@@ -96,7 +106,49 @@ pub(crate) fn levy<'a>(
             line.tax = line.tax.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
         }
         earlier.add(start, i, a)
-    })
+    })?;
+    statutory.into_earlier(earlier, start);
+    Ok(())
+}
+
+/// The statutory amounts (before a rule's tax factor) of the lines under a factor, rounded
+/// to the lane's unit, kept for later bases that name this tax: China's import VAT is due
+/// on the statutory consumption tax, and only the amounts charged are reduced to 70 %.
+#[derive(Default)]
+struct Statutory(Vec<(usize, i64)>);
+
+impl Statutory {
+    /// Replaces the kept line amounts of the tax opened at `start` by the statutory ones.
+    fn into_earlier(self, earlier: &mut Earlier<'_>, start: usize) {
+        for (i, v) in self.0 {
+            earlier.set(start, i, v);
+        }
+    }
+}
+
+/// A line's amount under its rule's tax factor (China CBEC: 70 %), its statutory amount
+/// (the numerator divided by a gross-up's `divisor`) kept in `statutory` when later bases
+/// name taxes.
+#[inline]
+fn factored(
+    ctx: &Context<'_>,
+    earlier: &Earlier<'_>,
+    (i, line): (usize, &Line<'_>),
+    amount: Exact,
+    divisor: Option<Decimal>,
+    statutory: &mut Statutory,
+) -> Result<Exact, Error> {
+    let Some(f) = line.tax_factor else {
+        return Ok(amount);
+    };
+    if earlier.keep {
+        let full = match divisor {
+            Some(d) => ctx.lane.round(div(amount.dec()?, d)?, None)?,
+            None => ctx.lane.round_exact(amount, None)?,
+        };
+        statutory.0.push((i, full));
+    }
+    Ok(Exact::of(percent_of(amount.dec()?, f)?))
 }
 
 /// The rate of tax `row` for line `i`: the charge identity, the rate and the VAT row it came
@@ -140,5 +192,8 @@ fn rate_of<'a>(
             (id_of(hit.row), rate, Some(hit))
         }
         (TaxRateSource::Fixed(p), _) => (id_of(row), *p, None),
+        (TaxRateSource::LineExcise, _) => {
+            (id_of(row), line.req.excise_rate.unwrap_or_default(), None)
+        }
     })
 }

@@ -45,6 +45,7 @@ pub(crate) fn levy<'a>(
             l.checkout
                 .is_some_and(|r| names_a_tax(&r.checkout_tax_base))
         });
+    unused_excise(ctx, &taxes, lines, warnings);
     let mut earlier = base::Earlier::new(keep);
     for row in taxes.iter() {
         border::levy(ctx, row, lines, &mut vat, &mut earlier, step, charges)?;
@@ -59,6 +60,33 @@ pub(crate) fn levy<'a>(
         );
     }
     Ok(())
+}
+
+/// A line's `excise_rate` that no import tax of the quote uses (no `line_excise` tax in
+/// force, or the line owes no border tax) is reported.
+fn unused_excise(
+    ctx: &Context<'_>,
+    taxes: &Few<&Dated<ImportTax>, 4>,
+    lines: &[Line<'_>],
+    warnings: &mut Vec<String>,
+) {
+    let levied = taxes
+        .iter()
+        .any(|t| matches!(t.value.rate, TaxRateSource::LineExcise));
+    for (i, line) in lines.iter().enumerate() {
+        if line.req.excise_rate.is_none() {
+            continue;
+        }
+        let owes = !(line.no_tax || line.reverse_charge || line.checkout.is_some());
+        if !(levied && owes) {
+            warnings.push(format!(
+                "{}: not used: no consumption tax or excise of {} on {} applies to this line",
+                super::check::field(i, "excise_rate"),
+                ctx.territory,
+                ctx.date
+            ));
+        }
+    }
 }
 
 /// A destination whose tax rate differs by region (CA) needs the request's `region` when a

@@ -43,6 +43,10 @@ pub struct Conditions {
     pub transport: Vec<String>,
     pub origins: Vec<String>,
     pub exclude_origins: Vec<String>,
+    /// A second threshold (China's annual limit).
+    pub also_threshold: Option<Threshold>,
+    /// At most this many units in the order.
+    pub max_units: Option<Decimal>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +83,8 @@ pub struct ImportTax {
     pub base: Vec<String>,
     pub factor_percent: Decimal,
     pub gross_up: bool,
+    /// `rate = "line_excise"`: the line's `excise_rate`.
+    pub line_excise: bool,
     pub dates: Dates,
 }
 
@@ -97,6 +103,8 @@ pub struct Rule {
     pub scope_line: bool,
     pub flat_duty: Option<(Decimal, String)>,
     pub checkout_tax_base: Vec<String>,
+    /// Share of the statutory import taxes on the lines under the rule.
+    pub tax_factor_percent: Option<Decimal>,
     pub dates: Dates,
 }
 
@@ -197,6 +205,7 @@ pub struct Rows {
     pub fees: Vec<Fee>,
     pub roundings: Vec<Rounding>,
     pub preferences: Vec<Preference>,
+    pub duty_bands: Vec<super::cn_br_mx::DutyBand>,
     pub additional: Vec<AdditionalDuty>,
     pub exemptions: Vec<DutyExemption>,
     /// (territory, heading as digits, dates) of every additional-duty and exemption row
@@ -212,11 +221,11 @@ pub struct Rows {
     pub change_days: Vec<NaiveDate>,
 }
 
-fn s(v: &Value, k: &str) -> Option<String> {
+pub(super) fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn dec(v: &Value, k: &str) -> Option<Decimal> {
+pub(super) fn dec(v: &Value, k: &str) -> Option<Decimal> {
     s(v, k).map(|x| x.parse().unwrap())
 }
 
@@ -227,7 +236,7 @@ fn list(v: &Value, k: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn flag(v: &Value, k: &str) -> bool {
+pub(super) fn flag(v: &Value, k: &str) -> bool {
     v.get(k).and_then(Value::as_bool).unwrap_or(false)
 }
 
@@ -243,21 +252,27 @@ fn heading(code: &str) -> String {
     format!("{}.{}.{}", &d[..4], &d[4..6], &d[6..])
 }
 
-fn dates(v: &Value) -> Dates {
+pub(super) fn dates(v: &Value) -> Dates {
     Dates {
         from: s(v, "effective_from").unwrap().parse().unwrap(),
         to: s(v, "effective_to").map(|d| d.parse().unwrap()),
     }
 }
 
-fn conditions(v: &Value) -> Conditions {
+fn threshold(t: &Value) -> Threshold {
+    Threshold {
+        value: s(t, "value").unwrap(),
+        currency: s(t, "currency").unwrap(),
+        amount: dec(t, "amount").unwrap(),
+        comparison: s(t, "comparison").unwrap(),
+    }
+}
+
+pub(super) fn conditions(v: &Value) -> Conditions {
     Conditions {
-        threshold: v.get("threshold").map(|t| Threshold {
-            value: s(t, "value").unwrap(),
-            currency: s(t, "currency").unwrap(),
-            amount: dec(t, "amount").unwrap(),
-            comparison: s(t, "comparison").unwrap(),
-        }),
+        threshold: v.get("threshold").map(threshold),
+        also_threshold: v.get("also_threshold").map(threshold),
+        max_units: dec(v, "max_units"),
         buyer: s(v, "buyer"),
         requires_registration: s(v, "requires_registration").map(|r| r.to_ascii_uppercase()),
         ship_from: list(v, "ship_from"),
@@ -357,7 +372,7 @@ fn load() -> Rows {
         }
         for r in section(&doc, "import_tax") {
             let fixed = match s(r, "rate").unwrap().as_str() {
-                "vat_table" => None,
+                "vat_table" | "line_excise" => None,
                 "fixed" => Some(dec(r, "rate_percent").unwrap()),
                 other => panic!("unknown import_tax rate {other}"),
             };
@@ -371,6 +386,7 @@ fn load() -> Rows {
                 base: list(r, "base"),
                 factor_percent: dec(r, "factor_percent").unwrap_or(Decimal::ONE_HUNDRED),
                 gross_up: flag(r, "gross_up"),
+                line_excise: s(r, "rate").unwrap() == "line_excise",
                 dates: dates(r),
             });
         }
@@ -395,10 +411,13 @@ fn load() -> Rows {
                 flat_duty: dec(r, "flat_duty_amount")
                     .map(|a| (a, s(r, "flat_duty_currency").unwrap())),
                 checkout_tax_base,
+                tax_factor_percent: dec(r, "tax_factor_percent"),
                 effects,
                 dates: dates(r),
             });
         }
+        out.duty_bands
+            .extend(section(&doc, "duty_band").map(super::cn_br_mx::DutyBand::of));
         for r in section(&doc, "fee") {
             let mut c = conditions(r);
             // Fees are conditioned on threshold, transport and place of shipment only.

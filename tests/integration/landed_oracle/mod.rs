@@ -7,6 +7,7 @@
 //! Loops run over line indices on purpose: each step reads the request line and its state.
 #![allow(clippy::needless_range_loop)]
 
+pub mod cn_br_mx;
 mod csv;
 pub mod data;
 mod rounding;
@@ -183,35 +184,51 @@ impl Facts<'_> {
         {
             return Ok(false);
         }
-        if let Some(t) = &c.threshold {
-            let value = match t.value.as_str() {
-                // Tested after the taxes (`scope::tax_amount_rules`), never here.
-                "tax_amount" => return Ok(false),
-                "intrinsic" => self.intrinsic,
-                "customs_value" => self.customs_value,
-                "sale_price" => self.sale_price,
-                "item" => self
-                    .req
-                    .lines
-                    .iter()
-                    .map(|l| l.unit_price)
-                    .max()
-                    .unwrap_or_default(),
-                other => panic!("unknown value basis {other}"),
-            };
-            let value = convert(self.req, self.req.currency.code(), &t.currency, value)?;
-            let ok = match t.comparison.as_str() {
-                "lt" => value < t.amount,
-                "le" => value <= t.amount,
-                "gt" => value > t.amount,
-                "ge" => value >= t.amount,
-                other => panic!("unknown comparison {other}"),
-            };
-            if !ok {
+        if c.max_units
+            .is_some_and(|m| !cn_br_mx::within_units(self.req, m))
+        {
+            return Ok(false);
+        }
+        for t in [&c.threshold, &c.also_threshold].into_iter().flatten() {
+            // A threshold on the tax amount is tested after the taxes
+            // (`scope::tax_amount_rules`), never here.
+            if t.value == "tax_amount" || !self.threshold_ok(t)? {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// The value of a threshold basis, in the request's currency.
+    fn value_of(&self, basis: &str) -> Decimal {
+        match basis {
+            "intrinsic" => self.intrinsic,
+            "customs_value" => self.customs_value,
+            "sale_price" => self.sale_price,
+            "customs_value_plus_annual" => {
+                self.customs_value + self.req.annual_purchases.unwrap_or_default()
+            }
+            "item" => self
+                .req
+                .lines
+                .iter()
+                .map(|l| l.unit_price)
+                .max()
+                .unwrap_or_default(),
+            other => panic!("unknown value basis {other}"),
+        }
+    }
+
+    fn threshold_ok(&self, t: &data::Threshold) -> Result<bool, Error> {
+        let value = self.value_of(&t.value);
+        let value = convert(self.req, self.req.currency.code(), &t.currency, value)?;
+        Ok(match t.comparison.as_str() {
+            "lt" => value < t.amount,
+            "le" => value <= t.amount,
+            "gt" => value > t.amount,
+            "ge" => value >= t.amount,
+            other => panic!("unknown comparison {other}"),
+        })
     }
 
     fn registered(&self, reg: &str) -> bool {
@@ -427,6 +444,10 @@ struct Line {
     /// The flat duty of a rule, converted, with the rule's index.
     flat: Option<(usize, Decimal)>,
     preferential: bool,
+    /// A rule's share of the statutory import taxes (China CBEC).
+    tax_factor: Option<Decimal>,
+    /// A consignment duty band replaces the tariff.
+    band: bool,
 }
 
 fn check_request(req: &QuoteRequest) -> Result<(), Error> {
@@ -439,6 +460,9 @@ fn check_request(req: &QuoteRequest) -> Result<(), Error> {
     }
     if req.insurance.is_some_and(negative) {
         return Err(input("insurance", "negative"));
+    }
+    if req.annual_purchases.is_some_and(negative) {
+        return Err(input("annual_purchases", "negative"));
     }
     for (i, f) in req.extra_fees.iter().enumerate() {
         if negative(f.amount) {
@@ -459,6 +483,7 @@ fn check_request(req: &QuoteRequest) -> Result<(), Error> {
             ("weight_kg", l.weight_kg),
             ("duty_rate", l.duty_rate),
             ("tax_rate", l.tax_rate),
+            ("excise_rate", l.excise_rate),
         ] {
             if v.is_some_and(negative) {
                 return Err(input(format!("lines[{i}].{name}"), "negative"));
@@ -634,8 +659,14 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             regime_id = id.clone();
         }
         no_fees |= rule.effects.iter().any(|e| e == "no_fees");
+        if rule.effects.iter().any(|e| e == "not_covered") {
+            return Err(input("destination", "not covered by the data"));
+        }
         for i in covered {
             let line = &mut lines[i];
+            if let Some(f) = rule.tax_factor_percent {
+                line.tax_factor = Some(f);
+            }
             for e in &rule.effects {
                 match e.as_str() {
                     "no_duty" => line.no_duty = true,
@@ -646,10 +677,26 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                         let (amount, c) = rule.flat_duty.clone().unwrap();
                         line.flat = Some((k, convert(req, &c, &cur, amount)?));
                     }
-                    "no_fees" => {}
+                    "no_fees" | "not_covered" => {}
                     other => panic!("unknown effect {other}"),
                 }
             }
+        }
+    }
+
+    // 3b. A consignment duty band replaces the tariff (and perhaps the import taxes).
+    let band = cn_br_mx::select(
+        &rows.duty_bands,
+        &territory,
+        day,
+        |c| facts.holds(c),
+        |basis, to| convert(req, req_cur, to, facts.value_of(basis)),
+    )?;
+    if let Some(b) = band {
+        regime_id = b.regime.clone();
+        for line in &mut lines {
+            line.band = true;
+            line.no_tax |= b.replaces_import_taxes;
         }
     }
 
@@ -667,7 +714,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
     for i in 0..lines.len() {
         let l = &req.lines[i];
         let line = &lines[i];
-        if line.no_duty {
+        if line.no_duty || line.band {
             continue;
         }
         let mut cv = line.customs_value;
@@ -862,6 +909,20 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
     for (line, s) in lines.iter_mut().zip(duty_shares) {
         line.duty = s;
     }
+    if let Some(b) = band {
+        let on: Vec<usize> = (0..lines.len()).filter(|i| !lines[*i].no_duty).collect();
+        let cv: Vec<Decimal> = lines.iter().map(|l| l.customs_value).collect();
+        let deduction = match b.deduction {
+            Some(d) => convert(req, &b.currency, &cur, d)?,
+            None => Decimal::ZERO,
+        };
+        if let Some((c, shares)) = cn_br_mx::levy(b, &on, &cv, deduction, duty_rule, minor) {
+            for (i, s) in shares {
+                lines[i].duty += s;
+            }
+            charges.push(c);
+        }
+    }
 
     // 5. Fees: government fees whose conditions hold, then the request's extra fees.
     let mut fee_charges: Vec<(OCharge, bool)> = Vec::new();
@@ -953,8 +1014,8 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
         .collect();
     taxes.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
     let standard = TaxCategory::standard();
-    let needs_vat =
-        lines.iter().any(|l| l.checkout.is_some()) || taxes.iter().any(|t| t.fixed.is_none());
+    let needs_vat = lines.iter().any(|l| l.checkout.is_some())
+        || taxes.iter().any(|t| t.fixed.is_none() && !t.line_excise);
     let has_regions = tables
         .vat_rows()
         .any(|v| v.country == req.destination && v.region.is_some());
@@ -966,14 +1027,23 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
     let mut tax_shares: Vec<(String, Vec<Decimal>)> = Vec::new();
     for tax in &taxes {
         let mut step = Step::default();
+        // The statutory amounts of the lines under a tax factor, rounded to the minor unit:
+        // what a later base naming this tax adds (China's VAT on the full consumption tax).
+        let mut statutory: Vec<(usize, Decimal)> = Vec::new();
         for i in 0..lines.len() {
             let line = &lines[i];
             if line.no_tax || line.reverse_charge || line.checkout.is_some() {
                 continue;
             }
             let l = &req.lines[i];
+            if tax.line_excise && l.excise_rate.is_none() {
+                continue;
+            }
             let category = l.tax_category.as_ref().unwrap_or(&standard);
             let (key, rate) = match (&tax.fixed, &tax.component, l.tax_rate) {
+                _ if tax.line_excise => {
+                    (format!("import_tax {}", tax.name), l.excise_rate.unwrap())
+                }
                 (None, None, Some(r)) => ("request tax_rate".to_owned(), r),
                 (None, Some(_), Some(_)) => {
                     return Err(input(format!("lines[{i}].tax_rate"), "tax in parts"));
@@ -1006,6 +1076,10 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             if tax.factor_percent != Decimal::ONE_HUNDRED {
                 amount = pct(amount, tax.factor_percent);
             }
+            if let Some(f) = line.tax_factor {
+                statutory.push((i, to_minor(amount)));
+                amount = pct(amount, f);
+            }
             step.push(
                 key,
                 ChargeKind::Tax,
@@ -1017,11 +1091,14 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 amount,
             );
         }
-        let (mut c, shares) = step.close(tax_rule, minor, lines.len());
+        let (mut c, mut shares) = step.close(tax_rule, minor, lines.len());
         for (line, s) in lines.iter_mut().zip(&shares) {
             line.tax += *s;
         }
         charges.append(&mut c);
+        for (i, v) in statutory {
+            shares[i] = v;
+        }
         tax_shares.push((tax.name.clone(), shares));
     }
     if lines.iter().any(|l| l.checkout.is_some()) {
