@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
+use super::fast_rows::{self as fast, FastRow};
 use super::load::{DatedRow, Validity};
 use super::series::{Dated, Location, Period, RawDated, Series, build_sparse_series};
 use super::tariff::{FastMap, bit, hs_starts_with};
@@ -207,6 +208,83 @@ dated_row! {
     }
 }
 
+impl FastRow for AdditionalDutyRow {
+    const FIELDS: &'static [&'static str] = &[
+        "territory",
+        "name",
+        "authority",
+        "heading",
+        "hs",
+        "origins",
+        "exclude_origins",
+        "exclude_hs",
+        "not_with_preference",
+        "rate_percent",
+        "top_up",
+        "stacking",
+        "group",
+        "yields_to",
+        "warn_only",
+        "warning",
+        "effective_from",
+        "effective_to",
+        "source",
+    ];
+
+    fn from_cells(cells: &[&str]) -> Option<Self> {
+        let [
+            t,
+            name,
+            authority,
+            heading,
+            hs,
+            origins,
+            exclude_origins,
+            exclude_hs,
+            not_with_preference,
+            rate,
+            top_up,
+            stacking,
+            group,
+            yields_to,
+            warn_only,
+            warning,
+            from,
+            to,
+            source,
+        ] = cells
+        else {
+            return None;
+        };
+        let stacking = match *stacking {
+            "cumulative" => Stacking::Cumulative,
+            "highest_in_group" => Stacking::HighestInGroup,
+            _ => return None,
+        };
+        Some(Self {
+            territory: fast::req(t)?,
+            name: fast::text(name)?,
+            authority: fast::opt_text(authority)?,
+            heading: fast::opt(heading)?,
+            hs: fast::opt(hs)?,
+            origins: fast::list(origins)?,
+            exclude_origins: fast::list(exclude_origins)?,
+            exclude_hs: fast::list(exclude_hs)?,
+            not_with_preference: fast::flag(not_with_preference)?,
+            rate_percent: fast::decimal(rate)?,
+            top_up: fast::flag(top_up)?,
+            stacking,
+            group: fast::opt_text(group)?,
+            yields_to: fast::list(yields_to)?,
+            warn_only: fast::flag(warn_only)?,
+            warning: fast::opt_text(warning)?,
+            effective_from: fast::date(from)?,
+            effective_to: fast::opt_date(to)?,
+            source: fast::text(source)?,
+        })
+    }
+}
+
 impl AdditionalDutyRow {
     /// Every problem of the row's own fields (dates are checked by the series).
     fn problems(&self, at: &Location) -> Vec<DataProblem> {
@@ -300,6 +378,35 @@ dated_row! {
         origins: Vec<CountryCode>,
         #[serde(default)]
         heading: Option<Heading>,
+    }
+}
+
+impl FastRow for DutyExemptionRow {
+    const FIELDS: &'static [&'static str] = &[
+        "territory",
+        "duty",
+        "hs",
+        "origins",
+        "heading",
+        "effective_from",
+        "effective_to",
+        "source",
+    ];
+
+    fn from_cells(cells: &[&str]) -> Option<Self> {
+        let [t, duty, hs, origins, heading, from, to, source] = cells else {
+            return None;
+        };
+        Some(Self {
+            territory: fast::req(t)?,
+            duty: fast::text(duty)?,
+            hs: fast::req(hs)?,
+            origins: fast::list(origins)?,
+            heading: fast::opt(heading)?,
+            effective_from: fast::date(from)?,
+            effective_to: fast::opt_date(to)?,
+            source: fast::text(source)?,
+        })
     }
 }
 

@@ -16,6 +16,7 @@ mod csv;
 mod currency;
 mod customs;
 mod error;
+mod fast_rows;
 mod fees;
 mod fx;
 mod japan;
