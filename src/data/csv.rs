@@ -39,7 +39,7 @@ use serde::de::{self, IntoDeserializer as _, Visitor};
 
 use super::additional::{AdditionalDuty, AdditionalDutyRow, DutyExemption, DutyExemptionRow};
 use super::error::{DataProblem, ProblemKind};
-use super::fast_rows::FastRow;
+use super::fast_rows::{FastRow, Shared};
 use super::load::{DatedRow, classify};
 use super::series::{Location, Pending, RawDated};
 use super::tariff::{FastHasher, FastMap, TariffRate, TariffRow};
@@ -606,6 +606,7 @@ fn records<R: FastRow>(
     let fast = (path == RowPath::Fast && problems.len() == header_problems)
         .then(|| FastColumns::new::<R>(&names));
     let mut interner = Interner::default();
+    let mut shared = Shared::default();
     loop {
         match next_record(lines, &mut rec) {
             Ok(true) => {}
@@ -626,7 +627,7 @@ fn records<R: FastRow>(
             ));
             continue;
         }
-        let fast_row = fast.as_ref().and_then(|f| f.row::<R>(&rec));
+        let fast_row = fast.as_ref().and_then(|f| f.row::<R>(&rec, &mut shared));
         let Some(row) = fast_row.or_else(|| {
             skip.iter_mut().for_each(|s| *s = false);
             deserialize_every_problem::<R>(lines, &rec, &names, &mut skip, problems)
@@ -634,7 +635,7 @@ fn records<R: FastRow>(
             continue;
         };
         let at = lines.location(rec.line, 1);
-        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
+        let Some(mut raw) = row.into_raw_with(at.clone(), problems, &mut shared) else {
             continue;
         };
         if let Some(name) = raw.source.strip_prefix('@') {
@@ -685,7 +686,7 @@ impl FastColumns {
     }
 
     /// The row through the fast path, or `None` (then serde reads it and reports).
-    fn row<R: FastRow>(&self, rec: &Record) -> Option<R> {
+    fn row<R: FastRow>(&self, rec: &Record, shared: &mut Shared) -> Option<R> {
         let mut cells = [""; FAST_FIELDS];
         let cells = cells.get_mut(..self.0.len())?;
         for (cell, column) in cells.iter_mut().zip(&self.0) {
@@ -693,7 +694,7 @@ impl FastColumns {
                 *cell = rec.cell(*i);
             }
         }
-        R::from_cells(cells)
+        R::from_cells(cells, shared)
     }
 }
 

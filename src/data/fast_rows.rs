@@ -13,12 +13,19 @@
 //!   checks that it is the row struct's serde field list, and another that both paths read
 //!   every embedded file to the same rows.
 
+use core::hash::BuildHasherDefault;
 use core::str::FromStr;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::additional::Heading;
+use super::error::DataProblem;
 use super::load::DatedRow;
+use super::series::{Location, RawDated};
+use super::tariff::FastHasher;
 use crate::codes::parse_decimal;
 use crate::error::ValueKind;
 
@@ -28,8 +35,80 @@ pub(crate) trait FastRow: DatedRow {
     const FIELDS: &'static [&'static str];
 
     /// The row, from one cell per field of [`Self::FIELDS`] (an empty string for an absent
-    /// field); `None` when the row is not accepted here (serde then reports why).
-    fn from_cells(cells: &[&str]) -> Option<Self>;
+    /// field); `None` when the row is not accepted here (serde then reports why). Its
+    /// repeated texts come from `shared`.
+    fn from_cells(cells: &[&str], shared: &mut Shared) -> Option<Self>;
+
+    /// [`DatedRow::into_raw`], sharing what the row derives (a label) through `shared`.
+    fn into_raw_with(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+        shared: &mut Shared,
+    ) -> Option<RawDated<Self::Value>> {
+        let _ = shared;
+        self.into_raw(at, problems)
+    }
+}
+
+/// The texts of a file's rows, one `Arc` per distinct text (a measure's name, authority and
+/// group repeat on thousands of rows), and the last label made.
+#[derive(Default)]
+pub(crate) struct Shared {
+    texts: HashSet<Arc<str>, BuildHasherDefault<FastHasher>>,
+    /// (authority, heading, name) and the label made from them: the rows of one measure
+    /// follow each other, so a label is made once per run.
+    label: Option<(LabelKey, Arc<str>)>,
+}
+
+type LabelKey = (Option<Arc<str>>, Option<Heading>, Arc<str>);
+
+impl Shared {
+    /// The shared `Arc` of a text.
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return Arc::clone(shared);
+        }
+        let new: Arc<str> = Arc::from(text);
+        self.texts.insert(Arc::clone(&new));
+        new
+    }
+
+    /// A required text field, shared.
+    pub(crate) fn text(&mut self, cell: &str) -> Option<Arc<str>> {
+        (!cell.is_empty()).then(|| self.get(cell))
+    }
+
+    /// An optional text field, shared.
+    pub(crate) fn opt_text(&mut self, cell: &str) -> Option<Option<Arc<str>>> {
+        Some(self.text(cell))
+    }
+
+    /// A list of texts (space-separated; empty when absent), shared.
+    pub(crate) fn list(&mut self, cell: &str) -> Vec<Arc<str>> {
+        cell.split_ascii_whitespace().map(|s| self.get(s)).collect()
+    }
+
+    /// The label of an additional duty: the last one when the key is the same, else `make`.
+    pub(crate) fn label(
+        &mut self,
+        authority: &Option<Arc<str>>,
+        heading: Option<Heading>,
+        name: &Arc<str>,
+        make: impl FnOnce() -> Arc<str>,
+    ) -> Arc<str> {
+        if let Some(((a, h, n), label)) = &self.label
+            && a == authority
+            && *h == heading
+            && n == name
+        {
+            return Arc::clone(label);
+        }
+        let label = make();
+        let key = (authority.clone(), heading, Arc::clone(name));
+        self.label = Some((key, Arc::clone(&label)));
+        label
+    }
 }
 
 /// A required field parsed with `FromStr`.
@@ -51,11 +130,6 @@ pub(crate) fn opt<T: FromStr>(cell: &str) -> Option<Option<T>> {
 /// A required text field.
 pub(crate) fn text(cell: &str) -> Option<String> {
     (!cell.is_empty()).then(|| cell.to_owned())
-}
-
-/// An optional text field.
-pub(crate) fn opt_text(cell: &str) -> Option<Option<String>> {
-    Some((!cell.is_empty()).then(|| cell.to_owned()))
 }
 
 /// A list field (space-separated; empty when absent).

@@ -24,7 +24,7 @@ use super::additional::{
 use super::csv::{self, CsvRows};
 use super::customs::{dated_row, validity};
 use super::error::{DataError, DataProblem, ProblemKind};
-use super::fast_rows::{self as fast, FastRow};
+use super::fast_rows::{self as fast, FastRow, Shared};
 use super::load::{DatedRow, Validity};
 use super::series::{
     Dated, Location, Period, RawDated, Series, build_series, build_sorted, rows_at,
@@ -258,7 +258,7 @@ impl FastRow for TariffRow {
         "source",
     ];
 
-    fn from_cells(cells: &[&str]) -> Option<Self> {
+    fn from_cells(cells: &[&str], _: &mut Shared) -> Option<Self> {
         let [
             t,
             hs,
