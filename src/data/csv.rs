@@ -24,7 +24,9 @@
 //!
 //! Sections: `tariff`, `additional_duty` and `duty_exemption`, read by the same row structs as TOML, so both
 //! formats validate identically (`deny_unknown_fields` included). Every problem is collected
-//! with `file:line:column`, every bad cell of a bad row included.
+//! with `file:line:column`, every bad cell of a bad row included. (A valid row is built from
+//! its cells directly, with the same parsers, see `fast_rows`; any other row goes through
+//! serde, which reports its problems. The format is the same either way.)
 //!
 //! A dataset lists its `.csv` files in `MANIFEST.toml` with their sha256 like its `.toml`
 //! files. A territory's CSV files are parsed on first use (see [`super::RateTables`]).
