@@ -134,6 +134,12 @@ fn plain_ymd(v: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
+/// A date as the data files write it: the usual `yyyy-mm-dd` directly (a schedule has a date
+/// or two per row); any other text through chrono's parser, which decides what is accepted.
+pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
+    plain_ymd(v).or_else(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+}
+
 struct DateVisitor;
 
 impl<'de> serde::de::Visitor<'de> for DateVisitor {
@@ -142,12 +148,7 @@ impl<'de> serde::de::Visitor<'de> for DateVisitor {
         f.write_str("an iso date as a quoted string, e.g. \"2026-07-01\"")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
-        // The usual `yyyy-mm-dd` directly (a schedule has a date or two per row); any other
-        // text through chrono's parser, which decides what is accepted.
-        if let Some(d) = plain_ymd(v) {
-            return Ok(d);
-        }
-        NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+        parse_date(v).ok_or_else(|| {
             E::custom(format_args!(
                 "invalid date {v:?}: expected an iso date yyyy-mm-dd that exists in the calendar"
             ))

@@ -11,8 +11,9 @@ use rust_decimal::Decimal;
 
 use super::customs::{dated_row, validity};
 use super::error::{DataProblem, ProblemKind};
+use super::fast_rows::{self as fast, FastRow, Shared};
 use super::load::{DatedRow, Validity};
-use super::series::{Dated, Location, Period, RawDated, Series, build_sparse_series};
+use super::series::{Dated, Location, Period, RawDated, Series, build_sparse_sorted};
 use super::tariff::{FastMap, bit, hs_starts_with};
 use crate::codes::{CountryCode, HsCode, Territory};
 
@@ -176,9 +177,9 @@ impl DutyExemption {
 dated_row! {
     struct AdditionalDutyRow {
         territory: Territory,
-        name: String,
+        name: Arc<str>,
         #[serde(default)]
-        authority: Option<String>,
+        authority: Option<Arc<str>>,
         #[serde(default)]
         heading: Option<Heading>,
         #[serde(default)]
@@ -197,13 +198,99 @@ dated_row! {
         top_up: bool,
         stacking: Stacking,
         #[serde(default)]
-        group: Option<String>,
+        group: Option<Arc<str>>,
         #[serde(default)]
-        yields_to: Vec<String>,
+        yields_to: Vec<Arc<str>>,
         #[serde(default)]
         warn_only: bool,
         #[serde(default)]
-        warning: Option<String>,
+        warning: Option<Arc<str>>,
+    }
+}
+
+impl FastRow for AdditionalDutyRow {
+    const FIELDS: &'static [&'static str] = &[
+        "territory",
+        "name",
+        "authority",
+        "heading",
+        "hs",
+        "origins",
+        "exclude_origins",
+        "exclude_hs",
+        "not_with_preference",
+        "rate_percent",
+        "top_up",
+        "stacking",
+        "group",
+        "yields_to",
+        "warn_only",
+        "warning",
+        "effective_from",
+        "effective_to",
+        "source",
+    ];
+
+    fn into_raw_with(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+        shared: &mut Shared,
+    ) -> Option<RawDated<AdditionalDuty>> {
+        self.into_raw_shared(at, problems, shared)
+    }
+
+    fn from_cells(cells: &[&str], shared: &mut Shared) -> Option<Self> {
+        let [
+            t,
+            name,
+            authority,
+            heading,
+            hs,
+            origins,
+            exclude_origins,
+            exclude_hs,
+            not_with_preference,
+            rate,
+            top_up,
+            stacking,
+            group,
+            yields_to,
+            warn_only,
+            warning,
+            from,
+            to,
+            source,
+        ] = cells
+        else {
+            return None;
+        };
+        let stacking = match *stacking {
+            "cumulative" => Stacking::Cumulative,
+            "highest_in_group" => Stacking::HighestInGroup,
+            _ => return None,
+        };
+        Some(Self {
+            territory: fast::req(t)?,
+            name: shared.text(name)?,
+            authority: shared.opt_text(authority)?,
+            heading: fast::opt(heading)?,
+            hs: fast::opt(hs)?,
+            origins: fast::list(origins)?,
+            exclude_origins: fast::list(exclude_origins)?,
+            exclude_hs: fast::list(exclude_hs)?,
+            not_with_preference: fast::flag(not_with_preference)?,
+            rate_percent: fast::decimal(rate)?,
+            top_up: fast::flag(top_up)?,
+            stacking,
+            group: shared.opt_text(group)?,
+            yields_to: shared.list(yields_to),
+            warn_only: fast::flag(warn_only)?,
+            warning: shared.opt_text(warning)?,
+            effective_from: fast::date(from)?,
+            effective_to: fast::opt_date(to)?,
+            source: fast::text(source)?,
+        })
     }
 }
 
@@ -257,21 +344,36 @@ impl DatedRow for AdditionalDutyRow {
         at: Location,
         problems: &mut Vec<DataProblem>,
     ) -> Option<RawDated<Self::Value>> {
+        self.into_raw_shared(at, problems, &mut Shared::default())
+    }
+}
+
+impl AdditionalDutyRow {
+    /// [`DatedRow::into_raw`], the label shared with the previous row's when they have the
+    /// same authority, heading and name.
+    fn into_raw_shared(
+        self,
+        at: Location,
+        problems: &mut Vec<DataProblem>,
+        shared: &mut Shared,
+    ) -> Option<RawDated<AdditionalDuty>> {
         let own = self.problems(&at);
         if !own.is_empty() {
             problems.extend(own);
             return None;
         }
-        let label: Arc<str> = match (&self.authority, self.heading) {
-            (Some(a), Some(h)) => Arc::from(format!("{a} ({h})")),
-            (Some(a), None) => Arc::from(a.as_str()),
-            (None, Some(h)) => Arc::from(format!("{} ({h})", self.name)),
-            (None, None) => Arc::from(self.name.as_str()),
-        };
+        let label = shared.label(&self.authority, self.heading, &self.name, || {
+            match (&self.authority, self.heading) {
+                (Some(a), Some(h)) => Arc::from(format!("{a} ({h})")),
+                (Some(a), None) => Arc::clone(a),
+                (None, Some(h)) => Arc::from(format!("{} ({h})", self.name)),
+                (None, None) => Arc::clone(&self.name),
+            }
+        });
         let value = AdditionalDuty {
             territory: self.territory,
-            name: Arc::from(self.name),
-            authority: self.authority.map(Arc::from),
+            name: self.name,
+            authority: self.authority,
             heading: self.heading,
             hs: self.hs,
             origins: self.origins,
@@ -281,10 +383,10 @@ impl DatedRow for AdditionalDutyRow {
             rate_percent: self.rate_percent,
             top_up: self.top_up,
             stacking: self.stacking,
-            group: self.group.map(Arc::from),
-            yields_to: self.yields_to.into_iter().map(Arc::from).collect(),
+            group: self.group,
+            yields_to: self.yields_to,
             warn_only: self.warn_only,
-            warning: self.warning.map(Arc::from),
+            warning: self.warning,
             label,
         };
         validity!(self).wrap(at, value, problems)
@@ -294,12 +396,41 @@ impl DatedRow for AdditionalDutyRow {
 dated_row! {
     struct DutyExemptionRow {
         territory: Territory,
-        duty: String,
+        duty: Arc<str>,
         hs: HsCode,
         #[serde(default)]
         origins: Vec<CountryCode>,
         #[serde(default)]
         heading: Option<Heading>,
+    }
+}
+
+impl FastRow for DutyExemptionRow {
+    const FIELDS: &'static [&'static str] = &[
+        "territory",
+        "duty",
+        "hs",
+        "origins",
+        "heading",
+        "effective_from",
+        "effective_to",
+        "source",
+    ];
+
+    fn from_cells(cells: &[&str], shared: &mut Shared) -> Option<Self> {
+        let [t, duty, hs, origins, heading, from, to, source] = cells else {
+            return None;
+        };
+        Some(Self {
+            territory: fast::req(t)?,
+            duty: shared.text(duty)?,
+            hs: fast::req(hs)?,
+            origins: fast::list(origins)?,
+            heading: fast::opt(heading)?,
+            effective_from: fast::date(from)?,
+            effective_to: fast::opt_date(to)?,
+            source: fast::text(source)?,
+        })
     }
 }
 
@@ -312,7 +443,7 @@ impl DatedRow for DutyExemptionRow {
     ) -> Option<RawDated<Self::Value>> {
         let value = DutyExemption {
             territory: self.territory,
-            duty: Arc::from(self.duty),
+            duty: self.duty,
             hs: self.hs,
             origins: self.origins,
             heading: self.heading,
@@ -356,30 +487,40 @@ impl AdditionalIndex {
         problems: &mut Vec<DataProblem>,
     ) -> Self {
         let mut index = Self::default();
-        let additional = build_sparse_series(
+        // A series per (name, territory, HS prefix), inserted in name order: the order of
+        // the rows in a key's list, whatever the order of the files.
+        let additional = build_sparse_sorted(
             rows,
-            |v| (v.territory, v.hs, Arc::clone(&v.name)),
-            |(t, hs, n)| match hs {
-                Some(hs) => format!("additional_duty {t} {n} {hs}"),
-                None => format!("additional_duty {t} {n}"),
+            |a, b| (&a.name, a.territory, a.hs).cmp(&(&b.name, b.territory, b.hs)),
+            |v| match v.hs {
+                Some(hs) => format!("additional_duty {} {} {hs}", v.territory, v.name),
+                None => format!("additional_duty {} {}", v.territory, v.name),
             },
             problems,
         );
-        let mut sorted: Vec<_> = additional.into_iter().collect();
-        sorted.sort_by(|a, b| a.0.2.cmp(&b.0.2));
-        for ((t, hs, name), s) in sorted {
-            index.insert(t, hs, name, s);
+        for s in additional {
+            if let Some(v) = s.rows().first().map(|r| &r.value) {
+                let (t, hs, name) = (v.territory, v.hs, Arc::clone(&v.name));
+                index.insert(t, hs, name, s);
+            }
         }
-        let exemptions = build_sparse_series(
+        let exemptions = build_sparse_sorted(
             exemptions,
-            |v| (v.territory, v.hs, Arc::clone(&v.duty), v.origins.clone()),
-            |(t, hs, d, _)| format!("duty_exemption {t} {d} {hs}"),
+            |a, b| {
+                (a.territory, a.hs, &a.duty, &a.origins).cmp(&(
+                    b.territory,
+                    b.hs,
+                    &b.duty,
+                    &b.origins,
+                ))
+            },
+            |v| format!("duty_exemption {} {} {}", v.territory, v.duty, v.hs),
             problems,
         );
-        let mut sorted: Vec<_> = exemptions.into_iter().collect();
-        sorted.sort_by(|a, b| (a.0.1, &a.0.2, &a.0.3).cmp(&(b.0.1, &b.0.2, &b.0.3)));
-        for ((t, hs, _, _), s) in sorted {
-            index.insert_exemption(t, hs, s);
+        for s in exemptions {
+            if let Some((t, hs)) = s.rows().first().map(|r| (r.value.territory, r.value.hs)) {
+                index.insert_exemption(t, hs, s);
+            }
         }
         index
     }

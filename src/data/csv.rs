@@ -24,7 +24,9 @@
 //!
 //! Sections: `tariff`, `additional_duty` and `duty_exemption`, read by the same row structs as TOML, so both
 //! formats validate identically (`deny_unknown_fields` included). Every problem is collected
-//! with `file:line:column`, every bad cell of a bad row included.
+//! with `file:line:column`, every bad cell of a bad row included. (A valid row is built from
+//! its cells directly, with the same parsers, see `fast_rows`; any other row goes through
+//! serde, which reports its problems. The format is the same either way.)
 //!
 //! A dataset lists its `.csv` files in `MANIFEST.toml` with their sha256 like its `.toml`
 //! files. A territory's CSV files are parsed on first use (see [`super::RateTables`]).
@@ -39,6 +41,7 @@ use serde::de::{self, IntoDeserializer as _, Visitor};
 
 use super::additional::{AdditionalDuty, AdditionalDutyRow, DutyExemption, DutyExemptionRow};
 use super::error::{DataProblem, ProblemKind};
+use super::fast_rows::{FastRow, Shared};
 use super::load::{DatedRow, classify};
 use super::series::{Location, Pending, RawDated};
 use super::tariff::{FastHasher, FastMap, TariffRate, TariffRow};
@@ -138,7 +141,7 @@ pub(crate) struct CsvRows {
 type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
 /// One `Arc` per distinct source text or `see` list of a load: the rows of a schedule share
-/// a handful of sources.
+/// a handful of sources. (A cited source is shared already: one `Arc` per citation.)
 #[derive(Default)]
 struct Interner {
     /// The last source seen (rows citing one notice follow each other).
@@ -149,16 +152,20 @@ struct Interner {
 
 impl Interner {
     fn source(&mut self, s: Arc<str>) -> Arc<str> {
-        // A cited source is already shared: no need to hash its text again.
-        if self.last.as_ref().is_some_and(|l| Arc::ptr_eq(l, &s)) {
-            return s;
+        if let Some(last) = &self.last
+            && **last == *s
+        {
+            return Arc::clone(last);
         }
-        self.last = Some(Arc::clone(&s));
-        if let Some(shared) = self.sources.get(&*s) {
-            return Arc::clone(shared);
-        }
-        self.sources.insert(Arc::clone(&s));
-        s
+        let shared = match self.sources.get(&*s) {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                self.sources.insert(Arc::clone(&s));
+                s
+            }
+        };
+        self.last = Some(Arc::clone(&shared));
+        shared
     }
 
     fn see(&mut self, s: Arc<[HsCode]>) -> Arc<[HsCode]> {
@@ -177,6 +184,26 @@ pub(crate) fn read(
     input: impl BufRead,
     rows: &mut CsvRows,
     problems: &mut Vec<DataProblem>,
+) {
+    read_with(name, input, rows, problems, RowPath::Fast);
+}
+
+/// How records become row structs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowPath {
+    /// [`FastRow::from_cells`], and serde for a row it does not accept.
+    Fast,
+    /// Serde only (the tests compare both paths).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Serde,
+}
+
+fn read_with(
+    name: &str,
+    input: impl BufRead,
+    rows: &mut CsvRows,
+    problems: &mut Vec<DataProblem>,
+    path: RowPath,
 ) {
     let mut lines = Lines {
         input,
@@ -213,34 +240,27 @@ pub(crate) fn read(
     match directive.section {
         "tariff" => records::<TariffRow>(
             &mut lines,
-            &directive,
+            (&directive, path),
             problems,
             |v| v.territory,
             |mut raw| {
-                raw.source = interner.source(Arc::clone(&raw.source));
                 raw.value.see = interner.see(Arc::clone(&raw.value.see));
                 rows.tariffs.push(Pending::new(raw, file));
             },
         ),
         "additional_duty" => records::<AdditionalDutyRow>(
             &mut lines,
-            &directive,
+            (&directive, path),
             problems,
             |v| v.territory,
-            |mut raw| {
-                raw.source = interner.source(Arc::clone(&raw.source));
-                rows.additional.push(raw);
-            },
+            |raw| rows.additional.push(raw),
         ),
         "duty_exemption" => records::<DutyExemptionRow>(
             &mut lines,
-            &directive,
+            (&directive, path),
             problems,
             |v| v.territory,
-            |mut raw| {
-                raw.source = interner.source(Arc::clone(&raw.source));
-                rows.exemptions.push(raw);
-            },
+            |raw| rows.exemptions.push(raw),
         ),
         other => problems.push(DataProblem {
             file: name.to_owned(),
@@ -341,6 +361,27 @@ fn define_cite<R: BufRead>(lines: &mut Lines<R>, cite: &str) -> Result<(), DataP
     Ok(())
 }
 
+/// The cells of a line without quotes: the text between commas, each with its column.
+fn split_plain(line: &str, cells: &mut Vec<(usize, usize, usize)>) {
+    let ascii = line.is_ascii();
+    let column = |start: usize| {
+        let chars = if ascii {
+            start
+        } else {
+            line.get(..start).map_or(0, |s| s.chars().count())
+        };
+        chars.saturating_add(1)
+    };
+    let mut start = 0usize;
+    for (i, b) in line.bytes().enumerate() {
+        if b == b',' {
+            cells.push((start, i, column(start)));
+            start = i.saturating_add(1);
+        }
+    }
+    cells.push((start, line.len(), column(start)));
+}
+
 /// Reads the next record (RFC 4180, strict), skipping comment and blank lines. `Ok(false)`
 /// at the end of the file; a problem for bad quoting (the rest of the record is skipped).
 fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<bool, DataProblem> {
@@ -363,22 +404,12 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
     rec.line = lines.line;
     // Most records have no quote: their cells are the text between commas.
     let line = lines.buf.trim_end_matches(['\n', '\r']);
-    if !line.contains('"') {
-        rec.text.push_str(line);
-        let ascii = line.is_ascii();
-        let mut start = 0usize;
-        for piece in line.split(',') {
-            let end = start.saturating_add(piece.len());
-            let column = if ascii {
-                start.saturating_add(1)
-            } else {
-                line.get(..start)
-                    .map_or(0, |s| s.chars().count())
-                    .saturating_add(1)
-            };
-            rec.cells.push((start, end, column));
-            start = end.saturating_add(1);
-        }
+    if !line.as_bytes().contains(&b'"') {
+        let len = line.len();
+        split_plain(line, &mut rec.cells);
+        // The line becomes the record's text (the buffers are swapped, not copied).
+        core::mem::swap(&mut rec.text, &mut lines.buf);
+        rec.text.truncate(len);
         return Ok(true);
     }
     let bad = |lines: &Lines<R>, column: usize, message: &str| DataProblem {
@@ -424,8 +455,10 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
             let rest = buf.get(i..).unwrap_or("");
             match state {
                 S::Start | S::Plain => {
+                    // A byte search: the four are ASCII, so `j` is a character boundary.
                     let j = rest
-                        .find([',', '"', '\n', '\r'])
+                        .bytes()
+                        .position(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
                         .map_or(bytes.len(), |k| i.saturating_add(k));
                     if j > i {
                         rec.text.push_str(buf.get(i..j).unwrap_or(""));
@@ -525,9 +558,9 @@ fn next_record<R: BufRead>(lines: &mut Lines<R>, rec: &mut Record) -> Result<boo
 /// Reads the header and every record of a section as rows `R`, each turned into a raw
 /// dated value, its territory (`territory_of`) checked against the file's, and handed to
 /// `keep`.
-fn records<R: DatedRow>(
+fn records<R: FastRow>(
     lines: &mut Lines<impl BufRead>,
-    directive: &Directive,
+    (directive, path): (&Directive, RowPath),
     problems: &mut Vec<DataProblem>,
     territory_of: fn(&R::Value) -> Territory,
     mut keep: impl FnMut(RawDated<R::Value>),
@@ -548,6 +581,7 @@ fn records<R: DatedRow>(
     };
     // The row struct's field names, from a dry run of its deserializer.
     let known = field_names::<R>();
+    let header_problems = problems.len();
     let mut names: Vec<Option<&'static str>> = Vec::with_capacity(header.len());
     for (i, _) in header.iter().enumerate() {
         let name = rec.cell(i);
@@ -570,6 +604,11 @@ fn records<R: DatedRow>(
         names.push(found);
     }
     let mut skip = vec![false; names.len()];
+    // The fast path reads a row only when its header is sound.
+    let fast = (path == RowPath::Fast && problems.len() == header_problems)
+        .then(|| FastColumns::new::<R>(&names));
+    let mut interner = Interner::default();
+    let mut shared = Shared::default();
     loop {
         match next_record(lines, &mut rec) {
             Ok(true) => {}
@@ -590,13 +629,15 @@ fn records<R: DatedRow>(
             ));
             continue;
         }
-        skip.iter_mut().for_each(|s| *s = false);
-        let Some(row) = deserialize_every_problem::<R>(lines, &rec, &names, &mut skip, problems)
-        else {
+        let fast_row = fast.as_ref().and_then(|f| f.row::<R>(&rec, &mut shared));
+        let Some(row) = fast_row.or_else(|| {
+            skip.iter_mut().for_each(|s| *s = false);
+            deserialize_every_problem::<R>(lines, &rec, &names, &mut skip, problems)
+        }) else {
             continue;
         };
         let at = lines.location(rec.line, 1);
-        let Some(mut raw) = row.into_raw(at.clone(), problems) else {
+        let Some(mut raw) = row.into_raw_with(at.clone(), problems, &mut shared) else {
             continue;
         };
         if let Some(name) = raw.source.strip_prefix('@') {
@@ -612,6 +653,8 @@ fn records<R: DatedRow>(
                 continue;
             };
             raw.source = Arc::clone(text);
+        } else {
+            raw.source = interner.source(raw.source);
         }
         let territory = territory_of(&raw.value);
         if territory != directive.territory {
@@ -625,6 +668,35 @@ fn records<R: DatedRow>(
             continue;
         }
         keep(raw);
+    }
+}
+
+/// The column of each field of a [`FastRow`] (`None`: not in the header, so absent).
+struct FastColumns(Vec<Option<usize>>);
+
+/// The most fields a [`FastRow`] may have (the cells are gathered on the stack).
+const FAST_FIELDS: usize = 24;
+
+impl FastColumns {
+    fn new<R: FastRow>(names: &[Option<&'static str>]) -> Self {
+        Self(
+            R::FIELDS
+                .iter()
+                .map(|f| names.iter().position(|n| *n == Some(*f)))
+                .collect(),
+        )
+    }
+
+    /// The row through the fast path, or `None` (then serde reads it and reports).
+    fn row<R: FastRow>(&self, rec: &Record, shared: &mut Shared) -> Option<R> {
+        let mut cells = [""; FAST_FIELDS];
+        let cells = cells.get_mut(..self.0.len())?;
+        for (cell, column) in cells.iter_mut().zip(&self.0) {
+            if let Some(i) = column {
+                *cell = rec.cell(*i);
+            }
+        }
+        R::from_cells(cells, shared)
     }
 }
 
@@ -883,6 +955,48 @@ mod tests {
             &rows.tariffs[0].source,
             &rows.tariffs[1].source
         ));
+    }
+
+    #[test]
+    fn the_fast_rows_read_the_fields_serde_reads() {
+        assert_eq!(TariffRow::FIELDS, field_names::<TariffRow>());
+        assert_eq!(
+            AdditionalDutyRow::FIELDS,
+            field_names::<AdditionalDutyRow>()
+        );
+        assert_eq!(DutyExemptionRow::FIELDS, field_names::<DutyExemptionRow>());
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_embedded_file_as_serde_does() {
+        for (name, text) in crate::data::EMBEDDED_CSV {
+            let read = |path| {
+                let (mut rows, mut problems) = (CsvRows::default(), Vec::new());
+                read_with(name, text.as_bytes(), &mut rows, &mut problems, path);
+                assert!(problems.is_empty(), "{name}: {problems:?}");
+                let n = rows.tariffs.len() + rows.additional.len() + rows.exemptions.len();
+                assert!(n > 1000, "{name}");
+                format!("{:?}", (rows.tariffs, rows.additional, rows.exemptions))
+            };
+            assert!(read(RowPath::Fast) == read(RowPath::Serde), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_row_the_fast_path_refuses_is_reported_by_serde() {
+        // Each cell the fast path refuses, and serde's message for it.
+        for (cell, message) in [
+            ("1.2.3", "rate_percent: invalid decimal"),
+            ("1e3", "rate_percent: invalid decimal"),
+        ] {
+            let text = format!("{HEAD}US,61091000,x,{cell},,2025-01-01,,usitc\n");
+            let (rows, p) = read_str(&text);
+            assert!(rows.tariffs.is_empty());
+            assert!(p[0].message.starts_with(message), "{p:?}");
+        }
+        let text = format!("{HEAD}US,61091000,x,1,,2025-01-01,,\n");
+        let (_, p) = read_str(&text);
+        assert_eq!(p[0].kind, ProblemKind::MissingField, "{p:?}");
     }
 
     #[test]

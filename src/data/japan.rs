@@ -405,8 +405,7 @@ impl JpLine {
             description: Arc::from(self.description.as_str()),
             rate_percent: e.rate_percent,
             specific: e.specific,
-            min: e.min,
-            max: e.max,
+            limits: super::tariff::Limits::boxed(e.min, e.max),
             see: Arc::from(Vec::new()),
         })
     }

@@ -17,6 +17,7 @@ mod currency;
 mod customs;
 mod duty_band;
 mod error;
+mod fast_rows;
 mod fees;
 mod fx;
 mod hs_set;

@@ -1,6 +1,7 @@
 //! Effective-dated series: rows with a half-open validity [`Period`], no overlaps and no gaps,
 //! and lookup by date (a date before the first period is an error, never the earliest rate).
 
+use core::cmp::Ordering;
 use core::fmt;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -63,7 +64,7 @@ pub(crate) struct Dated<T> {
 }
 
 /// A validated, sorted series without overlaps (contiguous unless built by
-/// [`build_sparse_series`]).
+/// [`build_sparse_sorted`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Series<T> {
     rows: Vec<Dated<T>>,
@@ -190,21 +191,6 @@ where
     build(rows, key_of, describe, Gaps::Refused, problems)
 }
 
-/// As [`build_series`], but a gap between two rows is allowed: for measures that stop and
-/// may start again (an additional duty, an exemption), where no row means no measure rather
-/// than missing data.
-pub(crate) fn build_sparse_series<K, T>(
-    rows: Vec<RawDated<T>>,
-    key_of: impl Fn(&T) -> K,
-    describe: impl Fn(&K) -> String,
-    problems: &mut Vec<DataProblem>,
-) -> SeriesMap<K, T>
-where
-    K: Hash + Eq + Clone,
-{
-    build(rows, key_of, describe, Gaps::Allowed, problems)
-}
-
 /// Whether a series may have gaps between its rows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gaps {
@@ -231,28 +217,74 @@ where
     let mut out = SeriesMap::with_capacity_and_hasher(groups.len(), Default::default());
     for (key, mut rows) in groups {
         rows.sort_by_key(|r| r.from);
-        let before = problems.len();
-        let mut built = Vec::with_capacity(rows.len());
-        let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
-        for row in rows {
-            let checked = Checked {
-                from: row.from,
-                to: row.to,
-                at: &row.at,
-            };
-            let until = check_row(checked, prev.as_ref(), &|| describe(&key), gaps, problems);
-            prev = Some((row.from, until, row.at.clone()));
-            built.push(Dated {
-                period: Period {
-                    from: row.from,
-                    until,
-                },
-                source: row.source,
-                value: row.value,
-            });
+        if let Some(series) = check_series(rows, &|_| describe(&key), gaps, problems) {
+            out.insert(key, series);
         }
-        if problems.len() == before {
-            out.insert(key, Series { rows: built });
+    }
+    out
+}
+
+/// Checks the rows of one series (sorted by date) and builds it; `None` when it has problems.
+/// `name` names the series from its first row, only for a problem.
+fn check_series<T>(
+    rows: Vec<RawDated<T>>,
+    name: &dyn Fn(&T) -> String,
+    gaps: Gaps,
+    problems: &mut Vec<DataProblem>,
+) -> Option<Series<T>> {
+    let before = problems.len();
+    let mut built = Vec::with_capacity(rows.len());
+    let mut prev: Option<(NaiveDate, Option<NaiveDate>, Location)> = None;
+    for row in rows {
+        let checked = Checked {
+            from: row.from,
+            to: row.to,
+            at: &row.at,
+        };
+        let first = || name(built.first().map_or(&row.value, |d: &Dated<T>| &d.value));
+        let until = check_row(checked, prev.as_ref(), &first, gaps, problems);
+        prev = Some((row.from, until, row.at.clone()));
+        built.push(Dated {
+            period: Period {
+                from: row.from,
+                until,
+            },
+            source: row.source,
+            value: row.value,
+        });
+    }
+    (problems.len() == before).then_some(Series { rows: built })
+}
+
+/// As [`build_series`], but a gap between two rows is allowed: for measures that stop and
+/// may start again (an additional duty, an exemption), where no row means no measure rather
+/// than missing data. The rows are sorted by series (`order`, then
+/// date) unless they are in order already (as a generated file is), and each run of one
+/// series is checked and built, in that order. No map of vectors, no key per row. Rows of one
+/// series and start date keep their file order (the sort is stable), so a duplicate start is
+/// reported at the later row.
+pub(crate) fn build_sparse_sorted<T>(
+    mut rows: Vec<RawDated<T>>,
+    order: impl Fn(&T, &T) -> Ordering,
+    describe: impl Fn(&T) -> String,
+    problems: &mut Vec<DataProblem>,
+) -> Vec<Series<T>> {
+    let by_date =
+        |a: &RawDated<T>, b: &RawDated<T>| order(&a.value, &b.value).then(a.from.cmp(&b.from));
+    if !rows.is_sorted_by(|a, b| by_date(a, b).is_le()) {
+        rows.sort_by(by_date);
+    }
+    let mut out = Vec::new();
+    let mut run: Vec<RawDated<T>> = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while let Some(row) = rows.next() {
+        let ends = rows
+            .peek()
+            .is_none_or(|next| order(&row.value, &next.value).is_ne());
+        run.push(row);
+        if ends {
+            let run = core::mem::take(&mut run);
+            out.extend(check_series(run, &describe, Gaps::Allowed, problems));
         }
     }
     out

@@ -24,6 +24,7 @@ use super::additional::{
 use super::csv::{self, CsvRows};
 use super::customs::{dated_row, validity};
 use super::error::{DataError, DataProblem, ProblemKind};
+use super::fast_rows::{self as fast, FastRow, Shared};
 use super::load::{DatedRow, Validity};
 use super::series::{
     Dated, Location, Period, RawDated, Series, build_series, build_sorted, rows_at,
@@ -99,10 +100,10 @@ pub struct TariffRate {
     pub rate_percent: Option<Decimal>,
     /// Specific part, if any.
     pub specific: Option<Specific>,
-    /// Minimum duty, per the specific unit and currency.
-    pub min: Option<Specific>,
-    /// Maximum duty, per the specific unit and currency.
-    pub max: Option<Specific>,
+    /// The minimum and maximum duty: boxed because few rows have them, so that a row without
+    /// them costs a pointer rather than two `Specific`s (a million-row schedule is 32 MB
+    /// smaller). Read through [`TariffRate::min`] and [`TariffRate::max`].
+    pub(crate) limits: Option<Box<Limits>>,
     /// The chapter-99 headings (`9903.xx.xx`) the schedule's footnotes point this line to
     /// (the US schedule's "See 9903.88.15."): the additional duties that may apply to it,
     /// such as Section 301 lists. Informational: the duties themselves are
@@ -112,7 +113,36 @@ pub struct TariffRate {
     pub see: Arc<[HsCode]>,
 }
 
+/// The rarely present bounds of a [`TariffRate`]; at least one is `Some`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    min: Option<Specific>,
+    max: Option<Specific>,
+}
+
+impl Limits {
+    /// The bounds of a rate, boxed; `None` when it has neither.
+    pub(crate) fn boxed(min: Option<Specific>, max: Option<Specific>) -> Option<Box<Self>> {
+        (min.is_some() || max.is_some()).then(|| Box::new(Self { min, max }))
+    }
+}
+
 impl TariffRate {
+    /// Minimum duty, per the specific unit and currency.
+    pub fn min(&self) -> Option<Specific> {
+        self.limits.as_ref().and_then(|l| l.min)
+    }
+
+    /// Maximum duty, per the specific unit and currency.
+    pub fn max(&self) -> Option<Specific> {
+        self.limits.as_ref().and_then(|l| l.max)
+    }
+
+    /// True when the rate is ad valorem only (no specific part, minimum or maximum).
+    pub fn is_ad_valorem_only(&self) -> bool {
+        self.specific.is_none() && self.limits.is_none()
+    }
+
     /// The rate as written, e.g. `12%`, `0.90 USD/unit + 20%`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -123,7 +153,7 @@ impl TariffRate {
             parts.push(format!("{}%", p.normalize()));
         }
         let mut out = parts.join(" + ");
-        if let Some(m) = &self.min {
+        if let Some(m) = &self.min() {
             out.push_str(&format!(
                 " min {} {}/{}",
                 m.amount,
@@ -131,7 +161,7 @@ impl TariffRate {
                 per_name(m.per)
             ));
         }
-        if let Some(m) = &self.max {
+        if let Some(m) = &self.max() {
             out.push_str(&format!(
                 " max {} {}/{}",
                 m.amount,
@@ -211,6 +241,66 @@ dated_row! {
     }
 }
 
+impl FastRow for TariffRow {
+    const FIELDS: &'static [&'static str] = &[
+        "territory",
+        "hs",
+        "description",
+        "rate_percent",
+        "specific_amount",
+        "specific_currency",
+        "specific_per",
+        "min_amount",
+        "max_amount",
+        "see",
+        "effective_from",
+        "effective_to",
+        "source",
+    ];
+
+    fn from_cells(cells: &[&str], _: &mut Shared) -> Option<Self> {
+        let [
+            t,
+            hs,
+            description,
+            rate,
+            amount,
+            currency,
+            per,
+            min,
+            max,
+            see,
+            from,
+            to,
+            source,
+        ] = cells
+        else {
+            return None;
+        };
+        let per = match *per {
+            "" => None,
+            "unit" => Some(SpecificPer::Unit),
+            "kg" => Some(SpecificPer::Kg),
+            _ => return None,
+        };
+        Some(Self {
+            territory: fast::req(t)?,
+            hs: fast::req(hs)?,
+            description: fast::text(description)?,
+            rate_percent: fast::opt_decimal(rate)?,
+            specific_amount: fast::opt_decimal(amount)?,
+            specific_currency: fast::opt(currency)?,
+            specific_per: per,
+            min_amount: fast::opt_decimal(min)?,
+            max_amount: fast::opt_decimal(max)?,
+            see: fast::list(see)?,
+            effective_from: fast::date(from)?,
+            effective_to: fast::opt_date(to)?,
+            source: fast::text(source)?,
+        })
+    }
+}
+
 /// True for a chapter-99 heading of the US schedule's form `9903.xx.xx`.
 fn is_chapter_99_heading(hs: &HsCode) -> bool {
     hs.len() == 8 && hs.as_str().starts_with("9903")
@@ -287,8 +377,7 @@ impl DatedRow for TariffRow {
             description: Arc::from(self.description),
             rate_percent: self.rate_percent,
             specific,
-            min,
-            max,
+            limits: Limits::boxed(min, max),
             see: Arc::from(self.see),
         };
         validity!(self).wrap(at, value, problems)

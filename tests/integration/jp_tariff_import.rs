@@ -133,8 +133,8 @@ fn fixture_rows_load_as_a_data_file() {
     // Higher of 20% or 48 yen/kg: 20% with a minimum.
     let egg = at("0408.19.000");
     assert_eq!(egg.rate_percent, Some(d("20")));
-    assert_eq!(egg.min.unwrap().amount, d("48"));
-    assert_eq!(egg.min.unwrap().currency.code(), "JPY");
+    assert_eq!(egg.min().unwrap().amount, d("48"));
+    assert_eq!(egg.min().unwrap().currency.code(), "JPY");
     // Lower of 11.7% or 72.90 yen/kg, the WTO 44 yen/kg applied as marked.
     assert_eq!(at("7501.20.100").specific.unwrap().amount, d("44"));
     // The WTO rate of 624 yen per metric ton is 0.624 yen per kg.
@@ -154,7 +154,7 @@ fn fixture_rows_load_as_a_data_file() {
     for (l, e) in i.encodable() {
         let r = at(l.hs.as_str());
         assert_eq!(
-            (r.rate_percent, r.specific, r.min, r.max),
+            (r.rate_percent, r.specific, r.min(), r.max()),
             (e.rate_percent, e.specific, e.min, e.max),
             "{}",
             l.code
@@ -242,7 +242,7 @@ fn random_lines_of_the_schedule_read_back_from_the_csv() {
         let r = &hit.rate;
         assert_eq!(r.hs, l.hs, "{}", l.code);
         assert_eq!(
-            (r.rate_percent, r.specific, r.min, r.max),
+            (r.rate_percent, r.specific, r.min(), r.max()),
             (e.rate_percent, e.specific, e.min, e.max),
             "{}: {}",
             l.code,

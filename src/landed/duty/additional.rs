@@ -30,12 +30,18 @@ use crate::error::Error;
 type Row<'a> = &'a Dated<AdditionalDuty>;
 
 /// The additional-duty and exemption rows in force for the last code and origin looked up
-/// (kept for the next line with the same ones).
+/// (kept for the next line with the same ones), and the rows that apply to such a line.
+///
+/// Invariant: `applied` is `applicable(hs, origin, p)` for the `key`'s code and origin and
+/// `applied_for == Some(p)`; it depends on nothing else (the rows and exemptions are those
+/// of the key), so lines of one code, origin and preference share it.
 #[derive(Default)]
 pub(crate) struct Lookup<'a> {
     key: Option<(HsCode, CountryCode)>,
     rows: Few<Row<'a>, 8>,
     exemptions: Few<&'a Dated<DutyExemption>, 4>,
+    applied: Few<Row<'a>, 8>,
+    applied_for: Option<bool>,
 }
 
 impl<'a> Lookup<'a> {
@@ -64,8 +70,11 @@ impl<'a> Lookup<'a> {
         if self.rows.is_empty() {
             return Ok(());
         }
-        let applied = self.applicable(&l.hs_code, l.origin, line.preferential);
-        for row in applied.iter() {
+        if self.applied_for != Some(line.preferential) {
+            self.applied = self.applicable(&l.hs_code, l.origin, line.preferential);
+            self.applied_for = Some(line.preferential);
+        }
+        for row in self.applied.iter() {
             let d = &row.value;
             if let Some(w) = &d.warning {
                 let text = format!("{}: {}: {w}", field(i, "hs_code"), d.label);
@@ -92,6 +101,7 @@ impl<'a> Lookup<'a> {
         }
         self.rows.clear();
         self.exemptions.clear();
+        self.applied_for = None;
         let view = &ctx.tariffs;
         let (rows, exemptions) = (&mut self.rows, &mut self.exemptions);
         view.additional_for_hs(&hs, origin, ctx.date, |row| rows.push(row));

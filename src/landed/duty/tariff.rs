@@ -97,9 +97,7 @@ impl<'a> Lookup<'a> {
                 let t = &found.value;
                 let lane = ctx.lane;
                 let amount = match t.rate_percent {
-                    Some(p) if t.specific.is_none() && t.min.is_none() && t.max.is_none() => {
-                        lane.percent_of(cv, p)?
-                    }
+                    Some(p) if t.is_ad_valorem_only() => lane.percent_of(cv, p)?,
                     _ => Exact::of(mfn_duty(
                         t,
                         l,
@@ -204,7 +202,7 @@ impl<'a> Lookup<'a> {
             }
             (_, Some((amount, found))) => {
                 let t = &found.value;
-                let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
+                let simple = t.is_ad_valorem_only();
                 step.push(
                     charges,
                     id_of(found),
@@ -292,10 +290,10 @@ fn mfn_duty(
     if let Some(s) = t.specific {
         duty = add(duty, amount_of(s)?)?;
     }
-    if let Some(m) = t.min {
+    if let Some(m) = t.min() {
         duty = duty.max(amount_of(m)?);
     }
-    if let Some(m) = t.max {
+    if let Some(m) = t.max() {
         duty = duty.min(amount_of(m)?);
     }
     Ok(duty)

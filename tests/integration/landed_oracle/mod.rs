@@ -800,13 +800,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                     if let Some(s) = t.specific {
                         duty += specific(s)?;
                     }
-                    if let Some(m) = t.min {
+                    if let Some(m) = t.min() {
                         duty = duty.max(specific(m)?);
                     }
-                    if let Some(m) = t.max {
+                    if let Some(m) = t.max() {
                         duty = duty.min(specific(m)?);
                     }
-                    let simple = t.specific.is_none() && t.min.is_none() && t.max.is_none();
+                    let simple = t.specific.is_none() && t.min().is_none() && t.max().is_none();
                     let rate = if simple { t.rate_percent } else { None };
                     let key = format!("tariff {} {} {}", territory, t.hs, found.period.from);
                     // A footnote heading no row names during the tariff row's period is
