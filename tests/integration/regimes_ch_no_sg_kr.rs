@@ -587,7 +587,7 @@ fn tax_amount_threshold_allows_only_no_tax_and_no_hs_lists() {
         format!("effects = [\"no_tax\"]\ninclude_hs = [\"85\"]\n{t}"),
         format!("effects = [\"no_tax\"]\nexclude_hs = [\"85\"]\n{t}"),
         format!("effects = [\"no_tax\"]\nscope = \"line\"\n{t}"),
-        format!("effects = [\"no_tax\"]\n{t}\nalso_{}", &t[..]),
+        format!("effects = [\"no_tax\"]\n{t}\nalso_{t}"),
     ] {
         let e = rule_problem(&fields);
         assert!(
