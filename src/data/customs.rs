@@ -14,6 +14,9 @@
 //! `customs_value_plus_annual` (the request's `annual_purchases` added); effect `not_covered`
 //! (the quote is an error with the rule's `warning`). Import tax `rate = "line_excise"`: the
 //! line's `excise_rate`.
+//!
+//! Rule field `destinations`: the destination countries a rule of a customs union holds for
+//! (Germany's small-import-VAT rule in the EU); empty means all.
 
 use std::sync::Arc;
 
@@ -247,6 +250,9 @@ pub struct Conditions {
     pub exclude_origins: Vec<CountryCode>,
     /// A second threshold that must hold as well (e.g. an annual limit beside a per-order one).
     pub also_threshold: Option<Threshold>,
+    /// Destination countries: a rule of one member of a customs union (e.g. `["DE"]` in the
+    /// EU). Empty means every destination of the territory.
+    pub destinations: Vec<CountryCode>,
     /// The order holds at most this many units (the sum of the lines' quantities), e.g. `1`
     /// for China's "only one item in the order".
     pub max_units: Option<Decimal>,
@@ -790,6 +796,8 @@ dated_row! {
         #[serde(default)]
         exclude_origins: Vec<CountryCode>,
         #[serde(default)]
+        destinations: Vec<CountryCode>,
+        #[serde(default)]
         exclude_hs: Vec<HsCode>,
         #[serde(default)]
         include_hs: Vec<HsCode>,
@@ -893,6 +901,7 @@ impl DatedRow for RuleRow {
                 exclude_origins: self.exclude_origins,
                 also_threshold: self.also_threshold,
                 max_units: self.max_units,
+                destinations: self.destinations,
             },
             exclude_set: HsPrefixes::new(self.exclude_hs.clone()),
             exclude_hs: self.exclude_hs,

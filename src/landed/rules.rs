@@ -8,6 +8,7 @@
 //! | EU IOSS, intrinsic value ≤ €150 | `eu_ioss` | VAT at checkout on the sale price |
 //! | EU duty relief ≤ €150 (until 2026-06-30) | `eu_low_value_duty_relief` | no duty |
 //! | EU €3 per tariff subheading (2026-07-01 to 2028-06-30) | `eu_low_value_flat_duty` | flat duty, spread in [`super::duty::flat`] |
+//! | DE import VAT below €1 (`destinations = ["DE"]`, threshold on `tax_amount`) | `de_small_import_vat` | no tax |
 //! | GB £135 rule | `gb_low_value`, `gb_low_value_duty_relief`, `gb_reverse_charge` | VAT at checkout, no duty, reverse charge for VAT-registered businesses |
 //! | US de minimis $800 (and its end by origin and date) | `us_de_minimis` | no duty, no fees |
 //! | CA courier C$40/150 (CUSMA), C$20 | `ca_courier_cusma_*`, `ca_low_value_20` | no tax, no duty |
@@ -132,6 +133,9 @@ impl Facts<'_> {
 
     /// True when every condition except the thresholds holds.
     pub(crate) fn holds_but_threshold(&self, c: &Conditions) -> bool {
+        if !c.destinations.is_empty() && !c.destinations.contains(&self.req.destination) {
+            return false;
+        }
         if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
             return false;
         }

@@ -46,6 +46,7 @@ mod regimes_ch_no_sg_kr;
 mod regimes_cn_br_mx;
 mod rounding_table;
 mod silent_answers;
+mod small_amounts;
 mod tariff_data;
 mod us_schedule;
 mod us_tariff_truth;

@@ -47,6 +47,8 @@ pub struct Conditions {
     pub also_threshold: Option<Threshold>,
     /// At most this many units in the order.
     pub max_units: Option<Decimal>,
+    /// Destination countries (empty: any).
+    pub destinations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +281,7 @@ pub(super) fn conditions(v: &Value) -> Conditions {
         transport: list(v, "transport"),
         origins: list(v, "origins"),
         exclude_origins: list(v, "exclude_origins"),
+        destinations: list(v, "destinations"),
     }
 }
 

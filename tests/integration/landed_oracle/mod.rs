@@ -143,6 +143,14 @@ struct Facts<'a> {
 
 impl Facts<'_> {
     fn holds(&self, c: &Conditions) -> Result<bool, Error> {
+        if !c.destinations.is_empty()
+            && !c
+                .destinations
+                .iter()
+                .any(|d| d == self.req.destination.as_str())
+        {
+            return Ok(false);
+        }
         if !c.ship_from.is_empty() && !c.ship_from.contains(&self.ship_from) {
             return Ok(false);
         }
