@@ -234,6 +234,15 @@ impl Step {
         charges.len().saturating_sub(1)
     }
 
+    /// Calls `f(line, amount)` with every line's unrounded part of the step's charges (after
+    /// [`Step::close`], for a chaining rounding).
+    pub(crate) fn each_part(
+        &self,
+        mut f: impl FnMut(usize, Exact) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.parts.iter().try_for_each(|p| f(p.line, p.amount))
+    }
+
     /// Rounds each of the step's charges per `rule` and spreads its rounded amount over its
     /// lines (`apply(line, share)`), so that line shares add up to the charge exactly.
     pub(crate) fn close(
@@ -301,6 +310,10 @@ fn round_charge(
         }
         return Ok((unrounded, sum));
     }
+    if let Some(line_rule) = rule.and_then(|r| r.line.as_deref()) {
+        return round_lines_then_total(mine, lane, rule, line_rule, at, apply)
+            .map(|rounded| (unrounded, rounded));
+    }
     let rounded = lane.round_exact(unrounded, rule)?;
     lane.split(
         rounded,
@@ -313,6 +326,42 @@ fn round_charge(
         },
     )?;
     Ok((unrounded, rounded))
+}
+
+/// The total stage with a line rounding first (`line_increment`): each part rounded per
+/// `line_rule`, their sum rounded per `rule`, and that spread by the line-rounded amounts.
+/// Returns the rounded amount.
+fn round_lines_then_total(
+    mine: &[Part],
+    lane: Lane,
+    rule: Option<&RoundingRule>,
+    line_rule: &RoundingRule,
+    at: u32,
+    apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+) -> Result<i64, Error> {
+    let mut lined = Vec::with_capacity(mine.len());
+    let mut sum: i64 = 0;
+    for p in mine {
+        let r = lane.round_exact(p.amount, Some(line_rule))?;
+        sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+        lined.push(r);
+    }
+    let rounded = lane.round(lane.dec(sum), rule)?;
+    lane.split(
+        rounded,
+        at,
+        mine.len(),
+        |i| {
+            lined
+                .get(i)
+                .map_or((0, 0), |r| (i128::from(*r), lane.scale))
+        },
+        |i, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        },
+    )?;
+    Ok(rounded)
 }
 
 /// [`round_charge`] for charge `k` made of groups: the unrounded amount is the whole times

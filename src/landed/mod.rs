@@ -29,6 +29,7 @@ mod duty;
 mod fees;
 mod rounding;
 mod rules;
+mod share;
 mod taxes;
 mod totals;
 mod valuation;

@@ -40,6 +40,7 @@ mod landed_regimes;
 mod landed_wire;
 mod money_props;
 mod refusals;
+mod regimes_jp;
 mod rounding_table;
 mod silent_answers;
 mod tariff_data;
