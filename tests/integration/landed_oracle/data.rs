@@ -79,6 +79,10 @@ pub struct ImportTax {
     pub base: Vec<String>,
     pub factor_percent: Decimal,
     pub gross_up: bool,
+    /// `rate = "fraction"`: the numerator and denominator of `rate_fraction`.
+    pub fraction: Option<(Decimal, Decimal)>,
+    /// Whether the `tax_base` rounding row rounds this tax's base (default true).
+    pub round_base: bool,
     pub dates: Dates,
 }
 
@@ -93,6 +97,8 @@ pub struct Rule {
     pub exclude_hs: Vec<String>,
     pub flat_duty: Option<(Decimal, String)>,
     pub checkout_tax_base: Vec<String>,
+    /// Customs value at this percent of the retail price (personal use).
+    pub valuation_share_percent: Option<Decimal>,
     pub dates: Dates,
 }
 
@@ -122,6 +128,10 @@ pub struct Rounding {
     pub line_stage: bool,
     pub increment: Option<Decimal>,
     pub mode: landed::RoundingMode,
+    /// `line_increment`/`line_mode`: each line rounded before the total.
+    pub line: Option<Box<Rounding>>,
+    /// `chain_increment`/`chain_mode`: a line's amount as a later base sees it.
+    pub chain: Option<Box<Rounding>>,
     pub dates: Dates,
 }
 
@@ -352,9 +362,16 @@ fn load() -> Rows {
             });
         }
         for r in section(&doc, "import_tax") {
+            let mut fraction = None;
             let fixed = match s(r, "rate").unwrap().as_str() {
                 "vat_table" => None,
                 "fixed" => Some(dec(r, "rate_percent").unwrap()),
+                "fraction" => {
+                    let f = s(r, "rate_fraction").unwrap();
+                    let (n, d) = f.split_once('/').unwrap();
+                    fraction = Some((n.parse().unwrap(), d.parse().unwrap()));
+                    Some(Decimal::ZERO)
+                }
                 other => panic!("unknown import_tax rate {other}"),
             };
             out.import_taxes.push(ImportTax {
@@ -367,6 +384,8 @@ fn load() -> Rows {
                 base: list(r, "base"),
                 factor_percent: dec(r, "factor_percent").unwrap_or(Decimal::ONE_HUNDRED),
                 gross_up: flag(r, "gross_up"),
+                fraction,
+                round_base: r.get("round_base").and_then(Value::as_bool).unwrap_or(true),
                 dates: dates(r),
             });
         }
@@ -390,6 +409,7 @@ fn load() -> Rows {
                     .map(|a| (a, s(r, "flat_duty_currency").unwrap())),
                 checkout_tax_base,
                 effects,
+                valuation_share_percent: dec(r, "valuation_share_percent"),
                 dates: dates(r),
             });
         }
@@ -417,12 +437,28 @@ fn load() -> Rows {
             });
         }
         for r in section(&doc, "rounding") {
+            let sub = |inc: &str, m: &str| {
+                s(r, m).map(|m| {
+                    Box::new(Rounding {
+                        territory: s(r, "territory").unwrap(),
+                        target: s(r, "target").unwrap(),
+                        line_stage: true,
+                        increment: dec(r, inc),
+                        mode: mode(&m),
+                        line: None,
+                        chain: None,
+                        dates: dates(r),
+                    })
+                })
+            };
             out.roundings.push(Rounding {
                 territory: s(r, "territory").unwrap(),
                 target: s(r, "target").unwrap(),
                 line_stage: s(r, "stage").unwrap() == "line",
                 increment: dec(r, "increment"),
                 mode: mode(&s(r, "mode").unwrap()),
+                line: sub("line_increment", "line_mode"),
+                chain: sub("chain_increment", "chain_mode"),
                 dates: dates(r),
             });
         }
