@@ -12,6 +12,8 @@
 //! | US de minimis $800 (and its end by origin and date) | `us_de_minimis` | no duty, no fees |
 //! | CA courier C$40/150 (CUSMA), C$20 | `ca_courier_cusma_*`, `ca_low_value_20` | no tax, no duty |
 //! | AU A$1,000 (LVIG by registered sellers) | `au_low_value`, `au_lvig` | no duty; GST at checkout |
+//! | JP ¥10,000 small amount (designated goods excluded) | `jp_small_amount` | no duty, no tax |
+//! | JP personal use: 60 % of the retail price | `jp_personal_use_valuation` | customs value (tested before the others, in [`super::share`]) |
 //!
 //! The quote's regime id is that of the matching rule of highest priority, else the
 //! territory's `[[regime]]`.
