@@ -488,6 +488,13 @@ pub struct RoundingRule {
     /// its national consumption tax truncated to ¥100 is the base of the local one; the
     /// totals are the sums of the untruncated line amounts, truncated to ¥100).
     pub chain: Option<Box<RoundingRule>>,
+    /// `declaration = true` (stage `total`): the charges of one step (every rate of one tax,
+    /// every duty charge) are rounded as one total, the declaration's, which is split over
+    /// them in whole increments by their amounts (each line rounded first per
+    /// `line_increment`) and within each charge over its lines. Japan: the consumption tax of
+    /// a declaration mixing standard and reduced lines is the sum over all its lines,
+    /// truncated to ¥100 once (Customs Answer 1111).
+    pub declaration: bool,
 }
 
 /// A preferential tariff agreement: goods originating in a partner pay `rate_percent`.
@@ -1005,6 +1012,8 @@ dated_row! {
         chain_increment: Option<Decimal>,
         #[serde(default)]
         chain_mode: Option<RoundingMode>,
+        #[serde(default)]
+        declaration: bool,
     }
 }
 
@@ -1037,6 +1046,7 @@ impl DatedRow for RoundingRow {
                 mode,
                 line: None,
                 chain: None,
+                declaration: false,
             })
         };
         let line = match (self.stage, self.line_increment, self.line_mode) {
@@ -1051,6 +1061,13 @@ impl DatedRow for RoundingRow {
             }
         };
         let chains = matches!(self.target, RoundingTarget::Duty | RoundingTarget::Tax);
+        if self.declaration && (!chains || self.stage != RoundingStage::Total) {
+            problems.push(at.problem(
+                ProblemKind::Inconsistent,
+                "declaration = true needs stage = \"total\" and target duty or tax".to_owned(),
+            ));
+            return None;
+        }
         let chain = match (chains, self.chain_increment, self.chain_mode) {
             (_, None, None) => None,
             (true, i, Some(m)) => Some(sub(i, m)),
@@ -1070,6 +1087,7 @@ impl DatedRow for RoundingRow {
             mode: self.mode,
             line,
             chain,
+            declaration: self.declaration,
         };
         validity!(self).wrap(at, value, problems)
     }

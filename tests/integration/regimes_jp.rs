@@ -42,8 +42,9 @@ fn sum(q: &Quote, name: &str) -> Decimal {
 /// - line 2, reduced rate (food): CIF ¥126,200, duty 14 %: duty base 126,000 → 17,640;
 ///   chained 17,600; CT base 143,800 → 143,000; national CT 6.24 % = 8,923.2 → 8,923;
 ///   chained 8,900; local 8,900 × 22/78 = 2,510.26 → 2,510.
-/// - totals: duty 92,400 → 92,400; national 47,502 + 8,923 (each rate its own charge here:
-///   47,500 + 8,900) = 56,400; local 15,907 → 15,900.
+/// - totals: duty 92,400 → 92,400; national 47,502 + 8,923 = 56,425 → 56,400 (one
+///   declaration total over both rates, split over the two rates' charges as 47,500 and
+///   8,900); local 15,907 → 15,900.
 #[test]
 fn customs_answer_1111_two_line_example_is_reproduced() {
     let mut food = line("190590", "126200", "14");
@@ -347,4 +348,39 @@ fn two_hundred_random_tariff_lines_quote_without_duty_rate_and_match_the_schedul
         ad_valorem > 100 && specific > 0,
         "{ad_valorem} ad valorem, {specific} specific"
     );
+}
+
+/// Standard and reduced lines are one declaration: the national CT total is the sum of both
+/// rates' line amounts truncated once (47,580 + 8,985 = 56,565 → 56,500), not each rate's
+/// charge truncated on its own (47,500 + 8,900 = 56,400). The ¥56,500 is split over the two
+/// charges in ¥100 steps by their amounts (47,500 and 9,000). Worked by hand:
+/// - standard: CIF ¥610,000, duty 0: CT base 610,000 × 7.8 % = 47,580; chained 47,500;
+///   local 47,500 × 22/78 = 13,397.43 → 13,397;
+/// - reduced: CIF ¥144,000: 144,000 × 6.24 % = 8,985.6 → 8,985; chained 8,900; local 2,510;
+/// - local total 15,907 → 15,900.
+#[test]
+fn the_declaration_total_is_truncated_once_across_rates() {
+    let mut food = line("190590", "144000", "0");
+    food["tax_category"] = json!("reduced");
+    let q = quote(jp(
+        "2026-07-15",
+        "business",
+        "0",
+        json!([line("851660", "610000", "0"), food]),
+    ));
+    let national: Vec<_> = q
+        .charges
+        .iter()
+        .filter(|c| &*c.name == "consumption tax (national)")
+        .map(|c| (c.rate, c.amount))
+        .collect();
+    assert_eq!(
+        national,
+        vec![
+            (Some(dec("7.8")), dec("47500")),
+            (Some(dec("6.24")), dec("9000"))
+        ]
+    );
+    assert_eq!(sum(&q, "local consumption tax"), dec("15900"));
+    assert_eq!(q.tax, dec("72400"));
 }

@@ -132,6 +132,8 @@ pub struct Rounding {
     pub line: Option<Box<Rounding>>,
     /// `chain_increment`/`chain_mode`: a line's amount as a later base sees it.
     pub chain: Option<Box<Rounding>>,
+    /// `declaration = true`: the step's charges rounded as one total, split over them.
+    pub declaration: bool,
     pub dates: Dates,
 }
 
@@ -447,6 +449,7 @@ fn load() -> Rows {
                         mode: mode(&m),
                         line: None,
                         chain: None,
+                        declaration: false,
                         dates: dates(r),
                     })
                 })
@@ -459,6 +462,7 @@ fn load() -> Rows {
                 mode: mode(&s(r, "mode").unwrap()),
                 line: sub("line_increment", "line_mode"),
                 chain: sub("chain_increment", "chain_mode"),
+                declaration: flag(r, "declaration"),
                 dates: dates(r),
             });
         }

@@ -381,10 +381,36 @@ impl Step {
     ) -> (Vec<OCharge>, Vec<Decimal>) {
         let mut shares = vec![Decimal::ZERO; n_lines];
         let mut charges = Vec::new();
-        for g in self.groups {
+        // A declaration total: every charge's (line-rounded) amount added up, rounded once,
+        // split over the charges in whole increments.
+        let line_rule = rule.and_then(|r| r.line.as_deref());
+        let weight = |p: &Part| match line_rule {
+            Some(l) => rounding::round(p.amount, Some(l), minor),
+            None => p.amount,
+        };
+        let mut declared: Option<Vec<Decimal>> = None;
+        if let Some(r) = rule.filter(|r| r.declaration && !self.groups.is_empty()) {
+            let per: Vec<Decimal> = self
+                .groups
+                .iter()
+                .map(|g| g.parts.iter().map(weight).sum())
+                .collect();
+            let total = rounding::round(per.iter().copied().sum(), rule, minor);
+            let inc = r.increment.unwrap_or(Decimal::new(1, minor));
+            let split = rounding::allocate(total / inc, &per, 0);
+            declared = Some(split.into_iter().map(|x| x * inc).collect());
+        }
+        for (k, g) in self.groups.into_iter().enumerate() {
             let unrounded: Decimal = g.parts.iter().map(|p| p.amount).sum();
             let base: Decimal = g.parts.iter().map(|p| p.base).sum();
-            let amount = if rule.is_some_and(|r| r.line_stage) {
+            let amount = if let Some(d) = &declared {
+                let weights: Vec<Decimal> = g.parts.iter().map(weight).collect();
+                let split = rounding::allocate(d[k], &weights, rounding::scale_of(rule, minor));
+                for (p, s) in g.parts.iter().zip(split) {
+                    shares[p.line] += s;
+                }
+                d[k]
+            } else if rule.is_some_and(|r| r.line_stage) {
                 let mut total = Decimal::ZERO;
                 for p in &g.parts {
                     let r = rounding::round(p.amount, rule, minor);
