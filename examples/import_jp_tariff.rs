@@ -132,7 +132,7 @@ Regenerate (from the repository root):
         comments.push_str(&format!("  {n:>6}  {form}\n"));
     }
     let source = format!(
-        "Japan Customs, Customs Tariff Schedules of Japan (as of {from}), via qlitre/japan-tariff-mcp (MIT)"
+        "Japan Customs, Customs Tariff Schedules of Japan (as of {from}, https://www.customs.go.jp/english/tariff/), via qlitre/japan-tariff-mcp (MIT)"
     );
     std::fs::write(output, import.tariff_csv(from, &comments, &source))?;
 

@@ -74,7 +74,12 @@ impl Lane {
     /// `round_to_increment` does; `None` when the increment is finer than the lane or a
     /// number leaves 128 bits (then the `Decimal` path decides).
     fn to_increment_int(self, v: Exact, inc: Decimal, mode: RoundingMode) -> Option<i64> {
-        let inc_units = u128::try_from(scaled_int(inc, self.scale)?).ok()?;
+        let inc_units = match self.scale.checked_sub(inc.scale()) {
+            Some(up) => u128::try_from(inc.mantissa())
+                .ok()?
+                .checked_mul(10u128.checked_pow(up)?)?,
+            None => u128::try_from(scaled_int(inc, self.scale)?).ok()?,
+        };
         let (m, d) = match v.scale.checked_sub(self.scale) {
             Some(drop) => {
                 // Up to 28 decimals (a quotient such as 22/78 of a base): beyond `POW10`.
