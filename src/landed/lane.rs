@@ -94,8 +94,14 @@ impl Lane {
         };
         let neg = m < 0;
         let mag = m.unsigned_abs();
-        let q = mag.checked_div(d)?;
-        let rem = mag.checked_rem(d)?;
+        // Most amounts fit 64 bits; their division is a single hardware instruction.
+        let (q, rem) = match (u64::try_from(mag), u64::try_from(d)) {
+            (Ok(m), Ok(d64)) => (
+                u128::from(m.checked_div(d64)?),
+                u128::from(m.checked_rem(d64)?),
+            ),
+            _ => (mag.checked_div(d)?, mag.checked_rem(d)?),
+        };
         let q = q.checked_add(u128::from(rounds_away(q & 1 == 1, rem, d, neg, mode)))?;
         let units = i128::try_from(q.checked_mul(inc_units)?).ok()?;
         i64::try_from(if neg { units.checked_neg()? } else { units }).ok()
