@@ -384,3 +384,28 @@ fn the_declaration_total_is_truncated_once_across_rates() {
     assert_eq!(sum(&q, "local consumption tax"), dec("15900"));
     assert_eq!(q.tax, dec("72400"));
 }
+
+/// The JP tariff starts 2026-07-09: a quote without `duty_rate` the day before is an error
+/// naming the tariff, never a guess; on the day and after it quotes the schedule's rate.
+#[test]
+fn the_tariff_starts_2026_07_09_day_before_of_and_after() {
+    let q = |day: &str| {
+        let v = json!({"date": day, "destination": "JP", "currency": "JPY", "ship_from": "US",
+            "buyer": "business",
+            "lines": [{"hs_code": "611020030", "quantity": "1", "unit_price": "50000", "origin": "US"}]});
+        let req = QuoteRequest::from_json(&v.to_string()).unwrap();
+        RateTables::embedded().unwrap().quote(&req)
+    };
+    assert!(q("2026-07-08").is_err());
+    for day in ["2026-07-09", "2026-07-10"] {
+        let quote = q(day).unwrap();
+        let duty = quote
+            .charges
+            .iter()
+            .find(|c| c.kind == ChargeKind::Duty)
+            .unwrap();
+        assert_eq!(duty.rate, Some(dec("10.9")), "{day}");
+        // 50,000 × 10.9 % = 5,450 → 5,400.
+        assert_eq!(quote.duty, dec("5400"), "{day}");
+    }
+}
