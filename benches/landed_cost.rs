@@ -24,6 +24,7 @@ fn request(dest: &str, n: usize) -> QuoteRequest {
             "GB" => ("GBP", "CN", None, vec!["GB_VAT"], "611020"),
             "US" => ("USD", "CN", None, vec![], "61102020"),
             "CA" => ("CAD", "CN", Some("ON"), vec![], "610910"),
+            "JP" => ("JPY", "CN", None, vec![], "611020030"),
             _ => ("AUD", "US", None, vec!["AU_GST"], "85183010"),
         };
     let lines: Vec<Value> = (0..n)
@@ -35,6 +36,11 @@ fn request(dest: &str, n: usize) -> QuoteRequest {
             if dest == "CA" {
                 l["duty_rate"] = json!("18");
             }
+            if dest == "JP" {
+                // Yen amounts (a hundred times the others), a consumer's retail price.
+                l["unit_price"] = json!(format!("{}", 8_000 + i * 700));
+                l["retail_price"] = json!(format!("{}", 9_000 + i * 700));
+            }
             l
         })
         .collect();
@@ -44,6 +50,10 @@ fn request(dest: &str, n: usize) -> QuoteRequest {
     });
     if let Some(r) = region {
         v["region"] = json!(r);
+    }
+    if dest == "JP" {
+        v["shipping"] = json!("2490");
+        v["insurance"] = json!("310");
     }
     QuoteRequest::from_json(&v.to_string()).unwrap()
 }
@@ -165,7 +175,7 @@ fn schedule(rows: usize) -> RateTables {
 fn bench(c: &mut Criterion) {
     let tables = RateTables::embedded().unwrap();
     let mut g = c.benchmark_group("landed_cost");
-    for dest in ["DE", "GB", "US", "CA", "AU"] {
+    for dest in ["DE", "GB", "US", "CA", "AU", "JP"] {
         for n in [1, 5] {
             let req = request(dest, n);
             let q = tables.quote(&req).unwrap();

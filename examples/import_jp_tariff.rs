@@ -118,11 +118,11 @@ Chapters: {}; lines parsed: {}; rows (encoded): {encoded}; {unparsed} rates unpa
 prices, WTO ranges, rates by sub-item), {not_encodable} not encodable yet (per litre, per m2, two
 compound rates), {repeated} rows of codes repeated with seasonal rates (left out), {other}
 without a rate or code. Every one is listed by the command below; none is in this file.
-Not embedded yet: this file is kept under data/pending/ (not in MANIFEST.toml nor read by the
-loader) until the JP customs regime exists in customs.toml.
+Embedded (listed in MANIFEST.toml; parsed on the first JP quote that needs a tariff line); the
+JP regime, small-amount rule and consumption taxes are in customs.toml.
 Regenerate (from the repository root):
   cargo run --example import_jp_tariff -- ../shared/reference/jp-tariff/jp-tariff-{from}.tar.gz \\
-    data/pending/tariff_jp.csv --from {from} --accept-unparsed
+    data/tariff_jp.csv --from {from} --accept-unparsed
 ",
         chapters.len(),
         import.lines.len(),
@@ -132,7 +132,7 @@ Regenerate (from the repository root):
         comments.push_str(&format!("  {n:>6}  {form}\n"));
     }
     let source = format!(
-        "Japan Customs, Customs Tariff Schedules of Japan (as of {from}), via qlitre/japan-tariff-mcp (MIT)"
+        "Japan Customs, Customs Tariff Schedules of Japan (as of {from}, https://www.customs.go.jp/english/tariff/), via qlitre/japan-tariff-mcp (MIT)"
     );
     std::fs::write(output, import.tariff_csv(from, &comments, &source))?;
 

@@ -297,6 +297,14 @@ pub struct Rule {
     /// Share of the statutory import taxes levied on the lines under the rule, in percent
     /// (China's cross-border e-commerce: 70); multiplies the tax row's own `factor_percent`.
     pub tax_factor_percent: Option<Decimal>,
+    /// Valuation at a share of a stated price (`valuation_share_percent = "60"`): when the rule
+    /// applies, each line it does not exclude by HS code is valued for customs at this percent
+    /// of quantity × the line's `retail_price` (its `unit_price` when absent), before the
+    /// line's share of shipping and insurance is added (CIF). Such a rule is tested before the
+    /// other rules (whose value thresholds then see the shared-down customs value), so it may
+    /// not test a threshold on the customs value itself. Ref: Japan, 関税定率法基本通達 4の6-2(3)
+    /// (personal-use imports: overseas retail price × 0.6).
+    pub valuation_share_percent: Option<Decimal>,
 }
 
 /// How a territory values goods for customs.
@@ -408,6 +416,17 @@ pub enum TaxRateSource {
     /// The line's `excise_rate` (a consumption tax or excise percent the caller states); a
     /// line without one owes no such tax.
     LineExcise,
+    /// An exact fraction of the base (`rate = "fraction"`, `rate_fraction = "22/78"`), for a
+    /// rate that is no finite decimal: Japan's local consumption tax is 22/78 of the national
+    /// one (Local Tax Act art. 72-83). The amount is `base × numerator / denominator`, computed
+    /// on the integer base (the quotient to 28 significant digits, which the line and charge
+    /// roundings then round).
+    Fraction {
+        /// The numerator (22).
+        numerator: u32,
+        /// The denominator (78), never zero.
+        denominator: u32,
+    },
 }
 
 /// An import tax of a territory with its declared base.
@@ -430,6 +449,11 @@ pub struct ImportTax {
     pub factor_percent: Decimal,
     /// Whether the tax is computed "por dentro": `base / (1 − t) × t`.
     pub gross_up: bool,
+    /// Whether the territory's `tax_base` rounding row rounds this tax's base (`round_base`,
+    /// default true). False for a tax on another tax whose chained amount is already the
+    /// base the law names: Japan's local consumption tax is computed on the national tax
+    /// truncated to ¥100, not on a base truncated to ¥1,000.
+    pub round_base: bool,
     /// The name of the tax when the seller collects it at checkout, e.g. `VAT (collected at
     /// checkout)` for `import VAT`, written once at load.
     pub(crate) checkout_label: Arc<str>,
@@ -520,6 +544,26 @@ pub struct RoundingRule {
     pub increment: Option<Decimal>,
     /// The mode.
     pub mode: RoundingMode,
+    /// At the total stage, each line's amount rounded first (`line_increment`, `line_mode`),
+    /// the charge total being the rounded sum of these: Japan drops each line's fraction of a
+    /// yen (`line_increment = "1"`, `line_mode = "down"`) before truncating the declaration's
+    /// total to ¥100.
+    pub line: Option<Box<RoundingRule>>,
+    /// The chaining rounding (`chain_increment`, `chain_mode`; targets `duty` and `tax`): each
+    /// line's amount, rounded so, is what a later base of the same line uses (the duty in the
+    /// tax base, a tax in the base of a tax on it), while the charge itself is rounded per
+    /// `stage`, `increment` and `mode` on the line amounts before this rounding. Ref: Japan,
+    /// Customs Answer 1111 (a line's duty truncated to ¥100 enters its consumption-tax base;
+    /// its national consumption tax truncated to ¥100 is the base of the local one; the
+    /// totals are the sums of the untruncated line amounts, truncated to ¥100).
+    pub chain: Option<Box<RoundingRule>>,
+    /// `declaration = true` (stage `total`): the charges of one step (every rate of one tax,
+    /// every duty charge) are rounded as one total, the declaration's, which is split over
+    /// them in whole increments by their amounts (each line rounded first per
+    /// `line_increment`) and within each charge over its lines. Japan: the consumption tax of
+    /// a declaration mixing standard and reduced lines is the sum over all its lines,
+    /// truncated to ¥100 once (Customs Answer 1111).
+    pub declaration: bool,
 }
 
 /// A preferential tariff agreement: goods originating in a partner pay `rate_percent`.
@@ -654,6 +698,37 @@ pub(crate) fn check_ident(
     }
 }
 
+/// A valuation share is a percent in (0, 100], on a rule whose threshold (if any) does not
+/// test the customs value the share itself sets.
+fn check_valuation_share(
+    name: &str,
+    share: Option<Decimal>,
+    threshold: Option<&Threshold>,
+    at: &Location,
+    problems: &mut Vec<DataProblem>,
+) -> bool {
+    let Some(p) = share else { return true };
+    let problem = if p <= Decimal::ZERO || p > Decimal::ONE_HUNDRED {
+        format!("rule {name}: valuation_share_percent {p} must be more than 0 and at most 100")
+    } else if threshold.is_some_and(|t| t.value == ValueBasis::CustomsValue) {
+        format!(
+            "rule {name}: a rule with valuation_share_percent sets the customs value, so its threshold cannot test it; use intrinsic or sale_price"
+        )
+    } else {
+        return true;
+    };
+    problems.push(at.problem(ProblemKind::Inconsistent, problem));
+    false
+}
+
+/// `rate_fraction = "22/78"`: two positive integers.
+fn parse_fraction(s: &str) -> Option<(u32, u32)> {
+    let (n, d) = s.split_once('/')?;
+    let n: u32 = n.trim().parse().ok()?;
+    let d: u32 = d.trim().parse().ok()?;
+    (d != 0).then_some((n, d))
+}
+
 fn check_non_negative(
     field: &str,
     v: Option<Decimal>,
@@ -684,11 +759,15 @@ dated_row! {
         rate_percent: Option<Decimal>,
         #[serde(default)]
         component: Option<String>,
+        #[serde(default)]
+        rate_fraction: Option<String>,
         base: Vec<String>,
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         factor_percent: Option<Decimal>,
         #[serde(default)]
         gross_up: bool,
+        #[serde(default)]
+        round_base: Option<bool>,
     }
 }
 
@@ -700,12 +779,28 @@ impl DatedRow for ImportTaxRow {
         problems: &mut Vec<DataProblem>,
     ) -> Option<RawDated<Self::Value>> {
         let name = check_ident("name", self.name, &at, problems)?;
+        let fraction = self.rate_fraction.as_deref();
         let rate = match (self.rate.as_str(), self.rate_percent) {
-            ("vat_table", None) => TaxRateSource::VatTable {
+            ("vat_table", None) if fraction.is_none() => TaxRateSource::VatTable {
                 component: self.component.map(Arc::from),
             },
-            ("line_excise", None) if self.component.is_none() => TaxRateSource::LineExcise,
-            ("fixed", Some(p)) if self.component.is_none() => {
+            ("line_excise", None) if self.component.is_none() && fraction.is_none() => {
+                TaxRateSource::LineExcise
+            }
+            ("fraction", None) if self.component.is_none() => {
+                let Some((numerator, denominator)) = fraction.and_then(parse_fraction) else {
+                    problems.push(at.problem(
+                        ProblemKind::BadValue,
+                        format!("import_tax {name}: rate \"fraction\" needs rate_fraction = \"N/D\" (two integers, D not zero), e.g. \"22/78\""),
+                    ));
+                    return None;
+                };
+                TaxRateSource::Fraction {
+                    numerator,
+                    denominator,
+                }
+            }
+            ("fixed", Some(p)) if self.component.is_none() && fraction.is_none() => {
                 if !check_non_negative("rate_percent", Some(p), &at, problems) {
                     return None;
                 }
@@ -714,7 +809,7 @@ impl DatedRow for ImportTaxRow {
             _ => {
                 problems.push(at.problem(
                     ProblemKind::BadValue,
-                    format!("import_tax {name}: rate must be \"vat_table\" (optionally with component), \"fixed\" with rate_percent or \"line_excise\""),
+                    format!("import_tax {name}: rate must be \"vat_table\" (optionally with component), \"fixed\" with rate_percent, \"line_excise\", or \"fraction\" with rate_fraction"),
                 ));
                 return None;
             }
@@ -745,6 +840,7 @@ impl DatedRow for ImportTaxRow {
             base,
             factor_percent: factor,
             gross_up: self.gross_up,
+            round_base: self.round_base.unwrap_or(true),
         };
         validity!(self).wrap(at, value, problems)
     }
@@ -817,6 +913,8 @@ dated_row! {
         max_units: Option<Decimal>,
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         tax_factor_percent: Option<Decimal>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        valuation_share_percent: Option<Decimal>,
     }
 }
 
@@ -881,6 +979,13 @@ impl DatedRow for RuleRow {
             )
             || !check_non_negative("max_units", self.max_units, &at, problems)
             || !check_non_negative("tax_factor_percent", self.tax_factor_percent, &at, problems)
+            || !check_valuation_share(
+                &name,
+                self.valuation_share_percent,
+                self.threshold.as_ref(),
+                &at,
+                problems,
+            )
         {
             return None;
         }
@@ -912,6 +1017,7 @@ impl DatedRow for RuleRow {
             checkout_tax_base,
             warning: self.warning.map(Arc::from),
             tax_factor_percent: self.tax_factor_percent,
+            valuation_share_percent: self.valuation_share_percent,
         };
         validity!(self).wrap(at, value, problems)
     }
@@ -1065,6 +1171,16 @@ dated_row! {
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         increment: Option<Decimal>,
         mode: RoundingMode,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        line_increment: Option<Decimal>,
+        #[serde(default)]
+        line_mode: Option<RoundingMode>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        chain_increment: Option<Decimal>,
+        #[serde(default)]
+        chain_mode: Option<RoundingMode>,
+        #[serde(default)]
+        declaration: bool,
     }
 }
 
@@ -1075,19 +1191,70 @@ impl DatedRow for RoundingRow {
         at: Location,
         problems: &mut Vec<DataProblem>,
     ) -> Option<RawDated<Self::Value>> {
-        if let Some(i) = self.increment.filter(|i| *i <= Decimal::ZERO) {
+        for (field, inc) in [
+            ("increment", self.increment),
+            ("line_increment", self.line_increment),
+            ("chain_increment", self.chain_increment),
+        ] {
+            if let Some(i) = inc.filter(|i| *i <= Decimal::ZERO) {
+                problems.push(at.problem(
+                    ProblemKind::NegativeRate,
+                    format!("{field} {i} must be greater than zero; omit it for the minor unit"),
+                ));
+                return None;
+            }
+        }
+        let sub = |increment, mode| {
+            Box::new(RoundingRule {
+                territory: self.territory,
+                target: self.target,
+                stage: RoundingStage::Line,
+                increment,
+                mode,
+                line: None,
+                chain: None,
+                declaration: false,
+            })
+        };
+        let line = match (self.stage, self.line_increment, self.line_mode) {
+            (_, None, None) => None,
+            (RoundingStage::Total, i, Some(m)) => Some(sub(i, m)),
+            _ => {
+                problems.push(at.problem(
+                    ProblemKind::Inconsistent,
+                    "line_increment needs line_mode and stage = \"total\" (each line rounded before the total)".to_owned(),
+                ));
+                return None;
+            }
+        };
+        let chains = matches!(self.target, RoundingTarget::Duty | RoundingTarget::Tax);
+        if self.declaration && (!chains || self.stage != RoundingStage::Total) {
             problems.push(at.problem(
-                ProblemKind::NegativeRate,
-                format!("increment {i} must be greater than zero; omit it for the minor unit"),
+                ProblemKind::Inconsistent,
+                "declaration = true needs stage = \"total\" and target duty or tax".to_owned(),
             ));
             return None;
         }
+        let chain = match (chains, self.chain_increment, self.chain_mode) {
+            (_, None, None) => None,
+            (true, i, Some(m)) => Some(sub(i, m)),
+            _ => {
+                problems.push(at.problem(
+                    ProblemKind::Inconsistent,
+                    "chain_increment needs chain_mode, and only targets duty and tax chain into a later base".to_owned(),
+                ));
+                return None;
+            }
+        };
         let value = RoundingRule {
             territory: self.territory,
             target: self.target,
             stage: self.stage,
             increment: self.increment,
             mode: self.mode,
+            line,
+            chain,
+            declaration: self.declaration,
         };
         validity!(self).wrap(at, value, problems)
     }

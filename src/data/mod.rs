@@ -348,6 +348,7 @@ const EMBEDDED_CSV: &[(&str, &str)] = &[
         "tariff_us_exemptions.csv",
         include_str!("../../data/tariff_us_exemptions.csv"),
     ),
+    ("tariff_jp.csv", include_str!("../../data/tariff_jp.csv")),
 ];
 
 /// The embedded dataset: `MANIFEST.toml` and every file it lists, compiled in.

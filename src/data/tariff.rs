@@ -182,7 +182,9 @@ const fn per_name(p: SpecificPer) -> &'static str {
 
 /// True when `code` starts with `prefix`.
 pub(crate) fn hs_starts_with(code: &HsCode, prefix: &HsCode) -> bool {
-    code.as_str().starts_with(prefix.as_str())
+    // On the digit arrays (no UTF-8 check): Japan's small-amount rule tests every line
+    // against some sixty prefixes.
+    code.prefix(prefix.len()).is_some_and(|p| p == *prefix)
 }
 
 fn opt_specific(

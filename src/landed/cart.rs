@@ -43,6 +43,9 @@ pub(crate) struct Line<'a> {
     pub(crate) tax_factor: Option<Decimal>,
     /// The consignment duty band that replaces the line's tariff duty.
     pub(crate) band: Option<&'a Dated<DutyBand>>,
+    /// The line's duty as later bases see it when a chaining rounding applies (its duty
+    /// amounts each rounded per `chain_increment`), instead of its share of the duty charges.
+    pub(crate) chained_duty: Option<i64>,
 }
 
 impl<'a> Line<'a> {
@@ -66,7 +69,14 @@ impl<'a> Line<'a> {
             preferential: false,
             tax_factor: None,
             band: None,
+            chained_duty: None,
         }
+    }
+
+    /// The duty a tax base adds: the chained duty when a chaining rounding made one, else the
+    /// line's share of the duty charges.
+    pub(crate) fn duty_in_bases(&self) -> i64 {
+        self.chained_duty.unwrap_or(self.duty)
     }
 
     /// True when the line's tax comes from the VAT table (no override, and tax is due).

@@ -8,7 +8,7 @@ use super::currency::{self, Conv, conv};
 use super::lane::Lane;
 use super::rounding::Roundings;
 use super::wire::{Quote, QuoteRequest};
-use super::{check, duty, fees, rules, tax_amount, taxes, totals, valuation};
+use super::{check, duty, fees, rules, share, tax_amount, taxes, totals, valuation};
 use crate::codes::{CountryCode, Currency, Territory};
 use crate::data::{RateTables, Regime, TariffView, row_at};
 use crate::error::Error;
@@ -104,6 +104,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     unverified(tables, req.date, &mut warnings);
     // 1-2. Currency and valuation.
     let mut cart = valuation::value(&ctx)?;
+    share::apply(&ctx, &mut cart.lines, &mut cart.facts, &mut warnings)?;
     // 3. Rules: thresholds and their effects on the lines.
     let mut outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
     // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start),

@@ -251,6 +251,73 @@ impl Step {
         charges.len().saturating_sub(1)
     }
 
+    /// Calls `f(line, amount)` with every line's unrounded part of the step's charges (after
+    /// [`Step::close`], for a chaining rounding).
+    pub(crate) fn each_part(
+        &self,
+        mut f: impl FnMut(usize, Exact) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.parts.iter().try_for_each(|p| {
+            // A grossed-up charge's parts are numerators over its divisor (`Step::divide`).
+            match self.divisors.iter().find(|(c, _)| *c == p.charge) {
+                Some((_, d)) => f(p.line, Exact::of(div(p.amount.dec()?, *d)?)),
+                None => f(p.line, p.amount),
+            }
+        })
+    }
+
+    /// The rounded amount of each of the step's charges under a rule with `declaration = true`
+    /// (in charge order from [`Step::first`]): the charges' amounts (each line rounded first
+    /// per `line_increment`) are added up and rounded once, and that total is split over the
+    /// charges by their amounts, in whole increments, by the largest remainder.
+    fn declared(&self, end: usize, lane: Lane, rule: &RoundingRule) -> Result<Vec<i64>, Error> {
+        let mut weights: Vec<Exact> = Vec::with_capacity(end.saturating_sub(self.first));
+        let mut rest: &[Part] = &self.parts;
+        for k in self.first..end {
+            let n = rest.iter().take_while(|p| p.charge == k).count();
+            let (mine, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
+            rest = tail;
+            let groups = self.groups.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
+            let spread = Spread {
+                k,
+                mine,
+                groups,
+                shares: &self.shares,
+            };
+            weights.push(spread.weight(lane, Some(rule))?);
+        }
+        if weights.is_empty() {
+            return Ok(Vec::new());
+        }
+        let total = weights
+            .iter()
+            .try_fold(Exact { m: 0, scale: 0 }, |a, w| a.add(*w))?;
+        let rounded = lane.round_exact(total, Some(rule))?;
+        let inc = match rule.increment {
+            Some(i) => lane.units(i)?,
+            None => lane.step(lane.minor)?,
+        };
+        // A total rounded to the increment is a whole number of increments.
+        let steps = rounded
+            .checked_div(inc)
+            .filter(|_| rounded.checked_rem(inc) == Some(0))
+            .ok_or_else(|| Error::overflow(OP))?;
+        let mut out = vec![0i64; weights.len()];
+        lane.split(
+            steps,
+            lane.scale,
+            weights.len(),
+            |i| weights.get(i).map_or((0, 0), |w| (w.m, w.scale)),
+            |i, share| {
+                if let Some(o) = out.get_mut(i) {
+                    *o = share.checked_mul(inc).ok_or_else(|| Error::overflow(OP))?;
+                }
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
     /// Rounds each of the step's charges per `rule` and spreads its rounded amount over its
     /// lines (`apply(line, share)`), so that line shares add up to the charge exactly.
     pub(crate) fn close(
@@ -265,6 +332,10 @@ impl Step {
         if !self.parts.is_sorted_by_key(|p| p.charge) {
             self.parts.sort_by_key(|p| p.charge);
         }
+        let declared = match rule.filter(|r| r.declaration) {
+            Some(r) => self.declared(charges.len(), lane, r)?,
+            None => Vec::new(),
+        };
         let mut rest: &[Part] = &self.parts;
         for (k, charge) in charges.iter_mut().enumerate().skip(self.first) {
             let n = rest.iter().take_while(|p| p.charge == k).count();
@@ -280,10 +351,33 @@ impl Step {
             }
             let groups = self.groups.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
             let divisor = self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| *d);
-            let (unrounded, rounded) = match (groups, divisor) {
-                (Some(g), _) => round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?,
-                (None, Some(d)) => round_divided(mine, d, lane, rule, at, &mut apply)?,
-                (None, None) => round_charge(mine, lane, rule, at, &mut apply)?,
+            let given = declared.get(k.saturating_sub(self.first)).copied();
+            let (unrounded, rounded) = match (given, groups, divisor) {
+                (Some(_), _, Some(_)) => {
+                    // A declaration total weighs the charges by their amounts; a grossed-up
+                    // charge holds numerators (`Step::divide`), which it cannot weigh yet.
+                    return Err(Error::input(
+                        "destination",
+                        "the data rounds a grossed-up tax as part of a declaration total, which the engine does not support; report it",
+                    ));
+                }
+                (Some(a), g, None) => {
+                    let spread = Spread {
+                        k,
+                        mine,
+                        groups: g,
+                        shares: &self.shares,
+                    };
+                    (
+                        spread.unrounded()?,
+                        spread.apply(a, lane, rule, at, &mut apply)?,
+                    )
+                }
+                (None, Some(g), _) => {
+                    round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?
+                }
+                (None, None, Some(d)) => round_divided(mine, d, lane, rule, at, &mut apply)?,
+                (None, None, None) => round_charge(mine, lane, rule, at, &mut apply)?,
             };
             charge.base =
                 (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
@@ -319,6 +413,10 @@ fn round_charge(
             apply(p.line, r)?;
         }
         return Ok((unrounded, sum));
+    }
+    if let Some(line_rule) = rule.and_then(|r| r.line.as_deref()) {
+        return round_lines_then_total(mine, lane, rule, line_rule, at, apply)
+            .map(|rounded| (unrounded, rounded));
     }
     let rounded = lane.round_exact(unrounded, rule)?;
     lane.split(
@@ -368,6 +466,121 @@ fn round_divided(
         },
     )?;
     Ok((unrounded, rounded))
+}
+
+/// The total stage with a line rounding first (`line_increment`): each part rounded per
+/// `line_rule`, their sum rounded per `rule`, and that spread by the line-rounded amounts.
+/// Returns the rounded amount.
+fn round_lines_then_total(
+    mine: &[Part],
+    lane: Lane,
+    rule: Option<&RoundingRule>,
+    line_rule: &RoundingRule,
+    at: u32,
+    apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+) -> Result<i64, Error> {
+    let mut lined = Vec::with_capacity(mine.len());
+    let mut sum: i64 = 0;
+    for p in mine {
+        let r = lane.round_exact(p.amount, Some(line_rule))?;
+        sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+        lined.push(r);
+    }
+    let rounded = lane.round(lane.dec(sum), rule)?;
+    lane.split(
+        rounded,
+        at,
+        mine.len(),
+        |i| {
+            lined
+                .get(i)
+                .map_or((0, 0), |r| (i128::from(*r), lane.scale))
+        },
+        |i, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        },
+    )?;
+    Ok(rounded)
+}
+
+/// One charge's parts, for a charge whose rounded amount is given (a declaration total's
+/// share): its weight in that total and the spreading of its amount over its lines.
+struct Spread<'p> {
+    k: usize,
+    mine: &'p [Part],
+    groups: Option<Groups>,
+    shares: &'p [Share],
+}
+
+impl Spread<'_> {
+    /// The exact unrounded amount of the charge.
+    fn unrounded(&self) -> Result<Exact, Error> {
+        match self.groups {
+            Some(g) => Exact::mul(g.whole.dec()?, Decimal::from(g.count)),
+            None => unrounded_sum(self.mine),
+        }
+    }
+
+    /// The charge's weight in the declaration: the sum of its lines rounded per the rule's
+    /// `line_increment`, else its exact unrounded amount.
+    fn weight(&self, lane: Lane, rule: Option<&RoundingRule>) -> Result<Exact, Error> {
+        match (rule.and_then(|r| r.line.as_deref()), self.groups) {
+            (Some(line_rule), None) => {
+                let mut sum: i64 = 0;
+                for p in self.mine {
+                    let r = lane.round_exact(p.amount, Some(line_rule))?;
+                    sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+                }
+                Exact::new(i128::from(sum), lane.scale).ok_or_else(|| Error::overflow(OP))
+            }
+            _ => self.unrounded(),
+        }
+    }
+
+    /// Spreads `amount` over the charge's lines by their (line-rounded) amounts, or by the
+    /// groups' exact ratios; returns `amount`.
+    fn apply(
+        &self,
+        amount: i64,
+        lane: Lane,
+        rule: Option<&RoundingRule>,
+        at: u32,
+        apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<i64, Error> {
+        let mine = self.mine;
+        let to_line = |i: usize, share| match mine.get(i) {
+            Some(p) => apply(p.line, share),
+            None => Ok(()),
+        };
+        if let Some(g) = self.groups {
+            let ratio = |p: &Part| {
+                self.shares
+                    .iter()
+                    .find(|s| s.charge == self.k && s.line == p.line)
+                    .map_or((0, 1), |s| (s.num, s.den))
+            };
+            lane.split_ratios(amount, at, g.count, mine.iter().map(ratio), to_line)?;
+            return Ok(amount);
+        }
+        let line_rule = rule.and_then(|r| r.line.as_deref());
+        let mut weights = Vec::with_capacity(mine.len());
+        for p in mine {
+            weights.push(match line_rule {
+                Some(l) => Exact::new(i128::from(lane.round_exact(p.amount, Some(l))?), lane.scale)
+                    .ok_or_else(|| Error::overflow(OP))?,
+                None => p.amount,
+            });
+        }
+        lane.split(
+            amount,
+            at,
+            mine.len(),
+            |i| weights.get(i).map_or((0, 0), |w| (w.m, w.scale)),
+            to_line,
+        )?;
+        Ok(amount)
+    }
 }
 
 /// [`round_charge`] for charge `k` made of groups: the unrounded amount is the whole times

@@ -19,8 +19,8 @@ use super::arith::{Exact, OP, percent_of};
 use crate::data::RoundingRule;
 use crate::error::Error;
 use crate::money::{
-    POW10, RoundingMode, allocate_by, round_int, round_to_increment, scaled_int, split_u64,
-    split_units, wide_mul,
+    POW10, RoundingMode, allocate_by, round_int, round_to_increment, rounds_away, scaled_int,
+    split_u64, split_units, wide_mul,
 };
 
 /// The amounts of one quote as whole numbers of `10^-scale` units of the destination
@@ -69,6 +69,44 @@ impl Lane {
 
     /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
     #[inline]
+    /// [`Lane::round_exact`] to an increment on integers (Japan's ¥1,000 and ¥100 on every
+    /// line): `v / inc` rounded with `mode` and multiplied back, exactly, as
+    /// `round_to_increment` does; `None` when the increment is finer than the lane or a
+    /// number leaves 128 bits (then the `Decimal` path decides).
+    fn to_increment_int(self, v: Exact, inc: Decimal, mode: RoundingMode) -> Option<i64> {
+        let inc_units = match self.scale.checked_sub(inc.scale()) {
+            Some(up) => u128::try_from(inc.mantissa())
+                .ok()?
+                .checked_mul(10u128.checked_pow(up)?)?,
+            None => u128::try_from(scaled_int(inc, self.scale)?).ok()?,
+        };
+        let (m, d) = match v.scale.checked_sub(self.scale) {
+            Some(drop) => {
+                // Up to 28 decimals (a quotient such as 22/78 of a base): beyond `POW10`.
+                let p = 10u128.checked_pow(drop)?;
+                (v.m, inc_units.checked_mul(p)?)
+            }
+            None => {
+                let up = self.scale.checked_sub(v.scale)?;
+                let p = *POW10.get(usize::try_from(up).ok()?)?;
+                (v.m.checked_mul(i128::from(p))?, inc_units)
+            }
+        };
+        let neg = m < 0;
+        let mag = m.unsigned_abs();
+        // Most amounts fit 64 bits; their division is a single hardware instruction.
+        let (q, rem) = match (u64::try_from(mag), u64::try_from(d)) {
+            (Ok(m), Ok(d64)) => (
+                u128::from(m.checked_div(d64)?),
+                u128::from(m.checked_rem(d64)?),
+            ),
+            _ => (mag.checked_div(d)?, mag.checked_rem(d)?),
+        };
+        let q = q.checked_add(u128::from(rounds_away(q & 1 == 1, rem, d, neg, mode)))?;
+        let units = i128::try_from(q.checked_mul(inc_units)?).ok()?;
+        i64::try_from(if neg { units.checked_neg()? } else { units }).ok()
+    }
+
     pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         self.round_exact(Exact::of(v), rule)
     }
@@ -81,6 +119,9 @@ impl Lane {
             ..
         }) = rule
         {
+            if let Some(u) = self.to_increment_int(v, *inc, *mode) {
+                return Ok(u);
+            }
             return self.units(round_to_increment(v.dec()?, *inc, *mode)?);
         }
         let mode = rule.map_or(RoundingMode::HalfUp, |r| r.mode);

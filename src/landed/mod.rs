@@ -6,7 +6,9 @@
 //!    request's rates (the reverse pair is divided by, never inverted and rounded) and rounded
 //!    to its minor unit.
 //! 2. **Valuation**: customs value per line is the goods' value (FOB) or the goods plus their
-//!    share of shipping and insurance (CIF), allocated by value with the largest remainder.
+//!    share of shipping and insurance (CIF), allocated by value with the largest remainder; a
+//!    rule with `valuation_share_percent` values goods at a share of their retail price (JP
+//!    personal use) before the other rules test their thresholds.
 //! 3. **Rules** (`[[rule]]` rows): thresholds tested on their own value basis, currency and
 //!    comparison; effects such as no duty, no border tax, tax at checkout, reverse charge, a
 //!    flat duty, no fees. The regime id comes from the matching rule of highest priority.
@@ -26,7 +28,9 @@
 //!    sum of the rounded border tax charges; when it holds, `no_tax` removes them all (CH:
 //!    import VAT of CHF 5 or less per assessment is not levied).
 //! 7. **Rounding** per `[[rounding]]` rows, by default each charge total to the minor unit
-//!    half-up; the rounded amount is spread over the lines so that lines add up exactly.
+//!    half-up; the rounded amount is spread over the lines so that lines add up exactly. A row
+//!    may round each line first (`line_increment`) and give a later base each line's amount
+//!    rounded its own way (`chain_increment`: JP duty and national consumption tax).
 
 // The cascade, one module per step, in order.
 mod cascade;
@@ -37,6 +41,7 @@ mod duty;
 mod fees;
 mod rounding;
 mod rules;
+mod share;
 mod tax_amount;
 mod taxes;
 mod totals;

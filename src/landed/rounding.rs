@@ -53,6 +53,13 @@ impl<'t> Roundings<'t> {
         Lane {
             scale: [self.duty_base, self.duty, self.fee, self.tax, self.tax_base]
                 .into_iter()
+                .flat_map(|r| {
+                    [
+                        r,
+                        r.and_then(|r| r.line.as_deref()),
+                        r.and_then(|r| r.chain.as_deref()),
+                    ]
+                })
                 .map(|r| rule_scale(r, minor))
                 .max()
                 .unwrap_or(minor),

@@ -29,6 +29,8 @@
 //!
 //! Consignment duty bands (`[[duty_band]]`: BR Remessa Conforme and RTS, MX courier global
 //! rate) are chosen here too, after the rules: [`super::duty::bands::select`].
+//! | JP ¥10,000 small amount (designated goods excluded) | `jp_small_amount` | no duty, no tax |
+//! | JP personal use: 60 % of the retail price | `jp_personal_use_valuation` | customs value (tested before the others, in [`super::share`]) |
 //!
 //! The quote's regime id is that of the matching rule of highest priority, else the
 //! territory's `[[regime]]`.

@@ -1,7 +1,7 @@
 //! The Japanese tariff importer on a fixture cut from the real chapter files (every rate form
 //! and every kind of problem), and on the whole schedule as of 2026-07-09 under
 //! `../shared/reference/jp-tariff/` (`cargo test -- --ignored`; the round trip through
-//! `data/pending/tariff_jp.csv` runs whenever the archive is there and says so when it is not).
+//! `data/tariff_jp.csv` runs whenever the archive is there and says so when it is not).
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -15,7 +15,7 @@ const ARCHIVE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/reference/jp-tariff/jp-tariff-2026-07-09.tar.gz"
 );
-const CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/pending/tariff_jp.csv");
+const CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tariff_jp.csv");
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()

@@ -37,6 +37,18 @@ const CA_REGIONS: [&str; 16] = [
 const REGISTRATIONS: [&str; 4] = ["EU_IOSS", "GB_VAT", "AU_GST", "eu_ioss"];
 const TRANSPORT: [&str; 5] = ["courier", "postal", "air", "ocean", "road"];
 const CATEGORIES: [&str; 3] = ["standard", "reduced", "super_reduced"];
+/// Designated goods of Japan's small-amount rule (and neighbours outside it), codes of the JP
+/// schedule.
+const JP_DESIGNATED: [&str; 8] = [
+    "611020030",
+    "640319010",
+    "640590121",
+    "640590129",
+    "420221110",
+    "611120150",
+    "100630010",
+    "170230210",
+];
 const QUANTITIES: [&str; 9] = ["1", "1", "1", "2", "3", "0.5", "1.25", "2.333", "10"];
 
 /// Rough value of one unit of each currency in euro terms (units per EUR), to make rates
@@ -258,7 +270,7 @@ fn raw_line() -> impl Strategy<Value = RawLine> {
 fn raw() -> impl Strategy<Value = Raw> {
     (
         (
-            (0usize..6, 0usize..27),
+            (0usize..7, 0usize..27),
             (proptest::bool::weighted(0.6), any::<usize>(), 0u32..2922),
             proptest::option::weighted(0.85, 0usize..CA_REGIONS.len()),
             (any::<bool>(), 0usize..FOREIGN.len()),
@@ -324,12 +336,19 @@ fn build(raw: &Raw) -> Value {
     let (dest, territory) = match raw.dest.0 {
         0 => cx.destinations[raw.dest.1 % 27].clone(),
         5 => ("US".to_owned(), "US".to_owned()),
+        6 => ("JP".to_owned(), "JP".to_owned()),
         k => cx.destinations[26 + k].clone(),
     };
+    let jp = territory == "JP";
     let us = territory == "US";
     // US dates in 2025–2026, mostly around the changes of its additional duties; other
     // destinations' around every change of 2021–2028.
     let day = match (us, raw.day.0) {
+        // JP: mostly from the day before its tariff starts (2026-07-09) on.
+        _ if jp && raw.day.0 => {
+            NaiveDate::from_ymd_opt(2026, 7, 8).unwrap()
+                + Duration::days(i64::from(raw.day.2 % 900))
+        }
         (true, true) if !cx.us_days.is_empty() => cx.us_days[raw.day.1 % cx.us_days.len()],
         (true, _) => *us_range().start() + Duration::days(i64::from(raw.day.2 % 730)),
         (false, true) => cx.days[raw.day.1 % cx.days.len()],
@@ -375,6 +394,13 @@ fn build(raw: &Raw) -> Value {
     let mut fee_currencies = Vec::new();
     for l in &raw.lines {
         let (code, extra) = &pool[l.pool % pool.len()];
+        // JP: now and then one of the designated goods (charged below ¥10,000).
+        let designated = jp && l.ext.0 == 13;
+        let code = if designated {
+            &JP_DESIGNATED[usize::from(l.ext.1) % JP_DESIGNATED.len()].to_owned()
+        } else {
+            code
+        };
         // Mostly the code as in the data or a longer code under it; now and then the bare
         // subheading or another extension of it, which may have no tariff row. A prefix of
         // an additional duty or exemption becomes an 8- or 10-digit code under it.
@@ -395,7 +421,12 @@ fn build(raw: &Raw) -> Value {
         let unit = 10i64.pow(u32::from(scale));
         let lo = (unit / 100).max(1);
         let hi = top * unit;
-        let price = Decimal::new(lo + i64::from(m) % (hi - lo + 1), u32::from(scale));
+        let mut price = Decimal::new(lo + i64::from(m) % (hi - lo + 1), u32::from(scale));
+        // JP: now and then a value around ¥10,000, or ¥16,667 (60 % of it is ¥10,000).
+        if jp && band == 0 && req_cur == "JPY" {
+            let around = if scale % 2 == 0 { 9_990 } else { 16_660 };
+            price = Decimal::from(around + i64::from(m % 21));
+        }
         let mut line = json!({
             "hs_code": hs,
             "quantity": qty,
@@ -404,6 +435,11 @@ fn build(raw: &Raw) -> Value {
         });
         if let Some(w) = l.weight {
             line["weight_kg"] = json!(Decimal::new(i64::from(w), 3).to_string());
+        }
+        // A retail price (JP values personal use from it), above or below the price.
+        if l.ext.1 % 4 == 0 && (jp || l.ext.1 % 16 == 0) {
+            let retail = price * Decimal::new(5 + i64::from(l.ext.1 % 11), 1);
+            line["retail_price"] = json!(retail.round_dp(2).to_string());
         }
         // A code drawn for its additional duties often has no tariff row (the bundled US
         // tariff is short): it then gets a duty rate, so that the quote goes through, unless
@@ -854,4 +890,35 @@ fn us_additional_duties_day_before_of_and_after_each_change() {
     eprintln!("{checked} quotes on change days; {shown} rows shown on their first day");
     assert!(checked > 300, "only {checked} quotes");
     assert!(shown > 50, "only {shown} rows shown on their first day");
+}
+
+/// The generator reaches Japan's regime: of 3,000 carts, some JP ones quote, some under the
+/// small-amount rule, some with designated goods charged below ¥10,000.
+#[test]
+fn landed_diff_draws_jp_carts_that_quote_exempt_and_charged() {
+    use proptest::strategy::ValueTree;
+    let mut runner = TestRunner::deterministic();
+    let tables = RateTables::embedded().unwrap();
+    let (mut ok, mut exempt, mut local) = (0, 0, 0);
+    for _ in 0..3_000 {
+        let raw = raw().new_tree(&mut runner).unwrap().current();
+        let json = build(&raw);
+        if json["destination"] != "JP" {
+            continue;
+        }
+        let req = QuoteRequest::from_json(&json.to_string()).unwrap();
+        if let Ok(q) = tables.quote(&req) {
+            ok += 1;
+            exempt += usize::from(&*q.regime == "jp_small_amount");
+            local += usize::from(
+                q.charges
+                    .iter()
+                    .any(|c| &*c.name == "local consumption tax"),
+            );
+        }
+    }
+    assert!(
+        ok > 20 && exempt > 0 && local > 0,
+        "{ok} quoted, {exempt} exempt, {local} with local CT"
+    );
 }

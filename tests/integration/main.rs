@@ -44,6 +44,7 @@ mod money_props;
 mod refusals;
 mod regimes_ch_no_sg_kr;
 mod regimes_cn_br_mx;
+mod regimes_jp;
 mod rounding_table;
 mod silent_answers;
 mod small_amounts;

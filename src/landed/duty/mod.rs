@@ -60,7 +60,23 @@ pub(crate) fn levy<'a>(
                 .ok_or_else(|| Error::overflow(super::arith::OP))?;
         }
         Ok(())
-    })
+    })?;
+    // A chaining rounding: the tax bases see each line's duty amounts rounded so (Japan: a
+    // line's duty truncated to ¥100), not the line's share of the rounded charge.
+    if let Some(chain) = roundings.duty.and_then(|r| r.chain.as_deref()) {
+        step.each_part(|i, amount| {
+            let r = lane.round_exact(amount, Some(chain))?;
+            if let Some(line) = lines.get_mut(i) {
+                let d = line.chained_duty.unwrap_or(0);
+                line.chained_duty = Some(
+                    d.checked_add(r)
+                        .ok_or_else(|| Error::overflow(super::arith::OP))?,
+                );
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// A `duty_rate` the quote does not use, because a rule relieves the line of duty or charges

@@ -41,7 +41,7 @@ pub(crate) fn masked_base(line: &Line<'_>, mask: u8) -> Result<i64, Error> {
         (2, line.shipping),
         (4, line.insurance),
         (8, line.customs_value),
-        (16, line.duty),
+        (16, line.duty_in_bases()),
         (32, line.taxable_fees),
     ]
     .into_iter()
@@ -104,6 +104,14 @@ impl<'t> Earlier<'t> {
         }
     }
 
+    /// Sets the line values of the tax opened at `start` back to zero (before they are added
+    /// again, rounded for chaining).
+    pub(crate) fn clear(&mut self, start: usize, lines: usize) {
+        if let Some(v) = self.values.get_mut(start..start.saturating_add(lines)) {
+            v.fill(0);
+        }
+    }
+
     /// Sum of line `index`'s base terms, in units.
     pub(crate) fn base_of(
         &self,
@@ -131,7 +139,7 @@ fn base_of(
             BaseTerm::Shipping => line.shipping,
             BaseTerm::Insurance => line.insurance,
             BaseTerm::CustomsValue => line.customs_value,
-            BaseTerm::Duty => line.duty,
+            BaseTerm::Duty => line.duty_in_bases(),
             BaseTerm::TaxableFees => line.taxable_fees,
             BaseTerm::Tax(name) => taxes
                 .iter()

@@ -52,12 +52,12 @@ pub(crate) fn levy<'a>(
         let (id, rate, vat_hit) = rate_of(ctx, row, i, line, category, vat)?;
         let source = match (vat_hit, &tax.rate) {
             (Some(hit), _) => &hit.row.source,
-            (None, TaxRateSource::Fixed(_)) => &row.source,
+            (None, TaxRateSource::Fixed(_) | TaxRateSource::Fraction { .. }) => &row.source,
             (None, _) => request_source,
         };
         let rule_text = || match (vat_hit, &tax.rate) {
             (Some(hit), _) => vat_rule(ctx.req, hit, category),
-            (None, TaxRateSource::Fixed(_)) => Note::three(
+            (None, TaxRateSource::Fixed(_) | TaxRateSource::Fraction { .. }) => Note::three(
                 "import_tax {} {}@{}",
                 Arg::Territory(ctx.territory),
                 Arg::Shared(Arc::clone(&tax.name)),
@@ -70,10 +70,17 @@ pub(crate) fn levy<'a>(
             Some(mask) => masked_base(line, mask)?,
             None => earlier.base_of(line, &tax.base, i)?,
         };
-        if let Some(r) = ctx.roundings.tax_base {
+        if let Some(r) = ctx.roundings.tax_base.filter(|_| tax.round_base) {
             base = lane.round(lane.dec(base), Some(r))?;
         }
-        let mut amount = lane.percent_of(base, rate)?;
+        let fraction = fraction_of(&tax.rate);
+        let mut amount = match fraction {
+            Some((n, d)) => Exact::of(div(
+                mul(lane.dec(base), Decimal::from(n))?,
+                Decimal::from(d),
+            )?),
+            None => lane.percent_of(base, rate)?,
+        };
         // A gross-up divides by 1 − t: once per charge (`Step::divide`), the parts kept as
         // their exact numerators. Multiplying by 0.01 is exact and cheaper than dividing.
         let divisor = match tax.gross_up {
@@ -89,8 +96,11 @@ pub(crate) fn levy<'a>(
             id,
             ChargeKind::Tax,
             &tax.label,
-            Some(rate),
-            || percent(rate),
+            fraction.is_none().then_some(rate),
+            || match fraction {
+                Some((n, d)) => Note::two("{}/{}", Arg::Count(n), Arg::Count(d)),
+                None => percent(rate),
+            },
             rule_text,
             source,
             CollectedAt::Border,
@@ -101,12 +111,22 @@ pub(crate) fn levy<'a>(
         }
     }
     let start = earlier.open(&tax.name, lines.len());
-    step.close(charges, lane, ctx.roundings.tax, |i, a| {
+    let rounding = ctx.roundings.tax;
+    step.close(charges, lane, rounding, |i, a| {
         if let Some(line) = lines.get_mut(i) {
             line.tax = line.tax.checked_add(a).ok_or_else(|| Error::overflow(OP))?;
         }
         earlier.add(start, i, a)
     })?;
+    // A chaining rounding: a later tax on this one sees each line's amount rounded so, not
+    // the line's share of the rounded charge.
+    if let Some(chain) = rounding.and_then(|r| r.chain.as_deref())
+        && earlier.keep
+    {
+        earlier.clear(start, lines.len());
+        step.each_part(|i, amount| earlier.add(start, i, lane.round_exact(amount, Some(chain))?))?;
+    }
+    // Lines under a tax factor keep their statutory amounts for later bases.
     statutory.into_earlier(earlier, start);
     Ok(())
 }
@@ -149,6 +169,20 @@ fn factored(
         statutory.0.push((i, full));
     }
     Ok(Exact::of(percent_of(amount.dec()?, f)?))
+}
+
+/// The numerator and denominator of a fraction rate (`rate_fraction = "22/78"`).
+fn fraction_of(rate: &TaxRateSource) -> Option<(usize, usize)> {
+    match rate {
+        TaxRateSource::Fraction {
+            numerator,
+            denominator,
+        } => Some((
+            usize::try_from(*numerator).ok()?,
+            usize::try_from(*denominator).ok()?,
+        )),
+        _ => None,
+    }
 }
 
 /// The rate of tax `row` for line `i`: the charge identity, the rate and the VAT row it came
@@ -195,5 +229,7 @@ fn rate_of<'a>(
         (TaxRateSource::LineExcise, _) => {
             (id_of(row), line.req.excise_rate.unwrap_or_default(), None)
         }
+        // The amount is the fraction of the base (see `fraction_of`); no percent rate.
+        (TaxRateSource::Fraction { .. }, _) => (id_of(row), Decimal::ZERO, None),
     })
 }

@@ -87,6 +87,10 @@ pub struct ImportTax {
     pub gross_up: bool,
     /// `rate = "line_excise"`: the line's `excise_rate`.
     pub line_excise: bool,
+    /// `rate = "fraction"`: the numerator and denominator of `rate_fraction`.
+    pub fraction: Option<(Decimal, Decimal)>,
+    /// Whether the `tax_base` rounding row rounds this tax's base (default true).
+    pub round_base: bool,
     pub dates: Dates,
 }
 
@@ -107,6 +111,8 @@ pub struct Rule {
     pub checkout_tax_base: Vec<String>,
     /// Share of the statutory import taxes on the lines under the rule.
     pub tax_factor_percent: Option<Decimal>,
+    /// Customs value at this percent of the retail price (personal use).
+    pub valuation_share_percent: Option<Decimal>,
     pub dates: Dates,
 }
 
@@ -136,6 +142,12 @@ pub struct Rounding {
     pub line_stage: bool,
     pub increment: Option<Decimal>,
     pub mode: landed::RoundingMode,
+    /// `line_increment`/`line_mode`: each line rounded before the total.
+    pub line: Option<Box<Rounding>>,
+    /// `chain_increment`/`chain_mode`: a line's amount as a later base sees it.
+    pub chain: Option<Box<Rounding>>,
+    /// `declaration = true`: the step's charges rounded as one total, split over them.
+    pub declaration: bool,
     pub dates: Dates,
 }
 
@@ -374,9 +386,16 @@ fn load() -> Rows {
             });
         }
         for r in section(&doc, "import_tax") {
+            let mut fraction = None;
             let fixed = match s(r, "rate").unwrap().as_str() {
                 "vat_table" | "line_excise" => None,
                 "fixed" => Some(dec(r, "rate_percent").unwrap()),
+                "fraction" => {
+                    let f = s(r, "rate_fraction").unwrap();
+                    let (n, d) = f.split_once('/').unwrap();
+                    fraction = Some((n.parse().unwrap(), d.parse().unwrap()));
+                    Some(Decimal::ZERO)
+                }
                 other => panic!("unknown import_tax rate {other}"),
             };
             out.import_taxes.push(ImportTax {
@@ -390,6 +409,8 @@ fn load() -> Rows {
                 factor_percent: dec(r, "factor_percent").unwrap_or(Decimal::ONE_HUNDRED),
                 gross_up: flag(r, "gross_up"),
                 line_excise: s(r, "rate").unwrap() == "line_excise",
+                fraction,
+                round_base: r.get("round_base").and_then(Value::as_bool).unwrap_or(true),
                 dates: dates(r),
             });
         }
@@ -416,6 +437,7 @@ fn load() -> Rows {
                 checkout_tax_base,
                 tax_factor_percent: dec(r, "tax_factor_percent"),
                 effects,
+                valuation_share_percent: dec(r, "valuation_share_percent"),
                 dates: dates(r),
             });
         }
@@ -445,12 +467,30 @@ fn load() -> Rows {
             });
         }
         for r in section(&doc, "rounding") {
+            let sub = |inc: &str, m: &str| {
+                s(r, m).map(|m| {
+                    Box::new(Rounding {
+                        territory: s(r, "territory").unwrap(),
+                        target: s(r, "target").unwrap(),
+                        line_stage: true,
+                        increment: dec(r, inc),
+                        mode: mode(&m),
+                        line: None,
+                        chain: None,
+                        declaration: false,
+                        dates: dates(r),
+                    })
+                })
+            };
             out.roundings.push(Rounding {
                 territory: s(r, "territory").unwrap(),
                 target: s(r, "target").unwrap(),
                 line_stage: s(r, "stage").unwrap() == "line",
                 increment: dec(r, "increment"),
                 mode: mode(&s(r, "mode").unwrap()),
+                line: sub("line_increment", "line_mode"),
+                chain: sub("chain_increment", "chain_mode"),
+                declaration: flag(r, "declaration"),
                 dates: dates(r),
             });
         }

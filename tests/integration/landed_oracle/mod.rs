@@ -389,6 +389,16 @@ impl Step {
         }
     }
 
+    /// Each line's parts rounded per a chaining rounding and added up: what a later base of
+    /// the line sees.
+    fn chained(&self, chain: &Rounding, minor: u32, n_lines: usize) -> Vec<Decimal> {
+        let mut out = vec![Decimal::ZERO; n_lines];
+        for p in self.groups.iter().flat_map(|g| &g.parts) {
+            out[p.line] += rounding::round(p.amount, Some(chain), minor);
+        }
+        out
+    }
+
     /// Rounds each charge (its total, or each line's part under a `line` rounding row) and
     /// gives every line its share: `(charges, shares per line)`.
     fn close(
@@ -399,10 +409,36 @@ impl Step {
     ) -> (Vec<OCharge>, Vec<Decimal>) {
         let mut shares = vec![Decimal::ZERO; n_lines];
         let mut charges = Vec::new();
-        for g in self.groups {
+        // A declaration total: every charge's (line-rounded) amount added up, rounded once,
+        // split over the charges in whole increments.
+        let line_rule = rule.and_then(|r| r.line.as_deref());
+        let weight = |p: &Part| match line_rule {
+            Some(l) => rounding::round(p.amount, Some(l), minor),
+            None => p.amount,
+        };
+        let mut declared: Option<Vec<Decimal>> = None;
+        if let Some(r) = rule.filter(|r| r.declaration && !self.groups.is_empty()) {
+            let per: Vec<Decimal> = self
+                .groups
+                .iter()
+                .map(|g| g.parts.iter().map(weight).sum())
+                .collect();
+            let total = rounding::round(per.iter().copied().sum(), rule, minor);
+            let inc = r.increment.unwrap_or(Decimal::new(1, minor));
+            let split = rounding::allocate(total / inc, &per, 0);
+            declared = Some(split.into_iter().map(|x| x * inc).collect());
+        }
+        for (k, g) in self.groups.into_iter().enumerate() {
             let unrounded: Decimal = g.parts.iter().map(|p| p.amount).sum();
             let base: Decimal = g.parts.iter().map(|p| p.base).sum();
-            let amount = if rule.is_some_and(|r| r.line_stage) {
+            let amount = if let Some(d) = &declared {
+                let weights: Vec<Decimal> = g.parts.iter().map(weight).collect();
+                let split = rounding::allocate(d[k], &weights, rounding::scale_of(rule, minor));
+                for (p, s) in g.parts.iter().zip(split) {
+                    shares[p.line] += s;
+                }
+                d[k]
+            } else if rule.is_some_and(|r| r.line_stage) {
                 let mut total = Decimal::ZERO;
                 for p in &g.parts {
                     let r = rounding::round(p.amount, rule, minor);
@@ -410,6 +446,19 @@ impl Step {
                     total += r;
                 }
                 total
+            } else if let Some(line_rule) = rule.and_then(|r| r.line.as_deref()) {
+                // Each line rounded first, the sum of those rounded, split by them.
+                let lined: Vec<Decimal> = g
+                    .parts
+                    .iter()
+                    .map(|p| rounding::round(p.amount, Some(line_rule), minor))
+                    .collect();
+                let rounded = rounding::round(lined.iter().copied().sum(), rule, minor);
+                let split = rounding::allocate(rounded, &lined, rounding::scale_of(rule, minor));
+                for (p, s) in g.parts.iter().zip(split) {
+                    shares[p.line] += s;
+                }
+                rounded
             } else {
                 let rounded = rounding::round(unrounded, rule, minor);
                 let weights: Vec<Decimal> = g.parts.iter().map(|p| p.amount).collect();
@@ -456,6 +505,8 @@ struct Line {
     tax_factor: Option<Decimal>,
     /// A consignment duty band replaces the tariff.
     band: bool,
+    /// The duty later bases see under a chaining rounding (each duty part rounded so).
+    chained_duty: Option<Decimal>,
 }
 
 fn check_request(req: &QuoteRequest) -> Result<(), Error> {
@@ -513,7 +564,7 @@ fn term(line: &Line, t: &str, tax_shares: &[(String, Vec<Decimal>)], i: usize) -
         "shipping" => line.shipping,
         "insurance" => line.insurance,
         "customs_value" => line.customs_value,
-        "duty" => line.duty,
+        "duty" => line.chained_duty.unwrap_or(line.duty),
         "taxable_fees" => line.taxable_fees,
         other => {
             let name = other.strip_prefix("tax:").expect("a known base term");
@@ -619,7 +670,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
     }
     let sale_req = intrinsic_req + shipping_req + insurance_req;
     let business = req.buyer == Some(landed::data::Buyer::Business);
-    let facts = Facts {
+    let mut facts = Facts {
         req,
         ship_from: ship_from.clone(),
         transport: match req.transport.unwrap_or_default() {
@@ -647,6 +698,34 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
         .filter(|r| in_force(&r.territory, &r.dates))
         .collect();
     rules.sort_by(|a, b| a.name.cmp(&b.name));
+    // 2b. Valuation at a share of the retail price: the first rule (in name order) that sets
+    // one and holds values the lines it covers; shipping and insurance come after the share.
+    let mut share_rule = None;
+    for r in &rules {
+        if r.valuation_share_percent.is_some() && facts.holds(&r.conditions)? {
+            share_rule = Some(*r);
+            break;
+        }
+    }
+    if let Some(rule) = share_rule {
+        let share = rule.valuation_share_percent.unwrap();
+        let mut cv_req = Decimal::ZERO;
+        for (i, line) in lines.iter_mut().enumerate() {
+            let l = &req.lines[i];
+            if rule.exclude_hs.iter().any(|p| hs_starts(&l.hs_code, p)) {
+                cv_req += l.quantity * l.unit_price;
+                continue;
+            }
+            let value = pct(l.quantity * l.retail_price.unwrap_or(l.unit_price), share);
+            cv_req += value;
+            let goods = to_minor(convert(req, req_cur, &cur, value)?);
+            line.customs_value = goods + line.customs_value - line.goods;
+        }
+        if regime.cif {
+            cv_req += shipping_req + insurance_req;
+        }
+        facts.customs_value = cv_req;
+    }
     let mut regime_id = regime.id.clone();
     let mut best: Option<i64> = None;
     let mut no_fees = false;
@@ -913,9 +992,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
             );
         }
     }
+    let chained = duty_rule
+        .and_then(|r| r.chain.as_deref())
+        .map(|c| step.chained(c, minor, lines.len()));
     let (mut charges, duty_shares) = step.close(duty_rule, minor, lines.len());
-    for (line, s) in lines.iter_mut().zip(duty_shares) {
+    for (i, (line, s)) in lines.iter_mut().zip(duty_shares).enumerate() {
         line.duty = s;
+        line.chained_duty = chained.as_ref().map(|c| c[i]);
     }
     if let Some(b) = band {
         let on: Vec<usize> = (0..lines.len()).filter(|i| !lines[*i].no_duty).collect();
@@ -1073,10 +1156,13 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 (Some(p), _, _) => (format!("import_tax {}", tax.name), *p),
             };
             let mut base: Decimal = tax.base.iter().map(|t| term(line, t, &tax_shares, i)).sum();
-            if tax_base_rule.is_some() {
+            if tax_base_rule.is_some() && tax.round_base {
                 base = rounding::round(base, tax_base_rule, minor);
             }
-            let mut amount = pct(base, rate);
+            let mut amount = match tax.fraction {
+                Some((n, d)) => base * n / d,
+                None => pct(base, rate),
+            };
             if tax.gross_up {
                 // "Por dentro": the tax is part of its own base, base / (1 − t) × t.
                 amount /= Decimal::ONE - rate / Decimal::ONE_HUNDRED;
@@ -1092,18 +1178,23 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 key,
                 ChargeKind::Tax,
                 &tax.label,
-                Some(rate),
+                tax.fraction.is_none().then_some(rate),
                 CollectedAt::Border,
                 i,
                 base,
                 amount,
             );
         }
-        let (mut c, mut shares) = step.close(tax_rule, minor, lines.len());
+        let chained = tax_rule
+            .and_then(|r| r.chain.as_deref())
+            .map(|c| step.chained(c, minor, lines.len()));
+        let (mut c, shares) = step.close(tax_rule, minor, lines.len());
         for (line, s) in lines.iter_mut().zip(&shares) {
             line.tax += *s;
         }
         charges.append(&mut c);
+        // A chaining rounding first, then the statutory amounts of lines under a tax factor.
+        let mut shares = chained.unwrap_or(shares);
         for (i, v) in statutory {
             shares[i] = v;
         }
