@@ -327,6 +327,12 @@ fn landed_diff_ch_no_sg_kr_engine_and_oracle_agree_on_3000_carts() {
     run(3_000);
 }
 
+#[test]
+#[ignore = "long: 100,000 carts; run in release"]
+fn landed_diff_ch_no_sg_kr_engine_and_oracle_agree_on_100000_carts() {
+    run(100_000);
+}
+
 /// The generator reaches every regime of the four destinations, mostly with quotes that go
 /// through (not only errors).
 #[test]

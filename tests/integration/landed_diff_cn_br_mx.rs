@@ -299,6 +299,12 @@ fn landed_diff_engine_and_oracle_agree_on_3000_carts_to_cn_br_mx() {
     run(3_000);
 }
 
+#[test]
+#[ignore = "long: 100,000 carts; run in release"]
+fn landed_diff_engine_and_oracle_agree_on_100000_carts_to_cn_br_mx() {
+    run(100_000);
+}
+
 /// The generator reaches every regime of the three destinations (and their errors).
 #[test]
 fn landed_diff_cn_br_mx_carts_reach_every_regime() {
