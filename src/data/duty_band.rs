@@ -48,7 +48,7 @@ use super::load::{DatedRow, Validity};
 use super::series::{Location, RawDated};
 use crate::codes::{CountryCode, Currency, Territory};
 
-/// A consignment duty band of a territory (see the [module documentation](self)).
+/// A consignment duty band of a territory (see `src/data/duty_band.rs` for the fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DutyBand {

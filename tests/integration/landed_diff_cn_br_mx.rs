@@ -342,3 +342,27 @@ fn landed_diff_cn_br_mx_carts_reach_every_regime() {
         );
     }
 }
+
+/// Found by the 100,000-cart run: a grossed-up consumption tax at 30 % on a CIF of 1,898.35
+/// is 569.505 exactly at 70 % (1,898.35 × 0.3 / 0.7 × 0.7), which rounds half-up to 569.51.
+/// The oracle divided first and got 569.50499… to 28 digits; it now divides last.
+#[test]
+fn landed_diff_an_exact_half_cent_consumption_tax_rounds_up_in_both() {
+    let req = serde_json::json!({"buyer": "consumer", "currency": "CNY", "date": "2019-01-01",
+        "destination": "CN", "exchange_rates": [], "ship_from": "US", "shipping": "153.88",
+        "seller_registrations": ["CN_CBEC", "BR_REMESSA_CONFORME"],
+        "lines": [{"hs_code": "330499", "origin": "CN", "quantity": "2", "unit_price": "337.72"},
+                  {"excise_rate": "30", "hs_code": "330499", "origin": "CN", "quantity": "2",
+                   "unit_price": "893.34"}]});
+    check(&req).unwrap();
+    let q = landed::RateTables::embedded()
+        .unwrap()
+        .quote(&landed::QuoteRequest::from_json(&req.to_string()).unwrap())
+        .unwrap();
+    let ct = q
+        .charges
+        .iter()
+        .find(|c| &*c.name == "import consumption tax")
+        .unwrap();
+    assert_eq!(ct.amount.to_string(), "569.51");
+}

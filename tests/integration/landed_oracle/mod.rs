@@ -1163,17 +1163,21 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 Some((n, d)) => base * n / d,
                 None => pct(base, rate),
             };
-            if tax.gross_up {
-                // "Por dentro": the tax is part of its own base, base / (1 − t) × t.
-                amount /= Decimal::ONE - rate / Decimal::ONE_HUNDRED;
-            }
+            // "Por dentro": the tax is part of its own base, base / (1 − t) × t. The factors
+            // come first and the division last, so that an exact quotient stays exact
+            // (569.505 / 0.7 × 70 % is 569.505, not 569.50499… to 28 digits).
+            let divisor = match tax.gross_up {
+                true => Decimal::ONE - rate / Decimal::ONE_HUNDRED,
+                false => Decimal::ONE,
+            };
             if tax.factor_percent != Decimal::ONE_HUNDRED {
                 amount = pct(amount, tax.factor_percent);
             }
             if let Some(f) = line.tax_factor {
-                statutory.push((i, to_minor(amount)));
+                statutory.push((i, to_minor(amount / divisor)));
                 amount = pct(amount, f);
             }
+            amount /= divisor;
             step.push(
                 key,
                 ChargeKind::Tax,
