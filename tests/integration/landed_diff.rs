@@ -800,14 +800,18 @@ pub(crate) fn check(json: &Value) -> Result<(), String> {
 }
 
 fn run(cases: u32) {
+    run_drawn(cases, raw(), |raw| build(&raw));
+}
+
+/// Runs `cases` requests built from `strategy`'s draws through [`check`], panicking with the
+/// minimal failing draw (the per-regime generators use it too).
+pub(crate) fn run_drawn<S: Strategy>(cases: u32, strategy: S, build: impl Fn(S::Value) -> Value) {
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
         ..Config::default()
     });
-    let result = runner.run(&raw(), |raw| {
-        check(&build(&raw)).map_err(TestCaseError::fail)
-    });
+    let result = runner.run(&strategy, |d| check(&build(d)).map_err(TestCaseError::fail));
     if let Err(e) = result {
         panic!("{e}");
     }

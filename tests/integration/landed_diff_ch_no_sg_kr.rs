@@ -5,11 +5,9 @@
 //! the cent (or fail with the same kind of error), as in [`crate::landed_diff`].
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestRunner;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-
-use crate::landed_diff::check;
 
 /// (destination, currency, HS codes drawn, prices around its thresholds, days drawn).
 struct Dest {
@@ -309,17 +307,7 @@ fn rates(raw: &Raw, d: &Dest, req_cur: &str) -> Vec<Value> {
 }
 
 fn run(cases: u32) {
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&raw(), |raw| {
-        check(&build(&raw)).map_err(TestCaseError::fail)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::landed_diff::run_drawn(cases, raw(), |raw| build(&raw));
 }
 
 #[test]

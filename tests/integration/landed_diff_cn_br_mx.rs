@@ -8,7 +8,7 @@
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -283,15 +283,7 @@ fn build(d: &Draw) -> Value {
 }
 
 fn run(cases: u32) {
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&draw(), |d| check(&build(&d)).map_err(TestCaseError::fail));
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    crate::landed_diff::run_drawn(cases, draw(), |d| build(&d));
 }
 
 #[test]
