@@ -321,7 +321,7 @@ impl Lane {
                 .unsigned_abs(),
         );
         // (floor share, remainder, denominator) of each part: share = units × num / den'.
-        let mut parts: Vec<(u128, u128, u128)> = Vec::new();
+        let mut parts: Vec<(u128, u128, u128)> = Vec::with_capacity(ratios.size_hint().0);
         let mut allotted: u128 = 0;
         for (num, den) in ratios {
             let d = u128::from(den)
@@ -344,7 +344,7 @@ impl Lane {
         // The parts by remainder fraction, largest first; a stable sort keeps line order on ties.
         let mut order: Vec<usize> = (0..parts.len()).collect();
         order.sort_by(|a, b| match (parts.get(*a), parts.get(*b)) {
-            (Some(&(_, ra, da)), Some(&(_, rb, db))) => wide_mul(rb, da).cmp(&wide_mul(ra, db)),
+            (Some(&(_, ra, da)), Some(&(_, rb, db))) => cmp_fractions(rb, da, ra, db),
             _ => core::cmp::Ordering::Equal,
         });
         for i in order.into_iter().take(left) {
@@ -367,6 +367,17 @@ impl Lane {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The order of `a × b` and `c × d`: on 128-bit products when both fit (the remainders and
+/// denominators of a split are usually below 64 bits), else on the 256-bit products of
+/// `wide_mul`; the same order either way.
+#[inline]
+fn cmp_fractions(a: u128, b: u128, c: u128, d: u128) -> core::cmp::Ordering {
+    match (a.checked_mul(b), c.checked_mul(d)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => wide_mul(a, b).cmp(&wide_mul(c, d)),
     }
 }
 
