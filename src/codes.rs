@@ -339,6 +339,12 @@ impl HsCode {
         core::str::from_utf8(bytes).unwrap_or("")
     }
 
+    /// The digits as ASCII bytes, without `as_str`'s UTF-8 check (they are validated
+    /// digits): for tests on a few digits, such as the chapter, on every line of a quote.
+    pub(crate) fn digit_bytes(&self) -> &[u8] {
+        self.digits.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
     /// Number of digits (2 to 10).
     pub const fn len(&self) -> usize {
         self.len as usize

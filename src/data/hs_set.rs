@@ -19,7 +19,7 @@ pub struct HsPrefixes {
 
 /// The chapter (first two digits) of a code.
 fn chapter(code: &HsCode) -> Option<u32> {
-    let b = code.as_str().as_bytes();
+    let b = code.digit_bytes();
     let d = |i: usize| b.get(i).and_then(|c| char::from(*c).to_digit(10));
     d(0)?.checked_mul(10)?.checked_add(d(1)?)
 }

@@ -157,6 +157,24 @@ impl Exact {
         mul(a, b).map(Self::of)
     }
 
+    /// `self × percent / 100` as [`percent_of`] computes it on `Decimal`s: on integers when
+    /// both of its products are exact there (the mantissas' product within 96 bits at scale
+    /// `self.scale + percent.scale + 2 ≤ 28`, which is what `Decimal` gives then); a zero
+    /// product or any other case takes the `Decimal` path, which decides its scale.
+    #[inline]
+    pub(crate) fn percent(self, percent: Decimal) -> Result<Self, Error> {
+        let scale = self.scale.saturating_add(percent.scale()).saturating_add(2);
+        if let Some(e) = self
+            .m
+            .checked_mul(percent.mantissa())
+            .filter(|m| *m != 0)
+            .and_then(|m| Self::new(m, scale))
+        {
+            return Ok(e);
+        }
+        percent_of(self.dec()?, percent).map(Self::of)
+    }
+
     /// `self + other`, exactly when it fits, else `Decimal`'s sum.
     #[inline]
     pub(crate) fn add(self, other: Self) -> Result<Self, Error> {
@@ -177,6 +195,28 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    /// `Exact::percent` gives `percent_of`'s value and scale: small products, zero, scales
+    /// past 28 and mantissas past 96 bits.
+    #[test]
+    fn exact_percent_equals_decimal_percent_of() {
+        let big = i128::try_from(DECIMAL_MAX).unwrap();
+        for ((m, scale), p) in [
+            ((12_345i128, 2u32), "70"),
+            ((-12_345, 2), "70.5"),
+            ((0, 3), "70"),
+            ((123_456_789, 25), "7.25"),
+            ((big / 3, 4), "70"),
+            ((98_765, 0), "0.125"),
+        ] {
+            let e = Exact { m, scale };
+            let p: Decimal = p.parse().unwrap();
+            let want = percent_of(e.dec().unwrap(), p).unwrap();
+            let got = e.percent(p).unwrap().dec().unwrap();
+            assert_eq!(got, want, "{m}e-{scale} × {p}%");
+            assert_eq!(got.scale(), want.scale(), "{m}e-{scale} × {p}%");
+        }
+    }
 
     /// The integer normalisation gives what `Decimal::normalize` gives (zero, negative
     /// values, values beyond 64 bits).

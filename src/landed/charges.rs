@@ -75,6 +75,10 @@ pub(crate) struct Step {
     /// once, so that the split weighs short numbers rather than 28-digit quotients (rare:
     /// kept apart).
     divisors: Vec<(usize, Decimal)>,
+    /// Each part's amount rounded per a declaration rule's `line_increment`, in part order
+    /// (filled by [`Step::close`] before the declaration total, read by its weights and
+    /// splits, so that each line is rounded once); empty for other rules.
+    lined: Vec<i64>,
 }
 
 /// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
@@ -138,6 +142,7 @@ impl Step {
             groups: Vec::new(),
             shares: Vec::new(),
             divisors: Vec::new(),
+            lined: Vec::new(),
         }
     }
 
@@ -149,6 +154,7 @@ impl Step {
         self.groups.clear();
         self.shares.clear();
         self.divisors.clear();
+        self.lined.clear();
     }
 
     /// Makes every part of charge `charge` (an index returned by [`Step::push`]) a numerator
@@ -274,6 +280,7 @@ impl Step {
         let mut weights: Vec<Exact> = Vec::with_capacity(end.saturating_sub(self.first));
         let mut rest: &[Part] = &self.parts;
         for k in self.first..end {
+            let from = self.parts.len().saturating_sub(rest.len());
             let n = rest.iter().take_while(|p| p.charge == k).count();
             let (mine, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
             rest = tail;
@@ -281,10 +288,11 @@ impl Step {
             let spread = Spread {
                 k,
                 mine,
+                lined: self.lined_of(from, n),
                 groups,
                 shares: &self.shares,
             };
-            weights.push(spread.weight(lane, Some(rule))?);
+            weights.push(spread.weight(lane)?);
         }
         if weights.is_empty() {
             return Ok(Vec::new());
@@ -318,6 +326,30 @@ impl Step {
         Ok(out)
     }
 
+    /// Fills [`Step::lined`]: every part's amount rounded per the declaration rule's
+    /// `line_increment` (a part of a charge made of groups has a zero amount, which rounds
+    /// to zero and is never read).
+    fn round_lines(&mut self, lane: Lane, rule: Option<&RoundingRule>) -> Result<(), Error> {
+        self.lined.clear();
+        let Some(line_rule) = rule
+            .filter(|r| r.declaration)
+            .and_then(|r| r.line.as_deref())
+        else {
+            return Ok(());
+        };
+        for p in &self.parts {
+            self.lined
+                .push(lane.round_exact(p.amount, Some(line_rule))?);
+        }
+        Ok(())
+    }
+
+    /// The line-rounded amounts of the `n` parts from part `from`, when [`Step::lined`] holds
+    /// them.
+    fn lined_of(&self, from: usize, n: usize) -> Option<&[i64]> {
+        self.lined.get(from..from.checked_add(n)?)
+    }
+
     /// Rounds each of the step's charges per `rule` and spreads its rounded amount over its
     /// lines (`apply(line, share)`), so that line shares add up to the charge exactly.
     pub(crate) fn close(
@@ -332,12 +364,14 @@ impl Step {
         if !self.parts.is_sorted_by_key(|p| p.charge) {
             self.parts.sort_by_key(|p| p.charge);
         }
+        self.round_lines(lane, rule)?;
         let declared = match rule.filter(|r| r.declaration) {
             Some(r) => self.declared(charges.len(), lane, r)?,
             None => Vec::new(),
         };
         let mut rest: &[Part] = &self.parts;
         for (k, charge) in charges.iter_mut().enumerate().skip(self.first) {
+            let from = self.parts.len().saturating_sub(rest.len());
             let n = rest.iter().take_while(|p| p.charge == k).count();
             let (mine, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
             rest = tail;
@@ -365,13 +399,11 @@ impl Step {
                     let spread = Spread {
                         k,
                         mine,
+                        lined: self.lined_of(from, n),
                         groups: g,
                         shares: &self.shares,
                     };
-                    (
-                        spread.unrounded()?,
-                        spread.apply(a, lane, rule, at, &mut apply)?,
-                    )
+                    (spread.unrounded()?, spread.apply(a, lane, at, &mut apply)?)
                 }
                 (None, Some(g), _) => {
                     round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?
@@ -509,6 +541,8 @@ fn round_lines_then_total(
 struct Spread<'p> {
     k: usize,
     mine: &'p [Part],
+    /// The parts' amounts rounded per the rule's `line_increment`, when it has one.
+    lined: Option<&'p [i64]>,
     groups: Option<Groups>,
     shares: &'p [Share],
 }
@@ -524,13 +558,12 @@ impl Spread<'_> {
 
     /// The charge's weight in the declaration: the sum of its lines rounded per the rule's
     /// `line_increment`, else its exact unrounded amount.
-    fn weight(&self, lane: Lane, rule: Option<&RoundingRule>) -> Result<Exact, Error> {
-        match (rule.and_then(|r| r.line.as_deref()), self.groups) {
-            (Some(line_rule), None) => {
+    fn weight(&self, lane: Lane) -> Result<Exact, Error> {
+        match (self.lined, self.groups) {
+            (Some(lined), None) => {
                 let mut sum: i64 = 0;
-                for p in self.mine {
-                    let r = lane.round_exact(p.amount, Some(line_rule))?;
-                    sum = sum.checked_add(r).ok_or_else(|| Error::overflow(OP))?;
+                for r in lined {
+                    sum = sum.checked_add(*r).ok_or_else(|| Error::overflow(OP))?;
                 }
                 Exact::new(i128::from(sum), lane.scale).ok_or_else(|| Error::overflow(OP))
             }
@@ -544,7 +577,6 @@ impl Spread<'_> {
         &self,
         amount: i64,
         lane: Lane,
-        rule: Option<&RoundingRule>,
         at: u32,
         apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
     ) -> Result<i64, Error> {
@@ -563,20 +595,15 @@ impl Spread<'_> {
             lane.split_ratios(amount, at, g.count, mine.iter().map(ratio), to_line)?;
             return Ok(amount);
         }
-        let line_rule = rule.and_then(|r| r.line.as_deref());
-        let mut weights = Vec::with_capacity(mine.len());
-        for p in mine {
-            weights.push(match line_rule {
-                Some(l) => Exact::new(i128::from(lane.round_exact(p.amount, Some(l))?), lane.scale)
-                    .ok_or_else(|| Error::overflow(OP))?,
-                None => p.amount,
-            });
-        }
+        let lined = self.lined;
         lane.split(
             amount,
             at,
             mine.len(),
-            |i| weights.get(i).map_or((0, 0), |w| (w.m, w.scale)),
+            |i| match lined {
+                Some(l) => l.get(i).map_or((0, 0), |r| (i128::from(*r), lane.scale)),
+                None => mine.get(i).map_or((0, 0), |p| (p.amount.m, p.amount.scale)),
+            },
             to_line,
         )?;
         Ok(amount)

@@ -19,8 +19,8 @@ use super::arith::{Exact, OP, percent_of};
 use crate::data::RoundingRule;
 use crate::error::Error;
 use crate::money::{
-    POW10, RoundingMode, allocate_by, round_int, round_to_increment, rounds_away, scaled_int,
-    split_u64, split_units, wide_mul,
+    POW10, RoundingMode, allocate_by, pow10_u128, round_int, round_to_increment, rounds_away,
+    scaled_int, split_u64, split_units, wide_mul,
 };
 
 /// The amounts of one quote as whole numbers of `10^-scale` units of the destination
@@ -74,16 +74,19 @@ impl Lane {
     /// `round_to_increment` does; `None` when the increment is finer than the lane or a
     /// number leaves 128 bits (then the `Decimal` path decides).
     fn to_increment_int(self, v: Exact, inc: Decimal, mode: RoundingMode) -> Option<i64> {
+        if let Some(u) = self.to_increment_u64(v, inc, mode) {
+            return Some(u);
+        }
         let inc_units = match self.scale.checked_sub(inc.scale()) {
             Some(up) => u128::try_from(inc.mantissa())
                 .ok()?
-                .checked_mul(10u128.checked_pow(up)?)?,
+                .checked_mul(pow10_u128(up)?)?,
             None => u128::try_from(scaled_int(inc, self.scale)?).ok()?,
         };
         let (m, d) = match v.scale.checked_sub(self.scale) {
             Some(drop) => {
                 // Up to 28 decimals (a quotient such as 22/78 of a base): beyond `POW10`.
-                let p = 10u128.checked_pow(drop)?;
+                let p = pow10_u128(drop)?;
                 (v.m, inc_units.checked_mul(p)?)
             }
             None => {
@@ -105,6 +108,31 @@ impl Lane {
         let q = q.checked_add(u128::from(rounds_away(q & 1 == 1, rem, d, neg, mode)))?;
         let units = i128::try_from(q.checked_mul(inc_units)?).ok()?;
         i64::try_from(if neg { units.checked_neg()? } else { units }).ok()
+    }
+
+    /// [`Lane::to_increment_int`] on 64-bit integers: the same quotient, remainder and
+    /// rounding, when the increment, the divisor `inc × 10^drop` and the value's magnitude
+    /// all fit `u64` and the value has at least the lane's decimals (a line's duty or tax at
+    /// a percent rate); `None` sends every other case to the 128-bit path, which decides it.
+    #[inline]
+    fn to_increment_u64(self, v: Exact, inc: Decimal, mode: RoundingMode) -> Option<i64> {
+        let up = self.scale.checked_sub(inc.scale())?;
+        let inc_units = u64::try_from(inc.mantissa())
+            .ok()?
+            .checked_mul(u64::try_from(*POW10.get(usize::try_from(up).ok()?)?).ok()?)?;
+        let drop = v.scale.checked_sub(self.scale)?;
+        let p = u64::try_from(*POW10.get(usize::try_from(drop).ok()?)?).ok()?;
+        let d = inc_units.checked_mul(p)?;
+        let mag = u64::try_from(v.m.unsigned_abs()).ok()?;
+        let (q, rem) = (mag.checked_div(d)?, mag.checked_rem(d)?);
+        let neg = v.m < 0;
+        let away = rounds_away(q & 1 == 1, u128::from(rem), u128::from(d), neg, mode);
+        let units = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc_units)?).ok()?;
+        if neg {
+            units.checked_neg()
+        } else {
+            Some(units)
+        }
     }
 
     pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
@@ -171,7 +199,7 @@ impl Lane {
             let up = usize::try_from(common.wrapping_sub(s)).unwrap_or(usize::MAX);
             match u32::try_from(up)
                 .ok()
-                .and_then(|up| 10u128.checked_pow(up))
+                .and_then(pow10_u128)
                 .and_then(|p| slot.checked_mul(p))
             {
                 Some(x) => *slot = x,
@@ -293,7 +321,7 @@ impl Lane {
                 .unsigned_abs(),
         );
         // (floor share, remainder, denominator) of each part: share = units × num / den'.
-        let mut parts: Vec<(u128, u128, u128)> = Vec::new();
+        let mut parts: Vec<(u128, u128, u128)> = Vec::with_capacity(ratios.size_hint().0);
         let mut allotted: u128 = 0;
         for (num, den) in ratios {
             let d = u128::from(den)
@@ -316,7 +344,7 @@ impl Lane {
         // The parts by remainder fraction, largest first; a stable sort keeps line order on ties.
         let mut order: Vec<usize> = (0..parts.len()).collect();
         order.sort_by(|a, b| match (parts.get(*a), parts.get(*b)) {
-            (Some(&(_, ra, da)), Some(&(_, rb, db))) => wide_mul(rb, da).cmp(&wide_mul(ra, db)),
+            (Some(&(_, ra, da)), Some(&(_, rb, db))) => cmp_fractions(rb, da, ra, db),
             _ => core::cmp::Ordering::Equal,
         });
         for i in order.into_iter().take(left) {
@@ -339,6 +367,17 @@ impl Lane {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The order of `a × b` and `c × d`: on 128-bit products when both fit (the remainders and
+/// denominators of a split are usually below 64 bits), else on the 256-bit products of
+/// `wide_mul`; the same order either way.
+#[inline]
+fn cmp_fractions(a: u128, b: u128, c: u128, d: u128) -> core::cmp::Ordering {
+    match (a.checked_mul(b), c.checked_mul(d)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => wide_mul(a, b).cmp(&wide_mul(c, d)),
     }
 }
 

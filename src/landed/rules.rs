@@ -37,6 +37,8 @@
 
 use std::sync::Arc;
 
+use chrono::{Datelike, NaiveDate};
+
 use rust_decimal::Decimal;
 
 use super::arith::max_exact;
@@ -338,11 +340,47 @@ fn unused_registrations(ctx: &Context<'_>, warnings: &mut Vec<String>) {
                     .any(|n| n.eq_ignore_ascii_case(reg))
             });
         if !named {
-            warnings.push(format!(
-                "seller_registrations: {reg} has no effect on a quote to {} on {}: no rule of this dataset names it",
-                ctx.req.destination, ctx.date
-            ));
+            // Built piece by piece rather than with `format!` (BR and MX quotes name a
+            // registration no rule reads on every call); the same text.
+            let mut w = String::with_capacity(reg.len().saturating_add(100));
+            w.push_str("seller_registrations: ");
+            w.push_str(reg);
+            w.push_str(" has no effect on a quote to ");
+            w.push_str(ctx.req.destination.as_str());
+            w.push_str(" on ");
+            push_date(&mut w, ctx.date);
+            w.push_str(": no rule of this dataset names it");
+            warnings.push(w);
         }
+    }
+}
+
+/// Appends `date` as chrono's `Display` writes it (`2026-11-25`): the digits pushed one by
+/// one for the years 0–9999, `Display` itself for the others.
+pub(crate) fn push_date(s: &mut String, date: NaiveDate) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    let y = match u32::try_from(y) {
+        Ok(y) if y <= 9999 => y,
+        _ => {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{date}");
+            return;
+        }
+    };
+    let digit = |v: u32, p: u32| {
+        char::from_digit(
+            v.checked_div(p).unwrap_or(0).checked_rem(10).unwrap_or(0),
+            10,
+        )
+        .unwrap_or('0')
+    };
+    for p in [1000, 100, 10, 1] {
+        s.push(digit(y, p));
+    }
+    for v in [m, d] {
+        s.push('-');
+        s.push(digit(v, 10));
+        s.push(digit(v, 1));
     }
 }
 
@@ -353,4 +391,31 @@ pub(crate) fn labelled(name: &str, text: &str) -> String {
     s.push_str(": ");
     s.push_str(text);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// `push_date` writes what chrono's `Display` writes, inside and outside years 0–9999.
+    #[test]
+    fn dates_are_pushed_as_display_writes_them() {
+        for (y, m, d) in [
+            (2026, 11, 25),
+            (2024, 2, 29),
+            (1, 1, 1),
+            (0, 12, 31),
+            (9999, 12, 31),
+        ]
+        .into_iter()
+        .chain([(10_000, 1, 2), (-5, 3, 4)])
+        {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut s = String::from("x ");
+            push_date(&mut s, date);
+            assert_eq!(s, format!("x {date}"));
+        }
+    }
 }

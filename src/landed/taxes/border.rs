@@ -7,7 +7,7 @@ use std::sync::{Arc, LazyLock};
 
 use rust_decimal::Decimal;
 
-use super::super::arith::{Exact, OP, div, mul, percent_of, sub};
+use super::super::arith::{Exact, OP, div, mul, sub};
 use super::super::cart::Line;
 use super::super::cascade::Context;
 use super::super::charges::{ID_TAX_RATE, Step, id_of, percent};
@@ -40,7 +40,10 @@ pub(crate) fn levy<'a>(
     let (standard, request_source): (&'static TaxCategory, &'static Arc<str>) =
         (&STANDARD, &REQUEST_SOURCE);
     step.restart(charges);
-    let mut statutory = Statutory::default();
+    // Sized once for every line when lines keep statutory amounts (CN: each line under the
+    // tax factor), rather than grown push by push.
+    let keeps = earlier.keep && lines.iter().any(|l| l.tax_factor.is_some());
+    let mut statutory = Statutory(Vec::with_capacity(if keeps { lines.len() } else { 0 }));
     for (i, line) in lines.iter().enumerate() {
         if line.no_tax || line.reverse_charge || line.checkout.is_some() {
             continue;
@@ -88,7 +91,7 @@ pub(crate) fn levy<'a>(
             false => None,
         };
         if tax.factor_percent != Decimal::ONE_HUNDRED {
-            amount = Exact::of(percent_of(amount.dec()?, tax.factor_percent)?);
+            amount = amount.percent(tax.factor_percent)?;
         }
         let amount = factored(ctx, earlier, (i, line), amount, divisor, &mut statutory)?;
         let charge = step.push(
@@ -134,7 +137,6 @@ pub(crate) fn levy<'a>(
 /// The statutory amounts (before a rule's tax factor) of the lines under a factor, rounded
 /// to the lane's unit, kept for later bases that name this tax: China's import VAT is due
 /// on the statutory consumption tax, and only the amounts charged are reduced to 70 %.
-#[derive(Default)]
 struct Statutory(Vec<(usize, i64)>);
 
 impl Statutory {
@@ -168,7 +170,7 @@ fn factored(
         };
         statutory.0.push((i, full));
     }
-    Ok(Exact::of(percent_of(amount.dec()?, f)?))
+    amount.percent(f)
 }
 
 /// The numerator and denominator of a fraction rate (`rate_fraction = "22/78"`).
