@@ -327,18 +327,18 @@ fn put_effects<'a>(
 /// while the data encodes no Swiss rule for it).
 fn unused_registrations(ctx: &Context<'_>, warnings: &mut Vec<String>) {
     for reg in &ctx.req.seller_registrations {
-        let named = ctx
-            .tables
-            .customs
-            .rules
+        let names = |n: &Option<std::sync::Arc<str>>| {
+            n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(reg))
+        };
+        let customs = &ctx.tables.customs;
+        // A rule that requires or expects it, or a consignment duty band that requires it.
+        let named = customs.rules.in_force(ctx.territory, ctx.date).any(|row| {
+            let r = &row.value;
+            names(&r.conditions.requires_registration) || names(&r.expects_registration)
+        }) || customs
+            .duty_bands
             .in_force(ctx.territory, ctx.date)
-            .any(|row| {
-                let r = &row.value;
-                [&r.conditions.requires_registration, &r.expects_registration]
-                    .into_iter()
-                    .flatten()
-                    .any(|n| n.eq_ignore_ascii_case(reg))
-            });
+            .any(|row| names(&row.value.conditions.requires_registration));
         if !named {
             // Built piece by piece rather than with `format!` (BR and MX quotes name a
             // registration no rule reads on every call); the same text.

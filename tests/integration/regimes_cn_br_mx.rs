@@ -250,6 +250,19 @@ fn br_3000_below_at_and_above() {
 }
 
 #[test]
+fn br_remessa_conforme_registration_is_not_reported_as_unused() {
+    // The registration is read by the duty band's condition, not by a `[[rule]]`: it has an
+    // effect and must not be reported as having none.
+    let q = quote(&br("2026-11-25", "50.00", "SP", true));
+    assert!(!warned(&q, "has no effect"), "{:?}", q.warnings);
+    // A registration nothing in BR reads is still reported.
+    let mut v = br("2026-11-25", "50.00", "SP", true);
+    v["seller_registrations"] = json!(["BR_REMESSA_CONFORME", "NO_VOEC"]);
+    let q = quote(&v);
+    assert!(warned(&q, "NO_VOEC"), "{:?}", q.warnings);
+}
+
+#[test]
 fn br_seller_outside_the_programme_pays_60_percent_flat() {
     let q = quote(&br("2026-11-25", "50.00", "SP", false));
     assert_eq!(&*q.regime, "br_rts");
@@ -476,4 +489,48 @@ fn negative_annual_purchases_are_bad_input() {
     v["annual_purchases"] = json!("-1");
     let e = quote_err(&v);
     assert!(e.to_string().starts_with("annual_purchases"), "{e}");
+}
+
+/// The sample requests of `examples/requests/` for the regimes of part 2 quote under the regime
+/// they describe, with the charges they name and no registration reported as without effect.
+#[test]
+fn the_jp_cn_br_mx_example_requests_run() {
+    for (file, regime, charges) in [
+        (
+            "jp_import",
+            "jp_import",
+            &[
+                "customs duty",
+                "consumption tax (national)",
+                "local consumption tax",
+            ][..],
+        ),
+        (
+            "cn_cbec",
+            "cn_cbec",
+            &["import VAT", "import consumption tax"][..],
+        ),
+        (
+            "br_remessa",
+            "br_remessa_conforme",
+            &["import tax", "ICMS"][..],
+        ),
+        (
+            "mx_courier",
+            "mx_courier_global",
+            &["global rate (courier simplified procedure)"][..],
+        ),
+    ] {
+        let path = format!(
+            "{}/examples/requests/{file}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let req = QuoteRequest::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let q = RateTables::embedded().unwrap().quote(&req).unwrap();
+        assert_eq!(&*q.regime, regime, "{file}");
+        for name in charges {
+            assert!(amount(&q, name) > Decimal::ZERO, "{file}: {name}");
+        }
+        assert!(!warned(&q, "has no effect"), "{file}: {:?}", q.warnings);
+    }
 }
