@@ -80,3 +80,14 @@ pub fn standard_vat<'a>(
 pub fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
+
+/// The quote of the sample request `examples/requests/{file}.json` on the embedded data.
+pub fn example_quote(file: &str) -> landed::Quote {
+    let path = format!(
+        "{}/examples/requests/{file}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let req = landed::QuoteRequest::from_json(&text).unwrap();
+    landed::RateTables::embedded().unwrap().quote(&req).unwrap()
+}

@@ -619,12 +619,7 @@ fn the_ch_no_sg_kr_example_requests_run() {
         ("sg_ovr", "sg_ovr", true, true),
         ("kr_import", "kr_import", false, true),
     ] {
-        let path = format!(
-            "{}/examples/requests/{file}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let req = QuoteRequest::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let q = RateTables::embedded().unwrap().quote(&req).unwrap();
+        let q = crate::example_quote(file);
         assert_eq!(&*q.regime, regime, "{file}");
         assert_eq!(
             !taxes(&q, CollectedAt::Checkout).is_zero(),

@@ -521,12 +521,7 @@ fn the_jp_cn_br_mx_example_requests_run() {
             &["global rate (courier simplified procedure)"][..],
         ),
     ] {
-        let path = format!(
-            "{}/examples/requests/{file}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let req = QuoteRequest::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let q = RateTables::embedded().unwrap().quote(&req).unwrap();
+        let q = crate::example_quote(file);
         assert_eq!(&*q.regime, regime, "{file}");
         for name in charges {
             assert!(amount(&q, name) > Decimal::ZERO, "{file}: {name}");
