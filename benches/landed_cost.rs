@@ -1,6 +1,7 @@
 //! Landed-cost benchmarks: 1-line and 5-line quotes for DE, GB, US, CA and AU, and 5-line
-//! quotes for the part-2 regimes (CN, BR, MX, CH, NO, SG, KR, JP) on the embedded data, and tariff lookups in synthetic schedules of 200 and 20,000 rows (the lookup cost
-//! must not grow with the schedule).
+//! quotes for the part-2 regimes (CN, BR, MX, CH, NO, SG, KR, JP) on the embedded data;
+//! reverse DDP pricing of one-line orders (DE, GB, US, JP); and tariff lookups in synthetic
+//! schedules of 200 and 20,000 rows (the lookup cost must not grow with the schedule).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -199,6 +200,18 @@ fn bench(c: &mut Criterion) {
         assert!(!q.total_charges.is_zero());
         g.bench_function(format!("quote_{dest}_5_lines"), |b| {
             b.iter(|| tables.quote(black_box(&req)).unwrap())
+        });
+    }
+    // Reverse DDP pricing (issue 20): the unit price whose quote lands on a one-line order's
+    // landed total at the bench's own price (an exact solution exists), far from thresholds.
+    for dest in ["DE", "GB", "US", "JP"] {
+        let req = request(dest, 1);
+        let target = tables.quote(&req).unwrap().landed_total;
+        let rev = landed::market::ReverseRequest::new(req, vec![target]);
+        let solved = tables.reverse(&rev).unwrap();
+        assert_eq!(solved.quote.landed_total, target);
+        g.bench_function(format!("reverse_{dest}_1_line"), |b| {
+            b.iter(|| tables.reverse(black_box(&rev)).unwrap())
         });
     }
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();

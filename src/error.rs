@@ -319,6 +319,43 @@ pub enum Error {
         /// What to do instead.
         advice: &'static str,
     },
+    /// Reverse pricing: no unit price gives the target total exactly, because the landed total
+    /// jumps over it (a threshold, rounding to a coarse increment, a minimum charge) or the
+    /// target is below the total at a zero price. The nearest achievable totals are given.
+    #[error(
+        "target_total {target}: no unit price gives exactly this landed total; nearest below: {}; nearest above: {}; choose one of them or change the target",
+        Nearest(below.as_deref()),
+        Nearest(above.as_deref())
+    )]
+    TargetUnreachable {
+        /// The target total.
+        target: rust_decimal::Decimal,
+        /// The largest total below the target and its prices; `None` when even a zero price
+        /// gives more.
+        below: Option<Box<crate::market::Reached>>,
+        /// The smallest total above the target and its prices; `None` when no price up to
+        /// the solver's range reaches the target.
+        above: Option<Box<crate::market::Reached>>,
+    },
+}
+
+/// How a [`Error::TargetUnreachable`] message shows one of the nearest totals.
+struct Nearest<'a>(Option<&'a crate::market::Reached>);
+
+impl core::fmt::Display for Nearest<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let Some(r) = self.0 else {
+            return f.write_str("none");
+        };
+        write!(f, "{} at unit price", r.landed_total)?;
+        if r.unit_prices.len() > 1 {
+            f.write_str("s")?;
+        }
+        for (i, p) in r.unit_prices.iter().enumerate() {
+            write!(f, "{}{p}", if i == 0 { " " } else { ", " })?;
+        }
+        write!(f, " ({})", r.regime)
+    }
 }
 
 /// What a [`Error::StaleRates`] message says to do.
@@ -453,6 +490,11 @@ impl Error {
     /// True for [`Error::LazyData`]: a data file read on first use has problems.
     pub const fn is_data(&self) -> bool {
         matches!(self, Self::LazyData { .. })
+    }
+
+    /// True for [`Error::TargetUnreachable`]: reverse pricing found no exact price.
+    pub const fn is_target_unreachable(&self) -> bool {
+        matches!(self, Self::TargetUnreachable { .. })
     }
 
     /// True when no rate is in force for a date or the key is unknown.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fees;
 pub mod fx;
 pub mod landed;
+pub mod market;
 pub mod money;
 mod serde_util;
 pub mod text;

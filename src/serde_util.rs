@@ -233,22 +233,39 @@ pub(crate) fn from_json_named<T: serde::de::DeserializeOwned>(
 ) -> Result<T, crate::error::Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() {
-            "request".to_owned()
-        } else {
-            path
-        };
-        // serde_json appends " at line L column C"; kept, it helps find the spot.
-        let mut reason = without_field_prefix(&field, e.into_inner().to_string());
-        if reason.is_empty() {
-            reason = "malformed".to_owned();
-        }
-        crate::error::Error::input(field, reason)
-    })?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| named_error(e, ""))?;
     de.end().map_err(|e| trailing_content(&e))?;
     Ok(value)
+}
+
+/// [`from_json_named`] of a JSON value already read (a wire format that takes fields out
+/// before the rest is parsed); `prefix` goes in front of the paths of its errors (`lines[0]`
+/// for a value that is one line of the request, `""` for the whole request).
+pub(crate) fn from_value_named<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, crate::error::Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| named_error(e, prefix))
+}
+
+/// The error of a bad field: its path (after `prefix`) and what is wrong.
+fn named_error(
+    e: serde_path_to_error::Error<serde_json::Error>,
+    prefix: &str,
+) -> crate::error::Error {
+    let path = e.path().to_string();
+    let field = match (prefix, path.as_str()) {
+        ("", "." | "") => "request".to_owned(),
+        (p, "." | "") => p.to_owned(),
+        ("", _) => path,
+        (p, _) => format!("{p}.{path}"),
+    };
+    // serde_json appends " at line L column C"; kept, it helps find the spot.
+    let mut reason = without_field_prefix(&field, e.into_inner().to_string());
+    if reason.is_empty() {
+        reason = "malformed".to_owned();
+    }
+    crate::error::Error::input(field, reason)
 }
 
 /// The error for content after the request: where it starts and that one request is read.

@@ -799,6 +799,11 @@ pub(crate) fn check(json: &Value) -> Result<(), String> {
     }
 }
 
+/// The requests this generator draws, as JSON (reverse pricing draws from them too).
+pub(crate) fn requests() -> impl Strategy<Value = Value> {
+    raw().prop_map(|raw| build(&raw))
+}
+
 fn run(cases: u32) {
     run_drawn(cases, raw(), |raw| build(&raw));
 }

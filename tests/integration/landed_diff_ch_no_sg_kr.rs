@@ -306,6 +306,11 @@ fn rates(raw: &Raw, d: &Dest, req_cur: &str) -> Vec<Value> {
     out
 }
 
+/// The requests this generator draws, as JSON (reverse pricing draws from them too).
+pub(crate) fn requests() -> impl Strategy<Value = Value> {
+    raw().prop_map(|raw| build(&raw))
+}
+
 fn run(cases: u32) {
     crate::landed_diff::run_drawn(cases, raw(), |raw| build(&raw));
 }

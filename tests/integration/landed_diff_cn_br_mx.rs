@@ -282,6 +282,11 @@ fn build(d: &Draw) -> Value {
     req
 }
 
+/// The requests this generator draws, as JSON (reverse pricing draws from them too).
+pub(crate) fn requests() -> impl Strategy<Value = Value> {
+    draw().prop_map(|d| build(&d))
+}
+
 fn run(cases: u32) {
     crate::landed_diff::run_drawn(cases, draw(), |d| build(&d));
 }

@@ -515,12 +515,19 @@ fn every_example_request_parses_and_quotes_on_the_embedded_data() {
     );
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
-        let req = QuoteRequest::from_json(&text)
+        // Both shapes the quote example takes: a quote, or reverse pricing (`target_total`).
+        let req = landed::market::reverse::Request::from_json(&text)
             .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
-        let q = tables()
-            .quote(&req)
-            .unwrap_or_else(|e| panic!("{} does not quote: {e}", path.display()));
-        let json = q.to_json().unwrap();
+        let json = match req {
+            landed::market::reverse::Request::Quote(req) => {
+                tables().quote(&req).map(|q| q.to_json())
+            }
+            landed::market::reverse::Request::Reverse(req) => {
+                tables().reverse(&req).map(|s| s.to_json())
+            }
+        }
+        .unwrap_or_else(|e| panic!("{} does not quote: {e}", path.display()))
+        .unwrap();
         let v: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
             v["data_version"],

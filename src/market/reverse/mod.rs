@@ -1,0 +1,431 @@
+//! Reverse DDP pricing: the base unit price whose forward quote lands exactly on a target
+//! all-inclusive total.
+//!
+//! The steps, in order:
+//! 1. **Request** ([`ReverseRequest`]): a quote request whose lines carry `target_total` (the
+//!    all-inclusive amount the buyer pays for the line, in the destination's currency) in
+//!    place of `unit_price`. The order's target is the sum of the lines' targets; for a
+//!    multi-line order the targets also fix the proportions of the lines' unit prices (see
+//!    [`ReverseRequest`]).
+//! 2. **Search** (`search`): one integer unknown, the lead line's unit price in minor units
+//!    of the request's currency, found over the real forward quote: the largest price whose
+//!    landed total is at most the target, then the next one up. Thresholds, rounding, minimum
+//!    duties and cliffs are in the forward quote, so the solver needs no inverse of them.
+//! 3. **Result**: an exact hit is a [`Solved`] (the quote at that price and the solved unit
+//!    prices); a jump that skips the target is [`Error::TargetUnreachable`] with the nearest
+//!    achievable totals below and above and their prices.
+//! 4. **Thresholds** (`sides`): when the solved price lies within
+//!    [`ReverseOptions::near_threshold_percent`] of a regime change, both sides of the change
+//!    are returned ([`NearThreshold`]) and the quote warns.
+//!
+//! The law the search relies on, checked by the property tests for every regime: the landed
+//! total does not fall as the unit price rises.
+
+mod search;
+mod sides;
+mod wire;
+
+use std::sync::Arc;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::data::RateTables;
+use crate::error::Error;
+use crate::landed::{Incoterm, Quote, QuoteRequest};
+
+pub use search::MAX_EVALUATIONS;
+pub use wire::Request;
+
+/// Options of the solver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReverseOptions {
+    /// How close, in percent of the solved unit price, a regime change must be for the result
+    /// to report both sides of it and warn. Default 3: the FX drift that triggers a re-pricing,
+    /// so a price a rate move can push across a threshold before the next re-pricing is
+    /// flagged. Wire: `"near_threshold_percent"` (0 turns the check off).
+    pub near_threshold_percent: Decimal,
+}
+
+impl Default for ReverseOptions {
+    fn default() -> Self {
+        Self {
+            near_threshold_percent: Decimal::from(3),
+        }
+    }
+}
+
+/// A reverse-pricing request: a quote request and the target total of each line.
+///
+/// The unit prices of `request`'s lines are ignored (the solver sets them). Each line's unit
+/// price is `its target per unit ÷ the lead line's target per unit × the lead line's price`,
+/// rounded half up to the request currency's minor unit, where the lead line is the one with
+/// the highest target per unit (the first on a tie): one unknown, so the lines keep the
+/// proportions of their targets and the order's total, the sum of the targets, is what is
+/// solved. The lines' own landed shares are not targeted one by one (order-level charges,
+/// thresholds and rounding cannot be split that way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReverseRequest {
+    /// The quote request; its lines' `unit_price`s are ignored.
+    pub request: QuoteRequest,
+    /// The target all-inclusive total of each line, in the destination's currency, one per
+    /// line of `request`.
+    pub targets: Vec<Decimal>,
+    /// The solver's options.
+    pub options: ReverseOptions,
+}
+
+impl ReverseRequest {
+    /// A request for `request`'s lines with these targets (one per line), default options.
+    pub fn new(request: QuoteRequest, targets: Vec<Decimal>) -> Self {
+        Self {
+            request,
+            targets,
+            options: ReverseOptions::default(),
+        }
+    }
+
+    /// Sets the options.
+    #[must_use]
+    pub const fn options(mut self, options: ReverseOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Parses the wire format: a quote request with `"target_total"` in place of
+    /// `"unit_price"` on every line, and optionally `"near_threshold_percent"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the field.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        match Request::from_json(text)? {
+            Request::Reverse(r) => Ok(r),
+            Request::Quote(_) => Err(Error::input(
+                "lines[0].target_total",
+                "missing; a reverse request gives target_total in place of unit_price on every line",
+            )),
+        }
+    }
+}
+
+/// A unit price found, or one of the nearest: the prices and the total they give.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Reached {
+    /// The unit price of each line, in the request's currency.
+    #[serde(with = "crate::serde_util::decimal_vec")]
+    pub unit_prices: Vec<Decimal>,
+    /// The landed total these prices give, in the destination's currency.
+    #[serde(with = "crate::serde_util::decimal_str")]
+    pub landed_total: Decimal,
+    /// The regime of the quote at these prices.
+    pub regime: Arc<str>,
+}
+
+/// Both sides of a regime change near the solved price: the last prices on one side and the
+/// first on the other (one minor unit of the lead line's price apart).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct NearThreshold {
+    /// The side below the change.
+    pub below: Reached,
+    /// The side above it.
+    pub above: Reached,
+}
+
+/// A solved reverse request: the quote at the solved prices and how they were found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Solved {
+    /// The forward quote at the solved prices; its `landed_total` equals the target.
+    #[serde(flatten)]
+    pub quote: Quote,
+    /// The solved unit price of each line, in the request's currency (wire:
+    /// `"solved_unit_price"`, a list in line order).
+    #[serde(with = "crate::serde_util::decimal_vec")]
+    pub solved_unit_price: Vec<Decimal>,
+    /// The regime changes within the options' distance of the solved price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub near_thresholds: Vec<NearThreshold>,
+    /// Forward quotes computed to find it.
+    pub evaluations: u32,
+}
+
+impl Solved {
+    /// The result as pretty JSON.
+    ///
+    /// # Errors
+    /// Never in practice (as [`Quote::to_json`]).
+    pub fn to_json(&self) -> Result<String, Error> {
+        crate::serde_util::to_json_pretty(self)
+    }
+}
+
+impl RateTables {
+    /// Reverse DDP pricing with these tables; see [`reverse`].
+    ///
+    /// # Errors
+    /// As [`reverse`].
+    pub fn reverse(&self, request: &ReverseRequest) -> Result<Solved, Error> {
+        reverse(self, request)
+    }
+}
+
+/// Solves the unit prices whose DDP quote has `landed_total` equal to the sum of the targets.
+///
+/// # Errors
+/// - [`Error::TargetUnreachable`] when no price gives the target exactly (a threshold,
+///   rounding or a minimum charge makes the total jump over it, or the target is below the
+///   total at a zero price), with the nearest totals below and above and their prices;
+/// - [`Error::InvalidInput`] for a target that is not positive or is finer than the
+///   destination currency's minor unit, a request under DAP, or targets that do not match
+///   the lines;
+/// - any error of the forward [quote](crate::landed::quote).
+pub fn reverse(tables: &RateTables, request: &ReverseRequest) -> Result<Solved, Error> {
+    let mut problem = Problem::new(tables, request)?;
+    let (target, units) = (problem.target, problem.units()?);
+    let scale = problem.scale;
+    let bracket = search::largest_at_most(
+        |x| problem.total_at(x),
+        target,
+        |at_zero| first_guess(target, at_zero, units, scale),
+    )?;
+    let mut evaluations = bracket.evaluations;
+    let below = bracket.below.filter(|p| p.total == problem.target);
+    let (Some(hit), Some(quote)) = (below, problem.best.take()) else {
+        return Err(problem.unreachable(bracket)?);
+    };
+    let mut quote = quote.1;
+    let mut warnings = Vec::new();
+    let near_thresholds =
+        sides::near(&mut problem, hit.x, &quote, &mut evaluations, &mut warnings)?;
+    quote.warnings.append(&mut warnings);
+    for n in &near_thresholds {
+        quote.warnings.push(sides::warning(&problem, n));
+    }
+    Ok(Solved {
+        solved_unit_price: problem.prices(hit.x)?,
+        quote,
+        near_thresholds,
+        evaluations,
+    })
+}
+
+/// The unknown and what is fixed around it.
+struct Problem<'a> {
+    tables: &'a RateTables,
+    /// The request whose unit prices each evaluation sets.
+    request: QuoteRequest,
+    /// The lines' targets.
+    targets: Vec<Decimal>,
+    /// The sum of the targets.
+    target: Decimal,
+    /// Decimals of the request currency's minor unit.
+    scale: u32,
+    /// The line whose price is the unknown.
+    lead: usize,
+    /// Each line's unit price as a share of the lead line's (1 for the lead line).
+    ratios: Vec<Decimal>,
+    options: ReverseOptions,
+    /// The quote at the largest price evaluated whose total is at most the target.
+    best: Option<(i64, Quote)>,
+}
+
+impl<'a> Problem<'a> {
+    fn new(tables: &'a RateTables, r: &ReverseRequest) -> Result<Self, Error> {
+        let req = &r.request;
+        if req.incoterm == Some(Incoterm::Dap) {
+            return Err(Error::input(
+                "incoterm",
+                "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
+            ));
+        }
+        if r.targets.len() != req.lines.len() {
+            return Err(Error::input(
+                "lines",
+                format!(
+                    "{} lines but {} targets; give one target_total per line",
+                    req.lines.len(),
+                    r.targets.len()
+                ),
+            ));
+        }
+        let percent = r.options.near_threshold_percent;
+        if percent.is_sign_negative() || percent >= Decimal::ONE_HUNDRED {
+            return Err(Error::input(
+                "near_threshold_percent",
+                format!("{percent} is outside 0 to 100; give a percent of the price such as 3"),
+            ));
+        }
+        let (lead, ratios) = proportions(r)?;
+        let mut target = Decimal::ZERO;
+        for t in &r.targets {
+            target = target
+                .checked_add(*t)
+                .ok_or_else(|| Error::overflow("reverse pricing"))?;
+        }
+        Ok(Self {
+            tables,
+            request: req.clone(),
+            targets: r.targets.clone(),
+            target,
+            scale: req.currency.minor_unit_scale()?,
+            lead,
+            ratios,
+            options: r.options,
+            best: None,
+        })
+    }
+
+    /// The unit price of each line when the lead line's is `x` minor units.
+    fn prices(&self, x: i64) -> Result<Vec<Decimal>, Error> {
+        let lead = Decimal::new(x, self.scale);
+        self.ratios
+            .iter()
+            .map(|r| {
+                lead.checked_mul(*r)
+                    .map(|p| {
+                        p.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero)
+                    })
+                    .ok_or_else(|| Error::overflow("reverse pricing"))
+            })
+            .collect()
+    }
+
+    /// The forward quote with the lead line at `x` minor units.
+    fn quote_at(&mut self, x: i64) -> Result<Quote, Error> {
+        let prices = self.prices(x)?;
+        for (line, p) in self.request.lines.iter_mut().zip(prices) {
+            line.unit_price = p;
+        }
+        self.tables.quote(&self.request)
+    }
+
+    /// The landed total at `x`; keeps the quote of the largest `x` at most the target.
+    fn total_at(&mut self, x: i64) -> Result<Decimal, Error> {
+        let q = self.quote_at(x)?;
+        if x == 0 {
+            // The destination's currency is known from the first quote.
+            check_targets(q.currency.exponent().unwrap_or(0), &self.targets)?;
+        }
+        let total = q.landed_total;
+        if total <= self.target && self.best.as_ref().is_none_or(|(b, _)| x > *b) {
+            self.best = Some((x, q));
+        }
+        Ok(total)
+    }
+
+    /// The units of the order counted in lead-line prices (`Σ quantity × ratio`).
+    fn units(&self) -> Result<Decimal, Error> {
+        let mut units = Decimal::ZERO;
+        for (line, r) in self.request.lines.iter().zip(&self.ratios) {
+            units = line
+                .quantity
+                .checked_mul(*r)
+                .and_then(|u| u.checked_add(units))
+                .ok_or_else(|| Error::overflow("reverse pricing"))?;
+        }
+        Ok(units)
+    }
+
+    /// The prices at `x` with the total and regime of their quote.
+    fn reached(&mut self, x: i64) -> Result<Reached, Error> {
+        let q = self.quote_at(x)?;
+        Ok(Reached {
+            unit_prices: self.prices(x)?,
+            landed_total: q.landed_total,
+            regime: q.regime,
+        })
+    }
+
+    /// The error for a target no price hits.
+    fn unreachable(&mut self, b: search::Bracket) -> Result<Error, Error> {
+        let mut side = |p: Option<search::Point>| -> Result<Option<Box<Reached>>, Error> {
+            p.map(|p| self.reached(p.x).map(Box::new)).transpose()
+        };
+        let (below, above) = (side(b.below)?, side(b.above)?);
+        Ok(Error::TargetUnreachable {
+            target: self.target,
+            below,
+            above,
+        })
+    }
+}
+
+/// The first lead price tried: what the target leaves above the total at a zero price (the
+/// shipping and fixed charges), in the request's minor units, spread over the order's units,
+/// as if there were no charges on the goods and one currency (the secant corrects both).
+fn first_guess(target: Decimal, at_zero: Decimal, units: Decimal, scale: u32) -> i64 {
+    let minor = Decimal::from(10_i64.checked_pow(scale).unwrap_or(1));
+    target
+        .checked_sub(at_zero)
+        .and_then(|t| t.checked_mul(minor))
+        .and_then(|t| t.checked_div(units))
+        .map(|g| g.floor())
+        .and_then(|g| i64::try_from(g).ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Each target must be in whole minor units of the destination's currency (`scale`
+/// decimals): a finer one could never be a landed total.
+fn check_targets(scale: u32, targets: &[Decimal]) -> Result<(), Error> {
+    for (i, t) in targets.iter().enumerate() {
+        if t.normalize().scale() > scale {
+            return Err(Error::input(
+                format!("lines[{i}].target_total"),
+                format!(
+                    "{t} has more decimals than the destination currency's minor unit ({scale}); give a total the buyer can pay"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The lead line and each line's price ratio to it.
+fn proportions(r: &ReverseRequest) -> Result<(usize, Vec<Decimal>), Error> {
+    let mut per_unit = Vec::with_capacity(r.targets.len());
+    for (i, (t, line)) in r.targets.iter().zip(&r.request.lines).enumerate() {
+        if *t <= Decimal::ZERO {
+            return Err(Error::input(
+                format!("lines[{i}].target_total"),
+                format!("{t} is not positive; give the all-inclusive total the buyer pays"),
+            ));
+        }
+        if line.quantity <= Decimal::ZERO {
+            return Err(Error::input(
+                format!("lines[{i}].quantity"),
+                format!(
+                    "{} is not positive; give the number of units",
+                    line.quantity
+                ),
+            ));
+        }
+        per_unit.push(
+            t.checked_div(line.quantity)
+                .ok_or_else(|| Error::overflow("reverse pricing"))?,
+        );
+    }
+    let mut lead = 0;
+    for (i, u) in per_unit.iter().enumerate() {
+        if per_unit.get(lead).is_some_and(|l| u > l) {
+            lead = i;
+        }
+    }
+    let top = per_unit.get(lead).copied().unwrap_or(Decimal::ONE);
+    let ratios = per_unit
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            if i == lead {
+                Ok(Decimal::ONE)
+            } else {
+                u.checked_div(top)
+                    .ok_or_else(|| Error::overflow("reverse pricing"))
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((lead, ratios))
+}
