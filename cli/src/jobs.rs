@@ -4,6 +4,7 @@
 use landed::bands::BandRequest;
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::RepriceRequest;
+use landed::market::reverse::Request;
 use landed::{QuoteRequest, RateTables};
 
 /// Why a request was not answered.
@@ -82,15 +83,23 @@ fn write<T: serde::Serialize>(out: &mut Vec<u8>, value: &T, layout: Layout) -> R
     .map_err(Failure::Json)
 }
 
-/// A landed-cost quote.
+/// A landed-cost quote; or reverse DDP pricing when the lines carry `target_total` in place
+/// of `unit_price` (the quote plus `solved_unit_price`).
 pub fn quote(
     tables: &RateTables,
     input: &str,
     out: &mut Vec<u8>,
     layout: Layout,
 ) -> Result<(), Failure> {
-    let req = parse(input, QuoteRequest::from_json)?;
-    write(out, &tables.quote(&req)?, layout)
+    // The fast path for a quote; the two-shape parser (which names bad fields) otherwise.
+    let req = match serde_json::from_str::<QuoteRequest>(input) {
+        Ok(req) => Request::Quote(req),
+        Err(_) => Request::from_json(input)?,
+    };
+    match req {
+        Request::Quote(req) => write(out, &tables.quote(&req)?, layout),
+        Request::Reverse(req) => write(out, &tables.reverse(&req)?, layout),
+    }
 }
 
 /// FX repricing.

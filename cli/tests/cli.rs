@@ -92,6 +92,27 @@ fn one_request_from_a_file_is_quoted_like_the_example() {
 }
 
 #[test]
+fn a_request_with_target_totals_is_solved_for_the_unit_price() {
+    let file = request("reverse_de.json");
+    let out = landed(&["quote", file.to_str().unwrap()], "");
+    assert!(out.status.success(), "{out:?}");
+    let q = json(&out);
+    assert_eq!(q["landed_total"], "49.99");
+    assert_eq!(q["solved_unit_price"], serde_json::json!(["34.59"]));
+    // A target the total skips: exit 2 with the nearest totals.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("49.99", "50.00");
+    let out = landed(&["quote", "-"], &text);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("nearest below: 49.99") && err.contains("50.01"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_dash_reads_the_request_from_standard_input() {
     let text = std::fs::read_to_string(request("fees_graduated.json")).unwrap();
     let out = landed(&["fees", "-"], &text);

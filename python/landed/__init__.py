@@ -29,6 +29,7 @@ from ._errors import (
     RateError,
     RatesFromTheFuture,
     StaleRates,
+    TargetUnreachable,
     UnknownSeries,
 )
 from ._landed import (
@@ -62,6 +63,7 @@ __all__ = [
     "RatesFromTheFuture",
     "Repricer",
     "StaleRates",
+    "TargetUnreachable",
     "Tables",
     "UnknownSeries",
     "__version__",

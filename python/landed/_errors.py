@@ -41,6 +41,16 @@ class InvalidType(InvalidInput, TypeError):
     ``str``), or a type the wire format has no place for. Also a ``TypeError``."""
 
 
+class TargetUnreachable(LandedError, ValueError):
+    """Reverse pricing: no unit price gives ``target`` (a ``Decimal``) exactly. ``below`` and
+    ``above`` are the nearest achievable results (``None`` when there is none on that side),
+    each a dict with ``unit_prices`` (one per line), ``landed_total`` and ``regime``."""
+
+    target: Any
+    below: dict[str, Any] | None
+    above: dict[str, Any] | None
+
+
 class DataProblem(NamedTuple):
     """One problem found while loading rate data."""
 

@@ -30,7 +30,9 @@ Instant = Union[datetime.datetime, str]
 
 def quote(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
     """A landed-cost quote (duty, import VAT/GST, fees) for a request in the wire format of
-    ``examples/requests/*.json``. Amounts in the result are ``Decimal``."""
+    ``examples/requests/*.json``. Amounts in the result are ``Decimal``. With ``target_total``
+    in place of ``unit_price`` on every line: reverse DDP pricing, the quote plus
+    ``solved_unit_price`` (raises ``TargetUnreachable`` when no price gives the target)."""
 
 def reprice(
     request: Request, *, tables: Tables | None = None, rates: Rates | None = None

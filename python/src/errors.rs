@@ -206,6 +206,26 @@ pub(crate) fn error(py: Python<'_>, e: &Error) -> PyErr {
                 k.set_item("operation", *operation)
             })
         }
+        Error::TargetUnreachable {
+            target,
+            below,
+            above,
+        } => raise(
+            py,
+            "TargetUnreachable",
+            message,
+            "target_unreachable",
+            |k| {
+                let decimal = crate::convert::decimal_type(py)?;
+                k.set_item("target", decimal.call1((target.to_string(),))?)?;
+                let side = |r: &Option<Box<landed::market::Reached>>| match r {
+                    Some(r) => crate::convert::result_to_py(py, r.as_ref()).map(Some),
+                    None => Ok(None),
+                };
+                k.set_item("below", side(below)?)?;
+                k.set_item("above", side(above)?)
+            },
+        ),
         other => {
             // The remaining kinds (off-grid amounts, endings that reach zero, amounts too
             // large to convert, …) keep the library's message and name their kind.

@@ -6,6 +6,7 @@
 use landed::bands::{BandRequest, band as band_job};
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::{RepriceRequest, reprice as reprice_job};
+use landed::market::reverse::Request;
 use landed::{QuoteRequest, RateTables};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
@@ -90,7 +91,8 @@ fn is_digits(s: &str) -> bool {
 }
 
 /// A landed-cost quote (duty, import VAT/GST, fees) for a request `dict` (or JSON text) in the
-/// wire format of `examples/requests/*.json`.
+/// wire format of `examples/requests/*.json`; with `target_total` in place of `unit_price` on
+/// every line, reverse DDP pricing (the quote plus `solved_unit_price`).
 #[pyfunction]
 #[pyo3(signature = (request, *, tables=None))]
 fn quote<'py>(
@@ -99,8 +101,14 @@ fn quote<'py>(
     tables: Option<&Tables>,
 ) -> PyResult<Bound<'py, PyAny>> {
     run(py, request, tables, |text, t| {
-        let q = t.quote(&parse(text, QuoteRequest::from_json)?)?;
-        Ok(convert::result_to_py(py, &q))
+        // The fast path for a quote; reverse DDP pricing when the lines carry `target_total`.
+        let req = serde_json::from_str::<QuoteRequest>(text)
+            .map(Request::Quote)
+            .or_else(|_| Request::from_json(text))?;
+        Ok(match req {
+            Request::Quote(req) => convert::result_to_py(py, &t.quote(&req)?),
+            Request::Reverse(req) => convert::result_to_py(py, &t.reverse(&req)?),
+        })
     })
 }
 

@@ -161,3 +161,28 @@ def test_an_int_for_a_decimal_field_says_what_to_pass(de_ioss):
     req = json.loads((REQUESTS / "reprice_jpy.json").read_text())
     assert isinstance(req["max_age_days"], int)
     landed.reprice(req)
+
+
+def _reverse_de(target: str) -> dict:
+    request = json.loads((REQUESTS / "reverse_de.json").read_text())
+    request["lines"][0]["target_total"] = target
+    return request
+
+
+def test_quote_solves_a_target_total():
+    result = landed.quote(_reverse_de("49.99"))
+    assert result["landed_total"] == Decimal("49.99")
+    assert result["solved_unit_price"] == [Decimal("34.59")]
+    assert result["evaluations"] >= 1
+
+
+def test_an_unreachable_target_raises_with_the_nearest_totals():
+    # 19 % VAT: one cent of price is 1.19 cents of total, so 50.00 is skipped (49.99 -> 50.01).
+    with pytest.raises(landed.TargetUnreachable) as err:
+        landed.quote(_reverse_de("50.00"))
+    e = err.value
+    assert e.kind == "target_unreachable" and isinstance(e, ValueError)
+    assert e.target == Decimal("50.00")
+    assert e.below["landed_total"] == Decimal("49.99")
+    assert e.above["landed_total"] == Decimal("50.01")
+    assert e.below["unit_prices"] == [Decimal("34.59")]
