@@ -221,6 +221,27 @@ pub(crate) mod decimal_vec {
     }
 }
 
+/// `#[serde(with = "decimal_map")]`: a map of names to decimals as strings, strictly.
+pub(crate) mod decimal_map {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    pub(crate) fn serialize<S: serde::Serializer>(
+        v: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(v.iter().map(|(k, d)| (k, DecimalStr(*d))))
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        let v: BTreeMap<String, DecimalStr> = serde::Deserialize::deserialize(d)?;
+        Ok(v.into_iter().map(|(k, d)| (k, d.0)).collect())
+    }
+}
+
 /// Parses a JSON request, naming the path of any bad field (`lines[0].unit_price: …`); the
 /// whole request is named `request`. One place for every capability's wire format.
 ///

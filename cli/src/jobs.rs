@@ -4,6 +4,7 @@
 use landed::bands::BandRequest;
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::RepriceRequest;
+use landed::market::MatrixRequest;
 use landed::market::reverse::Request;
 use landed::{QuoteRequest, RateTables};
 
@@ -133,4 +134,15 @@ pub fn band(
 ) -> Result<(), Failure> {
     let req = parse(input, BandRequest::from_json)?;
     write(out, &landed::bands::band(tables, &req)?, layout)
+}
+
+/// The market matrix.
+pub fn matrix(
+    tables: &RateTables,
+    input: &str,
+    out: &mut Vec<u8>,
+    layout: Layout,
+) -> Result<(), Failure> {
+    let req = parse(input, MatrixRequest::from_json)?;
+    write(out, &tables.matrix(&req)?, layout)
 }

@@ -76,6 +76,8 @@ enum Command {
     Fees(JobArgs),
     /// A competitor-based price band for a `bands::BandRequest`.
     Band(JobArgs),
+    /// The market matrix for a `market::MatrixRequest`: products priced for a list of markets.
+    Matrix(JobArgs),
     /// List the fee schedule ids in force on a date.
     Schedules {
         /// The date (yyyy-mm-dd); default today (UTC).
@@ -121,6 +123,7 @@ fn main() -> ExitCode {
         Command::Reprice(args) => job(jobs::reprice, args),
         Command::Fees(args) => job(jobs::fees, args),
         Command::Band(args) => job(jobs::band, args),
+        Command::Matrix(args) => job(jobs::matrix, args),
         Command::Schedules { date, json } => listing::schedules(tables, *date, *json),
         Command::Coverage { json } => listing::coverage(tables, *json),
         Command::Version { json } => listing::version(tables, *json),

@@ -113,6 +113,21 @@ fn a_request_with_target_totals_is_solved_for_the_unit_price() {
 }
 
 #[test]
+fn matrix_prices_the_sample_catalogue_in_every_market() {
+    let file = request("matrix_tshirt.json");
+    let out = landed(&["matrix", file.to_str().unwrap()], "");
+    assert!(out.status.success(), "{out:?}");
+    let m = json(&out);
+    assert_eq!(m["cells"].as_array().map(Vec::len), Some(4), "{m}");
+    assert_eq!(m["cells"][0]["market"], "DE");
+    assert!(
+        m["markets"][0]["drift"]["reprice"]
+            .as_bool()
+            .unwrap_or(false)
+    );
+}
+
+#[test]
 fn a_dash_reads_the_request_from_standard_input() {
     let text = std::fs::read_to_string(request("fees_graduated.json")).unwrap();
     let out = landed(&["fees", "-"], &text);

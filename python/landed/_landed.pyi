@@ -42,6 +42,10 @@ def reprice(
 def fees(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
     """A fee schedule (inline or named), or a fee chain, evaluated on a request's inputs."""
 
+def matrix(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
+    """The market matrix: products priced for a list of markets, with the duty, tax, FX
+    markup and fees inside each shelf price, the seller's net, margin and binding rule."""
+
 def band(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
     """A competitor-based price band: the new price, the band, the binding constraint, the
     excluded offers and the trace."""

@@ -6,6 +6,7 @@
 use landed::bands::{BandRequest, band as band_job};
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::{RepriceRequest, reprice as reprice_job};
+use landed::market::MatrixRequest;
 use landed::market::reverse::Request;
 use landed::{QuoteRequest, RateTables};
 use pyo3::prelude::*;
@@ -183,6 +184,21 @@ fn band<'py>(
     })
 }
 
+/// The market matrix: a product or catalogue priced for a list of markets (the request of
+/// `examples/requests/matrix_*.json`).
+#[pyfunction]
+#[pyo3(signature = (request, *, tables=None))]
+fn matrix<'py>(
+    py: Python<'py>,
+    request: &Bound<'py, PyAny>,
+    tables: Option<&Tables>,
+) -> PyResult<Bound<'py, PyAny>> {
+    run(py, request, tables, |text, t| {
+        let req = parse(text, MatrixRequest::from_json)?;
+        Ok(convert::result_to_py(py, &t.matrix(&req)?))
+    })
+}
+
 /// Quotes a list of requests: converted with the GIL held, computed with it released, the
 /// results converted back, in order. `errors="raise"` raises the first failing request's
 /// error (its `index` attribute says which); `errors="return"` puts the exception in its place.
@@ -261,6 +277,7 @@ fn _landed(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reprice, m)?)?;
     m.add_function(wrap_pyfunction!(fees, m)?)?;
     m.add_function(wrap_pyfunction!(band, m)?)?;
+    m.add_function(wrap_pyfunction!(matrix, m)?)?;
     m.add_function(wrap_pyfunction!(quote_many, m)?)?;
     m.add_function(wrap_pyfunction!(data_version, m)?)?;
     m.add_class::<Tables>()?;

@@ -18,6 +18,7 @@ FUNCTIONS = {
     "reprice": landed.reprice,
     "fees": landed.fees,
     "band": landed.band,
+    "matrix": landed.matrix,
 }
 
 # Strings of the results that may look like numbers but are not amounts: tariff codes and the

@@ -5,7 +5,12 @@
 //!   unit price in the request's currency whose forward [quote](crate::RateTables::quote)
 //!   lands exactly on it, solved over the forward quote itself (thresholds, rounding, minimum
 //!   duties and cliffs included), never by a closed-form inverse.
+//! - [`matrix`]: one product, or a catalogue, priced for a list of markets at once (forward
+//!   from a base price, or from a round local price or a margin goal), with the duty, tax, FX
+//!   markup and fees inside each price, the seller's net and margin, and the binding rule.
 
+pub mod matrix;
 pub mod reverse;
 
+pub use matrix::{Binding, Cell, Market, Matrix, MatrixRequest, Product};
 pub use reverse::{NearThreshold, Reached, ReverseOptions, ReverseRequest, Solved};

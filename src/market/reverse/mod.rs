@@ -183,20 +183,79 @@ impl RateTables {
 ///   the lines;
 /// - any error of the forward [quote](crate::landed::quote).
 pub fn reverse(tables: &RateTables, request: &ReverseRequest) -> Result<Solved, Error> {
-    let mut problem = Problem::new(tables, request)?;
-    let (target, units) = (problem.target, problem.units()?);
-    let scale = problem.scale;
-    let bracket = search::largest_at_most(
-        |x| problem.total_at(x),
-        target,
-        |at_zero| first_guess(target, at_zero, units, scale),
-    )?;
+    if request.request.incoterm == Some(Incoterm::Dap) {
+        return Err(Error::input(
+            "incoterm",
+            "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
+        ));
+    }
+    solve(tables, request, Measure::LandedTotal, None)
+}
+
+/// What the solver makes equal to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Measure {
+    /// The landed total (DDP: what the buyer pays).
+    LandedTotal,
+    /// What the buyer pays at checkout: the landed total less the charges due on delivery (a
+    /// DAP market's shelf price; the same as the landed total under DDP).
+    Checkout,
+}
+
+impl Measure {
+    pub(crate) fn of(self, q: &Quote) -> Decimal {
+        match self {
+            Self::LandedTotal => q.landed_total,
+            Self::Checkout => q.landed_total.saturating_sub(q.due_on_delivery),
+        }
+    }
+}
+
+/// [`reverse`] of `measure`, under either incoterm (the market matrix prices DAP markets on
+/// what the buyer pays at checkout); `known` is a lead price (minor units) already quoted
+/// and its total, to start the search from.
+pub(crate) fn solve(
+    tables: &RateTables,
+    request: &ReverseRequest,
+    measure: Measure,
+    known: Option<(i64, Decimal)>,
+) -> Result<Solved, Error> {
+    // The part of the total that does not grow with the price, for the first step.
+    let fixed = request
+        .request
+        .shipping
+        .unwrap_or_default()
+        .saturating_add(request.request.insurance.unwrap_or_default());
+    let mut problem = Problem::new(tables, request, measure)?;
+    let target = problem.target;
+    let bracket = match known {
+        Some((x, total)) => {
+            // The targets' decimals are checked on the first quote otherwise.
+            check_targets(problem.shelf_scale()?, &problem.targets)?;
+            let known = search::Point { x, total };
+            search::largest_at_most_near(|x| problem.total_at(x), target, known, fixed)?
+        }
+        None => {
+            let (units, scale) = (problem.units()?, problem.scale);
+            search::largest_at_most(
+                |x| problem.total_at(x),
+                target,
+                |at_zero| first_guess(target, at_zero, units, scale),
+            )?
+        }
+    };
     let mut evaluations = bracket.evaluations;
-    let below = bracket.below.filter(|p| p.total == problem.target);
-    let (Some(hit), Some(quote)) = (below, problem.best.take()) else {
+    let Some(hit) = bracket.below.filter(|p| p.total == target) else {
         return Err(problem.unreachable(bracket)?);
     };
-    let mut quote = quote.1;
+    // The quote at the answer: kept by the search, or (the caller's known point) quoted again.
+    let mut quote = match problem.best.take() {
+        Some((x, q)) if x == hit.x => q,
+        _ => {
+            evaluations = evaluations.saturating_add(1);
+            problem.quote_at(hit.x)?
+        }
+    };
     let mut warnings = Vec::new();
     let near_thresholds =
         sides::near(&mut problem, hit.x, &quote, &mut evaluations, &mut warnings)?;
@@ -228,19 +287,14 @@ struct Problem<'a> {
     /// Each line's unit price as a share of the lead line's (1 for the lead line).
     ratios: Vec<Decimal>,
     options: ReverseOptions,
+    measure: Measure,
     /// The quote at the largest price evaluated whose total is at most the target.
     best: Option<(i64, Quote)>,
 }
 
 impl<'a> Problem<'a> {
-    fn new(tables: &'a RateTables, r: &ReverseRequest) -> Result<Self, Error> {
+    fn new(tables: &'a RateTables, r: &ReverseRequest, measure: Measure) -> Result<Self, Error> {
         let req = &r.request;
-        if req.incoterm == Some(Incoterm::Dap) {
-            return Err(Error::input(
-                "incoterm",
-                "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
-            ));
-        }
         if r.targets.len() != req.lines.len() {
             return Err(Error::input(
                 "lines",
@@ -274,6 +328,7 @@ impl<'a> Problem<'a> {
             lead,
             ratios,
             options: r.options,
+            measure,
             best: None,
         })
     }
@@ -309,11 +364,21 @@ impl<'a> Problem<'a> {
             // The destination's currency is known from the first quote.
             check_targets(q.currency.exponent().unwrap_or(0), &self.targets)?;
         }
-        let total = q.landed_total;
+        let total = self.measure.of(&q);
         if total <= self.target && self.best.as_ref().is_none_or(|(b, _)| x > *b) {
             self.best = Some((x, q));
         }
         Ok(total)
+    }
+
+    /// The minor unit of the destination's currency (the targets' currency).
+    fn shelf_scale(&self) -> Result<u32, Error> {
+        let currency = crate::landed::destination_currency(
+            self.tables,
+            self.request.destination,
+            self.request.date,
+        )?;
+        Ok(currency.exponent().unwrap_or(0))
     }
 
     /// The units of the order counted in lead-line prices (`Σ quantity × ratio`).
@@ -334,7 +399,7 @@ impl<'a> Problem<'a> {
         let q = self.quote_at(x)?;
         Ok(Reached {
             unit_prices: self.prices(x)?,
-            landed_total: q.landed_total,
+            landed_total: self.measure.of(&q),
             regime: q.regime,
         })
     }

@@ -52,6 +52,14 @@ struct Counted<F> {
 }
 
 impl<F: FnMut(i64) -> Result<Decimal, Error>> Counted<F> {
+    const fn new(f: F) -> Self {
+        Self {
+            f,
+            evaluations: 0,
+            failed: Vec::new(),
+        }
+    }
+
     fn at(&mut self, x: i64) -> Result<Point, Error> {
         if self.evaluations >= MAX_EVALUATIONS {
             return Err(Error::input(
@@ -98,11 +106,7 @@ pub(crate) fn largest_at_most<F>(
 where
     F: FnMut(i64) -> Result<Decimal, Error>,
 {
-    let mut f = Counted {
-        f,
-        evaluations: 0,
-        failed: Vec::new(),
-    };
+    let mut f = Counted::new(f);
     let zero = f.at(0)?;
     if zero.total > target {
         return f.finish(None, Some(zero));
@@ -115,8 +119,77 @@ where
     f.finish(Some(lo), Some(hi))
 }
 
+/// [`largest_at_most`] from a point the caller has evaluated already (a forward quote near
+/// the target, as the market matrix has): the first step follows the line through
+/// `(0, fixed)` and it, then the search goes on as from zero. `known` is not counted; `fixed`
+/// is in the totals' currency.
+pub(crate) fn largest_at_most_near<F>(
+    f: F,
+    target: Decimal,
+    known: Point,
+    fixed: Decimal,
+) -> Result<Bracket, Error>
+where
+    F: FnMut(i64) -> Result<Decimal, Error>,
+{
+    let mut f = Counted::new(f);
+    // The step to the target along the line through `(0, fixed)` and `known`, where `fixed`
+    // is the part of the total that does not grow with the price (shipping): close to the
+    // local slope, a little steeper when charges on the fixed part are left in, so the step
+    // falls just short and the secant from there is local.
+    let step = target
+        .checked_sub(known.total)
+        .and_then(|d| d.checked_mul(Decimal::from(known.x)))
+        .and_then(|d| d.checked_div(known.total.checked_sub(fixed).filter(|r| !r.is_zero())?))
+        .and_then(|d| i64::try_from(d.trunc()).ok())
+        .unwrap_or(0);
+    let (lo, hi) = if known.total <= target {
+        let guess = known.x.saturating_add(step.max(1)).min(MAX_X);
+        match expand(&mut f, known, target, guess)? {
+            (lo, Some(hi)) => (lo, hi),
+            (lo, None) => return f.finish(Some(lo), None),
+        }
+    } else {
+        match descend(&mut f, known, target, step.min(-1))? {
+            (Some(lo), hi) => (lo, hi),
+            (None, hi) => return f.finish(None, Some(hi)),
+        }
+    };
+    let (lo, hi) = narrow(&mut f, lo, hi, target)?;
+    f.finish(Some(lo), Some(hi))
+}
+
+/// From `hi` (above the target), down to the first point at most the target: `step` (< 0)
+/// first, then doubling; `None` with the point at zero when even that is above.
+fn descend<F>(
+    f: &mut Counted<F>,
+    mut hi: Point,
+    target: Decimal,
+    step: i64,
+) -> Result<(Option<Point>, Point), Error>
+where
+    F: FnMut(i64) -> Result<Decimal, Error>,
+{
+    let mut step = step;
+    loop {
+        let x = hi.x.saturating_add(step).max(0);
+        let p = f.at(x)?;
+        if p.total <= target {
+            return Ok((Some(p), hi));
+        }
+        hi = p;
+        if x == 0 {
+            return Ok((None, hi));
+        }
+        step = step.saturating_mul(2);
+    }
+}
+
 /// From `lo` (at most the target), the first point found above the target: the guess, then
-/// secant extrapolations that overshoot by a quarter, at least doubling the step.
+/// the secant's point one unit (and a sixty-fourth) past the target, twice (the total is close
+/// to affine, so this usually lands just above it); after that, extrapolations that
+/// overshoot by a quarter and at least double the step, so a flat or slowing total is crossed
+/// in a bounded number of steps.
 fn expand<F>(
     f: &mut Counted<F>,
     mut lo: Point,
@@ -127,6 +200,7 @@ where
     F: FnMut(i64) -> Result<Decimal, Error>,
 {
     let mut next = guess;
+    let mut close_tries = 2_u32;
     loop {
         let p = f.at(next)?;
         if p.total > target {
@@ -137,10 +211,17 @@ where
         if p.x >= MAX_X {
             return Ok((lo, None));
         }
-        let secant = secant_x(prev, p, target).map_or(0, |x| x.saturating_sub(p.x));
-        let reach = secant
-            .saturating_add(secant / 4)
-            .max(step.saturating_mul(2));
+        let secant = secant_x(prev, p, target).map(|x| x.saturating_sub(p.x));
+        let reach = match secant {
+            Some(d) if close_tries > 0 => {
+                close_tries = close_tries.saturating_sub(1);
+                d.saturating_add(1).saturating_add(d / 64)
+            }
+            d => {
+                let d = d.unwrap_or(0);
+                d.saturating_add(d / 4).max(step.saturating_mul(2))
+            }
+        };
         next = p.x.saturating_add(reach.max(1)).min(MAX_X);
     }
 }
@@ -230,6 +311,26 @@ mod tests {
             assert!(lo.total <= Decimal::from(target) && hi.total > Decimal::from(target));
             assert_eq!(hi.x, lo.x + 1, "{target}");
             assert!(b.evaluations < 40, "{target}: {}", b.evaluations);
+        }
+    }
+
+    #[test]
+    fn from_a_known_point_it_finds_the_same_answer() {
+        for target in [0, 1, 500, 1498, 1499, 1500, 1509, 1510, 1511, 99_999] {
+            let t = Decimal::from(target);
+            let from_zero = largest_at_most(cliff, t, |_| 7).unwrap();
+            for x in [1, 10, 999, 1000, 5000] {
+                let known = Point {
+                    x,
+                    total: cliff(x).unwrap(),
+                };
+                let near = largest_at_most_near(cliff, t, known, Decimal::ZERO).unwrap();
+                assert_eq!(
+                    (near.below, near.above),
+                    (from_zero.below, from_zero.above),
+                    "{target} {x}"
+                );
+            }
         }
     }
 

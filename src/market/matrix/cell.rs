@@ -1,0 +1,343 @@
+//! Steps 2–4 for one product in one market: the start price by mode, the shelf price on the
+//! ending solved over the forward quote, and the floor.
+
+use rust_decimal::Decimal;
+
+use super::figures::{self, Figures};
+use super::prepare::Prepared;
+use super::{Binding, Cell, Explanation, MatrixRequest, Product};
+use crate::data::RateTables;
+use crate::error::Error;
+use crate::landed::{Quote, QuoteLine, QuoteRequest};
+use crate::market::reverse::{self, Measure, NearThreshold, ReverseOptions, ReverseRequest};
+use crate::money::Money;
+
+/// The most doublings of the price when looking for one that meets a floor or goal
+/// (2^50 minor units is beyond any price a quote accepts).
+const MAX_DOUBLINGS: u32 = 50;
+
+/// What pricing one cell works with.
+struct Ctx<'a> {
+    tables: &'a RateTables,
+    request: &'a MatrixRequest,
+    m: &'a Prepared<'a>,
+    product: &'a Product,
+    /// The product's index in the request (for field names).
+    index: usize,
+    /// The quote request with the product's one line.
+    quote: QuoteRequest,
+    measure: Measure,
+    /// The explanation's steps, when the request asks for them (`None`: not built at all).
+    trace: Option<Vec<String>>,
+    warnings: Vec<String>,
+}
+
+/// Adds a step to the explanation, formatting it only when one is asked for.
+fn note(trace: &mut Option<Vec<String>>, step: impl FnOnce() -> String) {
+    if let Some(t) = trace {
+        t.push(step());
+    }
+}
+
+/// A goods price already quoted (minor units) and its shelf price.
+type Known = (i64, Decimal);
+
+/// A shelf price solved to its goods price.
+struct Priced {
+    quote: Quote,
+    goods: Decimal,
+    near_thresholds: Vec<NearThreshold>,
+}
+
+/// Prices `product` (the `index`th) in the prepared market `m`.
+pub(super) fn price(
+    tables: &RateTables,
+    request: &MatrixRequest,
+    m: &Prepared<'_>,
+    index: usize,
+    product: &Product,
+) -> Result<Cell, Error> {
+    let mut ctx = Ctx::new(tables, request, m, index, product);
+    let (target, mut binding, known) = ctx.start()?;
+    let mut priced = ctx.solve(target, known)?;
+    let mut f = ctx.figures(&priced.quote)?;
+    if binding != Binding::MarginGoal && !figures::meets(m, &f, None) {
+        note(&mut ctx.trace, || {
+            format!(
+                "margin {} % and profit {} {} are below the market's floor; raised",
+                f.margin_percent, f.profit, request.currency
+            )
+        });
+        let g = ctx.lowest(None)?;
+        let shelf = ctx.shelf_at(g)?;
+        let target = ctx.ended(shelf)?;
+        priced = ctx.solve(target, Some((g, shelf)))?;
+        f = ctx.figures(&priced.quote)?;
+        binding = Binding::Floor;
+        if !figures::meets(m, &f, None) {
+            ctx.warnings.push(format!(
+                "the ending puts the price below the market's floor: margin {} %, profit {} {}",
+                f.margin_percent, f.profit, request.currency
+            ));
+        }
+    }
+    Ok(ctx.cell(priced, &f, binding))
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        tables: &'a RateTables,
+        request: &'a MatrixRequest,
+        m: &'a Prepared<'a>,
+        index: usize,
+        product: &'a Product,
+    ) -> Self {
+        let hs = product
+            .hs_codes
+            .get(&m.market.id)
+            .copied()
+            .unwrap_or(product.hs_code);
+        let mut line = QuoteLine::new(hs, Decimal::ONE, Decimal::ZERO, product.origin);
+        line.tax_category = product.tax_category.clone();
+        line.weight_kg = product.weight_kg;
+        let mut quote = m.template.clone();
+        quote.lines = vec![line];
+        let measure = if super::is_dap(m.market) {
+            Measure::Checkout
+        } else {
+            Measure::LandedTotal
+        };
+        Self {
+            tables,
+            request,
+            m,
+            product,
+            index,
+            quote,
+            measure,
+            trace: request.explain.then(Vec::new),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Step 2: the shelf price to solve for, what set it, and a goods price (minor units)
+    /// already quoted near it with its shelf price.
+    fn start(&mut self) -> Result<(Decimal, Binding, Option<Known>), Error> {
+        let cur = self.m.currency;
+        if let Some(t) = self.product.targets.get(&self.m.market.id) {
+            note(&mut self.trace, || format!("target shelf price {t} {cur}"));
+            return Ok((*t, Binding::Target, None));
+        }
+        if let Some(goal) = self.request.target_margin_percent {
+            let g = self.lowest(Some(goal))?;
+            let shelf = self.shelf_at(g)?;
+            note(&mut self.trace, || {
+                format!(
+                    "lowest goods price with a margin of {goal} %: {} {cur} (shelf {shelf})",
+                    self.m.dec(g)
+                )
+            });
+            return Ok((self.ended(shelf)?, Binding::MarginGoal, Some((g, shelf))));
+        }
+        let Some(base) = self.product.base_price else {
+            return Err(Error::input(
+                format!("products[{}].base_price", self.index),
+                format!(
+                    "missing; give base_price, a target for market {}, or target_margin_percent",
+                    self.m.market.id
+                ),
+            ));
+        };
+        let fx = self
+            .m
+            .repricer
+            .convert(Money::new(base, self.request.currency))?;
+        note(&mut self.trace, || {
+            format!(
+                "base {base} {} × {} ({} {}, mid {} + {} bps) = {} {cur}",
+                self.request.currency,
+                fx.all_in_rate,
+                fx.source,
+                fx.as_of,
+                fx.reference_rate,
+                fx.markup_bps,
+                fx.amount
+            )
+        });
+        let g = self.m.units(fx.amount)?;
+        let shelf = self.shelf_at(g)?;
+        note(&mut self.trace, || {
+            format!("forward quote at that goods price: shelf {shelf} {cur}")
+        });
+        Ok((self.ended(shelf)?, Binding::Base, Some((g, shelf))))
+    }
+
+    /// The quote with the goods price at `g` minor units of the shelf currency.
+    fn quote_at(&mut self, g: i64) -> Result<Quote, Error> {
+        if let Some(line) = self.quote.lines.first_mut() {
+            line.unit_price = self.m.dec(g);
+        }
+        self.tables.quote(&self.quote)
+    }
+
+    fn shelf_at(&mut self, g: i64) -> Result<Decimal, Error> {
+        let q = self.quote_at(g)?;
+        Ok(self.measure.of(&q))
+    }
+
+    /// The shelf price on the market's ending.
+    fn ended(&mut self, shelf: Decimal) -> Result<Decimal, Error> {
+        let Some(e) = &self.m.ending else {
+            return Ok(shelf);
+        };
+        let ended = e.apply(shelf)?;
+        if ended != shelf {
+            note(&mut self.trace, || format!("ending: {shelf} → {ended}"));
+        }
+        Ok(ended)
+    }
+
+    fn figures(&self, q: &Quote) -> Result<Figures, Error> {
+        figures::of(self.m, self.request, self.product, q, self.measure.of(q))
+    }
+
+    /// Step 3: the goods price whose quote has exactly `target` as its shelf price; when a
+    /// jump skips it, the nearest reachable shelf price (the closer; above on a tie), warned.
+    fn solve(&mut self, target: Decimal, known: Option<Known>) -> Result<Priced, Error> {
+        let mut r = ReverseRequest::new(self.quote.clone(), vec![target]);
+        let mut options = ReverseOptions::default();
+        if let Some(p) = self.request.near_threshold_percent {
+            options.near_threshold_percent = p;
+        }
+        r.options = options;
+        let solved = match reverse::solve(self.tables, &r, self.measure, known) {
+            Ok(s) => s,
+            Err(Error::TargetUnreachable { below, above, .. }) => {
+                let gap = |t: Decimal| t.saturating_sub(target).abs();
+                let pick = match (below, above) {
+                    (Some(b), Some(a)) if gap(b.landed_total) < gap(a.landed_total) => b,
+                    (_, Some(a)) => a,
+                    (Some(b), None) => b,
+                    (None, None) => return Err(Error::input("target_total", "unreachable")),
+                };
+                self.warnings.push(format!(
+                    "no goods price gives a shelf price of exactly {target} {}; the nearest is {}",
+                    self.m.currency, pick.landed_total
+                ));
+                r.targets = vec![pick.landed_total];
+                let at = pick.unit_prices.first().copied().unwrap_or_default();
+                let known = Some((self.m.units(at)?, pick.landed_total));
+                reverse::solve(self.tables, &r, self.measure, known)?
+            }
+            Err(e) => return Err(e),
+        };
+        let goods = solved
+            .solved_unit_price
+            .first()
+            .copied()
+            .unwrap_or_default();
+        note(&mut self.trace, || {
+            format!(
+                "solved: goods price {goods} {} gives shelf price {} ({} quotes)",
+                self.m.currency,
+                self.measure.of(&solved.quote),
+                solved.evaluations
+            )
+        });
+        Ok(Priced {
+            quote: solved.quote,
+            goods,
+            near_thresholds: solved.near_thresholds,
+        })
+    }
+
+    /// The lowest goods price (minor units) whose figures meet the market's floor, or the
+    /// margin `goal` when given: doubling from the unit cost's price until one does, then
+    /// bisection. The figures rise with the price (the law the tests check), so the first
+    /// price that meets them is the answer.
+    fn lowest(&mut self, goal: Option<Decimal>) -> Result<i64, Error> {
+        let cost = self
+            .m
+            .repricer
+            .amount(self.product.unit_cost, self.request.currency)?;
+        let mut hi = self.m.units(cost)?.max(1);
+        let mut lo = 0_i64;
+        let mut doublings = 0_u32;
+        while !self.meets_at(hi, goal)? {
+            lo = hi;
+            hi = hi.saturating_mul(2);
+            doublings = doublings.saturating_add(1);
+            if doublings > MAX_DOUBLINGS {
+                return Err(self.floor_unreachable(goal));
+            }
+        }
+        if lo == 0 && self.meets_at(0, goal)? {
+            return Ok(0);
+        }
+        while hi.saturating_sub(lo) > 1 {
+            let mid = lo.midpoint(hi);
+            if self.meets_at(mid, goal)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Ok(hi)
+    }
+
+    fn meets_at(&mut self, g: i64, goal: Option<Decimal>) -> Result<bool, Error> {
+        let q = self.quote_at(g)?;
+        let f = self.figures(&q)?;
+        Ok(figures::meets(self.m, &f, goal))
+    }
+
+    fn floor_unreachable(&self, goal: Option<Decimal>) -> Error {
+        match goal {
+            Some(g) => Error::input(
+                "target_margin_percent",
+                format!(
+                    "no price reaches a margin of {g} % in market {} (taxes and fees take more); give a lower goal",
+                    self.m.market.id
+                ),
+            ),
+            None => Error::input(
+                format!("markets[{}].min_margin_percent", self.m.index),
+                "no price meets the market's minimum margin and profit; lower them",
+            ),
+        }
+    }
+
+    /// Step 5: the cell.
+    fn cell(self, p: Priced, f: &Figures, binding: Binding) -> Cell {
+        let mut warnings = self.warnings;
+        warnings.extend(p.quote.warnings.iter().cloned());
+        let explanation = self.trace.map(|trace| {
+            Box::new(Explanation {
+                trace,
+                quote: p.quote.clone(),
+            })
+        });
+        Cell {
+            sku: self.product.sku.clone(),
+            market: self.m.market.id.clone(),
+            currency: self.m.currency,
+            shelf_price: f.shelf,
+            goods_price: p.goods,
+            shipping: p.quote.shipping,
+            duty: p.quote.duty,
+            tax: p.quote.tax,
+            customs_fees: p.quote.fees,
+            remitted: f.remitted,
+            fx_markup: f.fx_markup,
+            marketplace_fee: f.marketplace_fee,
+            net: f.net,
+            profit: f.profit,
+            margin_percent: f.margin_percent,
+            binding,
+            regime: p.quote.regime,
+            near_thresholds: p.near_thresholds,
+            warnings,
+            explanation,
+        }
+    }
+}
