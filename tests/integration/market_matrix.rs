@@ -199,8 +199,18 @@ fn check_cell(m: &Matrix, c: &Cell, market: &Value, p: &Value) -> Result<(), Str
 
 #[test]
 fn matrix_cells_equal_forward_quotes_of_their_goods_prices_on_random_catalogues() {
+    random_catalogues(12);
+}
+
+#[test]
+#[ignore = "long: 300 catalogues of up to 5 products × 10 markets; run in release"]
+fn matrix_cells_equal_forward_quotes_on_300_random_catalogues() {
+    random_catalogues(300);
+}
+
+fn random_catalogues(cases: u32) {
     let mut runner = TestRunner::new(Config {
-        cases: 12,
+        cases,
         failure_persistence: None,
         ..Config::default()
     });
