@@ -148,23 +148,29 @@ impl<'a> Ctx<'a> {
                 ),
             ));
         };
-        let fx = self
-            .m
-            .repricer
-            .convert(Money::new(base, self.request.currency))?;
-        note(&mut self.trace, || {
-            format!(
-                "base {base} {} × {} ({} {}, mid {} + {} bps) = {} {cur}",
-                self.request.currency,
-                fx.all_in_rate,
-                fx.source,
-                fx.as_of,
-                fx.reference_rate,
-                fx.markup_bps,
-                fx.amount
-            )
-        });
-        let g = self.m.units(fx.amount)?;
+        // The full FX quote (for its numbers) only when explaining; the amount is the same.
+        let goods = if self.trace.is_some() {
+            let fx = self
+                .m
+                .repricer
+                .convert(Money::new(base, self.request.currency))?;
+            note(&mut self.trace, || {
+                format!(
+                    "base {base} {} × {} ({} {}, mid {} + {} bps) = {} {cur}",
+                    self.request.currency,
+                    fx.all_in_rate,
+                    fx.source,
+                    fx.as_of,
+                    fx.reference_rate,
+                    fx.markup_bps,
+                    fx.amount
+                )
+            });
+            fx.amount
+        } else {
+            self.m.repricer.amount(base, self.request.currency)?
+        };
+        let g = self.m.units(goods)?;
         let shelf = self.shelf_at(g)?;
         note(&mut self.trace, || {
             format!("forward quote at that goods price: shelf {shelf} {cur}")
@@ -204,13 +210,12 @@ impl<'a> Ctx<'a> {
     /// Step 3: the goods price whose quote has exactly `target` as its shelf price; when a
     /// jump skips it, the nearest reachable shelf price (the closer; above on a tie), warned.
     fn solve(&mut self, target: Decimal, known: Option<Known>) -> Result<Priced, Error> {
-        let mut r = ReverseRequest::new(self.quote.clone(), vec![target]);
         let mut options = ReverseOptions::default();
         if let Some(p) = self.request.near_threshold_percent {
             options.near_threshold_percent = p;
         }
-        r.options = options;
-        let solved = match reverse::solve(self.tables, &r, self.measure, known) {
+        let r = ReverseRequest::new(self.quote.clone(), vec![target]).options(options);
+        let solved = match reverse::solve(self.tables, r, self.measure, known) {
             Ok(s) => s,
             Err(Error::TargetUnreachable { below, above, .. }) => {
                 let gap = |t: Decimal| t.saturating_sub(target).abs();
@@ -224,10 +229,11 @@ impl<'a> Ctx<'a> {
                     "no goods price gives a shelf price of exactly {target} {}; the nearest is {}",
                     self.m.currency, pick.landed_total
                 ));
-                r.targets = vec![pick.landed_total];
+                let r = ReverseRequest::new(self.quote.clone(), vec![pick.landed_total])
+                    .options(options);
                 let at = pick.unit_prices.first().copied().unwrap_or_default();
                 let known = Some((self.m.units(at)?, pick.landed_total));
-                reverse::solve(self.tables, &r, self.measure, known)?
+                reverse::solve(self.tables, r, self.measure, known)?
             }
             Err(e) => return Err(e),
         };

@@ -189,7 +189,7 @@ pub fn reverse(tables: &RateTables, request: &ReverseRequest) -> Result<Solved, 
             "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
         ));
     }
-    solve(tables, request, Measure::LandedTotal, None)
+    solve(tables, request.clone(), Measure::LandedTotal, None)
 }
 
 /// What the solver makes equal to the target.
@@ -216,7 +216,7 @@ impl Measure {
 /// and its total, to start the search from.
 pub(crate) fn solve(
     tables: &RateTables,
-    request: &ReverseRequest,
+    request: ReverseRequest,
     measure: Measure,
     known: Option<(i64, Decimal)>,
 ) -> Result<Solved, Error> {
@@ -293,7 +293,7 @@ struct Problem<'a> {
 }
 
 impl<'a> Problem<'a> {
-    fn new(tables: &'a RateTables, r: &ReverseRequest, measure: Measure) -> Result<Self, Error> {
+    fn new(tables: &'a RateTables, r: ReverseRequest, measure: Measure) -> Result<Self, Error> {
         let req = &r.request;
         if r.targets.len() != req.lines.len() {
             return Err(Error::input(
@@ -312,7 +312,7 @@ impl<'a> Problem<'a> {
                 format!("{percent} is outside 0 to 100; give a percent of the price such as 3"),
             ));
         }
-        let (lead, ratios) = proportions(r)?;
+        let (lead, ratios) = proportions(&r)?;
         let mut target = Decimal::ZERO;
         for t in &r.targets {
             target = target
@@ -321,10 +321,10 @@ impl<'a> Problem<'a> {
         }
         Ok(Self {
             tables,
-            request: req.clone(),
-            targets: r.targets.clone(),
+            scale: r.request.currency.minor_unit_scale()?,
+            request: r.request,
+            targets: r.targets,
             target,
-            scale: req.currency.minor_unit_scale()?,
             lead,
             ratios,
             options: r.options,

@@ -11,40 +11,22 @@
 //! solved price's rules and the other not, so it ends on two prices one minor unit apart;
 //! it evaluates at most about log2 of the probe distance, so at most 51 quotes per side.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use super::{NearThreshold, Problem, Reached};
 use crate::error::Error;
-use crate::landed::{CollectedAt, Quote};
+use crate::landed::Quote;
 
-/// What two quotes under the same rules share.
-#[derive(PartialEq, Eq)]
-struct Rules {
-    regime: Arc<str>,
-    collected_at: CollectedAt,
-    charges: Vec<(Arc<str>, Option<Decimal>, CollectedAt)>,
-}
-
-impl Rules {
-    fn of(q: &Quote) -> Self {
-        Self {
-            regime: q.regime.clone(),
-            collected_at: q.collected_at,
-            charges: q
-                .charges
-                .iter()
-                .map(|c| {
-                    (
-                        c.name.clone(),
-                        c.rate.map(|r| r.normalize()),
-                        c.collected_at,
-                    )
-                })
-                .collect(),
-        }
-    }
+/// Whether two quotes are under the same rules: the same regime, the same place of
+/// collection, and charge by charge the same name, rate and place (rates compare by value).
+fn same_rules(a: &Quote, b: &Quote) -> bool {
+    a.regime == b.regime
+        && a.collected_at == b.collected_at
+        && a.charges.len() == b.charges.len()
+        && a.charges
+            .iter()
+            .zip(&b.charges)
+            .all(|(x, y)| x.name == y.name && x.rate == y.rate && x.collected_at == y.collected_at)
 }
 
 /// The regime changes within the options' distance below and above `x` (the solved lead
@@ -62,7 +44,6 @@ pub(super) fn near(
     if percent.is_zero() {
         return Ok(Vec::new());
     }
-    let here = Rules::of(at_x);
     let reach = Decimal::from(x)
         .checked_mul(percent)
         .and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
@@ -71,10 +52,10 @@ pub(super) fn near(
         .unwrap_or(0);
     let mut found = Vec::new();
     for probe in [x.saturating_sub(reach).max(0), x.saturating_add(reach)] {
-        if probe == x || same(p, &here, probe, evaluations) {
+        if probe == x || same(p, at_x, probe, evaluations) {
             continue;
         }
-        let (inside, outside) = boundary(p, &here, x, probe, evaluations)?;
+        let (inside, outside) = boundary(p, at_x, x, probe, evaluations)?;
         let (lo, hi) = (inside.min(outside), inside.max(outside));
         match (p.reached(lo), p.reached(hi)) {
             (Ok(below), Ok(above)) => found.push(NearThreshold { below, above }),
@@ -90,15 +71,15 @@ pub(super) fn near(
 }
 
 /// Whether the quote at `x` is under `here`'s rules (a quote that fails is not).
-fn same(p: &mut Problem<'_>, here: &Rules, x: i64, evaluations: &mut u32) -> bool {
+fn same(p: &mut Problem<'_>, here: &Quote, x: i64, evaluations: &mut u32) -> bool {
     *evaluations = evaluations.saturating_add(1);
-    p.quote_at(x).is_ok_and(|q| Rules::of(&q) == *here)
+    p.quote_at(x).is_ok_and(|q| same_rules(&q, here))
 }
 
 /// Bisects between `inside` (under `here`) and `outside` (not) to adjacent prices.
 fn boundary(
     p: &mut Problem<'_>,
-    here: &Rules,
+    here: &Quote,
     mut inside: i64,
     mut outside: i64,
     evaluations: &mut u32,
