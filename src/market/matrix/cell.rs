@@ -259,8 +259,11 @@ impl<'a> Ctx<'a> {
 
     /// The lowest goods price (minor units) whose figures meet the market's floor, or the
     /// margin `goal` when given: doubling from the unit cost's price until one does, then
-    /// bisection. The figures rise with the price (the law the tests check), so the first
-    /// price that meets them is the answer.
+    /// bisection to a price that meets them next to one a minor unit lower that does not. Where
+    /// the margin only rises with the price that is the lowest one; a margin that jumps at a
+    /// threshold (at the EU's €150 the €3 flat duty gives way to the tariff's duty) could leave
+    /// another qualifying price below the jump, which the bisection does not look for (the
+    /// test of the margin goal checks the price one ending step lower).
     fn lowest(&mut self, goal: Option<Decimal>) -> Result<i64, Error> {
         let cost = self
             .m

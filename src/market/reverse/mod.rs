@@ -18,8 +18,12 @@
 //!    [`ReverseOptions::near_threshold_percent`] of a regime change, both sides of the change
 //!    are returned ([`NearThreshold`]) and the quote warns.
 //!
-//! The law the search relies on, checked by the property tests for every regime: the landed
-//! total does not fall as the unit price rises.
+//! What the search guarantees whatever the data: an exact answer quotes to the target, and
+//! the nearest totals of an unreachable target are adjacent prices on either side of it (the
+//! property tests check both in every regime). Where the landed total only rises with the
+//! price, the answer is the only crossing; where it falls (duty-free goods crossing the EU
+//! €150 line lose the €3 flat duty), a target can be met at two prices, the search returns
+//! one, and the change of rules between them is reported when it is within the distance.
 
 mod search;
 mod sides;

@@ -1,5 +1,5 @@
-//! The search over the forward function: the largest integer `x` whose total is at most the
-//! target, on a function that does not fall as `x` rises.
+//! The search over the forward function: an integer `x` whose total is at most the target
+//! while `x + 1`'s is above it (the largest such `x` when the total never falls as `x` rises).
 //!
 //! Invariants:
 //! - `f` is evaluated only at `0 ≤ x ≤ MAX_X`, at most [`MAX_EVALUATIONS`] times;
@@ -11,8 +11,9 @@
 //!   but after two steps that have not halved the bracket the next is a bisection: the worst
 //!   case is about three times the evaluations of bisection, and a jump (threshold, rounding
 //!   cliff) cannot stall it;
-//! - when `f` does not fall as `x` rises (the law the property tests check for every regime),
-//!   `lo` is the largest `x` with `f(x) ≤ target` and `hi = lo + 1` the smallest above it.
+//! - when `f` does not fall as `x` rises, `lo` is the largest `x` with `f(x) ≤ target` and
+//!   `hi = lo + 1` the smallest above it; when it falls somewhere, `lo` and `hi` are still a
+//!   crossing of the target, one of several.
 
 use rust_decimal::Decimal;
 
