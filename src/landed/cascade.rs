@@ -84,7 +84,11 @@ impl<'a> Context<'a> {
 
 /// The customs territory of a country on a date (see `CustomsTables::territory_of`), or the
 /// country itself when no territory row lists it.
-fn territory_of(tables: &RateTables, country: CountryCode, date: NaiveDate) -> Territory {
+pub(crate) fn territory_of(
+    tables: &RateTables,
+    country: CountryCode,
+    date: NaiveDate,
+) -> Territory {
     tables
         .customs
         .territory_of(country, date)

@@ -12,6 +12,48 @@ use crate::codes::{CountryCode, Currency};
 use crate::data::{RateTables, row_at};
 use crate::error::Error;
 
+/// Every currency other than the destination's in which the destination's rules, duty bands
+/// and fees in force on `date` state an amount (Brazil's US$50, Korea's USD 150, the EU's
+/// €150 for a non-euro member): the pairs a quote there may need in `exchange_rates`, in
+/// order, each once.
+pub(crate) fn stated_by_destination(
+    tables: &RateTables,
+    country: CountryCode,
+    date: NaiveDate,
+) -> Result<Vec<Currency>, Error> {
+    let own = of_destination(tables, country, date)?;
+    let territory = super::cascade::territory_of(tables, country, date);
+    let customs = &tables.customs;
+    let conditions = |c: &crate::data::Conditions| {
+        [&c.threshold, &c.also_threshold]
+            .into_iter()
+            .flatten()
+            .map(|t| t.currency)
+            .collect::<Vec<_>>()
+    };
+    let rules = customs
+        .rules
+        .in_force(territory, date)
+        .flat_map(|r| conditions(&r.value.conditions));
+    let bands = customs.duty_bands.in_force(territory, date).flat_map(|b| {
+        let mut v = conditions(&b.value.conditions);
+        v.push(b.value.currency);
+        v
+    });
+    let fees = customs.fees.in_force(territory, date).flat_map(|f| {
+        let mut v = conditions(&f.value.conditions);
+        v.push(f.value.currency);
+        v
+    });
+    let mut out: Vec<Currency> = Vec::new();
+    for c in rules.chain(bands).chain(fees) {
+        if c != own && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 /// The currency of `country` on `date`.
 pub(crate) fn of_destination(
     tables: &RateTables,

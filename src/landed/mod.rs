@@ -56,7 +56,7 @@ mod text;
 mod wire;
 
 pub use cascade::quote;
-pub(crate) use currency::of_destination as destination_currency;
+pub(crate) use currency::{of_destination as destination_currency, stated_by_destination};
 pub use wire::{
     Charge, ChargeArg, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm,
     LineQuote, Quote, QuoteLine, QuoteRequest,

@@ -464,3 +464,26 @@ fn matrix_the_sample_request_prices_every_market() {
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     assert_eq!(m.cells.len(), req.markets.len());
 }
+
+#[test]
+fn matrix_gives_quotes_the_rates_of_the_currencies_their_thresholds_are_stated_in() {
+    // A seller in euros: Brazil's bands are in US dollars, Mexico's courier rates too; the
+    // rates come from the destinations' own rows, not from a list of usual currencies.
+    let v = json!({"date": DATE, "currency": "EUR", "ship_from": "CN",
+        "markets": [
+            {"id": "BR", "destination": "BR", "region": "SP", "shipping": "3.00",
+             "seller_registrations": ["BR_REMESSA_CONFORME"]},
+            {"id": "MX", "destination": "MX", "shipping": "3.00"}],
+        "products": [{"sku": "S", "hs_code": "330499", "origin": "CN", "unit_cost": "4.00",
+                      "base_price": "30.00"}]});
+    let m = tables()
+        .matrix(&MatrixRequest::from_json(&v.to_string()).unwrap())
+        .unwrap();
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(&*cell(&m, "BR").regime, "br_remessa_conforme");
+    assert!(
+        cell(&m, "MX").regime.starts_with("mx_courier"),
+        "{}",
+        cell(&m, "MX").regime
+    );
+}

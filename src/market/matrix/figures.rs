@@ -1,12 +1,13 @@
 //! Step 5: the figures of a cell from the quote at its goods price (see the module docs for
 //! the definitions).
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::prepare::Prepared;
 use super::{MatrixRequest, Product};
 use crate::error::Error;
 use crate::landed::Quote;
+use crate::money::{RoundingMode, round_to_scale};
 
 /// The money of one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub(super) fn of(
 
 /// `v` rounded half up (away from zero) to `scale` decimals, shown with exactly that many.
 fn at_scale(v: Decimal, scale: u32) -> Decimal {
-    let mut r = v.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+    let mut r = round_to_scale(v, scale, RoundingMode::HalfUp);
     r.rescale(scale);
     r
 }

@@ -102,7 +102,8 @@ fn market<'a>(
     template.incoterm = Some(m.incoterm);
     template.seller_registrations = m.seller_registrations.clone();
     template.shipping = Some(shipping);
-    template.exchange_rates = threshold_rates(&rates, request.currency, currency);
+    let stated = crate::landed::stated_by_destination(tables, m.destination, request.date)?;
+    template.exchange_rates = threshold_rates(&rates, request.currency, currency, &stated);
     let drift = m
         .locked_rate
         .map(|locked| {
@@ -135,20 +136,18 @@ fn market<'a>(
     })
 }
 
-/// The rates the quotes convert with (thresholds stated in another currency: US$50 in
-/// Brazil, USD 150 in Korea, €150 in the EU): the reference cross rates from the seller's
-/// currency, USD and EUR into the shelf currency, where the table lists them.
+/// The rates the quotes convert with: the reference cross rates into the shelf currency from
+/// the seller's currency and from every currency the destination's rules, duty bands and fees
+/// state an amount in (US$50 in Brazil, USD 150 in Korea, €150 in a non-euro EU member),
+/// where the table lists them; a quote that needs a pair the table lacks says so.
 fn threshold_rates(
     rates: &crate::fx::ReferenceRates,
     seller: Currency,
     shelf: Currency,
+    stated: &[Currency],
 ) -> Vec<ExchangeRate> {
-    let mut out: Vec<ExchangeRate> = Vec::with_capacity(3);
-    for from in [
-        seller,
-        Currency::from_iso(iso_currency::Currency::USD),
-        Currency::from_iso(iso_currency::Currency::EUR),
-    ] {
+    let mut out: Vec<ExchangeRate> = Vec::with_capacity(stated.len().saturating_add(1));
+    for from in core::iter::once(seller).chain(stated.iter().copied()) {
         if from == shelf || out.iter().any(|r| r.from == from) {
             continue;
         }

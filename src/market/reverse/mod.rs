@@ -31,11 +31,12 @@ mod wire;
 
 use std::sync::Arc;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::data::RateTables;
 use crate::error::Error;
 use crate::landed::{Incoterm, Quote, QuoteRequest};
+use crate::money::{RoundingMode, round_to_scale};
 
 pub use search::MAX_EVALUATIONS;
 pub use wire::Request;
@@ -344,9 +345,7 @@ impl<'a> Problem<'a> {
             .iter()
             .map(|r| {
                 lead.checked_mul(*r)
-                    .map(|p| {
-                        p.round_dp_with_strategy(self.scale, RoundingStrategy::MidpointAwayFromZero)
-                    })
+                    .map(|p| round_to_scale(p, self.scale, RoundingMode::HalfUp))
                     .ok_or_else(|| Error::overflow("reverse pricing"))
             })
             .collect()
