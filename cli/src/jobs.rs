@@ -4,8 +4,8 @@
 use landed::bands::BandRequest;
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::RepriceRequest;
-use landed::market::MatrixRequest;
 use landed::market::reverse::Request;
+use landed::market::{DisplayRequest, MatrixRequest};
 use landed::{QuoteRequest, RateTables};
 
 /// Why a request was not answered.
@@ -145,4 +145,15 @@ pub fn matrix(
 ) -> Result<(), Failure> {
     let req = parse(input, MatrixRequest::from_json)?;
     write(out, &tables.matrix(&req)?, layout)
+}
+
+/// A display price.
+pub fn display_price(
+    tables: &RateTables,
+    input: &str,
+    out: &mut Vec<u8>,
+    layout: Layout,
+) -> Result<(), Failure> {
+    let req = DisplayRequest::from_json(input)?;
+    write(out, &tables.display_price(&req)?, layout)
 }

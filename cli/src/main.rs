@@ -78,6 +78,9 @@ enum Command {
     Band(JobArgs),
     /// The market matrix for a `market::MatrixRequest`: products priced for a list of markets.
     Matrix(JobArgs),
+    /// The display price of a listing for a `market::DisplayRequest` (a one-unit quote request
+    /// with an optional `language`): the tax-inclusive price, the tax rate and the label.
+    DisplayPrice(JobArgs),
     /// List the fee schedule ids in force on a date.
     Schedules {
         /// The date (yyyy-mm-dd); default today (UTC).
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Command::Fees(args) => job(jobs::fees, args),
         Command::Band(args) => job(jobs::band, args),
         Command::Matrix(args) => job(jobs::matrix, args),
+        Command::DisplayPrice(args) => job(jobs::display_price, args),
         Command::Schedules { date, json } => listing::schedules(tables, *date, *json),
         Command::Coverage { json } => listing::coverage(tables, *json),
         Command::Version { json } => listing::version(tables, *json),

@@ -128,6 +128,23 @@ fn matrix_prices_the_sample_catalogue_in_every_market() {
 }
 
 #[test]
+fn display_price_shows_the_german_label() {
+    let file = request("display_de.json");
+    let out = landed(&["display-price", file.to_str().unwrap()], "");
+    assert!(out.status.success(), "{out:?}");
+    let p = json(&out);
+    assert_eq!(p["price"], "52.98");
+    assert_eq!(p["label"], "inkl. 19 % MwSt.");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"quantity\": \"1\"", "\"quantity\": \"3\"");
+    let out = landed(&["display-price", "-"], &text);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("lines[0].quantity"), "{err}");
+}
+
+#[test]
 fn a_dash_reads_the_request_from_standard_input() {
     let text = std::fs::read_to_string(request("fees_graduated.json")).unwrap();
     let out = landed(&["fees", "-"], &text);

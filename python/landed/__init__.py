@@ -3,7 +3,9 @@
 - ``quote(request)``: landed cost (duty, import VAT/GST, fees);
 - ``reprice(request)``: FX repricing with a transparent markup;
 - ``fees(request)``: tiered fee schedules and fee chains;
-- ``band(request)``: competitor-based price bands.
+- ``band(request)``: competitor-based price bands;
+- ``matrix(request)``: a catalogue priced for a list of markets;
+- ``display_price(request)``: a listing's tax-inclusive price with its label.
 
 Requests are ``dict``\\ s (or JSON text) in the wire format of the Rust crate; results are
 ``dict``\\ s. Every amount is a :class:`decimal.Decimal` both ways, never a ``float``: a float
@@ -40,6 +42,7 @@ from ._landed import (
     __version__,
     band,
     data_version,
+    display_price,
     fees,
     matrix,
     quote,
@@ -70,6 +73,7 @@ __all__ = [
     "__version__",
     "band",
     "data_version",
+    "display_price",
     "fees",
     "matrix",
     "quote",

@@ -46,6 +46,11 @@ def matrix(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
     """The market matrix: products priced for a list of markets, with the duty, tax, FX
     markup and fees inside each shelf price, the seller's net, margin and binding rule."""
 
+def display_price(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
+    """The display price of a listing: one unit quoted, the price with the tax (and under DDP
+    the duty) inside it, the statutory tax rate and name, and the sourced label to show
+    (``language`` picks it; default the destination's primary language)."""
+
 def band(request: Request, *, tables: Tables | None = None) -> dict[str, Any]:
     """A competitor-based price band: the new price, the band, the binding constraint, the
     excluded offers and the trace."""

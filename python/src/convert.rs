@@ -322,6 +322,7 @@ pub(crate) fn kind_of(key: &str) -> Kind {
         | "free"
         | "from"
         | "fx_markup"
+        | "goods"
         | "goods_price"
         | "goods_value"
         | "high"

@@ -6,8 +6,8 @@
 use landed::bands::{BandRequest, band as band_job};
 use landed::fees::{FeeRequest, evaluate_request};
 use landed::fx::{RepriceRequest, reprice as reprice_job};
-use landed::market::MatrixRequest;
 use landed::market::reverse::Request;
+use landed::market::{DisplayRequest, MatrixRequest};
 use landed::{QuoteRequest, RateTables};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
@@ -199,6 +199,22 @@ fn matrix<'py>(
     })
 }
 
+/// The display price of a listing: one unit quoted, the tax-inclusive (and under DDP
+/// duty-inclusive) price, the tax rate and name, and the label to show (the request of
+/// `examples/requests/display_*.json`: a quote request plus an optional `language`).
+#[pyfunction]
+#[pyo3(signature = (request, *, tables=None))]
+fn display_price<'py>(
+    py: Python<'py>,
+    request: &Bound<'py, PyAny>,
+    tables: Option<&Tables>,
+) -> PyResult<Bound<'py, PyAny>> {
+    run(py, request, tables, |text, t| {
+        let req = DisplayRequest::from_json(text)?;
+        Ok(convert::result_to_py(py, &t.display_price(&req)?))
+    })
+}
+
 /// Quotes a list of requests: converted with the GIL held, computed with it released, the
 /// results converted back, in order. `errors="raise"` raises the first failing request's
 /// error (its `index` attribute says which); `errors="return"` puts the exception in its place.
@@ -278,6 +294,7 @@ fn _landed(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fees, m)?)?;
     m.add_function(wrap_pyfunction!(band, m)?)?;
     m.add_function(wrap_pyfunction!(matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(display_price, m)?)?;
     m.add_function(wrap_pyfunction!(quote_many, m)?)?;
     m.add_function(wrap_pyfunction!(data_version, m)?)?;
     m.add_class::<Tables>()?;

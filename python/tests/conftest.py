@@ -16,7 +16,7 @@ REQUESTS = REPO / "examples" / "requests"
 
 def job_of(name: str) -> str:
     """Which function answers an example request, by its file name."""
-    for prefix in ("band", "fees", "reprice", "matrix"):
+    for prefix in ("band", "fees", "reprice", "matrix", "display"):
         if name.startswith(prefix):
             return prefix
     return "quote"

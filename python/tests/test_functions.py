@@ -19,6 +19,7 @@ FUNCTIONS = {
     "fees": landed.fees,
     "band": landed.band,
     "matrix": landed.matrix,
+    "display": landed.display_price,
 }
 
 # Strings of the results that may look like numbers but are not amounts: tariff codes and the
@@ -187,3 +188,15 @@ def test_an_unreachable_target_raises_with_the_nearest_totals():
     assert e.below["landed_total"] == Decimal("49.99")
     assert e.above["landed_total"] == Decimal("50.01")
     assert e.below["unit_prices"] == [Decimal("34.59")]
+
+
+def test_display_price_gives_the_label_and_decimal_amounts():
+    request = json.loads((REQUESTS / "display_de.json").read_text())
+    result = landed.display_price(request)
+    assert result["price"] == Decimal("52.98")
+    assert result["tax_rate"] == Decimal("19")
+    assert result["label"] == "inkl. 19 % MwSt."
+    request["lines"][0]["quantity"] = "2"
+    with pytest.raises(landed.InvalidInput) as info:
+        landed.display_price(request)
+    assert info.value.field == "lines[0].quantity"

@@ -15,6 +15,7 @@ mod additional;
 mod csv;
 mod currency;
 mod customs;
+mod display;
 mod duty_band;
 mod error;
 mod fast_rows;
@@ -43,6 +44,8 @@ pub use customs::{
     Preference, Regime, RoundingRule, RoundingStage, RoundingTarget, Rule, RuleScope,
     TaxRateSource, Threshold, Transport, Valuation, ValueBasis,
 };
+pub use display::DisplayLabel;
+pub(crate) use display::at as display_at;
 pub use duty_band::DutyBand;
 pub use error::{DataError, DataProblem, ProblemKind};
 pub use fees::{
@@ -156,6 +159,7 @@ pub struct RateTables {
     pub(crate) tariffs: TariffTable,
     fx: fx::FxTables,
     pub(crate) fees: fees::FeeTables,
+    pub(crate) display: display::DisplayTables,
     /// The last day the rates are verified (see [`RateTables::verified_until`]).
     verified_until: Option<NaiveDate>,
 }
@@ -187,6 +191,7 @@ struct Collected {
     tariffs: TariffRows,
     fx: fx::FxRows,
     fees: fees::FeeRows,
+    display: display::DisplayRows,
 }
 
 /// A data file of a dataset: TOML text, or a CSV file read on first use.
@@ -252,7 +257,10 @@ impl Collected {
                     let Err(value) = self.fx.read(&reader, other, value, problems) else {
                         continue;
                     };
-                    if self.fees.read(&reader, other, value, problems).is_ok() {
+                    let Err(value) = self.fees.read(&reader, other, value, problems) else {
+                        continue;
+                    };
+                    if self.display.read(&reader, other, value, problems).is_ok() {
                         continue;
                     }
                     let known: Vec<String> = ["vat", "currency"]
@@ -261,6 +269,7 @@ impl Collected {
                         .chain(tariff::SECTIONS)
                         .chain(fx::SECTIONS)
                         .chain(fees::SECTIONS)
+                        .chain(display::SECTIONS)
                         .map(|s| format!("[[{s}]]"))
                         .collect();
                     problems.push(reader.location(key.span().start).problem(
@@ -294,6 +303,7 @@ impl Collected {
         let tariffs = TariffTable::build(self.tariffs, &mut problems);
         let fx = fx::FxTables::build(self.fx, &mut problems);
         let fees = fees::FeeTables::build(self.fees, &mut problems);
+        let display = display::DisplayTables::build(self.display, &mut problems);
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             return Err(DataError { problems });
@@ -306,6 +316,7 @@ impl Collected {
             tariffs,
             fx,
             fees,
+            display,
             verified_until: None,
         })
     }
@@ -359,6 +370,7 @@ const EMBEDDED_FILES: &[(&str, &str)] = &[
         include_str!("../../data/currencies.toml"),
     ),
     ("customs.toml", include_str!("../../data/customs.toml")),
+    ("display.toml", include_str!("../../data/display.toml")),
     ("fees.toml", include_str!("../../data/fees.toml")),
     ("fx.toml", include_str!("../../data/fx.toml")),
     ("fx_ecb.toml", include_str!("../../data/fx_ecb.toml")),
@@ -726,6 +738,7 @@ impl RateTables {
         out.tariffs.overlay(&other.tariffs);
         out.fx.overlay(&other.fx);
         out.fees.overlay(&other.fees);
+        out.display.overlay(&other.display);
         let combined =
             sha256_hex(format!("{}\n{}", self.version.sha256, other.version.sha256).as_bytes());
         out.version = DataVersion {

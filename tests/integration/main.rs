@@ -40,6 +40,7 @@ mod landed_oracle;
 mod landed_props;
 mod landed_regimes;
 mod landed_wire;
+mod market_display;
 mod market_matrix;
 mod market_reverse;
 mod money_props;
