@@ -901,6 +901,76 @@ def check(tr, rows):
     return out
 
 
+# ------------------------------------------------------------------ checker for the 232 programmes beyond the metals
+# (tracker tariff name, representative line, group the line's charge is in). Each snapshot's per-country
+# rate is compared with the encoded rate of the line (a top_up row counts as its floor, as the tracker does).
+CHECK_232 = [("autos", "87032301", "s232_autos"), ("auto_parts", "40111010", "s232_autos"),
+             ("softwood_lumber", "44071100", "s232_wood"), ("wood_furniture", "9401614011", "s232_wood"),
+             ("kitchen_cabinets", "9403409060", "s232_wood"), ("mhd_vehicles", "87012300", "s232_mhd"),
+             ("mhd_parts", "8708995300", "s232_mhd"), ("buses", "87021031", "s232_mhd")]
+
+
+def covers_line(r, hs, iso, d, preferential=False):
+    return (in_force(r, d) and covers(r, iso) and (not r["hs"] or hs.startswith(r["hs"]))
+            and not any(hs.startswith(x) for x in r["exclude_hs"].split())
+            and not (preferential and r["not_with_preference"] == "true"))
+
+
+def line_rate(rows, hs, iso, d, group, preferential=False):
+    """The engine's steps 1, 3 and 4 for one line (no exemptions): the charging rate of `group`, or 0."""
+    cov = [r for r in rows if r["warn_only"] == "false" and covers_line(r, hs, iso, d, preferential)]
+    groups = {r["group"] for r in cov}
+    live = [r for r in cov if r["group"] == group and not set(r["yields_to"].split()) & groups]
+    return max([float(r["rate_percent"]) for r in live] or [0])
+
+
+def check_232(tr, rows):
+    census_iso = {}
+    for e in json.loads((tr / "statutory_rates/master_tariff_list.json").read_text()):
+        for x in e["effective_date"]:
+            if "census_code" in x and x["country_name"] in NAME_ISO:
+                census_iso[x["census_code"]] = NAME_ISO[x["country_name"]]
+    census_iso.update(CENSUS_ISO_EXTRA)
+    pool = [r for r in rows if r["group"].startswith("s232")]
+    out = []
+    for snap in sorted(tr.glob("statutory_rates/tariff_rates_bnd_*.json")):
+        data = json.loads(snap.read_text())
+        d = data["policy_effective_date"]
+        n, mism = 0, []
+        for code, c in sorted(data.items()):
+            if code == "policy_effective_date" or code not in census_iso:
+                continue
+            iso = census_iso[code]
+            t = {x["tariff_name"]: x["tariff_rate"] for x in c["tariffs"] if x["tariff_authority"] == "s232"}
+            for name, hs, group in CHECK_232:
+                # CA/MX: the tracker's 0 on parts is the USMCA exemption; compare a preferential line
+                pref = iso in ("CA", "MX") and name in ("auto_parts", "mhd_parts")
+                enc, trk = line_rate(pool, hs, iso, d, group, pref), t.get(name, 0) * 100
+                n += 1
+                if abs(enc - trk) > 1e-9:
+                    mism.append(f"{d} {iso} {name}: encoded {fmt(enc)} vs tracker {fmt(trk)}")
+        out.append((d, n, mism))
+    return out
+
+
+def known_232(m):
+    """The explained differences between the encoded 232 rates and the tracker's snapshots, else None."""
+    d, iso, name = m.split()[:3]
+    name = name.rstrip(":")
+    if name in ("autos", "auto_parts") and iso in EU27 and EU_AUTO <= d < "2025-09-25":
+        return "EU autos/parts at 15% from the retroactive 2025-08-01, the tracker from 2025-09-25"
+    if iso == "KR" and KR_AUTO <= d < "2025-12-05" and name in ("autos", "auto_parts", "wood_furniture",
+                                                                   "kitchen_cabinets", "softwood_lumber"):
+        return "Korea deal from the retroactive 2025-11-01 (autos) / 2025-11-14 (wood), the tracker from 2025-12-05"
+    if iso == "GB" and name == "autos" and m.endswith("encoded 7.5 vs tracker 10"):
+        return "UK in-quota cars: +7.5% encoded, 10% all-in (with the 2.5% MFN) in the tracker"
+    if iso == "GB" and name == "auto_parts" and m.endswith("encoded 25 vs tracker 10"):
+        return "UK parts charged 25% with a warning: the 10% all-in needs use in UK automobiles"
+    if name == "softwood_lumber" and m.endswith("encoded 10 vs tracker 15"):
+        return "deal-country softwood at the CSMS 10% (with a warning), the tracker at 15%"
+    return None
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -943,6 +1013,15 @@ def main(argv):
         print(f"check {d}: {n} comparisons, {len(other)} mismatches"
               + (f" (+{len(known)} IEEPA rows still in force on 2026-02-20..23: CBP collected until 2026-02-23, "
                  "the tracker zeroes IEEPA from the 2026-02-20 ruling)" if known else ""))
+        for m in other:
+            print("  " + m)
+    for d, n, mism in check_232(tr, rows):
+        kinds = {}
+        for m in mism:
+            kinds.setdefault(known_232(m), []).append(m)
+        other = kinds.pop(None, [])
+        print(f"check 232 {d}: {n} comparisons, {len(other)} mismatches"
+              + "".join(f" (+{len(v)} {k})" for k, v in sorted(kinds.items())))
         for m in other:
             print("  " + m)
     return 1 if problems else 0
