@@ -993,11 +993,14 @@ def main(argv):
     if "--check-only" not in argv:
         write(outdir / "tariff_us_additional.csv", "additional_duty", COLS, rows, [
             "US additional duties by origin (Section 301 China, IEEPA fentanyl/reciprocal/Brazil/India 2025-02-04..",
-            "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 steel/aluminium/copper).",
+            "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 metals, automobiles and parts, wood,",
+            "medium/heavy vehicles and buses; semiconductors and pharmaceuticals as warnings).",
             "stacking highest_in_group: only the highest covering row of the group applies (overlapping 301 lists;",
             "baseline vs country reciprocal rates); top_up=true: rate is a floor on MFN + this duty;",
-            "yields_to=s232: not applied to a line covered by a charging s232 row (EO 14257 s.3(b), EO 14323,",
-            "Section 122 proclamation 9903.03.06). warn_only rows add a warning, no charge.",
+            "yields_to: not applied to a line covered by a charging row of a named group (reciprocal, s122,",
+            "Brazil, India yield to every 232 group: EO 14257 s.3(b), EO 14323, 9903.03.06; 232 metals and wood",
+            "yield to s232_autos and s232_mhd, autos to s232_mhd; CA/MX fentanyl to autos, wood, MHD: EO 14289,",
+            "Proclamations 10976, 10984). warn_only rows add a warning, no charge.",
         ] + common)
         write(outdir / "tariff_us_exemptions.csv", "duty_exemption", EX_COLS, exrows, [
             "Product exemptions from US additional duties: IEEPA Annex II (9903.01.32), deal-country floor",
