@@ -430,6 +430,331 @@ def section_232(tr):
     return out, []
 
 
+# ================================================================== Section 232: vehicles, wood, semiconductors, pharma
+# Groups (one per programme family, so that precedence can be written with `yields_to`):
+#   s232        metals (steel, aluminium, copper, metals annexes; Russian aluminium 200%)
+#   s232_autos  passenger vehicles / light trucks and their parts (Proclamation 10908)
+#   s232_wood   softwood lumber, upholstered wood furniture, kitchen cabinets/vanities (Proclamation 10976)
+#   s232_mhd    medium- and heavy-duty vehicles, their parts, buses (Proclamation 10984)
+#   s232_conditional  warn_only notes of these programmes (quota, USMCA content, end use, scope)
+# Precedence (apply_232_precedence below): MHD beats autos, wood and metals; autos beat wood and metals;
+# reciprocal / Section 122 / Brazil / India yield to every charging 232 group; CA/MX fentanyl yields to
+# autos, wood and MHD.
+S232_CHARGING = "s232 s232_autos s232_mhd s232_wood"
+AUTO_START, PARTS_START = "2025-04-03", "2025-05-03"
+GB_DEAL = "2025-06-30"       # FR Doc 2025-12060: "The changes in the HTSUS are effective June 30, 2025"
+EU_AUTO = "2025-08-01"       # EU framework notice FR Doc 2025-18660: autos/parts retroactive to 12:01 a.m. EDT 2025-08-01
+JP_AUTO = "2025-09-16"       # FR Doc 2025-17908 / CBP: entries from 12:01 a.m. EDT 2025-09-16
+KR_AUTO = "2025-11-01"       # FR Doc 2025-21940: autos/parts retroactive to 12:01 a.m. 2025-11-01
+KR_WOOD = "2025-11-14"       # FR Doc 2025-21940: timber/lumber/derivatives retroactive to 2025-11-14
+TW_DEAL = "2026-05-01"       # FR Doc 2026-10571 (tracker only): auto parts and wood 15% all-in
+WOOD_START = "2025-10-14"
+MHD_START = "2025-11-01"
+SEMI_START = "2026-01-15"
+PHARMA_START = "2026-09-29"
+ANNEX_1C_FROM, ANNEX_1C_TO = "2026-06-08", "2027-12-31"
+
+SRC.update({
+    "s232_autos": "Proclamation 10908 (2025-03-26), 90 FR 14705 (FR Doc 2025-05930), 'Adjusting Imports of Automobiles and Automobile Parts Into the United States': +25% on passenger vehicles and light trucks (HTS 9903.94.01) from 12:01 a.m. EDT 2025-04-03: https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm ; vehicle prefixes from the Tariff Rate Tracker config/policy_params.yaml (section_232_headings autos_passenger, autos_light_trucks); not stacked with Section 232 steel/aluminium/copper (Proclamation 10947) nor with IEEPA CA/MX duties (EO 14289, 90 FR 18899)",
+    "s232_parts": "Proclamation 10908 (2025-03-26), 90 FR 14705: +25% on automobile parts enumerated in U.S. note 33(g) (HTS 9903.94.05) from 12:01 a.m. ET 2025-05-03 (CBP CSMS #64913145 / #64916652, quoted by aacb.com, universallogistics.ca); USMCA-qualifying parts exempt (9903.94.06) until Commerce sets a non-U.S.-content process: https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm ; part list: Tariff Rate Tracker resources/s232_auto_parts.txt (no per-line dates: lines added later by the inclusions process are dated 2025-05-03 here)",
+    "s232_autos_usmca": "Proclamation 10908: USMCA-qualifying vehicles pay 25% on the non-U.S. content only, with Commerce approval (HTS 9903.94.02/.03; CBP CSMS #65649652, govdelivery copy opened; procedures 90 FR 21450)",
+    "s232_gb": "EO 14309 (2025-06-16) 'Implementing the General Terms of the US-UK Economic Prosperity Deal'; ITA notice FR Doc 2025-12060 (90 FR 27851), HTSUS changes effective 2025-06-30 (govinfo text opened): UK automobiles of heading 8703 within an annual tariff-rate quota (65,205 for 2025, 100,000 from 2026) +7.5% instead of +25% (HTS 9903.94.31; CBP CSMS #65475228, QB 25-508); UK parts for use in UK automobiles 10% all-in (HTS 9903.94.32; CSMS #65475725, quoted by GHY and C.H. Robinson): https://www.govinfo.gov/content/pkg/FR-2025-06-30/html/2025-12060.htm",
+    "s232_eu": "US-EU framework, Commerce/USTR notice FR Doc 2025-18660 (published 2025-09-25), EO 14346: EU automobiles and parts subject to Proclamation 10908 pay 15% inclusive of the column 1 rate (nothing if column 1 >= 15%), retroactive to entries from 12:01 a.m. EDT 2025-08-01 (secondary: Butzel 2025-09-26, Mondaq/Thompson Coburn, Mondaq 1684528; the tracker dates it 2025-09-25, the publication date): https://www.federalregister.gov/documents/2025/09/25/2025-18660",
+    "s232_jp": "EO 14345 (2025-09-04); ITA notice FR Doc 2025-17908 'Implementing Certain Tariff-Related Elements of the United States-Japan Agreement': Japanese automobiles and parts 15% inclusive of the column 1 rate from 12:01 a.m. EDT 2025-09-16 (CBP guidance quoted by Bloomberg/AFP): https://www.federalregister.gov/documents/2025/09/16/2025-17908",
+    "s232_kr": "USTR/Commerce notice FR Doc 2025-21940 (published 2025-12-04) 'Implementing Certain Tariff-Related Elements of the U.S.-Korea Strategic Trade and Investment Deal': Korean automobiles and parts 15% inclusive of the column 1 rate, retroactive to 12:01 a.m. ET 2025-11-01 (Annex part A); timber, lumber and derivatives from 2025-11-14 (part B) (secondary: Thompson Hine 2025-12, Buckland, Thompson Coburn; the tracker dates both 2025-12-05): https://www.federalregister.gov/documents/2025/12/04/2025-21940",
+    "s232_tw": "Commerce/USTR notice FR Doc 2026-10571 (published 2026-05-28) implementing the US-Taiwan trade and security agreement: Taiwanese automobile parts and wood products 15% all-in from 2026-05-01 -- rate, date and scope from the Tariff Rate Tracker (statutory_rates/master_tariff_list.json) only, notice not read here: https://www.federalregister.gov/documents/2026/05/28/2026-10571",
+    "s232_wood": "Proclamation 10976 (2025-09-29) 'Adjusting Imports of Timber, Lumber, and Their Derivative Products Into the United States', FR Doc 2025-19482: from 12:01 a.m. EDT 2025-10-14 softwood timber and lumber +10% (HTS 9903.76.01, all countries), upholstered wooden furniture +25% (9903.76.02) and kitchen cabinets/vanities and parts +25% (9903.76.03) except UK (+10% at most), EU and Japan (15% inclusive of MFN); not stacked with the automobile 232 duties, IEEPA CA/MX, reciprocal, Brazil or India duties (CBP CSMS #66492057, quoted by Universal Logistics, Mallory, metrocb, internationaltradeinsights): https://www.federalregister.gov/documents/2025/10/06/2025-19482 ; the 2026-01-01 increases (furniture 30%, cabinets 50%) were postponed to 2027-01-01 by the proclamation of 2025-12-31 (secondary: dpa-AFX, Furniture Today); line lists from the Tariff Rate Tracker config/policy_params.yaml",
+    "s232_mhd": "Proclamation 10984 (2025-10-17), 90 FR 48451 (FR Doc 2025-19639), 'Adjusting Imports of Medium- and Heavy-Duty Vehicles, Medium- and Heavy-Duty Vehicle Parts, and Buses': from 12:01 a.m. EDT 2025-11-01 MHD vehicles +25% (HTS 9903.74.01), buses +10% (9903.74.02), MHD parts +25% (9903.74.08; USMCA-qualifying parts 9903.74.10 0%); USMCA vehicles 25% on non-U.S. content (9903.74.03/.06); not stacked with 232 steel/aluminium/copper/automobiles/lumber, reciprocal or CA/MX/Brazil/India IEEPA duties (CBP CSMS #66665333 quoted by aacb.com, Buckland; Clark Hill): https://www.govinfo.gov/content/pkg/FR-2025-10-22/html/2025-19639.htm ; line lists from the Tariff Rate Tracker (config/policy_params.yaml mhd_vehicles, resources/s232_mhd_parts.txt)",
+    "s232_semi": "Proclamation of 2026-01-14 'Adjusting Imports of Semiconductors, Semiconductor Manufacturing Equipment, and Their Derivative Products', FR Doc 2026-01052; CBP CSMS #67400472 (govdelivery copy opened): +25% (HTS 9903.79.01, U.S. note 39(b)) from 12:01 a.m. ET 2026-01-15 only on logic ICs or articles containing them that meet the TPP/DRAM-bandwidth parameters, else 9903.79.02 0%; end-use exemptions 9903.79.03-.09; hts10 list from the Tariff Rate Tracker resources/s232_semi_products.csv",
+    "s232_pharma": "Proclamation 11020 (2026-04-02) 'Adjusting Imports of Pharmaceuticals and Pharmaceutical Ingredients', FR Doc 2026-06956, from 2026-09-29: 100% on patented pharmaceuticals and ingredients; EU, Japan, Korea, Switzerland, Liechtenstein 15% all-in; UK 10%; generics and companies with pricing/onshoring agreements exempt -- rates, dates and hts10 list from the Tariff Rate Tracker (statutory_rates/master_tariff_list.json, resources/s232_pharma_products.csv, config/policy_params.yaml pharmaceuticals) only; proclamation text not read here: https://www.federalregister.gov/documents/2026/04/09/2026-06956",
+    "s232_ru": "Proclamation 10522 (2023-02-24), 88 FR 13267 (FR Doc 2023-04470): aluminium articles of Russia (and articles with Russian-smelted or cast aluminium) 200% from 2023-03-10: https://www.federalregister.gov/documents/2023/03/02/2023-04470 ; retained on annexes I-A, I-B and III by the 2026-04-06 restructuring per the Tariff Rate Tracker (config/policy_params.yaml country_surcharges; tracker only)",
+    "s232_1c": "Section 232 metals annex I-C (mobile industrial equipment and machinery), Proclamation 11032 (2026-06-01), from 12:01 a.m. ET 2026-06-08 to 2027-12-31 (then annex I-B): 25% on full value; framework countries (EU-27, Japan, Korea, Switzerland, Liechtenstein, Taiwan, UK, Argentina, Ecuador, El Salvador, Guatemala) 15% all-in; Canada/Mexico USMCA steel 15% all-in with U.S.-content exemption capped at 40% -- rates, dates, countries and lines from the Tariff Rate Tracker (config/policy_params.yaml section_232_annexes.annex_1c, resources/s232_annex_products.csv) only; proclamation not read here",
+})
+
+VEHICLES = ("870322 870323 870324 870331 870332 870333 870334 870340 870350 870360 870370 870380 870390 "
+            "87042101 87043101 87044100 87045100").split()  # tracker policy_params autos_passenger + autos_light_trucks
+SOFTWOOD = ("44031100 44032101 44032201 44032301 44032401 44032501 44032601 44039901 44061100 44069100 "
+            "44071100 44071200 44071300 44071400 44071900").split()  # = CSMS #66492057 list for 9903.76.01
+FURNITURE = "9401614011 9401614031 9401616011 9401616031".split()   # 9903.76.02
+CABINETS = "9403409060 9403608093 9403910080".split()              # 9903.76.03
+MHD_VEHICLES = ("87012100 87012200 87012300 87012400 87012900 87041010 87041050 87042211 87042251 87042301 "
+                "87043201 87044200 87044300 87045200 87046000 87049001 87054000 8705900080 87060003 "
+                "8706000520 8706000575 87060025 87060050 87091100 87091900").split()
+BUSES = ["8702"]
+IC_FRAMEWORK = ["JP", "KR", "LI", "CH", "TW", "GB", "AR", "EC", "SV", "GT"] + EU27
+EU = " ".join(EU27)
+
+
+def periods(start, steps):
+    """[(from, to, excluded)] for a general row whose excluded origins grow at each dated step."""
+    out, excl, frm = [], [], start
+    for d, add in steps:
+        if d <= frm:
+            excl = excl + add
+            continue
+        out.append((frm, day_before(d), list(excl)))
+        excl, frm = excl + add, d
+    out.append((frm, "", list(excl)))
+    return out
+
+
+def note(name, authority, heading, hs, warning, frm, src, to="", **kw):
+    return row(name=name, authority=authority, heading=heading, hs=hs, rate_percent="0", group="s232_conditional",
+               warn_only="true", warning=warning, effective_from=frm, effective_to=to, source=src, **kw)
+
+
+def section_232_autos(tr):
+    out = []
+    A, hv, hp = "Section 232 automobiles", "9903.94.01", "9903.94.05"
+    g = dict(stacking="highest_in_group", group="s232_autos")
+    deals = [(GB_DEAL, []), (EU_AUTO, EU27), (JP_AUTO, ["JP"]), (KR_AUTO, ["KR"])]
+    for hs in VEHICLES:
+        passenger = hs.startswith("8703")
+        steps = [(GB_DEAL, ["GB"] if passenger else [])] + deals[1:]
+        for f, t, excl in periods(AUTO_START, steps):
+            out.append(row(name="s232_autos", authority=A, heading=hv, hs=hs, exclude_origins=" ".join(["CA", "MX"] + excl),
+                           rate_percent="25", effective_from=f, effective_to=t, source=SRC["s232_autos"], **g))
+        # Canada/Mexico: non-USMCA vehicles pay 25%; USMCA vehicles 25% of the non-U.S. content (not computable)
+        out.append(row(name="s232_autos_usmca", authority=A, heading=hv, hs=hs, origins="CA MX", not_with_preference="true",
+                       rate_percent="25", effective_from=AUTO_START, source=SRC["s232_autos"], **g))
+        out.append(note("s232_autos_usmca_content", A, "9903.94.03", hs,
+                        "Section 232 automobiles (9903.94.02/.03): a USMCA-qualifying vehicle pays 25% on its non-U.S. "
+                        "content only, with Commerce approval; the quote charges nothing on a line claiming USMCA "
+                        "preference -- add 25% of the non-U.S. content value", AUTO_START,
+                        SRC["s232_autos"] + " ; " + SRC["s232_autos_usmca"], origins="CA MX"))
+        for iso, frm, s in [(EU, EU_AUTO, "s232_eu"), ("JP", JP_AUTO, "s232_jp"), ("KR", KR_AUTO, "s232_kr")]:
+            out.append(row(name="s232_autos_" + ("eu" if iso == EU else iso.lower()), authority=A + " (15% all-in deal)",
+                           hs=hs, origins=iso, rate_percent="15", top_up="true", effective_from=frm,
+                           source=SRC[s], **g))
+        if passenger:
+            out.append(row(name="s232_autos_gb", authority=A + " (UK quota)", heading="9903.94.31", hs=hs, origins="GB",
+                           rate_percent="7.5", effective_from=GB_DEAL, source=SRC["s232_gb"], **g))
+            out.append(note("s232_autos_gb_quota", A, "9903.94.31", hs,
+                            "Section 232 automobiles, UK tariff-rate quota (9903.94.31): the quote charges the in-quota "
+                            "7.5% (10% with the 2.5% MFN); UK cars entered after the annual quota (65,205 in 2025, "
+                            "100,000 a year from 2026, filled first come first served) pay 25% (9903.94.01) -- check the "
+                            "quota status (CBP quota bulletin QB 25-508)", GB_DEAL, SRC["s232_gb"], origins="GB"))
+    # ---- parts (note 33(g)); 8471 is on the list but general-purpose ADP machines are not vehicle parts
+    parts = sorted({l.strip() for l in (tr / "resources/s232_auto_parts.txt").read_text().split() if l.strip()})
+    offset = ("; U.S. vehicle assemblers may offset part of this duty (Proclamation 10908 offset, extended by "
+              "Proclamation 10984) -- not applied here")
+    for hs in parts:
+        if hs.startswith("8471"):
+            out.append(note("s232_auto_parts_scope", A, hp, hs,
+                            "Section 232 automobile parts (9903.94.05): heading 8471 is listed in U.S. note 33(g), but "
+                            "only an article that is a part of a passenger vehicle or light truck pays +25% (15% all-in "
+                            "for EU/JP/KR); general-purpose computers do not -- add it if this article is a vehicle part",
+                            PARTS_START, SRC["s232_parts"]))
+            continue
+        steps = [(EU_AUTO, EU27), (JP_AUTO, ["JP"]), (KR_AUTO, ["KR"]), (TW_DEAL, ["TW"])]
+        for f, t, excl in periods(PARTS_START, steps):
+            out.append(row(name="s232_auto_parts", authority=A + " parts", heading=hp, hs=hs,
+                           exclude_origins=" ".join(["CA", "MX"] + excl), rate_percent="25",
+                           warning="Section 232 automobile parts (9903.94.05) charged at 25%" + offset,
+                           effective_from=f, effective_to=t, source=SRC["s232_parts"], **g))
+        out.append(row(name="s232_auto_parts_usmca", authority=A + " parts", heading=hp, hs=hs, origins="CA MX",
+                       not_with_preference="true", rate_percent="25", effective_from=PARTS_START,
+                       source=SRC["s232_parts"] + " ; USMCA-qualifying parts spared (9903.94.06)", **g))
+        for iso, frm, s in [(EU, EU_AUTO, "s232_eu"), ("JP", JP_AUTO, "s232_jp"), ("KR", KR_AUTO, "s232_kr"),
+                            ("TW", TW_DEAL, "s232_tw")]:
+            out.append(row(name="s232_auto_parts_" + ("eu" if iso == EU else iso.lower()),
+                           authority=A + " parts (15% all-in deal)", hs=hs, origins=iso, rate_percent="15",
+                           top_up="true", effective_from=frm, source=SRC[s], **g))
+        out.append(note("s232_auto_parts_gb", A + " parts", "9903.94.32", hs,
+                        "Section 232 automobile parts, UK deal (9903.94.32): UK parts for use in UK automobiles pay 10% "
+                        "in all (MFN included) instead of +25%; the quote charges 25% because the end use is not "
+                        "known -- reduce it if the part qualifies", GB_DEAL, SRC["s232_gb"], origins="GB"))
+    return out, []
+
+
+def section_232_wood(tr):
+    out = []
+    g = dict(stacking="highest_in_group", group="s232_wood")
+    A = "Section 232 timber and lumber"
+    for hs in SOFTWOOD:
+        out.append(row(name="s232_softwood", authority=A, heading="9903.76.01", hs=hs, rate_percent="10",
+                       effective_from=WOOD_START, source=SRC["s232_wood"], **g))
+        # The tracker models 15% all-in for EU/JP (KR, TW later) softwood too; the CSMS lists 9903.76.01 at 10%
+        # for all countries. Warn the deal countries rather than charge either number silently.
+        out.append(note("s232_softwood_deal", A, "9903.76.01", hs,
+                        "Section 232 softwood lumber (9903.76.01): charged at 10% as CBP CSMS #66492057 lists it for all "
+                        "countries; the EU/Japan (and later Korea/Taiwan) 15% all-in deal may set a different total for "
+                        "this origin -- check the entry's chapter-99 heading",
+                        WOOD_START, SRC["s232_wood"], origins=" ".join(EU27 + ["JP", "KR", "TW"])))
+    for lines, heading, what in [(FURNITURE, "9903.76.02", "upholstered wooden furniture"),
+                                 (CABINETS, "9903.76.03", "kitchen cabinets and vanities")]:
+        name = "s232_furniture" if heading.endswith("02") else "s232_cabinets"
+        auth = f"Section 232 {what}"
+        for hs in lines:
+            for f, t, excl in periods(WOOD_START, [(WOOD_START, ["GB", "JP"] + EU27), (KR_WOOD, ["KR"]),
+                                                   (TW_DEAL, ["TW"])]):
+                out.append(row(name=name, authority=auth, heading=heading, hs=hs, exclude_origins=" ".join(excl),
+                               rate_percent="25", effective_from=f, effective_to=t, source=SRC["s232_wood"], **g))
+            out.append(row(name=name + "_gb", authority=auth + " (UK)", hs=hs, origins="GB", rate_percent="10",
+                           effective_from=WOOD_START, source=SRC["s232_wood"], **g))
+            for iso, frm, s in [(EU + " JP", WOOD_START, "s232_wood"), ("KR", KR_WOOD, "s232_kr"),
+                                ("TW", TW_DEAL, "s232_tw")]:
+                out.append(row(name=name + "_" + ("eu_jp" if iso.startswith("AT") else iso.lower()),
+                               authority=auth + " (15% all-in deal)", hs=hs, origins=iso, rate_percent="15",
+                               top_up="true", effective_from=frm, source=SRC[s], **g))
+    return out, []
+
+
+def section_232_mhd(tr):
+    out = []
+    g = dict(stacking="highest_in_group", group="s232_mhd")
+    A = "Section 232 medium and heavy vehicles"
+    for hs in MHD_VEHICLES:
+        out.append(row(name="s232_mhd_vehicles", authority=A, heading="9903.74.01", hs=hs, exclude_origins="CA MX",
+                       rate_percent="25", effective_from=MHD_START, source=SRC["s232_mhd"], **g))
+        out.append(row(name="s232_mhd_vehicles_usmca", authority=A, heading="9903.74.01", hs=hs, origins="CA MX",
+                       not_with_preference="true", rate_percent="25", effective_from=MHD_START,
+                       source=SRC["s232_mhd"], **g))
+        out.append(note("s232_mhd_vehicles_usmca_content", A, "9903.74.03", hs,
+                        "Section 232 medium and heavy vehicles (9903.74.03/.06): a USMCA-qualifying vehicle pays 25% on "
+                        "its non-U.S. content only, with Commerce approval; the quote charges nothing on a line claiming "
+                        "USMCA preference -- add 25% of the non-U.S. content value", MHD_START, SRC["s232_mhd"],
+                        origins="CA MX"))
+    for hs in BUSES:  # buses: no USMCA treatment
+        out.append(row(name="s232_buses", authority="Section 232 buses", heading="9903.74.02", hs=hs, rate_percent="10",
+                       effective_from=MHD_START, source=SRC["s232_mhd"], **g))
+    auto_parts = {l.strip() for l in (tr / "resources/s232_auto_parts.txt").read_text().split() if l.strip()}
+    for hs in sorted({l.strip() for l in (tr / "resources/s232_mhd_parts.txt").read_text().split() if l.strip()}):
+        out.append(row(name="s232_mhd_parts", authority=A + " parts", heading="9903.74.08", hs=hs,
+                       exclude_origins="CA MX", rate_percent="25", effective_from=MHD_START,
+                       source=SRC["s232_mhd"], **g))
+        out.append(row(name="s232_mhd_parts_usmca", authority=A + " parts", heading="9903.74.08", hs=hs,
+                       origins="CA MX", not_with_preference="true", rate_percent="25", effective_from=MHD_START,
+                       source=SRC["s232_mhd"] + " ; USMCA-qualifying parts spared (9903.74.10)", **g))
+        if any(hs.startswith(p) or p.startswith(hs) for p in auto_parts):
+            out.append(note("s232_mhd_parts_for_autos", A + " parts", "9903.74.08", hs,
+                            "Section 232 (9903.74.08 / 9903.94.07): this line is on both the heavy-vehicle and the "
+                            "automobile parts lists; the quote charges the heavy-vehicle parts 25%. A part for a "
+                            "passenger vehicle or light truck is entered under the automobile parts headings instead, "
+                            "where EU/Japan/Korea pay 15% all-in and UK 10% all-in",
+                            MHD_START, SRC["s232_mhd"] + " ; " + SRC["s232_parts"],
+                            origins=" ".join(EU27 + ["JP", "KR", "GB", "TW"])))
+    return out, []
+
+
+def section_232_semi_pharma(tr):
+    out = []
+    for r in read_csv(tr / "resources/s232_semi_products.csv"):
+        assert r["ch99_code"] == "9903.79.01", r
+        out.append(note("s232_semiconductors", "Section 232 semiconductors", "9903.79.01", r["hts10"],
+                        "Section 232 semiconductors (9903.79.01): +25% only on logic ICs, or articles containing one, "
+                        "within the TPP/DRAM-bandwidth ranges of U.S. note 39(b) and not for an exempt U.S. end use "
+                        "(9903.79.03-.09); other goods of this line enter under 9903.79.02 at 0% -- add 25% if the "
+                        "article qualifies", SEMI_START, SRC["s232_semi"]))
+    for r in read_csv(tr / "resources/s232_pharma_products.csv"):
+        out.append(note("s232_pharmaceuticals", "Section 232 pharmaceuticals", "", r["hts10"],
+                        "Section 232 pharmaceuticals (from 2026-09-29): patented pharmaceuticals and their ingredients "
+                        "pay 100% (EU, Japan, Korea, Switzerland, Liechtenstein: 15% all-in; UK: 10%); generics and "
+                        "products of companies with a U.S. pricing/onshoring agreement are exempt -- not charged here "
+                        "because the line does not say which applies; add it for a patented product",
+                        PHARMA_START, SRC["s232_pharma"]))
+    return out, []
+
+
+def section_232_metals_more(tr):
+    """Russian aluminium 200% and the metals annex I-C (both group s232, highest_in_group)."""
+    out = []
+    g = dict(stacking="highest_in_group", group="s232")
+    for r in read_csv(tr / "resources/s232_metal_chapter_products.csv"):
+        if r["metal_type"] == "aluminum" and r["hts_prefix"][:2] == "76":
+            out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=r["hts_prefix"],
+                           origins="RU", rate_percent="200", effective_from="2023-03-10", effective_to="2026-04-05",
+                           source=SRC["s232_ru"], **g))
+    for r in read_csv(tr / "resources/s232_annex_products.csv"):
+        a, hs, frm = r["annex"], r["hts_prefix"], r["effective_date"]
+        # The tracker files 7601 (unwrought aluminium) under metal_type "steel"; chapter 76 is aluminium.
+        if (r["metal_type"] == "aluminum" or hs.startswith("76")) and a in ("1a", "1b", "3"):
+            out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=hs, origins="RU",
+                           rate_percent="200", effective_from=frm, source=SRC["s232_ru"], **g))
+        if a == "1c":
+            A = f"Section 232 {'steel' if r['metal_type'] == 'steel' else r['metal_type']} (annex I-C)"
+            out.append(row(name="s232_metals_annex_1c", authority=A, hs=hs,
+                           exclude_origins=" ".join(["CA", "MX"] + IC_FRAMEWORK), rate_percent="25",
+                           effective_from=frm, effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
+            out.append(row(name="s232_metals_annex_1c_framework", authority=A + " (15% all-in)", hs=hs,
+                           origins=" ".join(IC_FRAMEWORK), rate_percent="15", top_up="true", effective_from=frm,
+                           effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
+            out.append(note("s232_metals_annex_1c_usmca", A, "", hs,
+                            "Section 232 metals annex I-C: Canadian/Mexican goods pay 15% all-in with a U.S.-content "
+                            "exemption capped at 40% (U.S. note 16(j)); not charged here because the U.S. content is "
+                            "not known -- add it", frm, SRC["s232_1c"], to=ANNEX_1C_TO, origins="CA MX"))
+    return out, []
+
+
+def drop_nested_232(rows):
+    """Drop a Section 232 row whose HS prefix lies under another row of the same name, origins, rate and
+    period (the annex file lists e.g. both 8429 and 8429.11.00 in annex I-B). Two such rows tie in their
+    highest_in_group group (same rate, same name) and would both be charged."""
+    key = lambda r: tuple(r[c] for c in COLS if c not in ("hs", "source"))
+    by = {}
+    for r in rows:
+        if r["name"].startswith("s232_") and r["hs"]:
+            by.setdefault(key(r), []).append(r["hs"])
+    out, dropped = [], 0
+    for r in rows:
+        if r["name"].startswith("s232_") and r["hs"] and any(
+                p != r["hs"] and r["hs"].startswith(p) for p in by.get(key(r), [])):
+            dropped += 1
+            continue
+        out.append(r)
+    print(f"note: {dropped} Section 232 rows dropped: their line lies under a broader row of the same programme")
+    return out
+
+
+def split_annex_1c(rows):
+    """Annex I-C lines (2026-06-08 .. 2027-12-31) leave annex I-B for that window and return to it after the
+    sunset (tracker: annex_1c.post_sunset_annex = annex_1b). A I-B row on a I-C line stops on 2026-06-07 and
+    starts again on 2028-01-01; a I-B row on a heading that contains I-C lines excludes them (exclude_hs) in the
+    window. Without this the I-B 25% would outrank the I-C 15% floor of the framework countries."""
+    ic = [r["hs"] for r in rows if r["name"] == "s232_metals_annex_1c"]
+    out = []
+    for r in rows:
+        if not r["name"].startswith("s232_metals_annex_1b") or r["effective_to"] or r["effective_from"] >= ANNEX_1C_FROM:
+            out.append(r)
+            continue
+        inner = sorted(p for p in ic if p.startswith(r["hs"]) and p != r["hs"])
+        on_ic = any(r["hs"].startswith(p) for p in ic)
+        if not inner and not on_ic:
+            out.append(r)
+            continue
+        out.append({**r, "effective_to": day_before(ANNEX_1C_FROM)})
+        if not on_ic:
+            out.append({**r, "exclude_hs": " ".join(inner), "effective_from": ANNEX_1C_FROM,
+                        "effective_to": ANNEX_1C_TO})
+        out.append({**r, "effective_from": (date.fromisoformat(ANNEX_1C_TO) + timedelta(days=1)).isoformat()})
+    return out
+
+
+def apply_232_precedence(rows):
+    """Write the non-stacking rules between Section 232 programmes and the other authorities as `yields_to`.
+
+    Ref: Proclamation 10908 cl. (autos not also charged steel/aluminium; Proclamation 10947), copper
+    Proclamation 10962, Proclamation 10976 (wood yields to autos), Proclamation 10984 (MHD/buses not also
+    charged steel, aluminium, copper, automobiles or lumber 232, reciprocal, CA/MX, Brazil, India), EO 14289
+    (an article under the automobile 232 owes no CA/MX IEEPA duty), EO 14257 s.3(b), 9903.03.06 (s122).
+    """
+    for r in rows:
+        grp = r["group"]
+        if r["yields_to"] == "s232":
+            r["yields_to"] = S232_CHARGING            # reciprocal, Brazil, India, Section 122
+        elif grp in ("s232", "s232_content"):
+            r["yields_to"] = "s232_autos s232_mhd"    # metals and their content warnings
+        elif grp == "s232_wood":
+            r["yields_to"] = "s232_autos s232_mhd"
+        elif grp == "s232_autos" or (grp == "s232_conditional" and r["name"].startswith("s232_auto")):
+            r["yields_to"] = "s232_mhd"
+        elif grp == "s232_conditional" and r["name"].startswith("s232_softwood"):
+            r["yields_to"] = "s232_autos s232_mhd"
+        elif grp == "ieepa_fentanyl" and set(r["origins"].split()) <= {"CA", "MX"}:
+            r["yields_to"] = "s232_autos s232_mhd s232_wood"
+    return rows
+
+
 def deriv_warn(hs, metal, frm, to, src, heading=""):
     label = "steel" if metal == "steel" else "aluminium"
     return row(name=f"s232_{metal}_derivative", authority=f"Section 232 {label}", heading=heading, hs=hs,
@@ -474,7 +799,8 @@ def sort_key(cols):
 
 def generate(tr):
     rows, exrows = [], []
-    for fn in (section_301, ieepa_fentanyl, ieepa_reciprocal, section_122, section_232):
+    for fn in (section_301, ieepa_fentanyl, ieepa_reciprocal, section_122, section_232, section_232_autos,
+               section_232_wood, section_232_mhd, section_232_semi_pharma, section_232_metals_more):
         a, b = fn(tr)
         rows += a
         exrows += b
@@ -489,7 +815,7 @@ def generate(tr):
             continue
         kept_by.setdefault(k, []).append(r)
         kept.append(r)
-    rows = kept
+    rows = sorted(apply_232_precedence(drop_nested_232(split_annex_1c(kept))), key=sort_key(COLS))
     exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
     return rows, exrows
 
@@ -575,6 +901,76 @@ def check(tr, rows):
     return out
 
 
+# ------------------------------------------------------------------ checker for the 232 programmes beyond the metals
+# (tracker tariff name, representative line, group the line's charge is in). Each snapshot's per-country
+# rate is compared with the encoded rate of the line (a top_up row counts as its floor, as the tracker does).
+CHECK_232 = [("autos", "87032301", "s232_autos"), ("auto_parts", "40111010", "s232_autos"),
+             ("softwood_lumber", "44071100", "s232_wood"), ("wood_furniture", "9401614011", "s232_wood"),
+             ("kitchen_cabinets", "9403409060", "s232_wood"), ("mhd_vehicles", "87012300", "s232_mhd"),
+             ("mhd_parts", "8708995300", "s232_mhd"), ("buses", "87021031", "s232_mhd")]
+
+
+def covers_line(r, hs, iso, d, preferential=False):
+    return (in_force(r, d) and covers(r, iso) and (not r["hs"] or hs.startswith(r["hs"]))
+            and not any(hs.startswith(x) for x in r["exclude_hs"].split())
+            and not (preferential and r["not_with_preference"] == "true"))
+
+
+def line_rate(rows, hs, iso, d, group, preferential=False):
+    """The engine's steps 1, 3 and 4 for one line (no exemptions): the charging rate of `group`, or 0."""
+    cov = [r for r in rows if r["warn_only"] == "false" and covers_line(r, hs, iso, d, preferential)]
+    groups = {r["group"] for r in cov}
+    live = [r for r in cov if r["group"] == group and not set(r["yields_to"].split()) & groups]
+    return max([float(r["rate_percent"]) for r in live] or [0])
+
+
+def check_232(tr, rows):
+    census_iso = {}
+    for e in json.loads((tr / "statutory_rates/master_tariff_list.json").read_text()):
+        for x in e["effective_date"]:
+            if "census_code" in x and x["country_name"] in NAME_ISO:
+                census_iso[x["census_code"]] = NAME_ISO[x["country_name"]]
+    census_iso.update(CENSUS_ISO_EXTRA)
+    pool = [r for r in rows if r["group"].startswith("s232")]
+    out = []
+    for snap in sorted(tr.glob("statutory_rates/tariff_rates_bnd_*.json")):
+        data = json.loads(snap.read_text())
+        d = data["policy_effective_date"]
+        n, mism = 0, []
+        for code, c in sorted(data.items()):
+            if code == "policy_effective_date" or code not in census_iso:
+                continue
+            iso = census_iso[code]
+            t = {x["tariff_name"]: x["tariff_rate"] for x in c["tariffs"] if x["tariff_authority"] == "s232"}
+            for name, hs, group in CHECK_232:
+                # CA/MX: the tracker's 0 on parts is the USMCA exemption; compare a preferential line
+                pref = iso in ("CA", "MX") and name in ("auto_parts", "mhd_parts")
+                enc, trk = line_rate(pool, hs, iso, d, group, pref), t.get(name, 0) * 100
+                n += 1
+                if abs(enc - trk) > 1e-9:
+                    mism.append(f"{d} {iso} {name}: encoded {fmt(enc)} vs tracker {fmt(trk)}")
+        out.append((d, n, mism))
+    return out
+
+
+def known_232(m):
+    """The explained differences between the encoded 232 rates and the tracker's snapshots, else None."""
+    d, iso, name = m.split()[:3]
+    name = name.rstrip(":")
+    if name in ("autos", "auto_parts") and iso in EU27 and EU_AUTO <= d < "2025-09-25":
+        return "EU autos/parts at 15% from the retroactive 2025-08-01, the tracker from 2025-09-25"
+    if iso == "KR" and KR_AUTO <= d < "2025-12-05" and name in ("autos", "auto_parts", "wood_furniture",
+                                                                   "kitchen_cabinets", "softwood_lumber"):
+        return "Korea deal from the retroactive 2025-11-01 (autos) / 2025-11-14 (wood), the tracker from 2025-12-05"
+    if iso == "GB" and name == "autos" and m.endswith("encoded 7.5 vs tracker 10"):
+        return "UK in-quota cars: +7.5% encoded, 10% all-in (with the 2.5% MFN) in the tracker"
+    if iso == "GB" and name == "auto_parts" and m.endswith("encoded 25 vs tracker 10"):
+        return "UK parts charged 25% with a warning: the 10% all-in needs use in UK automobiles"
+    if name == "softwood_lumber" and m.endswith("encoded 10 vs tracker 15"):
+        return "deal-country softwood at the CSMS 10% (with a warning), the tracker at 15%"
+    return None
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -597,11 +993,14 @@ def main(argv):
     if "--check-only" not in argv:
         write(outdir / "tariff_us_additional.csv", "additional_duty", COLS, rows, [
             "US additional duties by origin (Section 301 China, IEEPA fentanyl/reciprocal/Brazil/India 2025-02-04..",
-            "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 steel/aluminium/copper).",
+            "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 metals, automobiles and parts, wood,",
+            "medium/heavy vehicles and buses; semiconductors and pharmaceuticals as warnings).",
             "stacking highest_in_group: only the highest covering row of the group applies (overlapping 301 lists;",
             "baseline vs country reciprocal rates); top_up=true: rate is a floor on MFN + this duty;",
-            "yields_to=s232: not applied to a line covered by a charging s232 row (EO 14257 s.3(b), EO 14323,",
-            "Section 122 proclamation 9903.03.06). warn_only rows add a warning, no charge.",
+            "yields_to: not applied to a line covered by a charging row of a named group (reciprocal, s122,",
+            "Brazil, India yield to every 232 group: EO 14257 s.3(b), EO 14323, 9903.03.06; 232 metals and wood",
+            "yield to s232_autos and s232_mhd, autos to s232_mhd; CA/MX fentanyl to autos, wood, MHD: EO 14289,",
+            "Proclamations 10976, 10984). warn_only rows add a warning, no charge.",
         ] + common)
         write(outdir / "tariff_us_exemptions.csv", "duty_exemption", EX_COLS, exrows, [
             "Product exemptions from US additional duties: IEEPA Annex II (9903.01.32), deal-country floor",
@@ -617,6 +1016,15 @@ def main(argv):
         print(f"check {d}: {n} comparisons, {len(other)} mismatches"
               + (f" (+{len(known)} IEEPA rows still in force on 2026-02-20..23: CBP collected until 2026-02-23, "
                  "the tracker zeroes IEEPA from the 2026-02-20 ruling)" if known else ""))
+        for m in other:
+            print("  " + m)
+    for d, n, mism in check_232(tr, rows):
+        kinds = {}
+        for m in mism:
+            kinds.setdefault(known_232(m), []).append(m)
+        other = kinds.pop(None, [])
+        print(f"check 232 {d}: {n} comparisons, {len(other)} mismatches"
+              + "".join(f" (+{len(v)} {k})" for k, v in sorted(kinds.items())))
         for m in other:
             print("  " + m)
     return 1 if problems else 0

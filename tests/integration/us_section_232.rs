@@ -1,0 +1,471 @@
+//! Section 232 programmes beyond the metals (issue 17 point 4) on the embedded US data
+//! (`data/tariff_us_additional.csv`): automobiles and parts with the UK, EU, Japan, Korea and
+//! Taiwan deals, timber, lumber and wood products, medium and heavy vehicles, parts and buses,
+//! the warn-only semiconductor and pharmaceutical programmes, Russian aluminium and the metals
+//! annex I-C; each dated start is quoted the day before, of and after (house rule 22), and the
+//! non-stacking rules between the 232 programmes and with the other authorities. Customs value
+//! 1,000.00 (ten units of 100.00, above the $800 de minimis of 2025), so an amount is ten times
+//! a percentage.
+
+use landed::RateTables;
+use landed::landed::{ChargeKind, Quote, QuoteRequest};
+use serde_json::json;
+
+use crate::dec;
+
+fn request(hs: &str, origin: &str, date: &str, claim_preference: Option<bool>) -> QuoteRequest {
+    let mut line = json!({"hs_code": hs, "quantity": "10", "unit_price": "100.00",
+                          "origin": origin});
+    if let Some(c) = claim_preference {
+        line["claim_preference"] = json!(c);
+    }
+    let req = json!({
+        "date": date, "destination": "US", "currency": "USD", "ship_from": origin,
+        "lines": [line]
+    });
+    QuoteRequest::from_json(&req.to_string()).unwrap()
+}
+
+fn quote_with(hs: &str, origin: &str, date: &str, claim: Option<bool>) -> Quote {
+    RateTables::embedded()
+        .unwrap()
+        .quote(&request(hs, origin, date, claim))
+        .unwrap()
+}
+
+fn quote(hs: &str, origin: &str, date: &str) -> Quote {
+    quote_with(hs, origin, date, None)
+}
+
+/// The duty charges whose name starts with `prefix`: (name, amount).
+fn charges(q: &Quote, prefix: &str) -> Vec<(String, String)> {
+    q.charges
+        .iter()
+        .filter(|c| c.kind == ChargeKind::Duty && c.name.starts_with(prefix))
+        .map(|c| (c.name.to_string(), c.amount.to_string()))
+        .collect()
+}
+
+/// The Section 232 charges, as (name, amount).
+fn s232(q: &Quote) -> Vec<(String, String)> {
+    charges(q, "Section 232")
+}
+
+fn one(name: &str, amount: &str) -> Vec<(String, String)> {
+    vec![(name.to_owned(), amount.to_owned())]
+}
+
+fn warns(q: &Quote, needle: &str) -> bool {
+    q.warnings.iter().any(|w| w.contains(needle))
+}
+
+/// Asserts the Section 232 charges of `hs` from `origin` on each (date, expected) pair.
+fn boundary(hs: &str, origin: &str, cases: &[(&str, Vec<(String, String)>)]) {
+    for (date, want) in cases {
+        let q = quote(hs, origin, date);
+        assert_eq!(&s232(&q), want, "{hs} from {origin} on {date}");
+    }
+}
+
+const CAR: &str = "87032301"; // passenger car 1,000-1,500 cc, MFN 2.5 %
+const AUTOS: &str = "Section 232 automobiles (9903.94.01)";
+const AUTOS_DEAL: &str = "Section 232 automobiles (15% all-in deal)";
+const TYRE: &str = "40111010"; // car tyres, MFN 4 %
+const PARTS: &str = "Section 232 automobiles parts (9903.94.05)";
+const PARTS_DEAL: &str = "Section 232 automobiles parts (15% all-in deal)";
+
+// ------------------------------------------------------------------ automobiles
+
+#[test]
+fn a_car_pays_25_percent_from_2025_04_03_and_no_reciprocal_duty() {
+    let none: Vec<(String, String)> = vec![];
+    boundary(
+        CAR,
+        "VN",
+        &[
+            ("2025-04-02", none.clone()),
+            ("2025-04-03", one(AUTOS, "250.00")),
+            ("2025-04-04", one(AUTOS, "250.00")),
+        ],
+    );
+    // EO 14257 s.3(b): the reciprocal duty does not apply to a good under a 232 programme.
+    let q = quote(CAR, "VN", "2025-09-02");
+    assert_eq!(s232(&q), one(AUTOS, "250.00"));
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+}
+
+#[test]
+fn eu_cars_pay_15_percent_all_in_from_2025_08_01() {
+    // 15 % inclusive of the 2.5 % MFN rate: 12.5 % of Section 232 duty.
+    boundary(
+        CAR,
+        "DE",
+        &[
+            ("2025-07-31", one(AUTOS, "250.00")),
+            ("2025-08-01", one(AUTOS_DEAL, "125.00")),
+            ("2025-08-02", one(AUTOS_DEAL, "125.00")),
+        ],
+    );
+    let q = quote(CAR, "DE", "2025-09-02");
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+}
+
+#[test]
+fn japanese_cars_pay_15_percent_all_in_from_2025_09_16() {
+    boundary(
+        CAR,
+        "JP",
+        &[
+            ("2025-09-15", one(AUTOS, "250.00")),
+            ("2025-09-16", one(AUTOS_DEAL, "125.00")),
+            ("2025-09-17", one(AUTOS_DEAL, "125.00")),
+        ],
+    );
+}
+
+#[test]
+fn korean_cars_pay_15_percent_all_in_from_2025_11_01() {
+    boundary(
+        CAR,
+        "KR",
+        &[
+            ("2025-10-31", one(AUTOS, "250.00")),
+            ("2025-11-01", one(AUTOS_DEAL, "125.00")),
+            ("2025-11-02", one(AUTOS_DEAL, "125.00")),
+        ],
+    );
+}
+
+#[test]
+fn uk_cars_pay_the_in_quota_7_5_percent_from_2025_06_30_and_the_quota_is_named() {
+    let gb = "Section 232 automobiles (UK quota) (9903.94.31)";
+    boundary(
+        CAR,
+        "GB",
+        &[
+            ("2025-06-29", one(AUTOS, "250.00")),
+            ("2025-06-30", one(gb, "75.00")),
+            ("2025-07-01", one(gb, "75.00")),
+        ],
+    );
+    let q = quote(CAR, "GB", "2026-11-25");
+    assert!(
+        warns(&q, "9903.94.31") && warns(&q, "quota"),
+        "{:?}",
+        q.warnings
+    );
+    // A UK light truck (8704) is outside the quota: 25 %.
+    assert_eq!(
+        s232(&quote("87042101", "GB", "2026-11-25")),
+        one(AUTOS, "250.00")
+    );
+}
+
+#[test]
+fn mexican_cars_pay_25_percent_unless_usmca_and_owe_no_fentanyl_duty() {
+    let q = quote_with(CAR, "MX", "2025-06-02", Some(false));
+    assert_eq!(s232(&q), one(AUTOS, "250.00"));
+    // EO 14289: an article under the automobile 232 owes no IEEPA Canada/Mexico duty.
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+    // A USMCA vehicle pays 25 % of its non-U.S. content only: not computable, so a warning.
+    let q = quote_with(CAR, "MX", "2025-06-02", Some(true));
+    assert!(s232(&q).is_empty(), "{:?}", q.charges);
+    assert!(warns(&q, "non-U.S. content"), "{:?}", q.warnings);
+}
+
+// ------------------------------------------------------------------ automobile parts
+
+#[test]
+fn car_tyres_pay_25_percent_from_2025_05_03() {
+    let none: Vec<(String, String)> = vec![];
+    boundary(
+        TYRE,
+        "TH",
+        &[
+            ("2025-05-02", none),
+            ("2025-05-03", one(PARTS, "250.00")),
+            ("2025-05-04", one(PARTS, "250.00")),
+        ],
+    );
+    let q = quote(TYRE, "TH", "2025-05-03");
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+    assert!(warns(&q, "offset"), "{:?}", q.warnings);
+}
+
+#[test]
+fn deal_countries_pay_15_percent_all_in_on_car_parts_on_their_dates() {
+    // MFN 4 %: 11 % of Section 232 duty.
+    for (origin, start) in [
+        ("FR", "2025-08-01"),
+        ("JP", "2025-09-16"),
+        ("KR", "2025-11-01"),
+        ("TW", "2026-05-01"),
+    ] {
+        let d = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+        let before = (d - chrono::Days::new(1)).to_string();
+        let after = (d + chrono::Days::new(1)).to_string();
+        boundary(
+            TYRE,
+            origin,
+            &[
+                (&before, one(PARTS, "250.00")),
+                (start, one(PARTS_DEAL, "110.00")),
+                (&after, one(PARTS_DEAL, "110.00")),
+            ],
+        );
+    }
+}
+
+#[test]
+fn uk_car_parts_pay_25_percent_with_a_warning_naming_the_10_percent_deal() {
+    let q = quote(TYRE, "GB", "2025-09-02");
+    assert_eq!(s232(&q), one(PARTS, "250.00"));
+    assert!(warns(&q, "9903.94.32"), "{:?}", q.warnings);
+}
+
+#[test]
+fn usmca_car_parts_are_spared_and_other_canadian_parts_are_not() {
+    assert!(s232(&quote_with(TYRE, "CA", "2025-09-02", Some(true))).is_empty());
+    let q = quote_with(TYRE, "CA", "2025-09-02", Some(false));
+    assert_eq!(s232(&q), one(PARTS, "250.00"));
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+}
+
+#[test]
+fn a_steel_car_part_pays_the_automobile_duty_not_the_steel_duty() {
+    // 7320.10.30 leaf springs: on the steel mill list (50 % from 2025-06-04) and on the
+    // automobile parts list; the automobile proclamations exclude the steel duty.
+    let spring = "73201030";
+    let q = quote(spring, "VN", "2025-06-02");
+    assert_eq!(s232(&q), one(PARTS, "250.00"));
+    let q = quote(spring, "DE", "2025-09-02");
+    assert_eq!(s232(&q), one(PARTS_DEAL, "118.00")); // 15 − 3.2 MFN
+    // Before the automobile parts duty (2025-05-03) the steel duty applies.
+    let q = quote(spring, "VN", "2025-05-02");
+    assert_eq!(s232(&q), one("Section 232 steel", "250.00"));
+}
+
+// ------------------------------------------------------------------ timber, lumber, wood products
+
+#[test]
+fn softwood_lumber_pays_10_percent_from_2025_10_14_and_no_canadian_fentanyl_duty() {
+    let lumber = "44071100";
+    let name = "Section 232 timber and lumber (9903.76.01)";
+    for origin in ["CA", "DE"] {
+        boundary(
+            lumber,
+            origin,
+            &[
+                ("2025-10-13", vec![]),
+                ("2025-10-14", one(name, "100.00")),
+                ("2025-10-15", one(name, "100.00")),
+            ],
+        );
+    }
+    let q = quote_with(lumber, "CA", "2025-10-14", Some(false));
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+    assert!(warns(&quote(lumber, "DE", "2025-10-14"), "9903.76.01"));
+}
+
+#[test]
+fn upholstered_furniture_pays_25_percent_with_the_deal_rates_and_no_2026_step() {
+    let sofa = "9401614011";
+    let name = "Section 232 upholstered wooden furniture (9903.76.02)";
+    boundary(
+        sofa,
+        "CN",
+        &[
+            ("2025-10-13", vec![]),
+            ("2025-10-14", one(name, "250.00")),
+            ("2025-10-15", one(name, "250.00")),
+            // The 2026-01-01 increase to 30 % was postponed to 2027-01-01.
+            ("2025-12-31", one(name, "250.00")),
+            ("2026-01-01", one(name, "250.00")),
+            ("2026-01-02", one(name, "250.00")),
+        ],
+    );
+    let deal = "Section 232 upholstered wooden furniture (15% all-in deal)";
+    let uk = "Section 232 upholstered wooden furniture (UK)";
+    assert_eq!(s232(&quote(sofa, "IT", "2025-10-14")), one(deal, "150.00"));
+    assert_eq!(s232(&quote(sofa, "JP", "2025-10-14")), one(deal, "150.00"));
+    assert_eq!(s232(&quote(sofa, "GB", "2025-10-14")), one(uk, "100.00"));
+    boundary(
+        sofa,
+        "KR",
+        &[
+            ("2025-11-13", one(name, "250.00")),
+            ("2025-11-14", one(deal, "150.00")),
+            ("2025-11-15", one(deal, "150.00")),
+        ],
+    );
+    // The reciprocal duty yields to the wood duty; China's fentanyl duty does not.
+    let q = quote(sofa, "CN", "2025-10-14");
+    assert!(
+        charges(&q, "IEEPA reciprocal").is_empty(),
+        "{:?}",
+        q.charges
+    );
+    assert!(!charges(&q, "IEEPA fentanyl").is_empty(), "{:?}", q.charges);
+}
+
+#[test]
+fn kitchen_cabinets_pay_25_percent_from_2025_10_14() {
+    boundary(
+        "9403409060",
+        "VN",
+        &[
+            ("2025-10-13", vec![]),
+            (
+                "2025-10-14",
+                one(
+                    "Section 232 kitchen cabinets and vanities (9903.76.03)",
+                    "250.00",
+                ),
+            ),
+        ],
+    );
+}
+
+// ------------------------------------------------------------------ medium and heavy vehicles, buses
+
+#[test]
+fn road_tractors_pay_25_percent_and_buses_10_percent_from_2025_11_01() {
+    let mhd = "Section 232 medium and heavy vehicles (9903.74.01)";
+    let bus = "Section 232 buses (9903.74.02)";
+    for (hs, origin, name, amount) in [
+        ("87012300", "SE", mhd, "250.00"),
+        ("87021031", "CN", bus, "100.00"),
+    ] {
+        boundary(
+            hs,
+            origin,
+            &[
+                ("2025-10-31", vec![]),
+                ("2025-11-01", one(name, amount)),
+                ("2025-11-02", one(name, amount)),
+            ],
+        );
+    }
+    let q = quote("87012300", "SE", "2025-11-01");
+    assert!(charges(&q, "IEEPA").is_empty(), "{:?}", q.charges);
+}
+
+#[test]
+fn a_part_on_both_vehicle_lists_pays_the_heavy_vehicle_duty_only() {
+    // 7320.10.30 is on the steel list, the automobile parts list and the MHD parts list: from
+    // 2025-11-01 the MHD parts duty displaces the others (Proclamation 10984), also under the
+    // 2026 metals annex.
+    let spring = "73201030";
+    let mhd = "Section 232 medium and heavy vehicles parts (9903.74.08)";
+    let q = quote(spring, "DE", "2025-11-01");
+    assert_eq!(s232(&q), one(mhd, "250.00"));
+    assert!(warns(&q, "automobile parts"), "{:?}", q.warnings);
+    assert_eq!(
+        s232(&quote(spring, "DE", "2025-10-31")),
+        one(PARTS_DEAL, "118.00")
+    );
+    assert_eq!(s232(&quote(spring, "CN", "2026-11-25")), one(mhd, "250.00"));
+    // A USMCA part pays neither vehicle duty; whether the steel duty then applies is not settled
+    // in the data (research notes §4), so only the vehicle duties are checked.
+    let q = quote_with(spring, "MX", "2025-11-01", Some(true));
+    assert!(
+        charges(&q, "Section 232 medium").is_empty(),
+        "{:?}",
+        q.charges
+    );
+    assert!(
+        charges(&q, "Section 232 automobiles").is_empty(),
+        "{:?}",
+        q.charges
+    );
+}
+
+// ------------------------------------------------------------------ warn-only programmes
+
+#[test]
+fn semiconductor_lines_warn_from_2026_01_15_without_a_charge() {
+    let hs = "8471500150";
+    assert!(!warns(&quote(hs, "MY", "2026-01-14"), "9903.79.01"));
+    for date in ["2026-01-15", "2026-01-16"] {
+        let q = quote(hs, "MY", date);
+        assert!(warns(&q, "9903.79.01"), "{date}: {:?}", q.warnings);
+        assert!(s232(&q).is_empty(), "{date}: {:?}", q.charges);
+    }
+}
+
+#[test]
+fn pharmaceutical_lines_warn_from_2026_09_29_without_a_charge() {
+    let hs = "3004101010";
+    assert!(!warns(
+        &quote(hs, "IN", "2026-09-28"),
+        "Section 232 pharmaceuticals"
+    ));
+    for date in ["2026-09-29", "2026-09-30"] {
+        let q = quote(hs, "IN", date);
+        assert!(
+            warns(&q, "Section 232 pharmaceuticals"),
+            "{date}: {:?}",
+            q.warnings
+        );
+        assert!(s232(&q).is_empty(), "{date}: {:?}", q.charges);
+    }
+}
+
+// ------------------------------------------------------------------ metals: Russia, annex I-C
+
+#[test]
+fn russian_aluminium_pays_200_percent_before_and_under_the_annexes() {
+    let hs = "76012030";
+    for date in [
+        "2025-03-11",
+        "2025-09-02",
+        "2026-04-05",
+        "2026-04-06",
+        "2026-11-25",
+    ] {
+        let q = quote(hs, "RU", date);
+        assert_eq!(
+            s232(&q),
+            one("Section 232 aluminium (Russia)", "2000.00"),
+            "{date}"
+        );
+    }
+    assert_eq!(
+        duty_sum(&quote(hs, "CA", "2025-09-02"), "Section 232"),
+        dec("500")
+    );
+}
+
+fn duty_sum(q: &Quote, prefix: &str) -> rust_decimal::Decimal {
+    q.charges
+        .iter()
+        .filter(|c| c.kind == ChargeKind::Duty && c.name.starts_with(prefix))
+        .map(|c| c.amount)
+        .sum()
+}
+
+#[test]
+fn annex_i_c_machinery_moves_from_annex_i_b_on_2026_06_08() {
+    let dozer = "84291100"; // MFN free
+    let b = "Section 232 steel";
+    let c = "Section 232 steel (annex I-C)";
+    let c_deal = "Section 232 steel (annex I-C) (15% all-in)";
+    boundary(
+        dozer,
+        "CN",
+        &[
+            ("2026-06-07", one(b, "250.00")),
+            ("2026-06-08", one(c, "250.00")),
+            ("2026-06-09", one(c, "250.00")),
+        ],
+    );
+    boundary(
+        dozer,
+        "JP",
+        &[
+            ("2026-06-07", one(b, "250.00")),
+            ("2026-06-08", one(c_deal, "150.00")),
+            ("2026-06-09", one(c_deal, "150.00")),
+        ],
+    );
+}
