@@ -1,9 +1,12 @@
 //! Steps 2–4 for one product in one market: the start price by mode, the shelf price on the
 //! ending solved over the forward quote, and the floor.
 
+use std::rc::Rc;
+
 use rust_decimal::Decimal;
 
 use super::figures::{self, Figures};
+use super::memo::{Key, LineKey, Memo, Model, REF_UNITS};
 use super::prepare::Prepared;
 use super::{Binding, Cell, Explanation, MatrixRequest, Product};
 use crate::data::RateTables;
@@ -17,7 +20,7 @@ use crate::money::Money;
 const MAX_DOUBLINGS: u32 = 50;
 
 /// What pricing one cell works with.
-struct Ctx<'a> {
+struct Ctx<'a, 'm> {
     tables: &'a RateTables,
     request: &'a MatrixRequest,
     m: &'a Prepared<'a>,
@@ -30,6 +33,8 @@ struct Ctx<'a> {
     /// The explanation's steps, when the request asks for them (`None`: not built at all).
     trace: Option<Vec<String>>,
     warnings: Vec<String>,
+    /// The market's solved shelf prices (see `memo`).
+    memo: &'m mut Memo,
 }
 
 /// Adds a step to the explanation, formatting it only when one is asked for.
@@ -39,14 +44,20 @@ fn note(trace: &mut Option<Vec<String>>, step: impl FnOnce() -> String) {
     }
 }
 
-/// A goods price already quoted (minor units) and its shelf price.
-type Known = (i64, Decimal);
+/// A goods price already quoted (minor units) and its quote.
+type Known = (i64, Quote);
 
-/// A shelf price solved to its goods price.
-struct Priced {
-    quote: Quote,
-    goods: Decimal,
-    near_thresholds: Vec<NearThreshold>,
+/// A shelf price with its goods price: the quote there, the regime changes near it and what
+/// the solve had to say.
+#[derive(Debug)]
+pub(super) struct Solution {
+    pub(super) quote: Quote,
+    pub(super) goods: Decimal,
+    pub(super) near_thresholds: Vec<NearThreshold>,
+    /// The solve's own warnings (a target no price reaches).
+    pub(super) warnings: Vec<String>,
+    /// Quotes evaluated.
+    pub(super) evaluations: u32,
 }
 
 /// Prices `product` (the `index`th) in the prepared market `m`.
@@ -56,10 +67,11 @@ pub(super) fn price(
     m: &Prepared<'_>,
     index: usize,
     product: &Product,
+    memo: &mut Memo,
 ) -> Result<Cell, Error> {
-    let mut ctx = Ctx::new(tables, request, m, index, product);
+    let mut ctx = Ctx::new(tables, request, m, index, product, memo);
     let (target, mut binding, known) = ctx.start()?;
-    let mut priced = ctx.solve(target, known)?;
+    let mut priced = ctx.settle(target, known)?;
     let mut f = ctx.figures(&priced.quote)?;
     if binding != Binding::MarginGoal && !figures::meets(m, &f, None) {
         note(&mut ctx.trace, || {
@@ -69,9 +81,9 @@ pub(super) fn price(
             )
         });
         let g = ctx.lowest(None)?;
-        let shelf = ctx.shelf_at(g)?;
-        let target = ctx.ended(shelf)?;
-        priced = ctx.solve(target, Some((g, shelf)))?;
+        let q = ctx.quote_at(g)?;
+        let target = ctx.ended(ctx.measure.of(&q))?;
+        priced = ctx.settle(target, Some((g, q)))?;
         f = ctx.figures(&priced.quote)?;
         binding = Binding::Floor;
         if !figures::meets(m, &f, None) {
@@ -81,16 +93,17 @@ pub(super) fn price(
             ));
         }
     }
-    Ok(ctx.cell(priced, &f, binding))
+    Ok(ctx.cell(&priced, &f, binding))
 }
 
-impl<'a> Ctx<'a> {
+impl<'a, 'm> Ctx<'a, 'm> {
     fn new(
         tables: &'a RateTables,
         request: &'a MatrixRequest,
         m: &'a Prepared<'a>,
         index: usize,
         product: &'a Product,
+        memo: &'m mut Memo,
     ) -> Self {
         let hs = product
             .hs_codes
@@ -117,6 +130,7 @@ impl<'a> Ctx<'a> {
             measure,
             trace: request.explain.then(Vec::new),
             warnings: Vec::new(),
+            memo,
         }
     }
 
@@ -130,14 +144,15 @@ impl<'a> Ctx<'a> {
         }
         if let Some(goal) = self.request.target_margin_percent {
             let g = self.lowest(Some(goal))?;
-            let shelf = self.shelf_at(g)?;
+            let q = self.quote_at(g)?;
+            let shelf = self.measure.of(&q);
             note(&mut self.trace, || {
                 format!(
                     "lowest goods price with a margin of {goal} %: {} {cur} (shelf {shelf})",
                     self.m.dec(g)
                 )
             });
-            return Ok((self.ended(shelf)?, Binding::MarginGoal, Some((g, shelf))));
+            return Ok((self.ended(shelf)?, Binding::MarginGoal, Some((g, q))));
         }
         let Some(base) = self.product.base_price else {
             return Err(Error::input(
@@ -171,11 +186,12 @@ impl<'a> Ctx<'a> {
             self.m.repricer.amount(base, self.request.currency)?
         };
         let g = self.m.units(goods)?;
-        let shelf = self.shelf_at(g)?;
+        let q = self.quote_at(g)?;
+        let shelf = self.measure.of(&q);
         note(&mut self.trace, || {
             format!("forward quote at that goods price: shelf {shelf} {cur}")
         });
-        Ok((self.ended(shelf)?, Binding::Base, Some((g, shelf))))
+        Ok((self.ended(shelf)?, Binding::Base, Some((g, q))))
     }
 
     /// The quote with the goods price at `g` minor units of the shelf currency.
@@ -184,11 +200,6 @@ impl<'a> Ctx<'a> {
             line.unit_price = self.m.dec(g);
         }
         self.tables.quote(&self.quote)
-    }
-
-    fn shelf_at(&mut self, g: i64) -> Result<Decimal, Error> {
-        let q = self.quote_at(g)?;
-        Ok(self.measure.of(&q))
     }
 
     /// The shelf price on the market's ending.
@@ -207,53 +218,79 @@ impl<'a> Ctx<'a> {
         figures::of(self.m, self.request, self.product, q, self.measure.of(q))
     }
 
-    /// Step 3: the goods price whose quote has exactly `target` as its shelf price; when a
-    /// jump skips it, the nearest reachable shelf price (the closer; above on a tie), warned.
-    fn solve(&mut self, target: Decimal, known: Option<Known>) -> Result<Priced, Error> {
+    /// Step 3: the goods price whose quote has exactly `target` as its shelf price. A price
+    /// already quoted at exactly the target (no ending moved it) is kept as it is; otherwise
+    /// the target is solved (through the market's memo).
+    fn settle(&mut self, target: Decimal, known: Option<Known>) -> Result<Rc<Solution>, Error> {
+        let Some((g, mut quote)) = known.filter(|(_, q)| self.measure.of(q) == target) else {
+            return self.solve(target);
+        };
+        let r = ReverseRequest::new(self.quote.clone(), vec![target]).options(self.options());
+        let (near_thresholds, evaluations) =
+            reverse::near_thresholds_at(self.tables, r, self.measure, g, &mut quote)?;
+        Ok(Rc::new(Solution {
+            quote,
+            goods: self.m.dec(g),
+            near_thresholds,
+            warnings: Vec::new(),
+            evaluations,
+        }))
+    }
+
+    fn options(&self) -> ReverseOptions {
         let mut options = ReverseOptions::default();
         if let Some(p) = self.request.near_threshold_percent {
             options.near_threshold_percent = p;
         }
-        let r = ReverseRequest::new(self.quote.clone(), vec![target]).options(options);
-        let solved = match reverse::solve(self.tables, r, self.measure, known) {
-            Ok(s) => s,
-            Err(Error::TargetUnreachable { below, above, .. }) => {
-                let gap = |t: Decimal| t.saturating_sub(target).abs();
-                let pick = match (below, above) {
-                    (Some(b), Some(a)) if gap(b.landed_total) < gap(a.landed_total) => b,
-                    (_, Some(a)) => a,
-                    (Some(b), None) => b,
-                    (None, None) => return Err(Error::input("target_total", "unreachable")),
-                };
-                self.warnings.push(format!(
-                    "no goods price gives a shelf price of exactly {target} {}; the nearest is {}",
-                    self.m.currency, pick.landed_total
-                ));
-                let r = ReverseRequest::new(self.quote.clone(), vec![pick.landed_total])
-                    .options(options);
-                let at = pick.unit_prices.first().copied().unwrap_or_default();
-                let known = Some((self.m.units(at)?, pick.landed_total));
-                reverse::solve(self.tables, r, self.measure, known)?
-            }
-            Err(e) => return Err(e),
-        };
-        let goods = solved
-            .solved_unit_price
+        options
+    }
+
+    /// The goods price whose quote has exactly `target` as its shelf price, solved from the
+    /// target alone (so it is the same for every product with the same line: `memo`); when a
+    /// jump skips it, the nearest reachable shelf price (the closer; above on a tie), warned.
+    fn solve(&mut self, target: Decimal) -> Result<Rc<Solution>, Error> {
+        let line = self
+            .quote
+            .lines
             .first()
-            .copied()
-            .unwrap_or_default();
+            .map(LineKey::new)
+            .ok_or_else(|| Error::input("products", "a product without a line"))?;
+        let model = match self.memo.model(&line) {
+            Some(m) => m,
+            None => {
+                let m = self.model();
+                self.memo.keep_model(line.clone(), m);
+                m
+            }
+        };
+        let start = model.and_then(|m| m.guess(target));
+        let (tables, quote, measure) = (self.tables, &self.quote, self.measure);
+        let (options, m) = (self.options(), self.m);
+        let solved = self.memo.get_or(Key::new(line, target), || {
+            solve_cold(tables, quote, measure, options, m, target, start)
+        })?;
         note(&mut self.trace, || {
             format!(
-                "solved: goods price {goods} {} gives shelf price {} ({} quotes)",
+                "solved: goods price {} {} gives shelf price {} ({} quotes)",
+                solved.goods,
                 self.m.currency,
                 self.measure.of(&solved.quote),
                 solved.evaluations
             )
         });
-        Ok(Priced {
-            quote: solved.quote,
-            goods,
-            near_thresholds: solved.near_thresholds,
+        Ok(solved)
+    }
+
+    /// The line's model: its shelf prices at goods prices 0 and `REF_UNITS` units (`None`
+    /// when either cannot be quoted).
+    fn model(&mut self) -> Option<Model> {
+        let x_ref = 10_i64.checked_pow(self.m.scale)?.checked_mul(REF_UNITS)?;
+        let at_zero = self.quote_at(0).ok()?;
+        let at_ref = self.quote_at(x_ref).ok()?;
+        Some(Model {
+            at_zero: self.measure.of(&at_zero),
+            x_ref,
+            at_ref: self.measure.of(&at_ref),
         })
     }
 
@@ -317,8 +354,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Step 5: the cell.
-    fn cell(self, p: Priced, f: &Figures, binding: Binding) -> Cell {
+    fn cell(self, p: &Solution, f: &Figures, binding: Binding) -> Cell {
         let mut warnings = self.warnings;
+        warnings.extend(p.warnings.iter().cloned());
         warnings.extend(p.quote.warnings.iter().cloned());
         let explanation = self.trace.map(|trace| {
             Box::new(Explanation {
@@ -343,10 +381,66 @@ impl<'a> Ctx<'a> {
             profit: f.profit,
             margin_percent: f.margin_percent,
             binding,
-            regime: p.quote.regime,
-            near_thresholds: p.near_thresholds,
+            regime: std::sync::Arc::clone(&p.quote.regime),
+            near_thresholds: p.near_thresholds.clone(),
             warnings,
             explanation,
         }
     }
+}
+
+/// Solves `quote`'s one line for the shelf price `target`, starting from the goods price
+/// `start` (a function of the line and the target alone; none: from the target); when no
+/// goods price reaches it exactly, solves the nearest reachable shelf price (the closer; above
+/// on a tie) and says so.
+fn solve_cold(
+    tables: &RateTables,
+    quote: &QuoteRequest,
+    measure: Measure,
+    options: ReverseOptions,
+    m: &Prepared<'_>,
+    target: Decimal,
+    start: Option<i64>,
+) -> Result<Solution, Error> {
+    let known = start.and_then(|x| {
+        let mut q = quote.clone();
+        let line = q.lines.first_mut()?;
+        line.unit_price = m.dec(x);
+        let total = measure.of(&tables.quote(&q).ok()?);
+        Some((x, total))
+    });
+    let r = ReverseRequest::new(quote.clone(), vec![target]).options(options);
+    let mut warnings = Vec::new();
+    let solved = match reverse::solve(tables, r, measure, known) {
+        Ok(s) => s,
+        Err(Error::TargetUnreachable { below, above, .. }) => {
+            let gap = |t: Decimal| t.saturating_sub(target).abs();
+            let pick = match (below, above) {
+                (Some(b), Some(a)) if gap(b.landed_total) < gap(a.landed_total) => b,
+                (_, Some(a)) => a,
+                (Some(b), None) => b,
+                (None, None) => return Err(Error::input("target_total", "unreachable")),
+            };
+            warnings.push(format!(
+                "no goods price gives a shelf price of exactly {target} {}; the nearest is {}",
+                m.currency, pick.landed_total
+            ));
+            let r = ReverseRequest::new(quote.clone(), vec![pick.landed_total]).options(options);
+            let at = pick.unit_prices.first().copied().unwrap_or_default();
+            let known = Some((m.units(at)?, pick.landed_total));
+            reverse::solve(tables, r, measure, known)?
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Solution {
+        goods: solved
+            .solved_unit_price
+            .first()
+            .copied()
+            .unwrap_or_default(),
+        quote: solved.quote,
+        near_thresholds: solved.near_thresholds,
+        warnings,
+        evaluations: solved.evaluations,
+    })
 }

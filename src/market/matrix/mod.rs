@@ -13,7 +13,11 @@
 //!      `target_margin_percent`.
 //! 3. **Shelf price**: the price the buyer pays at checkout (under DDP the landed total) is
 //!    put on the market's ending, and the goods price that gives exactly that shelf price is
-//!    solved over the forward quote ([`reverse`](super::reverse)), thresholds included.
+//!    solved over the forward quote ([`reverse`](super::reverse)), thresholds included. When
+//!    the ending leaves the price as it is, the start price's own quote is kept. A solve
+//!    depends only on the product's line (HS code, origin, tax category, weight) and the shelf
+//!    price, never on the product's own start price, so the products of a catalogue that share
+//!    both share one solve (`memo`), and no cell depends on the order of the products.
 //! 4. **Floor**: when the market's minimum margin or profit is not met, the price is raised
 //!    to the lowest one that meets it (then put on the ending and solved again).
 //! 5. **Figures** (`figures`): duty, tax and customs fees (from the quote), the FX markup
@@ -34,6 +38,7 @@
 
 mod cell;
 mod figures;
+mod memo;
 mod prepare;
 mod wire;
 
@@ -327,9 +332,10 @@ pub fn matrix(tables: &RateTables, request: &MatrixRequest) -> Result<Matrix, Er
     let mut cells =
         Vec::with_capacity(request.products.len().saturating_mul(request.markets.len()));
     let mut errors = Vec::new();
+    let mut memos: Vec<memo::Memo> = markets.iter().map(|_| memo::Memo::default()).collect();
     for (index, product) in request.products.iter().enumerate() {
-        for market in &markets {
-            match cell::price(tables, request, market, index, product) {
+        for (market, memo) in markets.iter().zip(memos.iter_mut()) {
+            match cell::price(tables, request, market, index, product, memo) {
                 Ok(c) => cells.push(c),
                 Err(e) => errors.push(CellError {
                     sku: product.sku.clone(),

@@ -276,6 +276,30 @@ pub(crate) fn solve(
     })
 }
 
+/// The regime changes near a price already quoted: `quote` is the forward quote of `request`
+/// with its lead line at `x` minor units (a one-line order in the matrix). Adds the same
+/// warnings as [`solve`] to the quote.
+///
+/// # Errors
+/// As [`solve`]'s options check.
+pub(crate) fn near_thresholds_at(
+    tables: &RateTables,
+    request: ReverseRequest,
+    measure: Measure,
+    x: i64,
+    quote: &mut Quote,
+) -> Result<(Vec<NearThreshold>, u32), Error> {
+    let mut problem = Problem::new(tables, request, measure)?;
+    let mut evaluations = 0;
+    let mut warnings = Vec::new();
+    let found = sides::near(&mut problem, x, quote, &mut evaluations, &mut warnings)?;
+    quote.warnings.append(&mut warnings);
+    for n in &found {
+        quote.warnings.push(sides::warning(&problem, n));
+    }
+    Ok((found, evaluations))
+}
+
 /// The unknown and what is fixed around it.
 struct Problem<'a> {
     tables: &'a RateTables,
