@@ -36,7 +36,18 @@ use serde_json::json;
 /// Cases whose assertion fails because of a known bug in the data or the engine: (series
 /// name, change date). Each is reported, not asserted; the test fails when a listed case
 /// passes again, so the list is kept honest.
-const KNOWN_BUGS: &[(&str, &str)] = &[];
+const KNOWN_BUGS: &[(&str, &str)] = &[
+    // Data: Proclamation 11032 puts 39 lines (e.g. 8407.90.10 engines) in annex III (15 %
+    // all-in floor) from 2026-06-08; the Tariff Rate Tracker's
+    // resources/s232_annex_products.csv lists 37 of them in annex I-B from 2026-04-06 too,
+    // and annex III's post-sunset annex is I-B, so they move from I-B to III. The generator
+    // adds the 39 `s232_metals_annex_3` rows from 2026-06-08 but leaves the
+    // `s232_metals_annex_1b` (25 %) and `_1b_gb` (15 %, first by name on the tie) rows of
+    // those lines open, unlike the annex I-C lines, so an I-B row outranks the annex III row
+    // in group `s232` on every line and origin tried: an 8407.90.10 engine from Vietnam on 2026-06-08 pays 25 % (Section 232 steel,
+    // s232_metals_annex_1b 84079010@2026-04-06) instead of 15 % − MFN 0 = 15 %.
+    ("s232_metals_annex_3", "2026-06-08"),
+];
 
 /// Origins tried, in order, for a row that covers every origin (less its exclusions).
 const ANY_ORIGINS: &[&str] = &[
@@ -506,45 +517,39 @@ fn changes(data: &Data) -> Vec<Change> {
         })
         .collect()
 }
-
-/// The candidate codes for a row: schedule lines under its prefix (ad valorem, the same line
-/// on the three days), as ten digits, with their MFN rate.
-fn codes_for(data: &Data, r: &Row, days: &[NaiveDate]) -> Vec<(String, Decimal)> {
+/// A code to quote under `prefix`: the prefix itself padded to ten digits when it names an
+/// eight-digit line of the schedule, else the lines under it; each with its MFN rate. Only
+/// ad valorem lines in force on all of `days` (the same tariff line on the three days).
+fn codes_under(data: &Data, prefix: &str, days: &[NaiveDate], n: usize) -> Vec<(String, Decimal)> {
     let live = |l: &Line| days.iter().all(|&d| in_force(l.from, l.to, d));
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    let (p, ten) = match r.hs.as_deref() {
-        None => {
-            for c in ANY_CODES {
-                let found = data.schedule.iter().find(|l| l.hs8 == *c && live(l));
-                if let Some(rate) = found.and_then(|l| l.ad_valorem) {
-                    out.push((format!("{c}00"), rate));
-                }
-            }
-            return out;
-        }
-        Some(p) if p.len() > 8 => (&p[..8], Some(p)),
-        Some(p) => (p, None),
+    let (p, own) = if prefix.len() >= 8 {
+        (&prefix[..8], Some(format!("{prefix:0<10}")))
+    } else {
+        (prefix, None)
     };
     let start = data.schedule.partition_point(|l| l.hs8.as_str() < p);
+    let mut out: Vec<(String, Decimal)> = Vec::new();
     for l in data.schedule[start..]
         .iter()
         .take_while(|l| l.hs8.starts_with(p))
     {
         if let Some(rate) = l.ad_valorem
             && live(l)
-            && seen.insert(l.hs8.clone())
+            && !out.iter().any(|(c, _)| c.starts_with(l.hs8.as_str()))
         {
-            out.push((
-                ten.map_or_else(|| format!("{}00", l.hs8), str::to_owned),
-                rate,
-            ));
+            out.push((own.clone().unwrap_or_else(|| format!("{}00", l.hs8)), rate));
+            if out.len() >= n {
+                break;
+            }
         }
     }
-    out.retain(|(c, _)| !r.exclude_hs.iter().any(|p| c.starts_with(p.as_str())));
     out
 }
 
+/// A case to try: a code, its MFN rate and the origins to try it with.
+type Candidate = (String, Decimal, Vec<String>);
+
+/// The origins a row covers, in the order tried.
 fn origins_for(r: &Row) -> Vec<String> {
     let all: Vec<String> = if r.origins.is_empty() {
         ANY_ORIGINS.iter().map(|o| (*o).to_owned()).collect()
@@ -556,73 +561,225 @@ fn origins_for(r: &Row) -> Vec<String> {
         .collect()
 }
 
-/// How the change's own row fares on the day it is in force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
-    /// Charged, a nonzero amount.
-    Charged,
-    /// A `warn_only` row: its warning is shown.
-    Warned,
-    /// A `top_up` row whose floor the tariff duty already meets: a charge of zero.
-    ZeroTopUp,
-    /// Hidden by the stacking: outranked, yielding or exempted.
-    Hidden,
+/// The origins of `r` that `other` (an origin list, empty for all) names too.
+fn origins_with(r: &Row, other: &[String]) -> Vec<String> {
+    if other.is_empty() {
+        return origins_for(r);
+    }
+    other
+        .iter()
+        .filter(|o| {
+            (r.origins.is_empty() || r.origins.contains(o)) && !r.exclude_origins.contains(o)
+        })
+        .take(4)
+        .cloned()
+        .collect()
 }
 
-/// The best (most visible) representative case of a change: (row, code, origin, outcome).
-fn representative(
+/// The longer of two HS prefixes when one extends the other (`None` is all goods).
+fn narrower<'a>(a: Option<&'a str>, b: Option<&'a str>) -> Option<Option<&'a str>> {
+    match (a, b) {
+        (None, x) | (x, None) => Some(x),
+        (Some(a), Some(b)) if a.starts_with(b) => Some(Some(a)),
+        (Some(a), Some(b)) if b.starts_with(a) => Some(Some(b)),
+        _ => None,
+    }
+}
+
+/// The cases to try for row `i` of a change in force on `on`: schedule lines under its prefix,
+/// and (with `interactions`) a line under each other series that may hide it on `on` (a
+/// higher row of its group, a group it yields to) and under each exemption naming it.
+fn candidates(
     data: &Data,
-    c: &Change,
+    i: usize,
+    on: NaiveDate,
     days: &[NaiveDate],
-) -> Option<(usize, String, String, Outcome)> {
-    let mut best: Option<(usize, String, String, Outcome)> = None;
-    // Rows starting are preferred to rows ending; a bounded sample of each keeps it quick.
+    interactions: bool,
+) -> Vec<Candidate> {
+    let r = &data.rows[i];
+    let mut out: Vec<Candidate> = Vec::new();
+    let own = match r.hs.as_deref() {
+        None => ANY_CODES
+            .iter()
+            .flat_map(|c| codes_under(data, c, days, 1))
+            .collect(),
+        Some(p) => codes_under(data, p, days, 4),
+    };
+    out.extend(own.into_iter().map(|(c, m)| (c, m, origins_for(r))));
+    if interactions {
+        let mut seen = BTreeSet::new();
+        for o in data.rows.iter().filter(|o| in_force(o.from, o.to, on)) {
+            let hides = o.name != r.name
+                && !o.warn_only
+                && (o.group.as_ref().is_some_and(|g| r.yields_to.contains(g))
+                    || (r.highest && o.group == r.group && o.rate >= r.rate));
+            if !hides || seen.contains(o.name.as_str()) {
+                continue;
+            }
+            let Some(Some(p)) = narrower(r.hs.as_deref(), o.hs.as_deref()) else {
+                continue;
+            };
+            if let Some((c, m)) = codes_under(data, p, days, 1).pop() {
+                seen.insert(o.name.as_str());
+                out.push((c, m, origins_with(r, &o.origins)));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for e in data
+            .exemptions
+            .iter()
+            .filter(|e| in_force(e.from, e.to, on))
+        {
+            if !r.is_named(&e.duty) || seen.len() >= 6 || seen.contains(&(&e.duty, &e.origins)) {
+                continue;
+            }
+            let Some(Some(p)) = narrower(r.hs.as_deref(), Some(&e.hs)) else {
+                continue;
+            };
+            if let Some((c, m)) = codes_under(data, p, days, 1).pop() {
+                seen.insert((&e.duty, &e.origins));
+                out.push((c, m, origins_with(r, &e.origins)));
+            }
+        }
+    }
+    out.retain(|(c, _, _)| !r.exclude_hs.iter().any(|p| c.starts_with(p.as_str())));
+    out
+}
+
+/// How the change's own row fares on the day it is in force, for one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    /// Charged (a nonzero amount, or a `warn_only` row's warning shown).
+    Shown,
+    /// A `top_up` row whose floor the tariff duty already meets: a charge of zero.
+    ZeroTopUp,
+    /// Outranked by a higher row of its `highest_in_group` group.
+    Outranked,
+    /// Yielding to a charging row of a group it names in `yields_to`.
+    Yields,
+    /// Spared by a `duty_exemption` row.
+    Exempted,
+}
+
+/// A case of a change: (row, code, origin).
+type Case = (usize, String, String);
+
+/// One case per outcome a sample of the change's rows shows on the day they are in force:
+/// the row shown if any case shows it, and a case of each way the stacking hides it; and
+/// whether some case shows a row starting that day.
+fn representatives(data: &Data, c: &Change, days: &[NaiveDate]) -> (BTreeMap<Outcome, Case>, bool) {
+    let mut found: BTreeMap<Outcome, Case> = BTreeMap::new();
+    let mut start_shown = false;
+    // Rows starting before rows ending; a bounded sample of each keeps the test quick, and
+    // the other series that may hide a row are looked for with the first rows only.
     let rows = c.starts.iter().take(40).chain(c.ends.iter().take(40));
-    for &i in rows {
+    for (k, &i) in rows.enumerate() {
         let r = &data.rows[i];
         let on = if c.starts.contains(&i) {
             c.date
         } else {
             r.to.unwrap()
         };
-        for (code, mfn) in codes_for(data, r, days).iter().take(4) {
-            for origin in origins_for(r) {
-                let fates = data.expect(code, &origin, on, false);
-                let fate = fates.iter().find(|(j, _)| *j == i).map(|f| f.1);
-                let outcome = match fate {
-                    Some(Fate::Applies) if r.warn_only => Outcome::Warned,
-                    // Nonzero when the line's MFN rate (from the schedule file; the quote's
-                    // tariff duty decides in the check) is under the floor.
-                    Some(Fate::Applies) if r.top_up && r.rate <= *mfn => Outcome::ZeroTopUp,
-                    Some(Fate::Applies) => Outcome::Charged,
-                    Some(Fate::Outranked(_) | Fate::Yields(_) | Fate::Exempted) => Outcome::Hidden,
+        for (code, mfn, origins) in candidates(data, i, on, days, k < 3) {
+            for origin in origins {
+                let fates = data.expect(&code, &origin, on, false);
+                let outcome = match fates.iter().find(|(j, _)| *j == i).map(|f| f.1) {
+                    // The MFN rate of the schedule file ranks the case; the quote's tariff
+                    // duty decides in the check.
+                    Some(Fate::Applies) if r.top_up && r.rate <= mfn => Outcome::ZeroTopUp,
+                    Some(Fate::Applies) => Outcome::Shown,
+                    Some(Fate::Outranked(_)) => Outcome::Outranked,
+                    Some(Fate::Yields(_)) => Outcome::Yields,
+                    Some(Fate::Exempted) => Outcome::Exempted,
                     Some(Fate::OutOfScope | Fate::Preference) | None => continue,
                 };
-                if best.as_ref().is_none_or(|b| outcome < b.3) {
-                    best = Some((i, code.clone(), origin.clone(), outcome));
-                }
-                if outcome <= Outcome::Warned {
-                    return best;
+                start_shown |= outcome <= Outcome::ZeroTopUp && c.starts.contains(&i);
+                found
+                    .entry(outcome)
+                    .or_insert_with(|| (i, code.clone(), origin));
+                if found.len() == 5 && (start_shown || c.starts.is_empty()) {
+                    return (found, start_shown);
                 }
             }
         }
     }
-    best
+    (found, start_shown)
 }
 
 #[derive(Default)]
 struct Tally {
     changes: usize,
     before_coverage: usize,
+    cases: usize,
     quotes: usize,
     charged: usize,
-    warned: usize,
-    zero_top_up: usize,
     topped_up: usize,
-    hidden: Vec<String>,
+    zero_top_up: usize,
+    warned: usize,
+    outranked: usize,
+    yields: usize,
+    exempted: usize,
+    changes_hidden_only: Vec<String>,
     preference: usize,
     unpredicted: Vec<String>,
     mismatches: BTreeMap<(String, NaiveDate), Vec<String>>,
+}
+
+/// Quotes one case of a change on its days, checks each quote, and counts what became of the
+/// change's row on the day it is in force.
+fn run_case(
+    data: &Data,
+    tables: &RateTables,
+    days: &[NaiveDate],
+    on: NaiveDate,
+    (row, hs, origin): &Case,
+    t: &mut Tally,
+    problems: &mut Vec<String>,
+) {
+    let r = &data.rows[*row];
+    t.cases += 1;
+    for &d in days {
+        let q = match tables.quote(&request(hs, origin, d, false)) {
+            Ok(q) => q,
+            Err(e) => {
+                problems.push(format!("{hs} from {origin} on {d}: quote failed: {e}"));
+                continue;
+            }
+        };
+        t.quotes += 1;
+        problems.extend(check(data, &q, hs, origin, d, false));
+        if d != on {
+            continue;
+        }
+        let fates = data.expect(hs, origin, d, false);
+        match fates.iter().find(|(j, _)| j == row).unwrap().1 {
+            Fate::Applies if r.warn_only => t.warned += 1,
+            Fate::Applies if r.top_up => {
+                let (_, tariff) = split(&q);
+                if customs_value() * r.rate / Decimal::ONE_HUNDRED > tariff {
+                    t.topped_up += 1;
+                } else {
+                    t.zero_top_up += 1;
+                }
+            }
+            Fate::Applies => t.charged += 1,
+            Fate::Outranked(_) => t.outranked += 1,
+            Fate::Yields(_) => t.yields += 1,
+            Fate::Exempted => t.exempted += 1,
+            Fate::OutOfScope | Fate::Preference => unreachable!("the case is in the row's scope"),
+        }
+        // A USMCA-style row: with the preference claimed, the row gives way when the tariff
+        // charge is preferential (and applies as before when it is not).
+        if r.not_with_preference {
+            let q = tables.quote(&request(hs, origin, d, true)).unwrap();
+            t.quotes += 1;
+            let pref = preferential(&q);
+            problems.extend(check(data, &q, hs, origin, d, pref));
+            if pref {
+                t.preference += 1;
+            }
+        }
+    }
 }
 
 #[test]
@@ -647,66 +804,34 @@ fn each_dated_change_of_each_us_additional_duty_series_the_day_before_of_and_aft
             t.before_coverage += 1;
             continue;
         }
-        let Some((row, hs, origin, _)) = representative(&data, c, &days) else {
+        let (cases, start_shown) = representatives(&data, c, &days);
+        if cases.is_empty() {
             t.unpredicted.push(format!(
-                "{} {}: no schedule line under the row's prefix is ad valorem on the three days",
+                "{} {}: no ad valorem schedule line under the rows' prefixes on the three days",
                 c.name, c.date
             ));
             continue;
-        };
-        let r = &data.rows[row];
-        let on = if c.starts.contains(&row) {
-            c.date
-        } else {
-            r.to.unwrap()
-        };
+        }
         let mut problems = Vec::new();
-        for &d in &days {
-            let q = match tables.quote(&request(&hs, &origin, d, false)) {
-                Ok(q) => q,
-                Err(e) => {
-                    problems.push(format!("{hs} from {origin} on {d}: quote failed: {e}"));
-                    continue;
-                }
+        // A row that starts on a day on which the stacking hides it on every line tried is
+        // dead data: the change it encodes never reaches a quote (e.g. a row that should have
+        // replaced an open row of its group, which was not ended).
+        if !c.starts.is_empty() && !start_shown {
+            t.changes_hidden_only.push(format!("{} {}", c.name, c.date));
+            problems.push(format!(
+                "no case tried shows a row starting on {}: each is hidden by the stacking ({:?})",
+                c.date,
+                cases.keys().collect::<Vec<_>>()
+            ));
+        }
+        for case in cases.values() {
+            let r = &data.rows[case.0];
+            let on = if c.starts.contains(&case.0) {
+                c.date
+            } else {
+                r.to.unwrap()
             };
-            t.quotes += 1;
-            problems.extend(check(&data, &q, &hs, &origin, d, false));
-            if d != on {
-                continue;
-            }
-            let fate = data.expect(&hs, &origin, d, false);
-            let fate = fate.iter().find(|(j, _)| *j == row).unwrap().1;
-            match fate {
-                Fate::Applies if r.warn_only => t.warned += 1,
-                Fate::Applies if r.top_up => {
-                    let (_, tariff) = split(&q);
-                    if customs_value() * r.rate / Decimal::ONE_HUNDRED > tariff {
-                        t.topped_up += 1;
-                    } else {
-                        t.zero_top_up += 1;
-                    }
-                }
-                Fate::Applies => t.charged += 1,
-                Fate::Outranked(o) | Fate::Yields(o) => t.hidden.push(format!(
-                    "{} {d} {hs} {origin}: {fate:?} by {}",
-                    c.name, data.rows[o].name
-                )),
-                Fate::Exempted => t
-                    .hidden
-                    .push(format!("{} {d} {hs} {origin}: exempted", c.name)),
-                Fate::OutOfScope | Fate::Preference => unreachable!("chosen in scope"),
-            }
-            // A USMCA-style row: with the preference claimed, the row gives way when the
-            // tariff charge is preferential (and applies as before when it is not).
-            if r.not_with_preference {
-                let q = tables.quote(&request(&hs, &origin, d, true)).unwrap();
-                t.quotes += 1;
-                let pref = preferential(&q);
-                problems.extend(check(&data, &q, &hs, &origin, d, pref));
-                if pref {
-                    t.preference += 1;
-                }
-            }
+            run_case(&data, tables, &days, on, case, &mut t, &mut problems);
         }
         if !problems.is_empty() {
             t.mismatches.insert((c.name.clone(), c.date), problems);
@@ -714,26 +839,30 @@ fn each_dated_change_of_each_us_additional_duty_series_the_day_before_of_and_aft
     }
     let elapsed = started.elapsed();
     println!(
-        "{} series, {} dated changes ({} wholly before the US coverage {}), {} quotes in {:?}",
+        "{} series, {} dated changes ({} wholly before the US coverage from {}), {} cases, \
+         {} quotes in {elapsed:?}",
         series.len(),
         t.changes,
         t.before_coverage,
         data.coverage,
+        t.cases,
         t.quotes,
-        elapsed
     );
     println!(
-        "change rows charged {}, topped up {}, top-up already met (zero) {}, warned {}, \
-         hidden by stacking {}, preference quotes with the row spared {}",
+        "the change's row on its day: charged {}, topped up {}, top-up already met (zero) {}, \
+         warned {}; hidden by stacking: outranked {}, yielding {}, exempted {}; spared as \
+         preferential {}",
         t.charged,
         t.topped_up,
         t.zero_top_up,
         t.warned,
-        t.hidden.len(),
+        t.outranked,
+        t.yields,
+        t.exempted,
         t.preference
     );
-    for h in &t.hidden {
-        println!("hidden: {h}");
+    for h in &t.changes_hidden_only {
+        println!("no case shows a row starting: {h}");
     }
     for u in &t.unpredicted {
         println!("unpredicted: {u}");
@@ -770,7 +899,8 @@ fn each_dated_change_of_each_us_additional_duty_series_the_day_before_of_and_aft
         fixed.is_empty(),
         "KNOWN_BUGS that pass now, remove them: {fixed:?}"
     );
-    // Every change is either quoted or wholly before the coverage; the unpredicted ones (no
-    // ad valorem schedule line to quote) must stay a handful.
+    // Every change is quoted or wholly before the coverage, but for the unpredicted ones (no
+    // ad valorem line of the schedule to quote under the rows' prefixes), which must stay a
+    // handful.
     assert!(t.unpredicted.len() <= 5, "{:?}", t.unpredicted);
 }
