@@ -4,20 +4,27 @@
 //! The test reads `data/tariff_us_additional.csv` and `data/tariff_us_exemptions.csv` itself
 //! (a plain CSV parse), groups the additional-duty rows into series by name, and for every
 //! dated change of every series (a row's `effective_from`, the day after a row's
-//! `effective_to`) picks one representative case: a row of the change, an HTS code of the US
-//! schedule (`data/tariff_us.csv`) under the row's HS prefix, and an origin the row covers.
-//! It quotes that case the day before, the day of and the day after the change, and compares
-//! the quote's additional-duty charges and warnings with what the data says must happen
-//! there: every row in force that covers the case, less the exemptions, the
+//! `effective_to`) picks representative cases: a row of the change, an HTS code of the US
+//! schedule (`data/tariff_us.csv`, an ad valorem line in force on the three days) under the
+//! row's HS prefix, and an origin the row covers. It quotes each case the day before, the day
+//! of and the day after the change, and compares the quote's additional-duty charges (by row
+//! name, label `authority (heading)`, rate and amount) and warnings with what the data says
+//! must happen there: every row in force that covers the case, less the exemptions, the
 //! `highest_in_group` losers and the rows that yield to a charging row of a group they name
 //! (the stacking rules of the CSV header and of `landed::duty::additional`), each charging its
 //! rate on the customs value, or for a `top_up` row what brings the line's tariff duty up to
-//! its rate, and each adding its warning.
+//! its rate, and each adding its warning. So the day before a start the row's charge is absent
+//! (or an earlier row of the series charges), and the day after an end it is gone.
 //!
-//! The change's own row is then classified on the day it is in force (the day of a start,
-//! the day before an end): charged, warned, charged zero (a `top_up` already met) or hidden by
-//! the stacking (outranked in its group, yielding to another group, exempted); a hidden row is
-//! asserted hidden, not skipped. The case is chosen to show the row when some candidate does.
+//! Cases per change: one per outcome of the change's row on the day it is in force (the day
+//! of a start, the day before an end): shown (charged, topped up or warned), a `top_up` already
+//! met (a charge of zero), or hidden by the stacking (outranked in its group, yielding to
+//! another group, exempted), each asserted as such, not skipped. The hiding cases are found
+//! from the data: lines under the rows that outrank the change's row or that it yields to, and
+//! under the exemptions naming it. A start whose rows are hidden on every case tried is dead
+//! data and fails. Sampling, to keep the test at a few seconds in debug: the first 40 rows
+//! starting and the first 40 ending on the day, 4 schedule lines each, the hiding lines for
+//! the first 3 rows only; every change of every series is tested (no cap).
 //!
 //! Customs value 1,000.00 USD (ten units of 100.00, above the $800 de minimis of 2025), no
 //! preference claimed (`claim_preference: false`), so `not_with_preference` rows apply; a
