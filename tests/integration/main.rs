@@ -52,6 +52,7 @@ mod rounding_table;
 mod silent_answers;
 mod small_amounts;
 mod tariff_data;
+mod us_headings;
 mod us_schedule;
 mod us_section_232;
 mod us_tariff_truth;
