@@ -492,7 +492,12 @@ fn matrix_gives_quotes_the_rates_of_the_currencies_their_thresholds_are_stated_i
 fn by_key(m: &Matrix) -> std::collections::BTreeMap<(String, String), String> {
     m.cells
         .iter()
-        .map(|c| ((c.sku.clone(), c.market.clone()), serde_json::to_string(c).unwrap()))
+        .map(|c| {
+            (
+                (c.sku.clone(), c.market.clone()),
+                serde_json::to_string(c).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -501,7 +506,9 @@ fn matrix_cells_do_not_depend_on_the_order_of_the_products_or_their_neighbours()
     // Products sharing a line and (after the ending) a shelf price share one solve; it starts
     // from the line and the shelf price alone, so each cell is the same priced alone, in any
     // order, or next to any other product.
-    let bases = ["19.20", "19.35", "19.50", "19.65", "149.10", "149.90", "160.00", "7.77"];
+    let bases = [
+        "19.20", "19.35", "19.50", "19.65", "149.10", "149.90", "160.00", "7.77",
+    ];
     let products: Vec<Value> = bases
         .iter()
         .enumerate()
