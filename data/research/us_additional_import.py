@@ -3,6 +3,7 @@
 
 Usage:
     python3 data/research/us_additional_import.py /work/shared/reference/us-tariff/tracker [--out data] [--check-only]
+        [--usitc DIR]   (USITC HTS JSON export; default: the `usitc` directory beside the tracker)
 
 Reads The Budget Lab at Yale's Tariff Rate Tracker (MIT licence; commit recorded in the CSV headers)
 for product scopes (Section 301 lists, IEEPA Annex II, fentanyl carve-outs, floor exemptions,
@@ -11,6 +12,8 @@ reciprocal rates of EO 14326 (statutory_rates/master_tariff_list.json).  Program
 rates, headings and citations are curated below (one comment per row).  Output is sorted and
 deterministic.  After writing, the script compares the encoded per-country rates against the
 tracker's tariff_rates_bnd_*.json snapshots and prints the mismatches (see check()).
+Rows left without a chapter-99 heading by the curated table get one from USITC's HTS JSON export where
+the export names it unambiguously (usitc_ch99_headings.py); the rows it cannot map are printed.
 
 Python 3.11, standard library only.
 """
@@ -20,6 +23,9 @@ import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from usitc_ch99_headings import fill_headings  # noqa: E402
 
 IEEPA_LAST_DAY = "2026-02-23"  # CBP CSMS #67834313: IEEPA duties not collected on entries from 12:00 a.m. ET 2026-02-24
 S122_FIRST, S122_LAST = "2026-02-24", "2026-07-23"  # CSMS #67844987: 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24
@@ -978,6 +984,15 @@ def main(argv):
     tr = Path(argv[1])
     outdir = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(__file__).resolve().parents[1]
     rows, exrows = generate(tr)
+    usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
+    mapped, unmapped = fill_headings(rows, usitc)
+    print(f"headings from the USITC export: {len(mapped)} row series mapped, {len(unmapped)} left empty")
+    for (name, origins, rate, top_up), (h, label) in sorted(mapped.items()):
+        print(f"  mapped {name} [{origins if len(origins) < 12 else 'EU-27'}] {rate}%"
+              f"{' all-in' if top_up == 'true' else ''} -> {h} ({label})")
+    for (name, origins, rate, top_up), why in sorted(unmapped.items()):
+        print(f"  not mapped {name} [{origins if len(origins) < 12 else origins[:11] + '...'}] {rate}%"
+              f"{' all-in' if top_up == 'true' else ''}: {why}")
     problems = validate(rows)
     for p in problems[:50]:
         print("VALIDATION:", p)

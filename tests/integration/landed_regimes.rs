@@ -354,7 +354,7 @@ fn us_de_minimis_800_below_at_above_and_its_suspension_on_2025_08_29() {
         // goods of Viet Nam (160.00; issue 17: this used to be left out without a word).
         assert_eq!(q.duty, dec("292.00"));
         assert_eq!(
-            charge(&q, "IEEPA reciprocal").map(|c| c.amount),
+            charge(&q, "IEEPA reciprocal (9903.02.69)").map(|c| c.amount),
             Some(dec("160.00"))
         );
         assert_eq!(q.fees, dec("2.62")); // FY2025 informal MPF

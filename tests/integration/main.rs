@@ -53,6 +53,7 @@ mod silent_answers;
 mod small_amounts;
 mod tariff_data;
 mod us_additional_boundaries;
+mod us_headings;
 mod us_schedule;
 mod us_section_232;
 mod us_tariff_truth;

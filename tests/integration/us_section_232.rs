@@ -69,10 +69,13 @@ fn boundary(hs: &str, origin: &str, cases: &[(&str, Vec<(String, String)>)]) {
 
 const CAR: &str = "87032301"; // passenger car 1,000-1,500 cc, MFN 2.5 %
 const AUTOS: &str = "Section 232 automobiles (9903.94.01)";
-const AUTOS_DEAL: &str = "Section 232 automobiles (15% all-in deal)";
+// The deal rows carry the chapter-99 heading of each partner (read from USITC's HTS export).
+const AUTOS_DEAL_EU: &str = "Section 232 automobiles (15% all-in deal) (9903.94.51)";
+const AUTOS_DEAL_JP: &str = "Section 232 automobiles (15% all-in deal) (9903.94.41)";
+const AUTOS_DEAL_KR: &str = "Section 232 automobiles (15% all-in deal) (9903.94.61)";
 const TYRE: &str = "40111010"; // car tyres, MFN 4 %
 const PARTS: &str = "Section 232 automobiles parts (9903.94.05)";
-const PARTS_DEAL: &str = "Section 232 automobiles parts (15% all-in deal)";
+const PARTS_DEAL_EU: &str = "Section 232 automobiles parts (15% all-in deal) (9903.94.53)";
 
 // ------------------------------------------------------------------ automobiles
 
@@ -102,8 +105,8 @@ fn eu_cars_pay_15_percent_all_in_from_2025_08_01() {
         "DE",
         &[
             ("2025-07-31", one(AUTOS, "250.00")),
-            ("2025-08-01", one(AUTOS_DEAL, "125.00")),
-            ("2025-08-02", one(AUTOS_DEAL, "125.00")),
+            ("2025-08-01", one(AUTOS_DEAL_EU, "125.00")),
+            ("2025-08-02", one(AUTOS_DEAL_EU, "125.00")),
         ],
     );
     let q = quote(CAR, "DE", "2025-09-02");
@@ -117,8 +120,8 @@ fn japanese_cars_pay_15_percent_all_in_from_2025_09_16() {
         "JP",
         &[
             ("2025-09-15", one(AUTOS, "250.00")),
-            ("2025-09-16", one(AUTOS_DEAL, "125.00")),
-            ("2025-09-17", one(AUTOS_DEAL, "125.00")),
+            ("2025-09-16", one(AUTOS_DEAL_JP, "125.00")),
+            ("2025-09-17", one(AUTOS_DEAL_JP, "125.00")),
         ],
     );
 }
@@ -130,8 +133,8 @@ fn korean_cars_pay_15_percent_all_in_from_2025_11_01() {
         "KR",
         &[
             ("2025-10-31", one(AUTOS, "250.00")),
-            ("2025-11-01", one(AUTOS_DEAL, "125.00")),
-            ("2025-11-02", one(AUTOS_DEAL, "125.00")),
+            ("2025-11-01", one(AUTOS_DEAL_KR, "125.00")),
+            ("2025-11-02", one(AUTOS_DEAL_KR, "125.00")),
         ],
     );
 }
@@ -195,12 +198,13 @@ fn car_tyres_pay_25_percent_from_2025_05_03() {
 #[test]
 fn deal_countries_pay_15_percent_all_in_on_car_parts_on_their_dates() {
     // MFN 4 %: 11 % of Section 232 duty.
-    for (origin, start) in [
-        ("FR", "2025-08-01"),
-        ("JP", "2025-09-16"),
-        ("KR", "2025-11-01"),
-        ("TW", "2026-05-01"),
+    for (origin, start, heading) in [
+        ("FR", "2025-08-01", "9903.94.53"),
+        ("JP", "2025-09-16", "9903.94.43"),
+        ("KR", "2025-11-01", "9903.94.63"),
+        ("TW", "2026-05-01", "9903.94.67"),
     ] {
+        let deal = format!("Section 232 automobiles parts (15% all-in deal) ({heading})");
         let d = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
         let before = (d - chrono::Days::new(1)).to_string();
         let after = (d + chrono::Days::new(1)).to_string();
@@ -209,8 +213,8 @@ fn deal_countries_pay_15_percent_all_in_on_car_parts_on_their_dates() {
             origin,
             &[
                 (&before, one(PARTS, "250.00")),
-                (start, one(PARTS_DEAL, "110.00")),
-                (&after, one(PARTS_DEAL, "110.00")),
+                (start, one(&deal, "110.00")),
+                (&after, one(&deal, "110.00")),
             ],
         );
     }
@@ -239,7 +243,7 @@ fn a_steel_car_part_pays_the_automobile_duty_not_the_steel_duty() {
     let q = quote(spring, "VN", "2025-06-02");
     assert_eq!(s232(&q), one(PARTS, "250.00"));
     let q = quote(spring, "DE", "2025-09-02");
-    assert_eq!(s232(&q), one(PARTS_DEAL, "118.00")); // 15 − 3.2 MFN
+    assert_eq!(s232(&q), one(PARTS_DEAL_EU, "118.00")); // 15 − 3.2 MFN
     // Before the automobile parts duty (2025-05-03) the steel duty applies.
     let q = quote(spring, "VN", "2025-05-02");
     assert_eq!(s232(&q), one("Section 232 steel", "250.00"));
@@ -284,8 +288,11 @@ fn upholstered_furniture_pays_25_percent_with_the_deal_rates_and_no_2026_step() 
             ("2026-01-02", one(name, "250.00")),
         ],
     );
+    // One row covers the EU and Japan, which the export puts under two headings (9903.76.22,
+    // 9903.76.21): it has none. Korea's row has 9903.76.23, the UK's 9903.76.20.
     let deal = "Section 232 upholstered wooden furniture (15% all-in deal)";
-    let uk = "Section 232 upholstered wooden furniture (UK)";
+    let deal_kr = "Section 232 upholstered wooden furniture (15% all-in deal) (9903.76.23)";
+    let uk = "Section 232 upholstered wooden furniture (UK) (9903.76.20)";
     assert_eq!(s232(&quote(sofa, "IT", "2025-10-14")), one(deal, "150.00"));
     assert_eq!(s232(&quote(sofa, "JP", "2025-10-14")), one(deal, "150.00"));
     assert_eq!(s232(&quote(sofa, "GB", "2025-10-14")), one(uk, "100.00"));
@@ -294,8 +301,8 @@ fn upholstered_furniture_pays_25_percent_with_the_deal_rates_and_no_2026_step() 
         "KR",
         &[
             ("2025-11-13", one(name, "250.00")),
-            ("2025-11-14", one(deal, "150.00")),
-            ("2025-11-15", one(deal, "150.00")),
+            ("2025-11-14", one(deal_kr, "150.00")),
+            ("2025-11-15", one(deal_kr, "150.00")),
         ],
     );
     // The reciprocal duty yields to the wood duty; China's fentanyl duty does not.
@@ -362,7 +369,7 @@ fn a_part_on_both_vehicle_lists_pays_the_heavy_vehicle_duty_only() {
     assert!(warns(&q, "automobile parts"), "{:?}", q.warnings);
     assert_eq!(
         s232(&quote(spring, "DE", "2025-10-31")),
-        one(PARTS_DEAL, "118.00")
+        one(PARTS_DEAL_EU, "118.00")
     );
     assert_eq!(s232(&quote(spring, "CN", "2026-11-25")), one(mhd, "250.00"));
     // A USMCA part pays neither vehicle duty; whether the steel duty then applies is not settled
