@@ -693,46 +693,134 @@ def section_232_metals_more(tr):
 
 
 def drop_nested_232(rows):
-    """Drop a Section 232 row whose HS prefix lies under another row of the same name, origins, rate and
-    period (the annex file lists e.g. both 8429 and 8429.11.00 in annex I-B). Two such rows tie in their
-    highest_in_group group (same rate, same name) and would both be charged."""
-    key = lambda r: tuple(r[c] for c in COLS if c not in ("hs", "source"))
+    """Drop a Section 232 row (or the part of its period) that a broader row of the same name, origins and rate
+    already covers (the annex file lists e.g. both 8429 and 8429.11.00 in annex I-B). Two such rows tie in
+    their highest_in_group group (same rate, same name) and would both be charged. The broader rows may be
+    cut in periods (annex moves of other lines under them); the narrower row keeps only the days none of them
+    covers. A broader row covers the narrower line unless it excludes (exclude_hs) the line or part of it."""
+    key = lambda r: tuple(r[c] for c in COLS if c not in ("hs", "source", "authority", "exclude_hs", "effective_from",
+                                                           "effective_to"))
+    end = lambda r: r["effective_to"] or "9999-12-31"
     by = {}
     for r in rows:
         if r["name"].startswith("s232_") and r["hs"]:
-            by.setdefault(key(r), []).append(r["hs"])
-    out, dropped = [], 0
+            by.setdefault(key(r), []).append(r)
+    out, dropped, trimmed = [], 0, 0
     for r in rows:
-        if r["name"].startswith("s232_") and r["hs"] and any(
-                p != r["hs"] and r["hs"].startswith(p) for p in by.get(key(r), [])):
+        if not (r["name"].startswith("s232_") and r["hs"]):
+            out.append(r)
+            continue
+        h = r["hs"]
+        cover = sorted((b["effective_from"], end(b)) for b in by[key(r)]
+                       if b["hs"] != h and h.startswith(b["hs"])
+                       and not any(x.startswith(h) or h.startswith(x) for x in b["exclude_hs"].split()))
+        free, f = [], r["effective_from"]       # the days of r no broader row covers
+        for cf, ct in cover:
+            if cf > end(r) or f > end(r):
+                break
+            if ct < f:
+                continue
+            if cf > f:
+                free.append((f, day_before(cf)))
+            f = (date.fromisoformat(ct) + timedelta(days=1)).isoformat() if ct < "9999-12-31" else "9999-12-31"
+        if f <= end(r) and f < "9999-12-31":
+            free.append((f, end(r)))
+        if not free:
             dropped += 1
             continue
-        out.append(r)
-    print(f"note: {dropped} Section 232 rows dropped: their line lies under a broader row of the same programme")
+        if free != [(r["effective_from"], end(r))]:
+            trimmed += 1
+        for a, b in free:
+            out.append({**r, "effective_from": a, "effective_to": "" if b == "9999-12-31" else b})
+    print(f"note: {dropped} Section 232 rows dropped, {trimmed} cut: their line lies under a broader row of the "
+          "same programme")
     return out
 
 
-def split_annex_1c(rows):
-    """Annex I-C lines (2026-06-08 .. 2027-12-31) leave annex I-B for that window and return to it after the
-    sunset (tracker: annex_1c.post_sunset_annex = annex_1b). A I-B row on a I-C line stops on 2026-06-07 and
-    starts again on 2028-01-01; a I-B row on a heading that contains I-C lines excludes them (exclude_hs) in the
-    window. Without this the I-B 25% would outrank the I-C 15% floor of the framework countries."""
-    ic = [r["hs"] for r in rows if r["name"] == "s232_metals_annex_1c"]
+def post_sunset(tr):
+    """{annex: (sunset_date, post_sunset_annex)} from the tracker's config/policy_params.yaml
+    (section_232_annexes.annexes.annex_*: sunset_date, post_sunset_annex); read line by line, no YAML parser."""
+    out, cur, ind = {}, None, None
+    for line in (tr / "config/policy_params.yaml").read_text(encoding="utf-8").splitlines():
+        body = line.strip()
+        if not body or body.startswith("#"):
+            continue
+        depth = len(line) - len(line.lstrip())
+        if body.startswith("annex_") and body.endswith(":"):
+            cur, ind = body[len("annex_"):-1], depth
+            continue
+        if cur is not None and depth <= ind:
+            cur = None
+        if cur is not None and ":" in body:
+            k, v = (x.strip().strip("'\"") for x in body.split("#")[0].split(":", 1))
+            if k in ("sunset_date", "post_sunset_annex"):
+                out.setdefault(cur, {})[k] = v.replace("annex_", "")
+    return {a: (v["sunset_date"], v["post_sunset_annex"]) for a, v in out.items()
+            if "sunset_date" in v and "post_sunset_annex" in v}
+
+
+def annex_timelines(tr):
+    """{hts_prefix: [(from, annex), ...]} for every line of the tracker's s232_annex_products.csv: each dated
+    entry puts the line in its annex from that date; a temporary annex (I-C, III) ends on its sunset date and
+    the line moves to the annex's post-sunset annex (config: I-B for both) the day after."""
+    sunset = post_sunset(tr)
+    entries = {}
+    for r in read_csv(tr / "resources/s232_annex_products.csv"):
+        entries.setdefault(r["hts_prefix"], set()).add((r["effective_date"], r["annex"]))
+    out = {}
+    for hs, es in entries.items():
+        tl = {}
+        for frm, a in sorted(es):
+            assert tl.get(frm, a) == a, f"{hs}: two annexes from {frm}"
+            tl[frm] = a
+        for frm, a in sorted(tl.items()):
+            if a in sunset:
+                to, then = sunset[a]
+                nxt = min([f for f in tl if f > frm] or ["9999"])
+                after = (date.fromisoformat(to) + timedelta(days=1)).isoformat()
+                if after < nxt:
+                    tl.setdefault(after, then)
+        out[hs] = sorted(tl.items())
+    return out
+
+
+def annex_on(tl, d):
+    """The annex of a line on day d from its timeline, or None before its first entry."""
+    a = None
+    for frm, x in tl:
+        if frm <= d:
+            a = x
+    return a
+
+
+def split_annex_moves(rows, tl):
+    """Give every annex I-B row the dates the tracker's annex file gives its line, and those of the lines
+    listed under it (issue 17). A line the file moves out of I-B (to I-C or III from 2026-06-08, and back to
+    I-B after their 2027-12-31 sunset; to annex II = out of scope, for good) has no I-B row while it is out;
+    a I-B row on a broader prefix excludes it (exclude_hs) for that time. Only lines the file lists in I-B at
+    some date are excluded from a broader I-B row: their I-B status comes from their own entries. Without
+    this the I-B 25% (GB 15%) would outrank the annex III / I-C rows in highest_in_group group s232, and
+    charge a line moved to annex II."""
+    ib = {hs: t for hs, t in tl.items() if any(a == "1b" for _, a in t)}
     out = []
     for r in rows:
-        if not r["name"].startswith("s232_metals_annex_1b") or r["effective_to"] or r["effective_from"] >= ANNEX_1C_FROM:
+        if not r["name"].startswith("s232_metals_annex_1b") or r["effective_to"] or r["hs"] not in ib:
             out.append(r)
             continue
-        inner = sorted(p for p in ic if p.startswith(r["hs"]) and p != r["hs"])
-        on_ic = any(r["hs"].startswith(p) for p in ic)
-        if not inner and not on_ic:
-            out.append(r)
-            continue
-        out.append({**r, "effective_to": day_before(ANNEX_1C_FROM)})
-        if not on_ic:
-            out.append({**r, "exclude_hs": " ".join(inner), "effective_from": ANNEX_1C_FROM,
-                        "effective_to": ANNEX_1C_TO})
-        out.append({**r, "effective_from": (date.fromisoformat(ANNEX_1C_TO) + timedelta(days=1)).isoformat()})
+        p, f = r["hs"], r["effective_from"]
+        inner = [q for q in ib if q != p and q.startswith(p)]
+        cuts = sorted({f} | {d for q in [p] + inner for d, _ in ib[q] if d > f})
+        pieces = []
+        for a, b in zip(cuts, cuts[1:] + [""]):
+            if annex_on(ib[p], a) != "1b":
+                continue
+            exc = " ".join(sorted(q for q in inner if annex_on(ib[q], a) not in (None, "1b")))
+            if pieces and pieces[-1]["exclude_hs"] == exc and pieces[-1]["effective_to"] == day_before(a):
+                pieces[-1]["effective_to"] = day_before(b) if b else ""
+            else:
+                pieces.append({**r, "exclude_hs": exc, "effective_from": a,
+                               "effective_to": day_before(b) if b else ""})
+        out += pieces
     return out
 
 
@@ -821,7 +909,7 @@ def generate(tr):
             continue
         kept_by.setdefault(k, []).append(r)
         kept.append(r)
-    rows = sorted(apply_232_precedence(drop_nested_232(split_annex_1c(kept))), key=sort_key(COLS))
+    rows = sorted(apply_232_precedence(drop_nested_232(split_annex_moves(kept, annex_timelines(tr)))), key=sort_key(COLS))
     exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
     return rows, exrows
 

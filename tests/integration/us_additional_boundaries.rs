@@ -43,18 +43,7 @@ use serde_json::json;
 /// Cases whose assertion fails because of a known bug in the data or the engine: (series
 /// name, change date). Each is reported, not asserted; the test fails when a listed case
 /// passes again, so the list is kept honest.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    // Data: Proclamation 11032 puts 39 lines (e.g. 8407.90.10 engines) in annex III (15 %
-    // all-in floor) from 2026-06-08; the Tariff Rate Tracker's
-    // resources/s232_annex_products.csv lists 37 of them in annex I-B from 2026-04-06 too,
-    // and annex III's post-sunset annex is I-B, so they move from I-B to III. The generator
-    // adds the 39 `s232_metals_annex_3` rows from 2026-06-08 but leaves the
-    // `s232_metals_annex_1b` (25 %) and `_1b_gb` (15 %, first by name on the tie) rows of
-    // those lines open, unlike the annex I-C lines, so an I-B row outranks the annex III row
-    // in group `s232` on every line and origin tried: an 8407.90.10 engine from Vietnam on 2026-06-08 pays 25 % (Section 232 steel,
-    // s232_metals_annex_1b 84079010@2026-04-06) instead of 15 % − MFN 0 = 15 %.
-    ("s232_metals_annex_3", "2026-06-08"),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 /// Origins tried, in order, for a row that covers every origin (less its exclusions).
 const ANY_ORIGINS: &[&str] = &[

@@ -476,3 +476,40 @@ fn annex_i_c_machinery_moves_from_annex_i_b_on_2026_06_08() {
         ],
     );
 }
+
+#[test]
+fn annex_iii_lines_leave_annex_i_b_on_2026_06_08() {
+    // Issue 17: the tracker moves 37 lines from annex I-B (25 %) to annex III (15 % all-in) on
+    // 2026-06-08; the I-B row must stop on 2026-06-07, or it outranks the annex III row.
+    let engine = "84079010"; // spark-ignition engines, MFN free
+    boundary(
+        engine,
+        "VN",
+        &[
+            ("2026-06-07", one("Section 232 steel", "250.00")),
+            ("2026-06-08", one("Section 232 steel", "150.00")),
+            ("2026-06-09", one("Section 232 steel", "150.00")),
+        ],
+    );
+    for date in ["2026-06-08", "2026-06-09"] {
+        let q = quote(engine, "VN", date);
+        assert!(
+            q.charges
+                .iter()
+                .any(|c| c.kind == ChargeKind::Duty && c.source.contains("annex III")),
+            "{date}: {:?}",
+            q.charges
+        );
+    }
+    // 8708.29.21 moves from annex I-B to annex II (out of scope) on 2026-06-08, though its
+    // heading 8708.29 stays in annex I-B. It is an automobile part, whose duty displaces the
+    // metals duty; a USMCA part of Mexico is spared that duty, so the metals row shows.
+    for (date, want) in [
+        ("2026-06-07", one("Section 232 aluminium", "250.00")),
+        ("2026-06-08", vec![]),
+        ("2026-06-09", vec![]),
+    ] {
+        let q = quote_with("87082921", "MX", date, Some(true));
+        assert_eq!(s232(&q), want, "87082921 from MX (USMCA) on {date}");
+    }
+}
