@@ -6,13 +6,15 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::figures::{self, Figures};
-use super::memo::{Key, LineKey, Memo, Model, REF_UNITS};
+use super::memo::{self, Key, LineKey, Memo, REF_UNITS};
 use super::prepare::Prepared;
 use super::{Binding, Cell, Explanation, MatrixRequest, Product};
 use crate::data::RateTables;
 use crate::error::Error;
 use crate::landed::{Quote, QuoteLine, QuoteRequest};
-use crate::market::reverse::{self, Measure, NearThreshold, ReverseOptions, ReverseRequest};
+use crate::market::reverse::{
+    self, Measure, NearThreshold, ProbeCache, ReverseOptions, ReverseRequest, Start,
+};
 use crate::money::Money;
 
 /// The most doublings of the price when looking for one that meets a floor or goal
@@ -226,8 +228,10 @@ impl<'a, 'm> Ctx<'a, 'm> {
             return self.solve(target);
         };
         let r = ReverseRequest::new(self.quote.clone(), vec![target]).options(self.options());
+        let line = self.line()?;
+        let probes = self.memo.probes(&line);
         let (near_thresholds, evaluations) =
-            reverse::near_thresholds_at(self.tables, r, self.measure, g, &mut quote)?;
+            reverse::near_thresholds_at(self.tables, r, self.measure, g, &mut quote, probes)?;
         Ok(Rc::new(Solution {
             quote,
             goods: self.m.dec(g),
@@ -248,27 +252,39 @@ impl<'a, 'm> Ctx<'a, 'm> {
     /// The goods price whose quote has exactly `target` as its shelf price, solved from the
     /// target alone (so it is the same for every product with the same line: `memo`); when a
     /// jump skips it, the nearest reachable shelf price (the closer; above on a tie), warned.
-    fn solve(&mut self, target: Decimal) -> Result<Rc<Solution>, Error> {
-        let line = self
-            .quote
+    /// The memo key of the product's line.
+    fn line(&self) -> Result<LineKey, Error> {
+        self.quote
             .lines
             .first()
             .map(LineKey::new)
-            .ok_or_else(|| Error::input("products", "a product without a line"))?;
-        let model = match self.memo.model(&line) {
-            Some(m) => m,
+            .ok_or_else(|| Error::input("products", "a product without a line"))
+    }
+
+    fn solve(&mut self, target: Decimal) -> Result<Rc<Solution>, Error> {
+        let line = self.line()?;
+        let key = Key::new(line.clone(), target);
+        let solved = match self.memo.solved(&key) {
+            Some(found) => found?,
             None => {
-                let m = self.model();
-                self.memo.keep_model(line.clone(), m);
-                m
+                let start = self.start_for(&line, target);
+                let (tables, measure, options, m) =
+                    (self.tables, self.measure, self.options(), self.m);
+                let probes = self.memo.probes(&line);
+                let out = solve_cold(
+                    tables,
+                    &self.quote,
+                    measure,
+                    options,
+                    m,
+                    (target, start),
+                    probes,
+                )
+                .map(Rc::new);
+                self.memo.keep_solved(key, out.clone());
+                out?
             }
         };
-        let start = model.and_then(|m| m.guess(target));
-        let (tables, quote, measure) = (self.tables, &self.quote, self.measure);
-        let (options, m) = (self.options(), self.m);
-        let solved = self.memo.get_or(Key::new(line, target), || {
-            solve_cold(tables, quote, measure, options, m, target, start)
-        })?;
         note(&mut self.trace, || {
             format!(
                 "solved: goods price {} {} gives shelf price {} ({} quotes)",
@@ -281,16 +297,35 @@ impl<'a, 'm> Ctx<'a, 'm> {
         Ok(solved)
     }
 
-    /// The line's model: its shelf prices at goods prices 0 and `REF_UNITS` units (`None`
-    /// when either cannot be quoted).
-    fn model(&mut self) -> Option<Model> {
+    /// The shelf price of the line at goods price `x` (kept per line in the memo).
+    fn total_at(&mut self, line: &LineKey, x: i64) -> Option<Decimal> {
+        if let Some(kept) = self.memo.total(line, x) {
+            return kept;
+        }
+        let total = self.quote_at(x).ok().map(|q| self.measure.of(&q));
+        self.memo.keep_total(line, x, total);
+        total
+    }
+
+    /// Where the solve of `target` starts (see `memo`): the first guess on the line through
+    /// the goods prices 0 and `REF_UNITS` units, refined by the secant through the grid points
+    /// around it, then quoted. `None` (a search from the target alone) when a point cannot be
+    /// quoted or the line does not rise.
+    fn start_for(&mut self, line: &LineKey, target: Decimal) -> Option<Start> {
         let x_ref = 10_i64.checked_pow(self.m.scale)?.checked_mul(REF_UNITS)?;
-        let at_zero = self.quote_at(0).ok()?;
-        let at_ref = self.quote_at(x_ref).ok()?;
-        Some(Model {
-            at_zero: self.measure.of(&at_zero),
-            x_ref,
-            at_ref: self.measure.of(&at_ref),
+        let at_zero = self.total_at(line, 0)?;
+        let at_ref = self.total_at(line, x_ref)?;
+        let rough = memo::secant((0, at_zero), (x_ref, at_ref), target)?;
+        let step = memo::grid_step(rough);
+        let a = rough.div_euclid(step).saturating_mul(step);
+        let b = a.saturating_add(step);
+        let (at_a, at_b) = (self.total_at(line, a)?, self.total_at(line, b)?);
+        let x = memo::secant((a, at_a), (b, at_b), target).unwrap_or(rough);
+        let quote = self.quote_at(x).ok()?;
+        Some(Start {
+            x,
+            total: self.measure.of(&quote),
+            quote: Some(quote),
         })
     }
 
@@ -399,19 +434,12 @@ fn solve_cold(
     measure: Measure,
     options: ReverseOptions,
     m: &Prepared<'_>,
-    target: Decimal,
-    start: Option<i64>,
+    (target, start): (Decimal, Option<Start>),
+    mut probes: Option<&mut ProbeCache>,
 ) -> Result<Solution, Error> {
-    let known = start.and_then(|x| {
-        let mut q = quote.clone();
-        let line = q.lines.first_mut()?;
-        line.unit_price = m.dec(x);
-        let total = measure.of(&tables.quote(&q).ok()?);
-        Some((x, total))
-    });
     let r = ReverseRequest::new(quote.clone(), vec![target]).options(options);
     let mut warnings = Vec::new();
-    let solved = match reverse::solve(tables, r, measure, known) {
+    let solved = match reverse::solve(tables, r, measure, start, probes.as_deref_mut()) {
         Ok(s) => s,
         Err(Error::TargetUnreachable { below, above, .. }) => {
             let gap = |t: Decimal| t.saturating_sub(target).abs();
@@ -427,8 +455,12 @@ fn solve_cold(
             ));
             let r = ReverseRequest::new(quote.clone(), vec![pick.landed_total]).options(options);
             let at = pick.unit_prices.first().copied().unwrap_or_default();
-            let known = Some((m.units(at)?, pick.landed_total));
-            reverse::solve(tables, r, measure, known)?
+            let known = Some(Start {
+                x: m.units(at)?,
+                total: pick.landed_total,
+                quote: None,
+            });
+            reverse::solve(tables, r, measure, known, probes)?
         }
         Err(e) => return Err(e),
     };

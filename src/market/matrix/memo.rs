@@ -8,11 +8,12 @@
 //!   with its key, and the matrix's cells do not depend on the order of the products.
 //! - The key holds every field of the line that the quote reads, except the unit price the
 //!   solve sets (quantity is always 1 in the matrix).
-//! - A solve starts from a point that depends only on the line and the target: the goods price
-//!   where the straight line through the line's shelf prices at goods prices 0 and
-//!   [`REF_UNITS`] units (its [`Model`], quoted once per line) meets the target. So the solve
-//!   is as cheap as one started from the product's own price (two or three quotes), and still
-//!   a function of the key alone.
+//! - A solve starts from a point that depends only on the line and the target: a first guess
+//!   on the straight line through the line's shelf prices at goods prices 0 and [`REF_UNITS`]
+//!   units, then the secant through the two points of a grid around that guess (multiples of
+//!   a power of two about a 32nd of it): the shelf prices at those points are kept per line
+//!   ([`Memo::total`]) and shared by the nearby targets. So the solve is as cheap as one
+//!   started from the product's own price, and still a function of the key alone.
 //! - The memo holds at most [`CAPACITY`] entries per market; past that, solves are not kept
 //!   (the results are the same, only slower), so memory stays bounded on a catalogue of
 //!   distinct lines.
@@ -26,6 +27,7 @@ use super::cell::Solution;
 use crate::codes::{CountryCode, HsCode, TaxCategory};
 use crate::error::Error;
 use crate::landed::QuoteLine;
+use crate::market::reverse::ProbeCache;
 
 /// The most solves kept per market.
 pub(super) const CAPACITY: usize = 4096;
@@ -72,65 +74,74 @@ impl Key {
     }
 }
 
-/// A line's shelf prices at goods prices 0 and `x_ref` minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Model {
-    pub(super) at_zero: Decimal,
-    pub(super) x_ref: i64,
-    pub(super) at_ref: Decimal,
+/// Where the straight line through `(x_a, at_a)` and `(x_b, at_b)` meets `target` (minor
+/// units, at least 0); `None` when the line does not rise or the numbers overflow.
+pub(super) fn secant(a: (i64, Decimal), b: (i64, Decimal), target: Decimal) -> Option<i64> {
+    let rise = b.1.checked_sub(a.1)?;
+    if rise <= Decimal::ZERO || b.0 <= a.0 {
+        return None;
+    }
+    let x = target
+        .checked_sub(a.1)?
+        .checked_mul(Decimal::from(b.0.checked_sub(a.0)?))?
+        .checked_div(rise)?
+        .floor();
+    i64::try_from(x).ok()?.checked_add(a.0).map(|x| x.max(0))
 }
 
-impl Model {
-    /// Where the straight line through the two points meets `target` (minor units, at least
-    /// 0); `None` when the line is flat or the numbers overflow.
-    pub(super) fn guess(&self, target: Decimal) -> Option<i64> {
-        let rise = self.at_ref.checked_sub(self.at_zero)?;
-        if rise <= Decimal::ZERO {
-            return None;
-        }
-        let x = target
-            .checked_sub(self.at_zero)?
-            .checked_mul(Decimal::from(self.x_ref))?
-            .checked_div(rise)?
-            .floor();
-        i64::try_from(x).ok().map(|x| x.max(0))
-    }
+/// The grid step around a first guess `x`: the power of two nearest below a 32nd of it (at
+/// least 1).
+pub(super) fn grid_step(x: i64) -> i64 {
+    let x = x.max(64);
+    1_i64 << 63_u32.saturating_sub(x.leading_zeros()).saturating_sub(5)
 }
 
 /// The solves of one market.
 #[derive(Debug, Default)]
 pub(super) struct Memo {
     solved: HashMap<Key, Result<Rc<Solution>, Error>>,
-    models: HashMap<LineKey, Option<Model>>,
+    /// Shelf prices by goods price (minor units), per line (`None`: not quotable there).
+    totals: HashMap<LineKey, HashMap<i64, Option<Decimal>>>,
+    /// The rules at the prices probed for regime changes, per line.
+    probes: HashMap<LineKey, ProbeCache>,
 }
 
 impl Memo {
-    /// The model of `line`, if made (`Some(None)`: made, but the line could not be quoted at
-    /// one of its points).
-    pub(super) fn model(&self, line: &LineKey) -> Option<Option<Model>> {
-        self.models.get(line).copied()
+    /// The shelf price of `line` at goods price `x`, if kept (`Some(None)`: not quotable).
+    pub(super) fn total(&self, line: &LineKey, x: i64) -> Option<Option<Decimal>> {
+        self.totals.get(line).and_then(|t| t.get(&x)).copied()
     }
 
-    /// Keeps the model of `line` (while there is room).
-    pub(super) fn keep_model(&mut self, line: LineKey, model: Option<Model>) {
-        if self.models.len() < CAPACITY {
-            self.models.insert(line, model);
+    /// Keeps a shelf price while there is room (at most [`CAPACITY`] lines and [`CAPACITY`]
+    /// prices per line).
+    pub(super) fn keep_total(&mut self, line: &LineKey, x: i64, total: Option<Decimal>) {
+        if !self.totals.contains_key(line) && self.totals.len() >= CAPACITY {
+            return;
+        }
+        let kept = self.totals.entry(line.clone()).or_default();
+        if kept.len() < CAPACITY {
+            kept.insert(x, total);
         }
     }
 
-    /// The solve of `key`, from the memo or from `solve` (then kept while there is room).
-    pub(super) fn get_or(
-        &mut self,
-        key: Key,
-        solve: impl FnOnce() -> Result<Solution, Error>,
-    ) -> Result<Rc<Solution>, Error> {
-        if let Some(found) = self.solved.get(&key) {
-            return found.clone();
-        }
-        let out = solve().map(Rc::new);
+    /// The solve of `key`, if kept.
+    pub(super) fn solved(&self, key: &Key) -> Option<Result<Rc<Solution>, Error>> {
+        self.solved.get(key).cloned()
+    }
+
+    /// Keeps a solve while there is room.
+    pub(super) fn keep_solved(&mut self, key: Key, solved: Result<Rc<Solution>, Error>) {
         if self.solved.len() < CAPACITY {
-            self.solved.insert(key, out.clone());
+            self.solved.insert(key, solved);
         }
-        out
+    }
+
+    /// The probe cache of `line` (`None` once [`CAPACITY`] lines have one: probes are then
+    /// quoted, with the same results).
+    pub(super) fn probes(&mut self, line: &LineKey) -> Option<&mut ProbeCache> {
+        if !self.probes.contains_key(line) && self.probes.len() >= CAPACITY {
+            return None;
+        }
+        Some(self.probes.entry(line.clone()).or_default())
     }
 }

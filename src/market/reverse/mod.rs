@@ -27,6 +27,7 @@
 
 mod search;
 mod sides;
+pub(crate) use sides::ProbeCache;
 mod wire;
 
 use std::sync::Arc;
@@ -194,7 +195,7 @@ pub fn reverse(tables: &RateTables, request: &ReverseRequest) -> Result<Solved, 
             "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
         ));
     }
-    solve(tables, request.clone(), Measure::LandedTotal, None)
+    solve(tables, request.clone(), Measure::LandedTotal, None, None)
 }
 
 /// What the solver makes equal to the target.
@@ -216,14 +217,25 @@ impl Measure {
     }
 }
 
+/// A lead price (minor units) already quoted, to start a search from: its total and, when
+/// the caller kept it, its quote (then not quoted again if it is the answer).
+#[derive(Debug)]
+pub(crate) struct Start {
+    pub(crate) x: i64,
+    pub(crate) total: Decimal,
+    pub(crate) quote: Option<Quote>,
+}
+
 /// [`reverse`] of `measure`, under either incoterm (the market matrix prices DAP markets on
 /// what the buyer pays at checkout); `known` is a lead price (minor units) already quoted
-/// and its total, to start the search from.
+/// and its total, to start the search from; `probes` keeps the rules at probed prices of the
+/// one line for later solves of the same line (see [`sides::ProbeCache`]).
 pub(crate) fn solve(
     tables: &RateTables,
     request: ReverseRequest,
     measure: Measure,
-    known: Option<(i64, Decimal)>,
+    known: Option<Start>,
+    probes: Option<&mut sides::ProbeCache>,
 ) -> Result<Solved, Error> {
     // The part of the total that does not grow with the price, for the first step.
     let fixed = request
@@ -231,12 +243,15 @@ pub(crate) fn solve(
         .shipping
         .unwrap_or_default()
         .saturating_add(request.request.insurance.unwrap_or_default());
-    let mut problem = Problem::new(tables, request, measure)?;
+    let mut problem = Problem::new(tables, request, measure, probes)?;
     let target = problem.target;
     let bracket = match known {
-        Some((x, total)) => {
+        Some(Start { x, total, quote }) => {
             // The targets' decimals are checked on the first quote otherwise.
             check_targets(problem.shelf_scale()?, &problem.targets)?;
+            if let Some(q) = quote.filter(|_| total <= target) {
+                problem.best = Some((x, q));
+            }
             let known = search::Point { x, total };
             search::largest_at_most_near(|x| problem.total_at(x), target, known, fixed)?
         }
@@ -288,8 +303,9 @@ pub(crate) fn near_thresholds_at(
     measure: Measure,
     x: i64,
     quote: &mut Quote,
+    probes: Option<&mut sides::ProbeCache>,
 ) -> Result<(Vec<NearThreshold>, u32), Error> {
-    let mut problem = Problem::new(tables, request, measure)?;
+    let mut problem = Problem::new(tables, request, measure, probes)?;
     let mut evaluations = 0;
     let mut warnings = Vec::new();
     let found = sides::near(&mut problem, x, quote, &mut evaluations, &mut warnings)?;
@@ -319,10 +335,17 @@ struct Problem<'a> {
     measure: Measure,
     /// The quote at the largest price evaluated whose total is at most the target.
     best: Option<(i64, Quote)>,
+    /// The rules at prices already probed, kept across solves of one line (matrix).
+    probes: Option<&'a mut sides::ProbeCache>,
 }
 
 impl<'a> Problem<'a> {
-    fn new(tables: &'a RateTables, r: ReverseRequest, measure: Measure) -> Result<Self, Error> {
+    fn new(
+        tables: &'a RateTables,
+        r: ReverseRequest,
+        measure: Measure,
+        probes: Option<&'a mut sides::ProbeCache>,
+    ) -> Result<Self, Error> {
         let req = &r.request;
         if r.targets.len() != req.lines.len() {
             return Err(Error::input(
@@ -359,6 +382,7 @@ impl<'a> Problem<'a> {
             options: r.options,
             measure,
             best: None,
+            probes,
         })
     }
 
