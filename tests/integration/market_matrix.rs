@@ -532,3 +532,56 @@ fn matrix_cells_do_not_depend_on_the_order_of_the_products_or_their_neighbours()
         }
     }
 }
+
+#[test]
+fn matrix_cells_report_the_regime_changes_reverse_pricing_reports_for_their_shelf_price() {
+    // The matrix probes on a grid and keeps the rules it saw per line; reverse pricing probes
+    // at exactly the distance. Near the EU €150 and GB £135 lines both report the same change.
+    let markets = json!([
+        {"id": "DE", "destination": "DE", "markup_bps": 150, "seller_registrations": ["EU_IOSS"],
+         "shipping": "4.50",
+         "ending": {"kind": "increment", "increment": "1.00", "offset": "-0.01"}},
+        {"id": "GB", "destination": "GB", "markup_bps": 150, "seller_registrations": ["GB_VAT"],
+         "shipping": "4.50",
+         "ending": {"kind": "increment", "increment": "1.00", "offset": "-0.01"}}
+    ]);
+    let bases = [
+        "150.00", "158.00", "163.50", "170.00", "172.40", "174.00", "176.00", "178.00", "180.00",
+        "182.00", "185.00",
+    ];
+    let products: Vec<Value> = bases
+        .iter()
+        .enumerate()
+        .map(|(i, b)| product(&format!("P{i}"), b, "20.00"))
+        .collect();
+    let m = tables()
+        .matrix(&request(
+            markets.clone(),
+            json!(products),
+            json!({"explain": true}),
+        ))
+        .unwrap();
+    let mut near = 0;
+    for c in &m.cells {
+        let q = &c.explanation.as_ref().unwrap().quote;
+        let market = &markets.as_array().unwrap()[usize::from(c.market == "GB")];
+        let v = json!({"date": DATE, "destination": c.market, "currency": c.currency.code(),
+            "ship_from": "CN", "seller_registrations": market["seller_registrations"],
+            "shipping": q.shipping.to_string(),
+            "lines": [{"hs_code": "610910", "quantity": "1", "origin": "CN",
+                       "target_total": c.shelf_price.to_string()}]});
+        let r = landed::market::reverse::ReverseRequest::from_json(&v.to_string()).unwrap();
+        let solved = tables().reverse(&r).unwrap();
+        assert_eq!(solved.solved_unit_price, vec![c.goods_price], "{}", c.sku);
+        assert_eq!(
+            solved.near_thresholds, c.near_thresholds,
+            "{} {}",
+            c.sku, c.market
+        );
+        near += usize::from(!c.near_thresholds.is_empty());
+    }
+    assert!(
+        near >= 4,
+        "the bases put several shelf prices near a threshold ({near})"
+    );
+}
