@@ -135,6 +135,19 @@ impl Lane {
         }
     }
 
+    /// [`Lane::round`] of an amount in lane units (what `self.round(self.dec(units), ..)`
+    /// gives: the same mantissa and scale, without building the `Decimal`).
+    #[inline]
+    pub(crate) fn round_units(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
+        self.round_exact(
+            Exact {
+                m: i128::from(units),
+                scale: self.scale,
+            },
+            Some(rule),
+        )
+    }
+
     pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         self.round_exact(Exact::of(v), rule)
     }

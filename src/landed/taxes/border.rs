@@ -74,7 +74,7 @@ pub(crate) fn levy<'a>(
             None => earlier.base_of(line, &tax.base, i)?,
         };
         if let Some(r) = ctx.roundings.tax_base.filter(|_| tax.round_base) {
-            base = lane.round(lane.dec(base), Some(r))?;
+            base = lane.round_units(base, r)?;
         }
         let fraction = fraction_of(&tax.rate);
         let mut amount = match fraction {
@@ -123,11 +123,11 @@ pub(crate) fn levy<'a>(
     })?;
     // A chaining rounding: a later tax on this one sees each line's amount rounded so, not
     // the line's share of the rounded charge.
-    if let Some(chain) = rounding.and_then(|r| r.chain.as_deref())
+    if let Some(rule) = rounding.filter(|r| r.chain.is_some())
         && earlier.keep
     {
         earlier.clear(start, lines.len());
-        step.each_part(|i, amount| earlier.add(start, i, lane.round_exact(amount, Some(chain))?))?;
+        step.each_chained(lane, rule, |i, amount| earlier.add(start, i, amount))?;
     }
     // Lines under a tax factor keep their statutory amounts for later bases.
     statutory.into_earlier(earlier, start);
