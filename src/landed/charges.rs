@@ -82,6 +82,10 @@ pub(crate) struct Step {
     /// (filled by [`Step::close`] before the declaration total, read by its weights and
     /// splits, so that each line is rounded once); empty for other rules.
     lined: Vec<i64>,
+    /// The fraction every part's amount is of its base (`base × num / den`, a `Decimal`
+    /// quotient), when the step's tax has a fraction rate (Japan's local tax, 22/78): its
+    /// line roundings are then computed from the base ([`nested::fraction_rounded`]).
+    fraction: Option<(u64, u64)>,
     /// Scratch of [`Step::declared`]: the charges' weights and their rounded amounts (fields
     /// only to reuse their allocations).
     weights: Vec<Exact>,
@@ -176,6 +180,7 @@ impl Step {
             shares: Vec::new(),
             divisors: Vec::new(),
             lined: b.lined,
+            fraction: None,
             weights: b.weights,
             declared: b.declared,
         }
@@ -190,6 +195,13 @@ impl Step {
         self.shares.clear();
         self.divisors.clear();
         self.lined.clear();
+        self.fraction = None;
+    }
+
+    /// Records that every part of the step is `num / den` of its base (see
+    /// [`Step::fraction`]).
+    pub(crate) fn of_fraction(&mut self, num: u64, den: u64) {
+        self.fraction = Some((num, den));
     }
 
     /// Makes every part of charge `charge` (an index returned by [`Step::push`]) a numerator
@@ -414,8 +426,13 @@ impl Step {
         };
         self.lined.reserve(self.parts.len());
         for p in &self.parts {
-            self.lined
-                .push(lane.round_exact(p.amount, Some(line_rule))?);
+            let by_fraction = self
+                .fraction
+                .and_then(|f| nested::fraction_rounded(lane, p.base, f, line_rule));
+            self.lined.push(match by_fraction {
+                Some(r) => r,
+                None => lane.round_exact(p.amount, Some(line_rule))?,
+            });
         }
         Ok(())
     }
@@ -441,14 +458,13 @@ impl Step {
             self.parts.sort_by_key(|p| p.charge);
         }
         self.round_lines(lane, rule)?;
+        let Some(r) = rule.filter(|r| r.declaration) else {
+            return self.close_charges(charges, lane, rule, at, &[], &mut apply);
+        };
         // The declaration's buffers, taken out while the parts are read.
         let mut declared = std::mem::take(&mut self.declared);
         let mut weights = std::mem::take(&mut self.weights);
-        declared.clear();
-        let mut result = Ok(());
-        if let Some(r) = rule.filter(|r| r.declaration) {
-            result = self.declared(charges.len(), lane, r, &mut weights, &mut declared);
-        }
+        let mut result = self.declared(charges.len(), lane, r, &mut weights, &mut declared);
         self.weights = weights;
         if result.is_ok() {
             result = self.close_charges(charges, lane, rule, at, &declared, &mut apply);

@@ -1,8 +1,11 @@
-//! Nested truncations: a chaining rounding computed from the line rounding a declaration
-//! already did, rather than from the exact amount again (Japan rounds every line's duty and
-//! tax twice: to the yen for the declaration's total, to ¥100 for the later bases).
+//! Roundings computed on integers where the engine would round a longer number: a chaining
+//! rounding from the line rounding a declaration already did ([`chain_from_line`]), and the
+//! line rounding of a fraction rate's quotient from its numerator and denominator
+//! ([`fraction_rounded`]). Japan rounds every line's duty and tax twice (to the yen for the
+//! declaration's total, to ¥100 for the later bases), and its local tax is 22/78 of the
+//! national one, a 28-digit quotient.
 //!
-//! Invariant (why the result is identical): for truncation toward zero to multiples of `a`,
+//! Invariant of [`chain_from_line`] (why the result is identical): for truncation toward zero to multiples of `a`,
 //! `T_a(x) = a × trunc(x / a)`, and for `b = k × a` with a whole `k ≥ 1`,
 //! `T_b(T_a(x)) = b × trunc(trunc(x / a) / k) = b × trunc(x / (a × k)) = T_b(x)` (nested
 //! integer division: `trunc(trunc(y) / k) = trunc(y / k)` for a whole `k`). The engine
@@ -16,7 +19,7 @@ use rust_decimal::Decimal;
 
 use super::lane::Lane;
 use crate::data::RoundingRule;
-use crate::money::{POW10, RoundingMode};
+use crate::money::{POW10, RoundingMode, rounds_away};
 
 /// The largest increment, in lane units, for which both roundings stay on the exact integer
 /// path (`increment × 10^28` within 128 bits).
@@ -43,6 +46,46 @@ pub(crate) fn chain_from_line(lane: Lane, line: &RoundingRule, chain: &RoundingR
         return false;
     };
     b.checked_rem(a) == Some(0)
+}
+
+/// The largest denominator [`fraction_rounded`] takes.
+const MAX_DENOMINATOR: u64 = 1_000_000;
+
+/// `rule`'s rounding (lane units) of `base × num / den`, where `base` is in lane units, as
+/// [`Lane::round_exact`] gives it on the `Decimal` quotient the fraction rate computes
+/// (`Decimal::checked_div`, 28 significant digits or 28 decimals); `None` outside the bounds
+/// below (then round the quotient).
+///
+/// Invariant (why the result is identical): the exact quotient `q = N / den` (`N = base ×
+/// num` lane units) is a multiple of `1 / den` unit, so when it is not itself a multiple of
+/// the increment or a midpoint between two, it is at least `1 / (2 × den)` unit away from
+/// every one. The `Decimal` quotient `q'` is within one unit of its last digit of `q`: with
+/// `|N| < 2^63` and a lane of at most 9 decimals, that digit is below `10^-8 / den` unit, so
+/// `q'` lies on the same side of every multiple and midpoint as `q` and every mode rounds
+/// both alike. When `q` is a multiple or a midpoint it has at most the lane's decimals plus
+/// one, so the division is exact and `q' = q`. Here `q` is rounded exactly on integers, as
+/// [`Lane::round_exact`] rounds (`rounds_away` on the remainder).
+pub(crate) fn fraction_rounded(
+    lane: Lane,
+    base: i64,
+    (num, den): (u64, u64),
+    rule: &RoundingRule,
+) -> Option<i64> {
+    if lane.scale > MAX_LANE_SCALE || den == 0 || den > MAX_DENOMINATOR {
+        return None;
+    }
+    let inc = u64::try_from(units(lane, rule.increment?)?).ok()?;
+    let n = base.checked_mul(i64::try_from(num).ok()?)?;
+    let d = den.checked_mul(inc)?;
+    let mag = n.unsigned_abs();
+    let (q, rem) = (mag.checked_div(d)?, mag.checked_rem(d)?);
+    let away = rounds_away(q & 1 == 1, u128::from(rem), u128::from(d), n < 0, rule.mode);
+    let units = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc)?).ok()?;
+    if n < 0 {
+        units.checked_neg()
+    } else {
+        Some(units)
+    }
 }
 
 /// An increment in lane units, when it is a positive whole number of them no larger than
@@ -141,5 +184,83 @@ mod tests {
         for (lane, line, chain) in &refused {
             assert!(!chain_from_line(*lane, line, chain));
         }
+    }
+
+    /// The rounding of a fraction's quotient computed on integers equals the rounding of the
+    /// `Decimal` quotient, in every mode, at exact multiples, midpoints and in between, on yen
+    /// and cent lanes.
+    #[test]
+    fn fraction_rounded_equals_rounding_the_decimal_quotient() {
+        use super::super::arith::{div, mul};
+        let modes = [
+            RoundingMode::Down,
+            RoundingMode::Up,
+            RoundingMode::Floor,
+            RoundingMode::Ceiling,
+            RoundingMode::HalfUp,
+            RoundingMode::HalfDown,
+            RoundingMode::HalfEven,
+        ];
+        let fractions = [
+            (22u64, 78u64),
+            (1, 3),
+            (2, 7),
+            (176, 624),
+            (1, 2),
+            (5, 4),
+            (7, 999_983),
+        ];
+        let lanes = [
+            (Lane { scale: 0, minor: 0 }, ["1", "100"]),
+            (Lane { scale: 2, minor: 2 }, ["0.01", "0.05"]),
+        ];
+        let mut bases: Vec<i64> = (-400..=400).collect();
+        bases.extend((0..60).map(|k| 7_800 * k + 39));
+        bases.extend([
+            1_000_000_007,
+            9_007_199_254_740_993,
+            -5_550_000,
+            123_456_789_012,
+        ]);
+        for (lane, incs) in lanes {
+            for inc in incs {
+                for mode in modes {
+                    let r = rule(inc, mode);
+                    for frac in fractions {
+                        for &base in &bases {
+                            let Some(got) = fraction_rounded(lane, base, frac, &r) else {
+                                continue;
+                            };
+                            let q = div(
+                                mul(lane.dec(base), Decimal::from(frac.0)).unwrap(),
+                                Decimal::from(frac.1),
+                            )
+                            .unwrap();
+                            let want = lane.round_exact(Exact::of(q), Some(&r)).unwrap();
+                            assert_eq!(got, want, "{base} × {frac:?} per {inc} {mode:?}");
+                        }
+                    }
+                }
+            }
+        }
+        let jpy = Lane { scale: 0, minor: 0 };
+        assert!(
+            fraction_rounded(jpy, 5, (22, 2_000_000), &rule("1", RoundingMode::Down)).is_none()
+        );
+        assert!(
+            fraction_rounded(jpy, i64::MAX, (22, 78), &rule("1", RoundingMode::Down)).is_none()
+        );
+        assert!(
+            fraction_rounded(
+                Lane {
+                    scale: 10,
+                    minor: 2
+                },
+                5,
+                (22, 78),
+                &rule("1", RoundingMode::Down)
+            )
+            .is_none()
+        );
     }
 }

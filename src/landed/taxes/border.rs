@@ -40,6 +40,16 @@ pub(crate) fn levy<'a>(
     let (standard, request_source): (&'static TaxCategory, &'static Arc<str>) =
         (&STANDARD, &REQUEST_SOURCE);
     step.restart(charges);
+    // Every part is `base × n / d` (see `Step::of_fraction`) unless a factor or a gross-up
+    // changes it.
+    let plain = tax.factor_percent == Decimal::ONE_HUNDRED
+        && !tax.gross_up
+        && lines.iter().all(|l| l.tax_factor.is_none());
+    if let Some((n, d)) = fraction_of(&tax.rate).filter(|_| plain)
+        && let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d))
+    {
+        step.of_fraction(n, d);
+    }
     // Sized once for every line when lines keep statutory amounts (CN: each line under the
     // tax factor), rather than grown push by push.
     let keeps = earlier.keep && lines.iter().any(|l| l.tax_factor.is_some());
