@@ -343,9 +343,7 @@ impl Step {
             return self.each_part(|i, amount| f(i, lane.round_exact(amount, Some(chain))?));
         }
         for (p, lined) in self.parts.iter().zip(&self.lined) {
-            let at_lane =
-                Exact::new(i128::from(*lined), lane.scale).ok_or_else(|| Error::overflow(OP))?;
-            f(p.line, lane.round_exact(at_lane, Some(chain))?)?;
+            f(p.line, lane.round_units(*lined, chain)?)?;
         }
         Ok(())
     }
