@@ -772,12 +772,16 @@ fn round_groups(
     Ok((unrounded, rounded))
 }
 
-/// The sum of parts' amounts, exactly: integers brought to the widest scale (by up to
-/// `10^38`: a 22/78 quotient has 25 decimals, a whole amount none), or `Decimal` sums (which
-/// round beyond 96 bits) when the exact sum does not fit. Both give the same value and scale
-/// when the exact sum fits: the amounts are never negative (the request's amounts and the
-/// data's rates are checked), so every partial sum of the `Decimal` fold is at most the
-/// total at a scale at most the widest, and each `Decimal` addition is exact.
+/// The sum of parts' amounts, exactly: integers brought to the widest scale, or `Decimal`
+/// sums (which round beyond 96 bits) when the exact sum does not fit.
+///
+/// Scales up to 18 decimals apart are brought together by `10^18` at most, as they always
+/// were; wider gaps (a 22/78 quotient has 25 decimals, a whole amount none) by up to `10^38`
+/// only where that is the `Decimal` fold's result, value and scale, which they used to take:
+/// the amounts are never negative (the request's amounts and the data's rates are checked),
+/// so every partial sum of the fold is at most the total at a scale at most the widest and
+/// each `Decimal` addition is exact; and a non-zero amount has the widest scale, because the
+/// fold keeps the scale of a zero operand's partner, not the zero's.
 fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
     if let [only] = parts {
         return Ok(only.amount);
@@ -794,10 +798,21 @@ fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
     let exact = if uniform {
         same
     } else {
-        parts.iter().try_fold(0i128, |acc, p| {
-            let up = i128::try_from(pow10_u128(scale.checked_sub(p.amount.scale)?)?).ok()?;
-            acc.checked_add(p.amount.m.checked_mul(up)?)
-        })
+        let narrow = parts
+            .iter()
+            .all(|p| scale.saturating_sub(p.amount.scale) <= 18);
+        let widest_non_zero = parts
+            .iter()
+            .any(|p| p.amount.m != 0 && p.amount.scale == scale);
+        let non_negative = parts.iter().all(|p| p.amount.m >= 0);
+        if narrow || (widest_non_zero && non_negative) {
+            parts.iter().try_fold(0i128, |acc, p| {
+                let up = i128::try_from(pow10_u128(scale.checked_sub(p.amount.scale)?)?).ok()?;
+                acc.checked_add(p.amount.m.checked_mul(up)?)
+            })
+        } else {
+            None
+        }
     };
     if let Some(e) = exact.and_then(|m| Exact::new(m, scale)) {
         return Ok(e);
@@ -843,6 +858,16 @@ mod tests {
             vec![(big, 0), (1, 1)],
             vec![(big / 2, 2), (big / 2, 2), (7, 2)],
             vec![],
+            // Japan's local tax: 22/78 quotients of 25 and 26 decimals beside a whole one.
+            vec![
+                (846_153_846_153_846_153_846_153_846, 25),
+                (2_200, 0),
+                (5_076_923_076_923_076_923_076_923_077, 26),
+            ],
+            vec![(1, 25), (3, 0), (0, 0)],
+            // A zero at the widest scale: the `Decimal` fold keeps the other scales.
+            vec![(0, 28), (5, 0)],
+            vec![(0, 25), (3, 0), (0, 0)],
         ];
         for parts in cases {
             let ps: Vec<Part> = parts.iter().map(|(m, s)| part(*m, *s)).collect();
