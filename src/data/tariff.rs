@@ -185,8 +185,13 @@ pub(crate) fn hs_starts_with(code: &HsCode, prefix: &HsCode) -> bool {
     // On the digit bytes (no UTF-8 check, no code built per test): Japan's small-amount rule
     // tests every line against some sixty prefixes. A code holds 2 to 10 digits and zeros
     // past them (its only constructors), so this is `code.prefix(prefix.len()) ==
-    // Some(*prefix)`.
-    code.digit_bytes().starts_with(prefix.digit_bytes())
+    // Some(*prefix)`. The first digits are compared before the call to compare the rest:
+    // most prefixes tested (exclusion lists) are of another chapter.
+    let (c, p) = (code.digit_bytes(), prefix.digit_bytes());
+    match p.first() {
+        Some(first) if c.first() != Some(first) => false,
+        _ => c.starts_with(p),
+    }
 }
 
 fn opt_specific(

@@ -111,9 +111,11 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     share::apply(&ctx, &mut cart.lines, &mut cart.facts, &mut warnings)?;
     // 3. Rules: thresholds and their effects on the lines.
     let mut outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
-    // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start),
-    // which keeps their blocks small enough for the allocator's fast path.
-    let mut charges = Vec::with_capacity(2);
+    // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start, or
+    // duty and each import tax in force: Japan's two consumption taxes), which keeps their
+    // blocks small enough for the allocator's fast path and spares a reallocation.
+    let import_taxes = taxes::in_force(&ctx);
+    let mut charges = Vec::with_capacity(import_taxes.len().saturating_add(1).max(2));
     let mut step = Step::new(&charges);
     // 4. Duty per line.
     duty::levy(
@@ -134,6 +136,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     // 6. Import taxes at the border, or at checkout under a point-of-sale regime.
     taxes::levy(
         &ctx,
+        &import_taxes,
         &mut cart.lines,
         &mut step,
         &mut charges,

@@ -10,8 +10,10 @@
 //!   charges keep the order of their first line;
 //! - a charge's parts keep line order (the sort in [`Step::close`] is stable), which decides
 //!   ties of the largest-remainder split: the earlier line first;
-//! - the step's part buffers are reused by the next quote on the same thread (`STEP_BUFFERS`)
-//!   unless they grew past `KEEP_PARTS`.
+//! - the step's buffers (identities, parts, line-rounded amounts, declaration weights and
+//!   amounts) are reused by the next step and the next quote on the same thread
+//!   (`STEP_BUFFERS`) unless they grew past `KEEP_PARTS`; every use clears them first, so no
+//!   value outlives the step that wrote it.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -20,12 +22,13 @@ use rust_decimal::Decimal;
 
 use super::arith::{Exact, OP, add, div, mul};
 use super::lane::Lane;
+use super::nested;
 use super::rounding::rule_scale;
 use super::text::{Arg, ChargeText as Note};
 use super::wire::{Charge, ChargeKind, ChargeText, CollectedAt};
 use crate::data::{RoundingRule, RoundingStage};
 use crate::error::Error;
-use crate::money::POW10;
+use crate::money::pow10_u128;
 
 /// A line's part of a charge: its base (units) and its unrounded amount.
 pub(crate) struct Part {
@@ -79,6 +82,24 @@ pub(crate) struct Step {
     /// (filled by [`Step::close`] before the declaration total, read by its weights and
     /// splits, so that each line is rounded once); empty for other rules.
     lined: Vec<i64>,
+    /// The fraction every part's amount is of its base (`base × num / den`, a `Decimal`
+    /// quotient), when the step's tax has a fraction rate (Japan's local tax, 22/78): its
+    /// line roundings are then computed from the base ([`nested::fraction_rounded`]).
+    fraction: Option<(u64, u64)>,
+    /// Scratch of [`Step::declared`]: the charges' weights and their rounded amounts (fields
+    /// only to reuse their allocations).
+    weights: Vec<Exact>,
+    declared: Vec<i64>,
+}
+
+/// The allocations a [`Step`] hands to the next quote on the same thread.
+#[derive(Default)]
+struct Buffers {
+    ids: Vec<usize>,
+    parts: Vec<Part>,
+    lined: Vec<i64>,
+    weights: Vec<Exact>,
+    declared: Vec<i64>,
 }
 
 /// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
@@ -93,13 +114,21 @@ fn same_rate(a: Option<Decimal>, b: Option<Decimal>) -> bool {
 
 impl Drop for Step {
     fn drop(&mut self) {
-        if self.parts.capacity() > KEEP_PARTS || self.ids.capacity() > KEEP_PARTS {
+        if self.parts.capacity() > KEEP_PARTS
+            || self.ids.capacity() > KEEP_PARTS
+            || self.lined.capacity() > KEEP_PARTS
+            || self.weights.capacity() > KEEP_PARTS
+            || self.declared.capacity() > KEEP_PARTS
+        {
             return;
         }
-        let kept = (
-            std::mem::take(&mut self.ids),
-            std::mem::take(&mut self.parts),
-        );
+        let kept = Buffers {
+            ids: std::mem::take(&mut self.ids),
+            parts: std::mem::take(&mut self.parts),
+            lined: std::mem::take(&mut self.lined),
+            weights: std::mem::take(&mut self.weights),
+            declared: std::mem::take(&mut self.declared),
+        };
         let _ = STEP_BUFFERS.try_with(|b| {
             if let Ok(mut b) = b.try_borrow_mut() {
                 *b = kept;
@@ -119,8 +148,15 @@ pub(crate) const ID_TAX_RATE: usize = 2;
 
 thread_local! {
     /// The step buffers of this thread's last quote, reused by the next one.
-    static STEP_BUFFERS: RefCell<(Vec<usize>, Vec<Part>)> =
-        const { RefCell::new((Vec::new(), Vec::new())) };
+    static STEP_BUFFERS: RefCell<Buffers> = const {
+        RefCell::new(Buffers {
+            ids: Vec::new(),
+            parts: Vec::new(),
+            lined: Vec::new(),
+            weights: Vec::new(),
+            declared: Vec::new(),
+        })
+    };
 }
 
 /// Buffers larger than this many parts are not kept for the next quote.
@@ -128,21 +164,25 @@ const KEEP_PARTS: usize = 1024;
 
 impl Step {
     pub(crate) fn new(charges: &[Charge]) -> Self {
-        let (mut ids, mut parts) = STEP_BUFFERS
+        let mut b: Buffers = STEP_BUFFERS
             .try_with(|b| b.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        ids.clear();
-        parts.clear();
+        b.ids.clear();
+        b.parts.clear();
+        b.lined.clear();
         Self {
             first: charges.len(),
-            ids,
-            parts,
+            ids: b.ids,
+            parts: b.parts,
             groups: Vec::new(),
             shares: Vec::new(),
             divisors: Vec::new(),
-            lined: Vec::new(),
+            lined: b.lined,
+            fraction: None,
+            weights: b.weights,
+            declared: b.declared,
         }
     }
 
@@ -155,6 +195,13 @@ impl Step {
         self.shares.clear();
         self.divisors.clear();
         self.lined.clear();
+        self.fraction = None;
+    }
+
+    /// Records that every part of the step is `num / den` of its base (see
+    /// [`Step::fraction`]).
+    pub(crate) fn of_fraction(&mut self, num: u64, den: u64) {
+        self.fraction = Some((num, den));
     }
 
     /// Makes every part of charge `charge` (an index returned by [`Step::push`]) a numerator
@@ -272,12 +319,50 @@ impl Step {
         })
     }
 
+    /// Calls `f(line, amount)` with every line's part of the step's charges rounded per
+    /// `rule`'s chaining rounding (after [`Step::close`] under `rule`): from the part's
+    /// line-rounded amount ([`Step::lined`]) when the two roundings nest (see
+    /// [`super::nested`]), else from its exact amount.
+    pub(crate) fn each_chained(
+        &self,
+        lane: Lane,
+        rule: &RoundingRule,
+        mut f: impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let Some(chain) = rule.chain.as_deref() else {
+            return Ok(());
+        };
+        let nests = rule.declaration
+            && self.divisors.is_empty()
+            && self.lined.len() == self.parts.len()
+            && rule
+                .line
+                .as_deref()
+                .is_some_and(|line| nested::chain_from_line(lane, line, chain));
+        if !nests {
+            return self.each_part(|i, amount| f(i, lane.round_exact(amount, Some(chain))?));
+        }
+        for (p, lined) in self.parts.iter().zip(&self.lined) {
+            f(p.line, lane.round_units(*lined, chain)?)?;
+        }
+        Ok(())
+    }
+
     /// The rounded amount of each of the step's charges under a rule with `declaration = true`
     /// (in charge order from [`Step::first`]): the charges' amounts (each line rounded first
     /// per `line_increment`) are added up and rounded once, and that total is split over the
     /// charges by their amounts, in whole increments, by the largest remainder.
-    fn declared(&self, end: usize, lane: Lane, rule: &RoundingRule) -> Result<Vec<i64>, Error> {
-        let mut weights: Vec<Exact> = Vec::with_capacity(end.saturating_sub(self.first));
+    /// `weights` is scratch; `out` receives the amounts (both cleared first).
+    fn declared(
+        &self,
+        end: usize,
+        lane: Lane,
+        rule: &RoundingRule,
+        weights: &mut Vec<Exact>,
+        out: &mut Vec<i64>,
+    ) -> Result<(), Error> {
+        weights.clear();
+        out.clear();
         let mut rest: &[Part] = &self.parts;
         for k in self.first..end {
             let from = self.parts.len().saturating_sub(rest.len());
@@ -295,7 +380,7 @@ impl Step {
             weights.push(spread.weight(lane)?);
         }
         if weights.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let total = weights
             .iter()
@@ -310,7 +395,7 @@ impl Step {
             .checked_div(inc)
             .filter(|_| rounded.checked_rem(inc) == Some(0))
             .ok_or_else(|| Error::overflow(OP))?;
-        let mut out = vec![0i64; weights.len()];
+        out.resize(weights.len(), 0);
         lane.split(
             steps,
             lane.scale,
@@ -323,7 +408,7 @@ impl Step {
                 Ok(())
             },
         )?;
-        Ok(out)
+        Ok(())
     }
 
     /// Fills [`Step::lined`]: every part's amount rounded per the declaration rule's
@@ -337,9 +422,15 @@ impl Step {
         else {
             return Ok(());
         };
+        self.lined.reserve(self.parts.len());
         for p in &self.parts {
-            self.lined
-                .push(lane.round_exact(p.amount, Some(line_rule))?);
+            let by_fraction = self
+                .fraction
+                .and_then(|f| nested::fraction_rounded(lane, p.base, f, line_rule));
+            self.lined.push(match by_fraction {
+                Some(r) => r,
+                None => lane.round_exact(p.amount, Some(line_rule))?,
+            });
         }
         Ok(())
     }
@@ -365,10 +456,32 @@ impl Step {
             self.parts.sort_by_key(|p| p.charge);
         }
         self.round_lines(lane, rule)?;
-        let declared = match rule.filter(|r| r.declaration) {
-            Some(r) => self.declared(charges.len(), lane, r)?,
-            None => Vec::new(),
+        let Some(r) = rule.filter(|r| r.declaration) else {
+            return self.close_charges(charges, lane, rule, at, &[], &mut apply);
         };
+        // The declaration's buffers, taken out while the parts are read.
+        let mut declared = std::mem::take(&mut self.declared);
+        let mut weights = std::mem::take(&mut self.weights);
+        let mut result = self.declared(charges.len(), lane, r, &mut weights, &mut declared);
+        self.weights = weights;
+        if result.is_ok() {
+            result = self.close_charges(charges, lane, rule, at, &declared, &mut apply);
+        }
+        self.declared = declared;
+        result
+    }
+
+    /// [`Step::close`] past the declaration: rounds and spreads each charge (`declared` holds
+    /// the charges' amounts under a declaration rule, else nothing).
+    fn close_charges(
+        &self,
+        charges: &mut [Charge],
+        lane: Lane,
+        rule: Option<&RoundingRule>,
+        at: u32,
+        declared: &[i64],
+        apply: &mut impl FnMut(usize, i64) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let mut rest: &[Part] = &self.parts;
         for (k, charge) in charges.iter_mut().enumerate().skip(self.first) {
             let from = self.parts.len().saturating_sub(rest.len());
@@ -403,13 +516,13 @@ impl Step {
                         groups: g,
                         shares: &self.shares,
                     };
-                    (spread.unrounded()?, spread.apply(a, lane, at, &mut apply)?)
+                    (spread.unrounded()?, spread.apply(a, lane, at, apply)?)
                 }
                 (None, Some(g), _) => {
-                    round_groups(k, mine, g, &self.shares, lane, rule, at, &mut apply)?
+                    round_groups(k, mine, g, &self.shares, lane, rule, at, apply)?
                 }
-                (None, None, Some(d)) => round_divided(mine, d, lane, rule, at, &mut apply)?,
-                (None, None, None) => round_charge(mine, lane, rule, at, &mut apply)?,
+                (None, None, Some(d)) => round_divided(mine, d, lane, rule, at, apply)?,
+                (None, None, None) => round_charge(mine, lane, rule, at, apply)?,
             };
             charge.base =
                 (charge.kind != ChargeKind::Fee || charge.rate.is_some()).then(|| lane.dec(base));
@@ -661,6 +774,14 @@ fn round_groups(
 
 /// The sum of parts' amounts, exactly: integers brought to the widest scale, or `Decimal`
 /// sums (which round beyond 96 bits) when the exact sum does not fit.
+///
+/// Scales up to 18 decimals apart are brought together by `10^18` at most, as they always
+/// were; wider gaps (a 22/78 quotient has 25 decimals, a whole amount none) by up to `10^38`
+/// only where that is the `Decimal` fold's result, value and scale, which they used to take:
+/// the amounts are never negative (the request's amounts and the data's rates are checked),
+/// so every partial sum of the fold is at most the total at a scale at most the widest and
+/// each `Decimal` addition is exact; and a non-zero amount has the widest scale, because the
+/// fold keeps the scale of a zero operand's partner, not the zero's.
 fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
     if let [only] = parts {
         return Ok(only.amount);
@@ -677,10 +798,21 @@ fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
     let exact = if uniform {
         same
     } else {
-        parts.iter().try_fold(0i128, |acc, p| {
-            let up = POW10.get(usize::try_from(scale.checked_sub(p.amount.scale)?).ok()?)?;
-            acc.checked_add(p.amount.m.checked_mul(i128::from(*up))?)
-        })
+        let narrow = parts
+            .iter()
+            .all(|p| scale.saturating_sub(p.amount.scale) <= 18);
+        let widest_non_zero = parts
+            .iter()
+            .any(|p| p.amount.m != 0 && p.amount.scale == scale);
+        let non_negative = parts.iter().all(|p| p.amount.m >= 0);
+        if narrow || (widest_non_zero && non_negative) {
+            parts.iter().try_fold(0i128, |acc, p| {
+                let up = i128::try_from(pow10_u128(scale.checked_sub(p.amount.scale)?)?).ok()?;
+                acc.checked_add(p.amount.m.checked_mul(up)?)
+            })
+        } else {
+            None
+        }
     };
     if let Some(e) = exact.and_then(|m| Exact::new(m, scale)) {
         return Ok(e);
@@ -726,6 +858,16 @@ mod tests {
             vec![(big, 0), (1, 1)],
             vec![(big / 2, 2), (big / 2, 2), (7, 2)],
             vec![],
+            // Japan's local tax: 22/78 quotients of 25 and 26 decimals beside a whole one.
+            vec![
+                (846_153_846_153_846_153_846_153_846, 25),
+                (2_200, 0),
+                (5_076_923_076_923_076_923_076_923_077, 26),
+            ],
+            vec![(1, 25), (3, 0), (0, 0)],
+            // A zero at the widest scale: the `Decimal` fold keeps the other scales.
+            vec![(0, 28), (5, 0)],
+            vec![(0, 25), (3, 0), (0, 0)],
         ];
         for parts in cases {
             let ps: Vec<Part> = parts.iter().map(|(m, s)| part(*m, *s)).collect();

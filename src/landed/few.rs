@@ -44,6 +44,10 @@ impl<T: Copy, const N: usize> Few<T, N> {
         FewIter { few: self, at: 0 }
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.len.saturating_add(self.more.len())
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -135,6 +135,53 @@ impl Lane {
         }
     }
 
+    /// [`Lane::round`] of an amount in lane units (what `self.round(self.dec(units), ..)`
+    /// gives: the same mantissa and scale, without building the `Decimal`). Inlined, with
+    /// [`Lane::to_increment_u64`]'s arithmetic for an amount that has exactly the lane's
+    /// decimals (`drop = 0`, so the divisor is the increment in units) when the increment is
+    /// a whole number of units: the same quotient, remainder and `rounds_away`, hence the
+    /// same amount; any other case (no increment, a finer one, an overflow) goes to
+    /// [`Lane::round_exact`], which decides it as before. Japan truncates every line's bases
+    /// to ¥1,000 and its chained amounts to ¥100 through here.
+    #[inline]
+    pub(crate) fn round_units(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
+        if let Some(inc) = rule.increment.and_then(|i| self.whole_units(i)) {
+            let mag = units.unsigned_abs();
+            if let (Some(q), Some(rem)) = (mag.checked_div(inc), mag.checked_rem(inc)) {
+                let neg = units < 0;
+                let away =
+                    rounds_away(q & 1 == 1, u128::from(rem), u128::from(inc), neg, rule.mode);
+                let rounded = q
+                    .checked_add(u64::from(away))
+                    .and_then(|q| q.checked_mul(inc))
+                    .and_then(|u| i64::try_from(u).ok());
+                if let Some(u) = rounded {
+                    return Ok(if neg { u.wrapping_neg() } else { u });
+                }
+            }
+        }
+        self.round_exact(
+            Exact {
+                m: i128::from(units),
+                scale: self.scale,
+            },
+            Some(rule),
+        )
+    }
+
+    /// An increment as a whole positive number of lane units (as [`Lane::to_increment_u64`]
+    /// computes it: mantissa times `10^(scale − increment's scale)`), when it has at most the
+    /// lane's decimals and fits.
+    #[inline]
+    fn whole_units(self, inc: Decimal) -> Option<u64> {
+        let up = self.scale.checked_sub(inc.scale())?;
+        let p = u64::try_from(*POW10.get(usize::try_from(up).ok()?)?).ok()?;
+        u64::try_from(inc.mantissa())
+            .ok()?
+            .checked_mul(p)
+            .filter(|u| *u != 0)
+    }
+
     pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         self.round_exact(Exact::of(v), rule)
     }
@@ -390,6 +437,60 @@ mod tests {
     )]
 
     use super::*;
+    use crate::data::{RoundingStage, RoundingTarget};
+
+    /// `round_units` gives what `round_exact` gives on the same amount at the lane's scale,
+    /// in every mode, for whole, finer-than-lane and scaled increments and at the limits of
+    /// 64 bits.
+    #[test]
+    fn round_units_equals_round_exact() {
+        let modes = [
+            RoundingMode::Down,
+            RoundingMode::Up,
+            RoundingMode::Floor,
+            RoundingMode::Ceiling,
+            RoundingMode::HalfUp,
+            RoundingMode::HalfDown,
+            RoundingMode::HalfEven,
+            RoundingMode::HalfCeiling,
+        ];
+        let mut units: Vec<i64> = (-1_050..=1_050).collect();
+        units.extend([
+            i64::MAX,
+            i64::MIN + 1,
+            i64::MAX - 99,
+            9_223_372_036_854_775_000,
+        ]);
+        for lane in [Lane { scale: 0, minor: 0 }, Lane { scale: 2, minor: 2 }] {
+            for inc in ["1", "100", "1000", "100.0", "0.05", "0.001", "0"] {
+                for mode in modes {
+                    let rule = RoundingRule {
+                        territory: "JP".parse().unwrap(),
+                        target: RoundingTarget::Tax,
+                        stage: RoundingStage::Line,
+                        increment: Some(inc.parse().unwrap()),
+                        mode,
+                        line: None,
+                        chain: None,
+                        declaration: false,
+                    };
+                    for &u in &units {
+                        let exact = Exact {
+                            m: i128::from(u),
+                            scale: lane.scale,
+                        };
+                        let want = lane.round_exact(exact, Some(&rule));
+                        let got = lane.round_units(u, &rule);
+                        match (want, got) {
+                            (Ok(w), Ok(g)) => assert_eq!(g, w, "{u} per {inc} {mode:?}"),
+                            (Err(_), Err(_)) => {}
+                            (w, g) => panic!("{u} per {inc} {mode:?}: {w:?} vs {g:?}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// €3 per subheading over lines of €15 and €18 (one subheading): 300 cents in 15:18.
     #[test]

@@ -52,6 +52,7 @@ mod arith;
 mod cart;
 mod few;
 mod lane;
+mod nested;
 mod text;
 mod wire;
 

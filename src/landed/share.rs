@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::arith::{Exact, OP, percent_of};
+use super::arith::{Exact, OP};
 use super::cart::Line;
 use super::cascade::Context;
 use super::check::field;
@@ -57,11 +57,12 @@ pub(crate) fn apply(
             continue;
         }
         let price = req.retail_price.unwrap_or(req.unit_price);
-        let value = percent_of(Exact::mul(req.quantity, price)?.dec()?, share)?;
-        sum = sum.add(Exact::of(value))?;
+        // `Exact::percent` is `percent_of` on the `Decimal` (value and scale), on integers.
+        let value = Exact::mul(req.quantity, price)?.percent(share)?;
+        sum = sum.add(value)?;
         let goods = match to_dest {
-            Conv::Identity => lane.round(value, None)?,
-            _ => lane.round(to_dest.apply(value)?, None)?,
+            Conv::Identity => lane.round_exact(value, None)?,
+            _ => lane.round(to_dest.apply(value.dec()?)?, None)?,
         };
         line.customs_value = line
             .customs_value

@@ -42,7 +42,7 @@ pub(crate) fn levy<'a>(
         }
         let mut cv = line.customs_value;
         if let Some(r) = roundings.duty_base {
-            cv = lane.round(lane.dec(cv), Some(r))?;
+            cv = lane.round_units(cv, r)?;
         }
         if line.flat.is_some() {
             flat.push(i, line, cv, step, charges)?;
@@ -63,9 +63,8 @@ pub(crate) fn levy<'a>(
     })?;
     // A chaining rounding: the tax bases see each line's duty amounts rounded so (Japan: a
     // line's duty truncated to ¥100), not the line's share of the rounded charge.
-    if let Some(chain) = roundings.duty.and_then(|r| r.chain.as_deref()) {
-        step.each_part(|i, amount| {
-            let r = lane.round_exact(amount, Some(chain))?;
+    if let Some(rule) = roundings.duty.filter(|r| r.chain.is_some()) {
+        step.each_chained(lane, rule, |i, r| {
             if let Some(line) = lines.get_mut(i) {
                 let d = line.chained_duty.unwrap_or(0);
                 line.chained_duty = Some(

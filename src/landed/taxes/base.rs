@@ -61,12 +61,20 @@ pub(crate) struct Earlier<'t> {
 }
 
 impl<'t> Earlier<'t> {
-    /// Keeps the taxes' line amounts when `keep`.
-    pub(crate) fn new(keep: bool) -> Self {
+    /// Keeps the line amounts of up to `taxes` taxes over `lines` lines when `keep` (sized
+    /// once, rather than grown tax by tax).
+    pub(crate) fn new(keep: bool, taxes: usize, lines: usize) -> Self {
+        if !keep {
+            return Self {
+                keep,
+                index: Vec::new(),
+                values: Vec::new(),
+            };
+        }
         Self {
             keep,
-            index: Vec::new(),
-            values: Vec::new(),
+            index: Vec::with_capacity(taxes),
+            values: Vec::with_capacity(taxes.saturating_mul(lines)),
         }
     }
 

@@ -40,6 +40,16 @@ pub(crate) fn levy<'a>(
     let (standard, request_source): (&'static TaxCategory, &'static Arc<str>) =
         (&STANDARD, &REQUEST_SOURCE);
     step.restart(charges);
+    // Every part is `base × n / d` (see `Step::of_fraction`) unless a factor or a gross-up
+    // changes it.
+    let plain = tax.factor_percent == Decimal::ONE_HUNDRED
+        && !tax.gross_up
+        && lines.iter().all(|l| l.tax_factor.is_none());
+    if let Some((n, d)) = fraction_of(&tax.rate).filter(|_| plain)
+        && let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d))
+    {
+        step.of_fraction(n, d);
+    }
     // Sized once for every line when lines keep statutory amounts (CN: each line under the
     // tax factor), rather than grown push by push.
     let keeps = earlier.keep && lines.iter().any(|l| l.tax_factor.is_some());
@@ -74,7 +84,7 @@ pub(crate) fn levy<'a>(
             None => earlier.base_of(line, &tax.base, i)?,
         };
         if let Some(r) = ctx.roundings.tax_base.filter(|_| tax.round_base) {
-            base = lane.round(lane.dec(base), Some(r))?;
+            base = lane.round_units(base, r)?;
         }
         let fraction = fraction_of(&tax.rate);
         let mut amount = match fraction {
@@ -123,11 +133,11 @@ pub(crate) fn levy<'a>(
     })?;
     // A chaining rounding: a later tax on this one sees each line's amount rounded so, not
     // the line's share of the rounded charge.
-    if let Some(chain) = rounding.and_then(|r| r.chain.as_deref())
+    if let Some(rule) = rounding.filter(|r| r.chain.is_some())
         && earlier.keep
     {
         earlier.clear(start, lines.len());
-        step.each_part(|i, amount| earlier.add(start, i, lane.round_exact(amount, Some(chain))?))?;
+        step.each_chained(lane, rule, |i, amount| earlier.add(start, i, amount))?;
     }
     // Lines under a tax factor keep their statutory amounts for later bases.
     statutory.into_earlier(earlier, start);

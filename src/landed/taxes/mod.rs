@@ -18,15 +18,8 @@ use super::wire::Charge;
 use crate::data::{BaseTerm, Dated, ImportTax, TaxRateSource};
 use crate::error::Error;
 
-/// Computes the import taxes at the border and at checkout into `charges`.
-pub(crate) fn levy<'a>(
-    ctx: &Context<'a>,
-    lines: &mut [Line<'a>],
-    step: &mut Step,
-    charges: &mut Vec<Charge>,
-    warnings: &mut Vec<String>,
-) -> Result<(), Error> {
-    let mut vat = vat::VatCache::default();
+/// The import taxes of the territory in force on the quote's date, in their `order`.
+pub(crate) fn in_force<'a>(ctx: &Context<'a>) -> Few<&'a Dated<ImportTax>, 4> {
     let mut taxes: Few<&'a Dated<ImportTax>, 4> = Few::new();
     for t in ctx
         .tables
@@ -37,7 +30,21 @@ pub(crate) fn levy<'a>(
         taxes.push(t);
     }
     taxes.sort_by(|a, b| (a.value.order, &a.value.name).cmp(&(b.value.order, &b.value.name)));
-    check_region(ctx, &taxes, lines)?;
+    taxes
+}
+
+/// Computes the import taxes at the border and at checkout into `charges`; `taxes` are those
+/// [`in_force`].
+pub(crate) fn levy<'a>(
+    ctx: &Context<'a>,
+    taxes: &Few<&'a Dated<ImportTax>, 4>,
+    lines: &mut [Line<'a>],
+    step: &mut Step,
+    charges: &mut Vec<Charge>,
+    warnings: &mut Vec<String>,
+) -> Result<(), Error> {
+    let mut vat = vat::VatCache::default();
+    check_region(ctx, taxes, lines)?;
     // Each import tax's line shares, kept only when a later base names a tax.
     let names_a_tax = |terms: &[BaseTerm]| terms.iter().any(|t| matches!(t, BaseTerm::Tax(_)));
     let keep = taxes.iter().any(|t| names_a_tax(&t.value.base))
@@ -45,8 +52,8 @@ pub(crate) fn levy<'a>(
             l.checkout
                 .is_some_and(|r| names_a_tax(&r.checkout_tax_base))
         });
-    unused_excise(ctx, &taxes, lines, warnings);
-    let mut earlier = base::Earlier::new(keep);
+    unused_excise(ctx, taxes, lines, warnings);
+    let mut earlier = base::Earlier::new(keep, taxes.len(), lines.len());
     for row in taxes.iter() {
         border::levy(ctx, row, lines, &mut vat, &mut earlier, step, charges)?;
     }
