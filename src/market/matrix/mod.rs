@@ -329,24 +329,27 @@ impl RateTables {
 /// the field.
 pub fn matrix(tables: &RateTables, request: &MatrixRequest) -> Result<Matrix, Error> {
     let markets = prepare::markets(tables, request)?;
-    let mut cells =
-        Vec::with_capacity(request.products.len().saturating_mul(request.markets.len()));
-    let mut errors = Vec::new();
-    let mut memos: Vec<memo::Memo> = markets.iter().map(|_| memo::Memo::default()).collect();
-    for (index, product) in request.products.iter().enumerate() {
-        for (market, memo) in markets.iter().zip(memos.iter_mut()) {
-            match cell::price(tables, request, market, index, product, memo) {
-                Ok(c) => cells.push(c),
-                Err(e) => errors.push(CellError {
-                    sku: product.sku.clone(),
-                    market: market.market.id.clone(),
-                    field: match &e {
-                        Error::InvalidInput { field, .. } => Some(field.clone()),
-                        _ => None,
-                    },
-                    message: e.to_string(),
-                }),
+    // Market by market (one market's memo and data stay in the caches), each cell put in
+    // its product-major place.
+    let width = markets.len();
+    let mut slots: Vec<Option<Result<Cell, CellError>>> = Vec::new();
+    slots.resize_with(request.products.len().saturating_mul(width), || None);
+    for (m, market) in markets.iter().enumerate() {
+        let mut memo = memo::Memo::default();
+        for (index, product) in request.products.iter().enumerate() {
+            let priced = cell::price(tables, request, market, index, product, &mut memo)
+                .map_err(|e| cell_error(product, market, &e));
+            if let Some(slot) = slots.get_mut(index.saturating_mul(width).saturating_add(m)) {
+                *slot = Some(priced);
             }
+        }
+    }
+    let mut cells = Vec::with_capacity(slots.len());
+    let mut errors = Vec::new();
+    for slot in slots.into_iter().flatten() {
+        match slot {
+            Ok(c) => cells.push(c),
+            Err(e) => errors.push(e),
         }
     }
     Ok(Matrix {
@@ -356,6 +359,19 @@ pub fn matrix(tables: &RateTables, request: &MatrixRequest) -> Result<Matrix, Er
         markets: markets.into_iter().map(|m| m.summary).collect(),
         data_version: tables.version().clone(),
     })
+}
+
+/// A cell the matrix could not price.
+fn cell_error(product: &Product, market: &prepare::Prepared<'_>, e: &Error) -> CellError {
+    CellError {
+        sku: product.sku.clone(),
+        market: market.market.id.clone(),
+        field: match e {
+            Error::InvalidInput { field, .. } => Some(field.clone()),
+            _ => None,
+        },
+        message: e.to_string(),
+    }
 }
 
 /// The staleness policy of the request's rates (default: an error, as in FX repricing).
