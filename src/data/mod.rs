@@ -80,7 +80,7 @@ use series::RawDated;
 pub(crate) use series::{Dated, row_at};
 use tariff::TariffRows;
 use tariff::{CsvFile, CsvSource};
-pub(crate) use tariff::{TariffTable, TariffView, hs_starts_with};
+pub(crate) use tariff::{FastMap, TariffTable, TariffView, hs_starts_with};
 pub(crate) use vat::VatValue;
 use vat::{VatRow, VatTable};
 

@@ -14,17 +14,20 @@
 //!   a power of two about a 32nd of it): the shelf prices at those points are kept per line
 //!   ([`Memo::total`]) and shared by the nearby targets. So the solve is as cheap as one
 //!   started from the product's own price, and still a function of the key alone.
+//! - The maps hash with the crate's fast hasher: the keys carry the caller's codes and prices,
+//!   but a map never holds more than [`CAPACITY`] entries, so even keys made to collide cost
+//!   a bounded scan, never a growing one.
 //! - The memo holds at most [`CAPACITY`] entries per market; past that, solves are not kept
 //!   (the results are the same, only slower), so memory stays bounded on a catalogue of
 //!   distinct lines.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
 use super::cell::Solution;
 use crate::codes::{CountryCode, HsCode, TaxCategory};
+use crate::data::FastMap;
 use crate::error::Error;
 use crate::landed::QuoteLine;
 use crate::market::reverse::ProbeCache;
@@ -99,11 +102,11 @@ pub(super) fn grid_step(x: i64) -> i64 {
 /// The solves of one market.
 #[derive(Debug, Default)]
 pub(super) struct Memo {
-    solved: HashMap<Key, Result<Rc<Solution>, Error>>,
+    solved: FastMap<Key, Result<Rc<Solution>, Error>>,
     /// Shelf prices by goods price (minor units), per line (`None`: not quotable there).
-    totals: HashMap<LineKey, HashMap<i64, Option<Decimal>>>,
+    totals: FastMap<LineKey, FastMap<i64, Option<Decimal>>>,
     /// The rules at the prices probed for regime changes, per line.
-    probes: HashMap<LineKey, ProbeCache>,
+    probes: FastMap<LineKey, ProbeCache>,
 }
 
 impl Memo {

@@ -18,12 +18,12 @@
 //! same as with probes at exactly the distance whenever there is at most one change of rules
 //! on each side within twice the distance (the assumption the probes make anyway).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::{NearThreshold, Problem, Reached};
+use crate::data::FastMap;
 use crate::error::Error;
 use crate::landed::{CollectedAt, Quote};
 
@@ -69,7 +69,9 @@ impl Rules {
 /// the solves of that line in one market of the matrix.
 #[derive(Debug, Default)]
 pub(crate) struct ProbeCache {
-    at: HashMap<i64, Option<Rules>>,
+    /// Hashed with the crate's fast hasher; at most [`CACHE_CAPACITY`] entries, so colliding
+    /// prices cost a bounded scan.
+    at: FastMap<i64, Option<Rules>>,
 }
 
 /// The regime changes within the options' distance below and above `x` (the solved lead
