@@ -55,6 +55,7 @@ SRC = {
     "rec_cn84": "EO 14259 (2025-04-08), China (incl. Hong Kong, Macau) 34% -> 84% from 2025-04-09: https://www.federalregister.gov/documents/2025/04/14/2025-06378 ; HTS 9903.01.63 (heading named in CBP CSMS #66749380)",
     "rec_cn125": "EO 14266 (2025-04-09), China 84% -> 125% from 2025-04-10: https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates-to-reflect-trading-partner-retaliation-and-alignment/ ; until EO 14298 (2025-05-12) suspended the heading from 2025-05-14 (China back to the 10% of 9903.01.25): https://www.whitehouse.gov/presidential-actions/2025/05/modifying-reciprocal-tariff-rates-to-reflect-discussions-with-the-peoples-republic-of-china/ ; suspension continued to 2026-11-10 (CSMS #66749380)",
     "rec_p2": "EO 14326 (2025-07-31), 90 FR 37963, Annex I rate {r}% for {c} from 12:01 a.m. EDT 2025-08-07 (HTS 9903.02.02-9903.02.71): https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate as in the Tariff Rate Tracker master_tariff_list.json",
+    "rec_ci": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: Cote d'Ivoire 15% from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate and heading 9903.02.15 from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of Cote d'Ivoire ... + 15%\"); not in the Tariff Rate Tracker's master list",
     "rec_eu": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: European Union goods with column 1 rate < 15% pay 15% minus column 1, >= 15% pay nothing, from 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; CBP CSMS #65829726",
     "rec_jp": "EO 14345 (2025-09-04), 90 FR 43535 (FR Doc 2025-17389): products of Japan 15% minus column 1 (nothing if column 1 >= 15%), in lieu of the EO 14326 rate, retroactive to entries from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-09-09/html/2025-17389.htm ; CBP CSMS #66146676",
     "rec_kr": "Korea: 15% (EO 14326 Annex I) from 2025-08-07; 15% all-in floor (column 1 + reciprocal = 15%) from 2025-11-14 per the US-Korea implementation notice published 2025-12 (legally retroactive to 2025-11-14) -- date and structure from the Tariff Rate Tracker (config/revision_dates.csv rev_32), the notice itself not read here",
@@ -295,6 +296,12 @@ def ieepa_reciprocal(tr):
         out.append(row(name="ieepa_reciprocal_" + iso.lower(), origins=iso, rate_percent=rate,
                        effective_from="2025-08-07", effective_to=end,
                        source=SRC["rec_p2"].format(r=rate, c=e["country_name"]) + " ; " + SRC["end"], **common))
+    # Cote d'Ivoire: the tracker's master list has no 2025-08-07 entry for it (so it would pay the
+    # 10% baseline), but USITC's HTS lists heading 9903.02.15, "articles the product of Cote
+    # d'Ivoire ... + 15%" (2026 Basic Edition and Revision 10): EO 14326 Annex I's 15%.
+    out.append(row(name="ieepa_reciprocal_ci", origins="CI", rate_percent="15", heading="9903.02.15",
+                   effective_from="2025-08-07", effective_to=end,
+                   source=SRC["rec_ci"] + " ; " + SRC["end"], **common))
     # India: 25% reciprocal (EO 14326) + separate Russian-oil +25% (EO 14329)
     out.append(row(name="ieepa_reciprocal_in", origins="IN", rate_percent="25", effective_from="2025-08-07",
                    effective_to=end, source=SRC["rec_p2"].format(r="25", c="India") + " ; " + SRC["end"], **common))

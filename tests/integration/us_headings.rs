@@ -179,3 +179,22 @@ fn every_charging_us_additional_row_has_a_heading_or_is_allow_listed() {
         "allow-listed but now with a heading: {stale:?}"
     );
 }
+
+#[test]
+fn cote_d_ivoire_pays_its_eo_14326_rate_of_15_percent_from_2025_08_07() {
+    // The tracker's master list has no rate for Côte d'Ivoire (it would pay the 10 % baseline);
+    // USITC's HTS heading 9903.02.15 gives it 15 %.
+    let before = quote(SHIRT, "CI", "2025-08-06");
+    assert_eq!(
+        charges(&before, "IEEPA reciprocal"),
+        one("IEEPA reciprocal (9903.01.25)", "100.00")
+    );
+    for day in ["2025-08-07", "2025-08-08"] {
+        let q = quote(SHIRT, "CI", day);
+        assert_eq!(
+            charges(&q, "IEEPA reciprocal"),
+            one("IEEPA reciprocal (9903.02.15)", "150.00"),
+            "{day}"
+        );
+    }
+}
