@@ -12,6 +12,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::codes::{Currency, parse_decimal};
 use crate::error::{Error, ParseProblem, ValueKind};
 
+mod quotient;
+pub(crate) use quotient::{half_up as half_up_quotient, half_up_of_quotient};
+
 /// How to round a value that lies between two representable results.
 ///
 /// Serialized by the snake_case names below, which every JSON wire format of the crate uses.

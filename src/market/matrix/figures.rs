@@ -7,7 +7,7 @@ use super::prepare::Prepared;
 use super::{MatrixRequest, Product};
 use crate::error::Error;
 use crate::landed::Quote;
-use crate::money::{RoundingMode, round_to_scale};
+use crate::money::{RoundingMode, half_up_of_quotient, half_up_quotient, round_to_scale};
 
 /// The money of one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,34 +46,33 @@ pub(super) fn of(
     };
     // The markup inside an all-in amount a: a × bps / (10,000 + bps).
     let bps = m.market.markup_bps.value();
-    let ten_thousand = Decimal::from(10_000);
-    let fx_markup = q
+    let all_in = q
         .intrinsic_value
         .checked_add(q.shipping)
         .and_then(|a| a.checked_mul(bps))
-        .and_then(|a| a.checked_div(ten_thousand.checked_add(bps)?))
         .ok_or_else(ov)?;
-    let fx_markup = at_scale(fx_markup, m.scale);
+    let fx_markup = divided(all_in, Decimal::from(10_000).checked_add(bps), m.scale)?;
     let seller_scale = request.currency.minor_unit_scale()?;
     let proceeds = shelf
         .checked_sub(remitted)
         .and_then(|p| p.checked_sub(marketplace_fee))
         .ok_or_else(ov)?;
-    let to_seller = |v: Decimal| v.checked_div(m.mid).ok_or_else(ov);
-    let net = at_scale(to_seller(proceeds)?, seller_scale);
+    let net = divided(proceeds, Some(m.mid), seller_scale)?;
     let profit = net
         .checked_sub(product.unit_cost)
         .and_then(|p| p.checked_sub(m.market.shipping))
         .ok_or_else(ov)?;
-    let shelf_seller = to_seller(shelf)?;
-    let margin_percent = if shelf_seller.is_zero() {
-        Decimal::ZERO
-    } else {
-        let m = profit
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|p| p.checked_div(shelf_seller))
-            .ok_or_else(ov)?;
-        at_scale(m, 2)
+    let hundredfold = profit.checked_mul(Decimal::ONE_HUNDRED).ok_or_else(ov)?;
+    let margin_percent = match half_up_of_quotient(hundredfold, shelf, m.mid, 2) {
+        Some(fast) => fast,
+        None => {
+            let shelf_seller = shelf.checked_div(m.mid).ok_or_else(ov)?;
+            if shelf_seller.is_zero() {
+                Decimal::ZERO
+            } else {
+                divided(hundredfold, Some(shelf_seller), 2)?
+            }
+        }
     };
     Ok(Figures {
         shelf,
@@ -84,6 +83,16 @@ pub(super) fn of(
         profit,
         margin_percent,
     })
+}
+
+/// `x / y` rounded half up to `scale` decimals as `Decimal` divides and rounds it (on integers
+/// where [`half_up_quotient`] can show it gives the same).
+fn divided(x: Decimal, y: Option<Decimal>, scale: u32) -> Result<Decimal, Error> {
+    let y = y.ok_or_else(ov)?;
+    if let Some(fast) = half_up_quotient(x, y, scale) {
+        return Ok(fast);
+    }
+    Ok(at_scale(x.checked_div(y).ok_or_else(ov)?, scale))
 }
 
 /// `v` rounded half up (away from zero) to `scale` decimals, shown with exactly that many.
