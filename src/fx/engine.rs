@@ -370,7 +370,7 @@ impl Repricer {
     /// [`Error::NoReferenceRate`] for an unlisted `from`; [`Error::Overflow`];
     /// [`Error::EndingNotPositive`].
     pub fn amount(&self, amount: Decimal, from: Currency) -> Result<Decimal, Error> {
-        let c = self.unrounded(amount, from)?;
+        let c = self.unrounded(amount, from, Part::AllIn)?;
         let rounded = self.round_part(&c, Part::AllIn)?;
         self.end(rounded)
     }
@@ -379,16 +379,30 @@ impl Repricer {
     /// significant digits, so a product of a long rate and a large amount may be rounded, and
     /// the quotient by `rate_from` almost always is. The rounding to the minor unit is then
     /// decided by [`Repricer::round_part`], exactly.
-    fn unrounded(&self, amount: Decimal, from: Currency) -> Result<Conversion, Error> {
+    ///
+    /// `parts`: [`Part::Markup`] for both values, [`Part::AllIn`] for the all-in value alone
+    /// (the mid value is then still computed where it decides the refusal below: a markup
+    /// below zero, or an all-in value within a factor of two of the limit).
+    fn unrounded(&self, amount: Decimal, from: Currency, parts: Part) -> Result<Conversion, Error> {
         let rate_from = self.rates.rate(from)?;
         let too_large = || self.too_large(amount, from, rate_from);
         let num = amount.checked_mul(self.rate_to).ok_or_else(too_large)?;
         let scaled = num.checked_mul(self.factor).ok_or_else(too_large)?;
         let all_in = scaled.checked_div(rate_from).ok_or_else(too_large)?;
-        let mid = num.checked_div(rate_from).ok_or_else(too_large)?;
+        let need_mid = parts == Part::Markup
+            || self.factor < Decimal::ONE
+            || self
+                .max_result
+                .checked_div(Decimal::TWO)
+                .is_none_or(|half| all_in.abs() > half);
+        let mid = if need_mid {
+            Some(num.checked_div(rate_from).ok_or_else(too_large)?)
+        } else {
+            None
+        };
         // A result past `max_result` cannot show the target's minor unit: refuse it rather
         // than answer with fewer decimals than the currency has.
-        if all_in.abs() > self.max_result || mid.abs() > self.max_result {
+        if all_in.abs() > self.max_result || mid.is_some_and(|m| m.abs() > self.max_result) {
             return Err(too_large());
         }
         let num_exact = product_is_exact(num, amount, self.rate_to);
@@ -400,7 +414,9 @@ impl Repricer {
             rate_from,
             mid,
             all_in,
-            mid_error: num_exact.then(|| quotient_error(mid, num, rate_from)),
+            mid_error: mid
+                .filter(|_| num_exact)
+                .map(|m| quotient_error(m, num, rate_from)),
             all_in_error: all_in_exact.then(|| quotient_error(all_in, scaled, rate_from)),
         })
     }
@@ -413,7 +429,7 @@ impl Repricer {
         let (approx, error) = match part {
             Part::AllIn => (Some(c.all_in), c.all_in_error),
             Part::Markup => (
-                c.all_in.checked_sub(c.mid),
+                c.mid.and_then(|m| c.all_in.checked_sub(m)),
                 c.all_in_error
                     .zip(c.mid_error)
                     .and_then(|(a, m)| a.checked_add(m)),
@@ -537,7 +553,7 @@ impl Repricer {
     /// As [`Repricer::amount`].
     pub fn convert(&self, price: Money) -> Result<PriceQuote, Error> {
         let from = price.currency();
-        let c = self.unrounded(price.amount(), from)?;
+        let c = self.unrounded(price.amount(), from, Part::Markup)?;
         let rate_from = c.rate_from;
         let before_ending = self.round_part(&c, Part::AllIn)?;
         let unrounded = self.shown_unrounded(&c)?;
@@ -601,7 +617,8 @@ struct Conversion {
     amount: Decimal,
     from: Currency,
     rate_from: Decimal,
-    mid: Decimal,
+    /// The mid value (`None` where it was not asked for and cannot change the answer).
+    mid: Option<Decimal>,
     all_in: Decimal,
     mid_error: Option<Decimal>,
     all_in_error: Option<Decimal>,
