@@ -370,18 +370,8 @@ impl Repricer {
         out: &mut [Decimal],
     ) -> Result<(), Error> {
         same_len(prices.len(), out.len())?;
-        let rate_from = self.rates.rate(from)?;
-        // The integer path is built on `factor`; when that is not exactly 1 + bps/10,000
-        // (a markup with more than 24 decimals), every price takes the exact `Decimal` path.
-        let fast = self.factor_exact.then(|| {
-            FastConvert::new(
-                rate_from,
-                self.rate_to,
-                self.factor,
-                self.scale,
-                self.rounding,
-            )
-        });
+        self.rates.rate(from)?;
+        let fast = self.fast_convert(from);
         for (i, (a, o)) in prices.iter().zip(out.iter_mut()).enumerate() {
             *o = match fast.as_ref().and_then(|f| f.convert_minor(*a)) {
                 Some(minor) => {
@@ -396,6 +386,30 @@ impl Repricer {
             };
         }
         Ok(())
+    }
+
+    /// The integer conversion from `from` into this repricer's minor units, rounded and
+    /// before the ending: equal to [`Repricer::amount`] without its ending wherever it answers
+    /// (see [`fixed`]). `None` when `from` has no rate, or the markup factor is not exactly
+    /// 1 + bps/10,000 (a markup with more than 24 decimals): every price then takes the exact
+    /// `Decimal` path.
+    pub(crate) fn fast_convert(&self, from: Currency) -> Option<FastConvert> {
+        let rate_from = self.rates.rate(from).ok()?;
+        self.factor_exact.then(|| {
+            FastConvert::new(
+                rate_from,
+                self.rate_to,
+                self.factor,
+                self.scale,
+                self.rounding,
+            )
+        })
+    }
+
+    /// Whether the policy ends prices (then [`Repricer::fast_convert`] is not the whole
+    /// answer of [`Repricer::amount`]).
+    pub(crate) const fn has_ending(&self) -> bool {
+        self.ending.is_some()
     }
 
     /// Reprices `prices`, integer minor units of `from` (ISO 4217, as

@@ -22,6 +22,7 @@ mod engine;
 mod wire;
 
 pub use crate::data::{ReferenceRates, parse_ecb_csv, parse_ecb_xml};
+pub(crate) use bulk::fixed::FastConvert;
 pub use engine::{
     DEFAULT_DRIFT_THRESHOLD_BPS, DEFAULT_RATE_SOURCE, Drift, EndingChoice, FxPolicy, PriceQuote,
     Repricer, StalenessPolicy, drift,

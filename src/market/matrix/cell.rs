@@ -13,7 +13,7 @@ use crate::data::RateTables;
 use crate::error::Error;
 use crate::landed::{Quote, QuoteLine, QuoteRequest};
 use crate::market::reverse::{
-    self, Measure, NearThreshold, ProbeCache, ReverseOptions, ReverseRequest, Start,
+    self, Borrowed, Measure, NearThreshold, ProbeCache, ReverseOptions, Start,
 };
 use crate::money::Money;
 
@@ -29,8 +29,9 @@ struct Ctx<'a, 'm> {
     product: &'a Product,
     /// The product's index in the request (for field names).
     index: usize,
-    /// The quote request with the product's one line.
-    quote: QuoteRequest,
+    /// The quote request with the product's one line (the market's buffer, reused from cell
+    /// to cell: every quote and solve sets the line's unit price before quoting).
+    quote: &'m mut QuoteRequest,
     measure: Measure,
     /// The explanation's steps, when the request asks for them (`None`: not built at all).
     trace: Option<Vec<String>>,
@@ -62,16 +63,17 @@ pub(super) struct Solution {
     pub(super) evaluations: u32,
 }
 
-/// Prices `product` (the `index`th) in the prepared market `m`.
+/// Prices `product` (the `index`th) in the prepared market `m`; `quote` is the market's
+/// request buffer (any content: the cell sets its template and line).
 pub(super) fn price(
     tables: &RateTables,
     request: &MatrixRequest,
     m: &Prepared<'_>,
-    index: usize,
-    product: &Product,
+    (index, product): (usize, &Product),
     memo: &mut Memo,
+    quote: &mut QuoteRequest,
 ) -> Result<Cell, Error> {
-    let mut ctx = Ctx::new(tables, request, m, index, product, memo);
+    let mut ctx = Ctx::new(tables, request, m, index, product, (memo, quote));
     let (target, mut binding, known) = ctx.start()?;
     let mut priced = ctx.settle(target, known)?;
     let mut f = ctx.figures(&priced.quote)?;
@@ -105,7 +107,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
         m: &'a Prepared<'a>,
         index: usize,
         product: &'a Product,
-        memo: &'m mut Memo,
+        (memo, quote): (&'m mut Memo, &'m mut QuoteRequest),
     ) -> Self {
         let hs = product
             .hs_codes
@@ -115,8 +117,11 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let mut line = QuoteLine::new(hs, Decimal::ONE, Decimal::ZERO, product.origin);
         line.tax_category = product.tax_category.clone();
         line.weight_kg = product.weight_kg;
-        let mut quote = m.template.clone();
-        quote.lines = vec![line];
+        if quote.lines.len() != 1 {
+            *quote = m.template.clone();
+        }
+        quote.lines.clear();
+        quote.lines.push(line);
         let measure = if super::is_dap(m.market) {
             Measure::Checkout
         } else {
@@ -166,7 +171,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             ));
         };
         // The full FX quote (for its numbers) only when explaining; the amount is the same.
-        let goods = if self.trace.is_some() {
+        let g = if self.trace.is_some() {
             let fx = self
                 .m
                 .repricer
@@ -183,11 +188,10 @@ impl<'a, 'm> Ctx<'a, 'm> {
                     fx.amount
                 )
             });
-            fx.amount
+            self.m.units(fx.amount)?
         } else {
-            self.m.repricer.amount(base, self.request.currency)?
+            self.m.shelf_units(base, self.request.currency)?
         };
-        let g = self.m.units(goods)?;
         let q = self.quote_at(g)?;
         let shelf = self.measure.of(&q);
         note(&mut self.trace, || {
@@ -201,7 +205,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
         if let Some(line) = self.quote.lines.first_mut() {
             line.unit_price = self.m.dec(g);
         }
-        self.tables.quote(&self.quote)
+        self.tables.quote(self.quote)
     }
 
     /// The shelf price on the market's ending.
@@ -227,8 +231,13 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let Some((g, mut quote)) = known.filter(|(_, q)| self.measure.of(q) == target) else {
             return self.solve(target);
         };
-        let r = ReverseRequest::new(self.quote.clone(), vec![target]).options(self.options());
         let line = self.line()?;
+        let options = self.options();
+        let r = Borrowed {
+            request: &mut *self.quote,
+            targets: vec![target],
+            options,
+        };
         let probes = self.memo.probes(&line);
         let (near_thresholds, evaluations) =
             reverse::near_thresholds_at(self.tables, r, self.measure, g, &mut quote, probes)?;
@@ -273,7 +282,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 let probes = self.memo.probes(&line);
                 let out = solve_cold(
                     tables,
-                    &self.quote,
+                    &mut *self.quote,
                     measure,
                     options,
                     m,
@@ -339,9 +348,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
     fn lowest(&mut self, goal: Option<Decimal>) -> Result<i64, Error> {
         let cost = self
             .m
-            .repricer
-            .amount(self.product.unit_cost, self.request.currency)?;
-        let mut hi = self.m.units(cost)?.max(1);
+            .shelf_units(self.product.unit_cost, self.request.currency)?;
+        let mut hi = cost.max(1);
         let mut lo = 0_i64;
         let mut doublings = 0_u32;
         while !self.meets_at(hi, goal)? {
@@ -430,14 +438,18 @@ impl<'a, 'm> Ctx<'a, 'm> {
 /// on a tie) and says so.
 fn solve_cold(
     tables: &RateTables,
-    quote: &QuoteRequest,
+    quote: &mut QuoteRequest,
     measure: Measure,
     options: ReverseOptions,
     m: &Prepared<'_>,
     (target, start): (Decimal, Option<Start>),
     mut probes: Option<&mut ProbeCache>,
 ) -> Result<Solution, Error> {
-    let r = ReverseRequest::new(quote.clone(), vec![target]).options(options);
+    let r = Borrowed {
+        request: &mut *quote,
+        targets: vec![target],
+        options,
+    };
     let mut warnings = Vec::new();
     let solved = match reverse::solve(tables, r, measure, start, probes.as_deref_mut()) {
         Ok(s) => s,
@@ -453,7 +465,11 @@ fn solve_cold(
                 "no goods price gives a shelf price of exactly {target} {}; the nearest is {}",
                 m.currency, pick.landed_total
             ));
-            let r = ReverseRequest::new(quote.clone(), vec![pick.landed_total]).options(options);
+            let r = Borrowed {
+                request: quote,
+                targets: vec![pick.landed_total],
+                options,
+            };
             let at = pick.unit_prices.first().copied().unwrap_or_default();
             let known = Some(Start {
                 x: m.units(at)?,

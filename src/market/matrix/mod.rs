@@ -336,9 +336,17 @@ pub fn matrix(tables: &RateTables, request: &MatrixRequest) -> Result<Matrix, Er
     slots.resize_with(request.products.len().saturating_mul(width), || None);
     for (m, market) in markets.iter().enumerate() {
         let mut memo = memo::Memo::default();
+        let mut quote = market.template.clone();
         for (index, product) in request.products.iter().enumerate() {
-            let priced = cell::price(tables, request, market, index, product, &mut memo)
-                .map_err(|e| cell_error(product, market, &e));
+            let priced = cell::price(
+                tables,
+                request,
+                market,
+                (index, product),
+                &mut memo,
+                &mut quote,
+            )
+            .map_err(|e| cell_error(product, market, &e));
             if let Some(slot) = slots.get_mut(index.saturating_mul(width).saturating_add(m)) {
                 *slot = Some(priced);
             }

@@ -10,7 +10,9 @@ use crate::codes::{Bps, Currency};
 use crate::data::{FeeSchedule, RateTables};
 use crate::ending::CompiledEnding;
 use crate::error::Error;
-use crate::fx::{DEFAULT_DRIFT_THRESHOLD_BPS, DEFAULT_RATE_SOURCE, FxPolicy, Repricer, drift};
+use crate::fx::{
+    DEFAULT_DRIFT_THRESHOLD_BPS, DEFAULT_RATE_SOURCE, FastConvert, FxPolicy, Repricer, drift,
+};
 use crate::landed::{ExchangeRate, QuoteRequest};
 use crate::money::Money;
 
@@ -24,6 +26,9 @@ pub(super) struct Prepared<'a> {
     pub(super) scale: u32,
     /// Seller currency → shelf currency with the market's markup.
     pub(super) repricer: Repricer,
+    /// The repricer's exact integer path from the seller's currency (`None`: every amount
+    /// takes [`Repricer::amount`]; see [`Prepared::shelf_units`]).
+    fast_fx: Option<FastConvert>,
     /// The mid rate: shelf currency per unit of the seller's currency.
     pub(super) mid: Decimal,
     pub(super) ending: Option<CompiledEnding>,
@@ -127,6 +132,9 @@ fn market<'a>(
         index,
         currency,
         scale,
+        fast_fx: repricer
+            .fast_convert(request.currency)
+            .filter(|_| !repricer.has_ending()),
         repricer,
         mid: one.reference_rate,
         ending,
@@ -194,6 +202,15 @@ impl Prepared<'_> {
     /// `units` minor units of the shelf currency as an amount.
     pub(super) fn dec(&self, units: i64) -> Decimal {
         Decimal::new(units, self.scale)
+    }
+
+    /// `amount` of the seller's `currency` converted into the shelf currency, in minor units:
+    /// [`Repricer::amount`], through its exact integer path where that answers.
+    pub(super) fn shelf_units(&self, amount: Decimal, currency: Currency) -> Result<i64, Error> {
+        if let Some(minor) = self.fast_fx.as_ref().and_then(|f| f.convert_minor(amount)) {
+            return Ok(minor);
+        }
+        self.units(self.repricer.amount(amount, currency)?)
     }
 
     /// An amount of the shelf currency in minor units.

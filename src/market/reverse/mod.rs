@@ -195,7 +195,25 @@ pub fn reverse(tables: &RateTables, request: &ReverseRequest) -> Result<Solved, 
             "reverse pricing solves the total a buyer pays under DDP; remove incoterm or give DDP",
         ));
     }
-    solve(tables, request.clone(), Measure::LandedTotal, None, None)
+    let mut quote = request.request.clone();
+    let problem = Borrowed {
+        request: &mut quote,
+        targets: request.targets.clone(),
+        options: request.options,
+    };
+    solve(tables, problem, Measure::LandedTotal, None, None)
+}
+
+/// A reverse request whose quote request is borrowed (the solver sets its lines' unit
+/// prices; the matrix solves many targets on one request without copying it).
+#[derive(Debug)]
+pub(crate) struct Borrowed<'r> {
+    /// The quote request; its lines' `unit_price`s are overwritten.
+    pub(crate) request: &'r mut QuoteRequest,
+    /// The target total of each line.
+    pub(crate) targets: Vec<Decimal>,
+    /// The solver's options.
+    pub(crate) options: ReverseOptions,
 }
 
 /// What the solver makes equal to the target.
@@ -232,7 +250,7 @@ pub(crate) struct Start {
 /// one line for later solves of the same line (see [`sides::ProbeCache`]).
 pub(crate) fn solve(
     tables: &RateTables,
-    request: ReverseRequest,
+    request: Borrowed<'_>,
     measure: Measure,
     known: Option<Start>,
     probes: Option<&mut sides::ProbeCache>,
@@ -299,7 +317,7 @@ pub(crate) fn solve(
 /// As [`solve`]'s options check.
 pub(crate) fn near_thresholds_at(
     tables: &RateTables,
-    request: ReverseRequest,
+    request: Borrowed<'_>,
     measure: Measure,
     x: i64,
     quote: &mut Quote,
@@ -320,7 +338,7 @@ pub(crate) fn near_thresholds_at(
 struct Problem<'a> {
     tables: &'a RateTables,
     /// The request whose unit prices each evaluation sets.
-    request: QuoteRequest,
+    request: &'a mut QuoteRequest,
     /// The lines' targets.
     targets: Vec<Decimal>,
     /// The sum of the targets.
@@ -342,11 +360,11 @@ struct Problem<'a> {
 impl<'a> Problem<'a> {
     fn new(
         tables: &'a RateTables,
-        r: ReverseRequest,
+        r: Borrowed<'a>,
         measure: Measure,
         probes: Option<&'a mut sides::ProbeCache>,
     ) -> Result<Self, Error> {
-        let req = &r.request;
+        let req = &*r.request;
         if r.targets.len() != req.lines.len() {
             return Err(Error::input(
                 "lines",
@@ -405,7 +423,7 @@ impl<'a> Problem<'a> {
         for (line, p) in self.request.lines.iter_mut().zip(prices) {
             line.unit_price = p;
         }
-        self.tables.quote(&self.request)
+        self.tables.quote(self.request)
     }
 
     /// The landed total at `x`; keeps the quote of the largest `x` at most the target.
@@ -501,7 +519,7 @@ fn check_targets(scale: u32, targets: &[Decimal]) -> Result<(), Error> {
 }
 
 /// The lead line and each line's price ratio to it.
-fn proportions(r: &ReverseRequest) -> Result<(usize, Vec<Decimal>), Error> {
+fn proportions(r: &Borrowed<'_>) -> Result<(usize, Vec<Decimal>), Error> {
     let mut per_unit = Vec::with_capacity(r.targets.len());
     for (i, (t, line)) in r.targets.iter().zip(&r.request.lines).enumerate() {
         if *t <= Decimal::ZERO {
