@@ -55,6 +55,7 @@ SRC = {
     "rec_cn84": "EO 14259 (2025-04-08), China (incl. Hong Kong, Macau) 34% -> 84% from 2025-04-09: https://www.federalregister.gov/documents/2025/04/14/2025-06378 ; HTS 9903.01.63 (heading named in CBP CSMS #66749380)",
     "rec_cn125": "EO 14266 (2025-04-09), China 84% -> 125% from 2025-04-10: https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates-to-reflect-trading-partner-retaliation-and-alignment/ ; until EO 14298 (2025-05-12) suspended the heading from 2025-05-14 (China back to the 10% of 9903.01.25): https://www.whitehouse.gov/presidential-actions/2025/05/modifying-reciprocal-tariff-rates-to-reflect-discussions-with-the-peoples-republic-of-china/ ; suspension continued to 2026-11-10 (CSMS #66749380)",
     "rec_p2": "EO 14326 (2025-07-31), 90 FR 37963, Annex I rate {r}% for {c} from 12:01 a.m. EDT 2025-08-07 (HTS 9903.02.02-9903.02.71): https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate as in the Tariff Rate Tracker master_tariff_list.json",
+    "rec_own10": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: 10% for {c} from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; heading {h} from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of {c} ... + 10%\"), which replaces the baseline's 9903.01.25 for it",
     "rec_ci": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: Cote d'Ivoire 15% from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate and heading 9903.02.15 from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of Cote d'Ivoire ... + 15%\"); not in the Tariff Rate Tracker's master list",
     "rec_eu": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: European Union goods with column 1 rate < 15% pay 15% minus column 1, >= 15% pay nothing, from 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; CBP CSMS #65829726",
     "rec_jp": "EO 14345 (2025-09-04), 90 FR 43535 (FR Doc 2025-17389): products of Japan 15% minus column 1 (nothing if column 1 >= 15%), in lieu of the EO 14326 rate, retroactive to entries from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-09-09/html/2025-17389.htm ; CBP CSMS #66146676",
@@ -277,8 +278,19 @@ def ieepa_reciprocal(tr):
     A = "IEEPA reciprocal"
     g = "ieepa_reciprocal"
     common = dict(authority=A, group=g, stacking="highest_in_group", yields_to="s232")
+    # From 2025-08-07 Brazil, the Falkland Islands and the UK pay the same 10% under their own EO 14326
+    # headings (9903.02.09, .21, .66 in USITC's HTS), not under the baseline's 9903.01.25.
+    own10 = {"BR": ("9903.02.09", "Brazil"), "FK": ("9903.02.21", "Falkland Islands"),
+             "GB": ("9903.02.66", "the United Kingdom")}
     out.append(row(name="ieepa_reciprocal_baseline", heading="9903.01.25", exclude_origins="CA MX", rate_percent="10",
-                   effective_from="2025-04-05", effective_to=end, source=SRC["rec_base"] + " ; " + SRC["end"], **common))
+                   effective_from="2025-04-05", effective_to="2025-08-06", source=SRC["rec_base"], **common))
+    out.append(row(name="ieepa_reciprocal_baseline", heading="9903.01.25",
+                   exclude_origins="CA MX " + " ".join(own10), rate_percent="10",
+                   effective_from="2025-08-07", effective_to=end, source=SRC["rec_base"] + " ; " + SRC["end"], **common))
+    for iso, (heading, country) in own10.items():
+        out.append(row(name="ieepa_reciprocal_" + iso.lower(), origins=iso, rate_percent="10", heading=heading,
+                       effective_from="2025-08-07", effective_to=end,
+                       source=SRC["rec_own10"].format(h=heading, c=country) + " ; " + SRC["end"], **common))
     out.append(row(name="ieepa_reciprocal_cn", heading="9903.01.63", origins="CN HK MO", rate_percent="84",
                    effective_from="2025-04-09", effective_to="2025-04-09", source=SRC["rec_cn84"], **common))
     out.append(row(name="ieepa_reciprocal_cn", heading="9903.01.63", origins="CN HK MO", rate_percent="125",

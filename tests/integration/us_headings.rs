@@ -198,3 +198,30 @@ fn cote_d_ivoire_pays_its_eo_14326_rate_of_15_percent_from_2025_08_07() {
         );
     }
 }
+
+#[test]
+fn brazil_the_falklands_and_the_uk_pay_10_percent_under_their_own_heading_from_2025_08_07() {
+    // EO 14326 Annex I lists them at 10 %, the baseline's rate, under their own headings
+    // (USITC's HTS 9903.02.09, .21, .66); the baseline row's 9903.01.25 no longer names them.
+    for (origin, heading) in [
+        ("BR", "9903.02.09"),
+        ("FK", "9903.02.21"),
+        ("GB", "9903.02.66"),
+    ] {
+        let before = quote(SHIRT, origin, "2025-08-06");
+        assert_eq!(
+            charges(&before, "IEEPA reciprocal"),
+            one("IEEPA reciprocal (9903.01.25)", "100.00"),
+            "{origin}"
+        );
+        for day in ["2025-08-07", "2025-08-08", "2026-02-23"] {
+            let q = quote(SHIRT, origin, day);
+            assert_eq!(
+                charges(&q, "IEEPA reciprocal"),
+                one(&format!("IEEPA reciprocal ({heading})"), "100.00"),
+                "{origin} {day}"
+            );
+        }
+        assert!(charges(&quote(SHIRT, origin, "2026-02-24"), "IEEPA reciprocal").is_empty());
+    }
+}
