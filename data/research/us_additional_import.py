@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from usitc_ch99_headings import fill_headings  # noqa: E402
+from usitc_ch99_headings import fill_headings, verify_curated  # noqa: E402
 
 IEEPA_LAST_DAY = "2026-02-23"  # CBP CSMS #67834313: IEEPA duties not collected on entries from 12:00 a.m. ET 2026-02-24
 S122_FIRST, S122_LAST = "2026-02-24", "2026-07-23"  # CSMS #67844987: 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24
@@ -436,17 +436,35 @@ def section_232(tr):
         s = SRC["s232_annex"].format(a="I-" + a.upper() if a != "3" else "III", r="") + f" ({r['source']})"
         if a in spec:
             rate, uk = spec[a]
+            # Annex I-A is split off for Russia (its own +50% heading for steel and copper, 9903.82.14, which
+            # 9903.82.02 excepts); a Russian aluminium line pays the 200% of s232_aluminium_ru instead, which
+            # outranks the 50% in group s232, so the RU row of an aluminium line has no heading.
+            ru = a == "1a"
+            alu = metal == "aluminum" or hs.startswith("76")
+            h = ANNEX_HEADINGS.get(a)
+            cite = lambda hd: s + " ; " + annex_heading_source(hd) if hd else s
             if metal == "copper":
-                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent=rate,
-                               stacking="highest_in_group", group="s232", effective_from=frm, source=s))
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_origins="RU" if ru else "",
+                               rate_percent=rate, heading=h, stacking="highest_in_group", group="s232",
+                               effective_from=frm, source=cite(h)))
             else:
-                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_origins="GB",
-                               rate_percent=rate, stacking="highest_in_group", group="s232", effective_from=frm,
-                               source=s))
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs,
+                               exclude_origins="GB RU" if ru else "GB", rate_percent=rate, heading=h,
+                               stacking="highest_in_group", group="s232", effective_from=frm, source=cite(h)))
+                hg = ANNEX_HEADINGS.get(a + "_gb")
                 out.append(row(name=name + "_gb", authority=f"Section 232 {label}", hs=hs, origins="GB",
-                               rate_percent=uk, stacking="highest_in_group", group="s232", effective_from=frm,
-                               source=s + "; UK rate needs 95% UK-melted/smelted metal (U.S. note 16(d)), else the "
-                                          "general rate applies"))
+                               rate_percent=uk, heading=hg, stacking="highest_in_group", group="s232",
+                               effective_from=frm,
+                               source=cite(hg) + "; UK rate needs 95% UK-melted/smelted metal (U.S. note 16(d)), "
+                                                 "else the general rate applies"))
+            if ru:
+                hr = None if alu else ANNEX_HEADINGS["1a_ru"]
+                out.append(row(name=name + "_ru", authority=f"Section 232 {label}", hs=hs, origins="RU",
+                               rate_percent=rate, heading=hr, stacking="highest_in_group", group="s232",
+                               effective_from=frm,
+                               source=cite(hr) if hr else s + " ; Russian aluminium: charged 200% by "
+                                                              "s232_aluminium_ru (9903.85.67/.68), which outranks "
+                                                              "this row"))
         elif a == "3":
             out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent="15", top_up="true",
                            stacking="highest_in_group", group="s232", effective_from=frm, effective_to="2027-12-31",
@@ -508,6 +526,47 @@ MHD_VEHICLES = ("87012100 87012200 87012300 87012400 87012900 87041010 87041050 
 BUSES = ["8702"]
 IC_FRAMEWORK = ["JP", "KR", "LI", "CH", "TW", "GB", "AR", "EC", "SV", "GT"] + EU27
 EU = " ".join(EU27)
+
+
+# Chapter-99 headings of the 2026 metals annexes (U.S. note 16(c)), from USITC's HTS 2026 Revision 10 (the
+# first and only edition read that has the 9903.82 headings).  The export splits them by note 16(c)
+# subdivision, which neither the tracker's annex lists nor the rows carry; a heading is given only where
+# the row's rate and origin leave one heading in the export's text (verified against the export by
+# usitc_ch99_headings.verify_curated when the generator runs).  Annex I-B (general 25%), I-C (25%) and III
+# (15% all-in) stay empty: see NOT_READ in usitc_ch99_headings.py.
+ANNEX_HEADINGS = {
+    "1a": "9903.82.02",            # the only "+ 50%" heading but Russia's 9903.82.14
+    "1a_gb": "9903.82.04",         # the only "+ 25%" heading naming the United Kingdom
+    "1a_ru": "9903.82.14",         # "+ 50%", steel and copper of the Russian Federation
+    "1b_gb": "9903.82.05",         # the only "+ 15%" heading
+    "1c_framework": "9903.82.22",  # the only heading naming exactly the I-C framework countries, "15%"
+}
+# heading -> (general column, words of the description) as USITC HTS 2026 Revision 10 prints them
+ANNEX_HEADING_TEXT = {
+    "9903.82.02": ("The duty provided in the applicable subheading + 50%",
+                   "Except as provided for in headings 9903.82.14, 9903.85.67 and 9903.85.68, articles of aluminum, "
+                   "of steel or of copper and derivative aluminum or steel articles, as provided for in subdivisions "
+                   "(c)(i)–(v) of U.S. note 16"),
+    "9903.82.04": ("The duty provided in the applicable subheading + 25%",
+                   "Articles of aluminum or of steel and derivative aluminum or steel articles the product of the "
+                   "United Kingdom, as provided for in subdivisions (c)(i)–(iv) and (d) of U.S. note 16"),
+    "9903.82.05": ("The duty provided in the applicable subheading + 15%",
+                   "Derivative aluminum or steel articles the product of the United Kingdom, as provided for in "
+                   "subdivisions (c)(vi)–(vii) and (d) of U.S. note 16"),
+    "9903.82.14": ("The duty provided in the applicable subheading + 50%",
+                   "Articles of steel or of copper and derivative steel the product of the Russian Federation, as "
+                   "provided for in subdivisions (c)(iii)–(v) of U.S. note 16"),
+    "9903.82.22": ("15%",
+                   "Derivative steel articles the product of Argentina, Ecuador, El Salvador, Guatemala, Japan, the "
+                   "Republic of Korea, Liechtenstein, Switzerland, Taiwan, the United Kingdom, or a member nation of "
+                   "the European Union, as provided for in subdivision (c)(xi) of U.S. note 16"),
+}
+
+
+def annex_heading_source(h):
+    general, text = ANNEX_HEADING_TEXT[h]
+    return (f"heading {h} from USITC HTS 2026 Revision 10 (chapter 99, JSON export): \"{text}\", "
+            f"{general.replace('The duty provided in the applicable subheading ', '')}")
 
 
 def periods(start, steps):
@@ -617,9 +676,11 @@ def section_232_wood(tr):
                                rate_percent="25", effective_from=f, effective_to=t, source=SRC["s232_wood"], **g))
             out.append(row(name=name + "_gb", authority=auth + " (UK)", hs=hs, origins="GB", rate_percent="10",
                            effective_from=WOOD_START, source=SRC["s232_wood"], **g))
-            for iso, frm, s in [(EU + " JP", WOOD_START, "s232_wood"), ("KR", KR_WOOD, "s232_kr"),
-                                ("TW", TW_DEAL, "s232_tw")]:
-                out.append(row(name=name + "_" + ("eu_jp" if iso.startswith("AT") else iso.lower()),
+            # one row per deal partner (the EU and Japan were one row until dataset 2026.12.5): USITC's HTS
+            # has one heading per partner (9903.76.22 EU, .21 JP, .23 KR, .24 TW), read by fill_headings
+            for iso, frm, s in [(EU, WOOD_START, "s232_wood"), ("JP", WOOD_START, "s232_wood"),
+                                ("KR", KR_WOOD, "s232_kr"), ("TW", TW_DEAL, "s232_tw")]:
+                out.append(row(name=name + "_" + ("eu" if iso == EU else iso.lower()),
                                authority=auth + " (15% all-in deal)", hs=hs, origins=iso, rate_percent="15",
                                top_up="true", effective_from=frm, source=SRC[s], **g))
     return out, []
@@ -703,7 +764,9 @@ def section_232_metals_more(tr):
                            effective_from=frm, effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
             out.append(row(name="s232_metals_annex_1c_framework", authority=A + " (15% all-in)", hs=hs,
                            origins=" ".join(IC_FRAMEWORK), rate_percent="15", top_up="true", effective_from=frm,
-                           effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
+                           effective_to=ANNEX_1C_TO, heading=ANNEX_HEADINGS["1c_framework"],
+                           source=SRC["s232_1c"] + " ; " + annex_heading_source(ANNEX_HEADINGS["1c_framework"]),
+                           **g))
             out.append(note("s232_metals_annex_1c_usmca", A, "", hs,
                             "Section 232 metals annex I-C: Canadian/Mexican goods pay 15% all-in with a U.S.-content "
                             "exemption capped at 40% (U.S. note 16(j)); not charged here because the U.S. content is "
@@ -1092,6 +1155,7 @@ def main(argv):
     outdir = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(__file__).resolve().parents[1]
     rows, exrows = generate(tr)
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
+    verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
     mapped, unmapped = fill_headings(rows, usitc)
     print(f"headings from the USITC export: {len(mapped)} row series mapped, {len(unmapped)} left empty")
     for (name, origins, rate, top_up), (h, label) in sorted(mapped.items()):

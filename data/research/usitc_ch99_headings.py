@@ -75,11 +75,42 @@ PROGRAMMES = [
 
 # Programmes with no PROGRAMMES entry: why the export is not read for them (printed with the row).
 NOT_READ = [
-    ("s232_aluminium_ru", "the export has two +200% headings for Russian aluminium articles (9903.85.67 and "
-                          "9903.85.69), told apart by the U.S. note 19 subdivision and entry date, which the row "
-                          "does not carry: ambiguous"),
-    ("s232_metals_annex_", "the 2026 metals-annex headings (9903.82.xx, Revision 10) are split by U.S. note 16(c) "
-                           "subdivision and metal content; the tracker's annex lists do not give the subdivision"),
+    ("s232_aluminium_ru",
+     "before 2026-04-06 the export has two +200% headings for the same Russian aluminium articles, 9903.85.67 and "
+     "9903.85.69 (admitted into a foreign trade zone under privileged foreign status before 2023-04-10), and "
+     "derivative ones (.68/.70, note 19(a)(iii), (i)-(k)): FTZ status and the note 19 list decide; from 2026-04-06 "
+     "(Revision 10: .67 and .68 only) articles of note 19(a)(vii)(A)/(m)(A) vs derivatives of note 19(a)(iii), "
+     "(i), (j), (k), lists the export and the tracker's annex file do not give"),
+    ("s232_metals_annex_1a_ru",
+     "Russian aluminium line of annex I-A: never charged (the 200% of s232_aluminium_ru outranks it); 9903.82.02 "
+     "excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only"),
+    ("s232_metals_annex_1b",
+     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
+     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16/.17: note 16(j)'s scope is not in the export"),
+    ("s232_metals_annex_1c",
+     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
+     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16: note 16(j)'s scope is not in the export"),
+    ("s232_metals_annex_3",
+     "15% all-in: two headings name no country, 9903.82.10 (derivative aluminum and steel articles, note 16(f)) and "
+     "9903.82.25 (articles of copper and derivative aluminum and steel articles, note 16(f) and (k)); which one "
+     "depends on note 16(f)/(k), not in the export"),
+    ("s232_steel_gb",
+     "UK +25% from 2025-06-04: 9903.81.94 (note 16(q) products) or .95 (the same, admitted into a foreign trade "
+     "zone under privileged foreign status before 2025-06-04), derivatives .96/.97/.98 (note 16(s)/(t)/(u)) or .99 "
+     "(FTZ): FTZ status and the note 16 subdivision (mill product or derivative) decide"),
+    ("s232_steel",
+     "25% of 2025-03-12..06-03: 9903.80.01 (+25%, both editions) still excepts products of AU, AR, BR, CA, MX, KR, "
+     "the EU, JP, GB and UA and the derivatives of 9903.80.03; the derivative headings 9903.81.89-.91 (note 16(l), "
+     "(m), (n)) read +50% (the rate from 2025-06-04): no heading at the row's rate covers its origins and lines"),
+    ("s232_aluminum_gb",
+     "UK +25% from 2025-06-04: 9903.85.12 (note 19(o) articles), .13 (19(q)) or .14 (19(r) derivatives); which "
+     "subdivision a chapter-76 line is in is not in the export"),
+    ("s232_aluminum",
+     "25% of 2025-03-12..06-03: no aluminium heading reads +25% in either edition (9903.85.01/.03 still +10%, "
+     "9903.85.02/.04/.07 +50%)"),
+    ("s232_metals_annex_",
+     "the 2026 metals-annex headings (9903.82.xx, Revision 10) are split by U.S. note 16(c) subdivision, which the "
+     "tracker's annex lists do not give"),
     ("s232_", "the export's steel/aluminium headings (9903.80-.81, 9903.85) are split by U.S. note 16/19 "
               "subdivision (mill product, derivative, FTZ status), not by country and rate; the row does not "
               "carry the subdivision"),
@@ -184,3 +215,16 @@ def fill_headings(rows, usitc_dir):
             r["heading"] = h
             r["source"] += f" ; heading {h} as read from {label} (chapter 99, JSON export)"
     return mapped, unmapped
+
+
+def verify_curated(texts, label, usitc_dir):
+    """Check headings curated in the generator against the export: {heading: (general, words of the
+    description)} must be printed so (whitespace-normalised) by the edition `label`."""
+    headings = load(usitc_dir)
+    for h, (general, words) in texts.items():
+        eds = {lab: (g, d) for lab, g, d in headings.get(h, [])}
+        if label not in eds:
+            raise SystemExit(f"curated heading {h} not in {label}")
+        g, d = eds[label]
+        if " ".join(g.split()).rstrip(".") != general or words not in d:
+            raise SystemExit(f"curated heading {h}: {label} reads {g!r} / {d!r}")

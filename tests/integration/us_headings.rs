@@ -98,27 +98,38 @@ fn a_german_car_part_under_the_eu_floor_shows_the_reciprocal_free_deal_heading()
 
 /// Rows of `tariff_us_additional.csv` that charge but carry no heading, by name. The USITC export
 /// does not name them one heading per row (see data/research/us-additional-2026-12-07.md, section
-/// "Chapter-99 headings from the USITC export").
+/// "Chapter-99 headings from the USITC export"; the generator prints each reason).
 const NO_HEADING_IN_EXPORT: &[&str] = &[
-    // Steel/aluminium before the 2026 annexes: the export splits these by U.S. note 16/19
-    // subdivision (mill product, derivative, FTZ status), which the rows do not carry.
+    // Steel 25 % of 2025-03-12..06-03: 9903.80.01 (+25 %) still excepts products of AU, AR, BR,
+    // CA, MX, KR, the EU, JP, GB and UA and the derivatives of 9903.80.03, and the derivative
+    // headings 9903.81.89-.91 read +50 %: no heading at the row's rate covers its origins and lines.
     "s232_steel",
+    // UK steel +25 % from 2025-06-04: 9903.81.94 or its FTZ twin .95 (admitted under privileged
+    // foreign status before 2025-06-04), or the derivative headings .96-.98 (note 16(s)/(t)/(u))
+    // and .99 (FTZ): FTZ status and mill product vs derivative decide.
     "s232_steel_gb",
+    // Aluminium 25 % of 2025-03-12..06-03: no aluminium heading reads +25 % in the export
+    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %).
     "s232_aluminum",
+    // UK aluminium +25 %: 9903.85.12 (note 19(o)), .13 (19(q)) or .14 (19(r) derivatives); the
+    // note 19 list a chapter-76 line is on is not in the export.
     "s232_aluminum_gb",
-    // Russian aluminium 200 %: two headings (9903.85.67 and 9903.85.69), not told apart by the row.
+    // Russian aluminium 200 %: before 2026-04-06 9903.85.67 or its FTZ twin .69 (admitted under
+    // privileged foreign status before 2023-04-10), derivatives .68/.70; from 2026-04-06 (Revision
+    // 10) .67 (note 19(a)(vii)(A)/(m)(A) articles) or .68 (derivatives of note 19(a)(iii), (i)-(k)):
+    // FTZ status and the note 19 list decide.
     "s232_aluminium_ru",
-    // 2026 metals annexes: headings 9903.82.xx split by note 16(c) subdivision and metal content.
-    "s232_metals_annex_1a",
-    "s232_metals_annex_1a_gb",
+    // Annex I-A 50 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.02
+    // excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only.
+    "s232_metals_annex_1a_ru",
+    // Annex I-B and I-C +25 %: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 ("derivative
+    // steel articles as provided in subdivision (j)"), whose scope is not in the export; Russia
+    // 9903.82.16/.17.
     "s232_metals_annex_1b",
-    "s232_metals_annex_1b_gb",
     "s232_metals_annex_1c",
-    "s232_metals_annex_1c_framework",
+    // Annex III 15 % all-in: 9903.82.10 (note 16(f)) or 9903.82.25 (note 16(f) and (k)), both 15 %
+    // and naming no country.
     "s232_metals_annex_3",
-    // One row for the EU and Japan, which the export puts under 9903.76.22 and 9903.76.21.
-    "s232_furniture_eu_jp",
-    "s232_cabinets_eu_jp",
 ];
 
 /// One CSV record (RFC 4180 quoting, no line breaks inside a field).
@@ -224,4 +235,94 @@ fn brazil_the_falklands_and_the_uk_pay_10_percent_under_their_own_heading_from_2
         }
         assert!(charges(&quote(SHIRT, origin, "2026-02-24"), "IEEPA reciprocal").is_empty());
     }
+}
+
+const STEEL_SHEET: &str = "7208101500"; // hot-rolled flat steel, annex I-A from 2026-04-06
+
+#[test]
+fn annex_i_a_steel_shows_its_heading_per_origin() {
+    // 9903.82.02 is Revision 10's only "+ 50%" heading but Russia's 9903.82.14; the UK's 25 % is
+    // 9903.82.04, its only "+ 25%" heading naming the United Kingdom.
+    for (origin, heading, amount) in [
+        ("VN", "9903.82.02", "500.00"),
+        ("DE", "9903.82.02", "500.00"),
+        ("GB", "9903.82.04", "250.00"),
+        ("RU", "9903.82.14", "500.00"),
+    ] {
+        let q = quote(STEEL_SHEET, origin, "2026-05-01");
+        assert_eq!(
+            charges(&q, "Section 232"),
+            one(&format!("Section 232 steel ({heading})"), amount),
+            "{origin}"
+        );
+    }
+    // The day before the annexes, the 50 % steel duty under its curated heading.
+    let q = quote(STEEL_SHEET, "VN", "2026-04-05");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one("Section 232 steel (9903.81.87)", "500.00")
+    );
+}
+
+#[test]
+fn a_russian_aluminium_line_of_annex_i_a_still_pays_only_the_200_percent() {
+    // 7308.20.00.35 is an aluminium line of annex I-A; its Russian 50 % row has no heading and is
+    // outranked by the 200 % of Russian aluminium.
+    let q = quote("7308200035", "RU", "2026-05-01");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one("Section 232 aluminium (Russia)", "2000.00")
+    );
+}
+
+#[test]
+fn a_uk_annex_i_b_line_shows_the_uk_derivative_heading() {
+    // 9903.82.05, Revision 10's only "+ 15%" heading (UK derivative articles).
+    let q = quote("7321111030", "GB", "2026-05-01");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one("Section 232 steel (9903.82.05)", "150.00")
+    );
+}
+
+#[test]
+fn an_annex_i_c_machine_of_a_framework_country_shows_the_framework_heading() {
+    // 9903.82.22 names exactly the annex I-C framework countries, at 15 % all-in.
+    for origin in ["DE", "JP", "GB", "AR"] {
+        let q = quote("8427104000", origin, "2026-06-08");
+        let got = charges(&q, "Section 232");
+        assert_eq!(got.len(), 1, "{origin} {got:?}");
+        assert_eq!(
+            got[0].0, "Section 232 steel (annex I-C) (15% all-in) (9903.82.22)",
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn an_eu_and_a_japanese_sofa_each_show_their_own_wood_heading() {
+    // USITC's HTS: 9903.76.22 "Wood products of the European Union", 9903.76.21 "of Japan", 15 %.
+    for (origin, heading) in [
+        ("DE", "9903.76.22"),
+        ("FR", "9903.76.22"),
+        ("JP", "9903.76.21"),
+    ] {
+        let q = quote("9401614011", origin, "2025-10-14");
+        assert_eq!(
+            charges(&q, "Section 232"),
+            one(
+                &format!("Section 232 upholstered wooden furniture (15% all-in deal) ({heading})"),
+                "150.00"
+            ),
+            "{origin}"
+        );
+    }
+    let q = quote("9403409060", "JP", "2025-10-14");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one(
+            "Section 232 kitchen cabinets and vanities (15% all-in deal) (9903.76.21)",
+            "150.00"
+        )
+    );
 }

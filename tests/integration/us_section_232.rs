@@ -288,13 +288,17 @@ fn upholstered_furniture_pays_25_percent_with_the_deal_rates_and_no_2026_step() 
             ("2026-01-02", one(name, "250.00")),
         ],
     );
-    // One row covers the EU and Japan, which the export puts under two headings (9903.76.22,
-    // 9903.76.21): it has none. Korea's row has 9903.76.23, the UK's 9903.76.20.
-    let deal = "Section 232 upholstered wooden furniture (15% all-in deal)";
+    // The EU and Japan each under their own heading (9903.76.22, 9903.76.21; one row without a
+    // heading until dataset 2026.12.5). Korea's row has 9903.76.23, the UK's 9903.76.20.
+    let deal = "Section 232 upholstered wooden furniture (15% all-in deal) (9903.76.22)";
+    let deal_jp = "Section 232 upholstered wooden furniture (15% all-in deal) (9903.76.21)";
     let deal_kr = "Section 232 upholstered wooden furniture (15% all-in deal) (9903.76.23)";
     let uk = "Section 232 upholstered wooden furniture (UK) (9903.76.20)";
     assert_eq!(s232(&quote(sofa, "IT", "2025-10-14")), one(deal, "150.00"));
-    assert_eq!(s232(&quote(sofa, "JP", "2025-10-14")), one(deal, "150.00"));
+    assert_eq!(
+        s232(&quote(sofa, "JP", "2025-10-14")),
+        one(deal_jp, "150.00")
+    );
     assert_eq!(s232(&quote(sofa, "GB", "2025-10-14")), one(uk, "100.00"));
     boundary(
         sofa,
@@ -456,7 +460,7 @@ fn annex_i_c_machinery_moves_from_annex_i_b_on_2026_06_08() {
     let dozer = "84291100"; // MFN free
     let b = "Section 232 steel";
     let c = "Section 232 steel (annex I-C)";
-    let c_deal = "Section 232 steel (annex I-C) (15% all-in)";
+    let c_deal = "Section 232 steel (annex I-C) (15% all-in) (9903.82.22)";
     boundary(
         dozer,
         "CN",
