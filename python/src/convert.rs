@@ -444,12 +444,16 @@ impl Hasher for FnvHasher {
 /// The `BuildHasher` of [`FnvHasher`].
 pub(crate) type Fnv = BuildHasherDefault<FnvHasher>;
 
-/// Builds Python values for a result: `Decimal`s (equal ones shared), dates and instants.
+/// Builds Python values for a result: `Decimal`s, dates, instants and the interned field
+/// names (see [`crate::topy::Keys`]).
 pub(crate) struct ToPy<'py> {
     py: Python<'py>,
     decimal: Bound<'py, PyType>,
     date_from: Option<Bound<'py, PyAny>>,
     instant_from: Option<Bound<'py, PyAny>>,
+    keys: crate::topy::Keys,
+    /// Reused for the text of each `collect_str` value (decimals, dates, codes).
+    pub(crate) buf: String,
 }
 
 impl<'py> ToPy<'py> {
@@ -459,7 +463,14 @@ impl<'py> ToPy<'py> {
             decimal: decimal_type(py)?.clone(),
             date_from: None,
             instant_from: None,
+            keys: crate::topy::Keys::default(),
+            buf: String::new(),
         })
+    }
+
+    /// The field name `name` as an interned Python string, and the kind of its values.
+    pub(crate) fn field(&mut self, name: &'static str) -> (Bound<'py, PyString>, Kind) {
+        self.keys.get(self.py, name)
     }
 
     pub(crate) fn py(&self) -> Python<'py> {

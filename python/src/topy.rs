@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, MutexGuard};
 
 use pyo3::BoundObject;
 use pyo3::prelude::*;
@@ -55,21 +55,50 @@ impl SerError {
 
 type R<'py> = Result<Bound<'py, PyAny>, SerError>;
 
-/// Field names are `&'static str`s from the derives: each is made a Python string once, found
-/// again by its address (equal names at two addresses are two entries, which is harmless).
+/// Field names are `&'static str`s from the derives: each is made a Python string once (with
+/// the kind of the values under it), found again by its address (equal names at two addresses
+/// are two entries, which is harmless). The names are the library's own, so the map is bounded
+/// by the number of field and variant names in its result types.
 static KEYS: LazyLock<Mutex<KeyMap>> = LazyLock::new(|| Mutex::new(HashMap::default()));
 
-/// Python strings of field names by the names' (address, length).
-type KeyMap = HashMap<(usize, usize), Py<PyString>, Fnv>;
+/// Python strings of field names, and the kinds of their values, by the names' (address,
+/// length).
+type KeyMap = HashMap<(usize, usize), (Py<PyString>, Kind), Fnv>;
 
-fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
-    let Ok(mut keys) = KEYS.lock() else {
-        return PyString::new(py, name);
-    };
-    keys.entry((name.as_ptr() as usize, name.len()))
-        .or_insert_with(|| PyString::intern(py, name).unbind())
-        .bind(py)
-        .clone()
+/// The field names for one result: the map is locked once per result, not once per field.
+/// `try_lock`, never `lock`: a finalizer run by Python while a result is built may build
+/// another (on this or, after a switch of the GIL, another thread); that one interns its names
+/// without the map rather than wait for it.
+#[derive(Default)]
+pub(crate) enum Keys {
+    #[default]
+    Untried,
+    Held(MutexGuard<'static, KeyMap>),
+    Busy,
+}
+
+impl Keys {
+    pub(crate) fn get<'py>(
+        &mut self,
+        py: Python<'py>,
+        name: &'static str,
+    ) -> (Bound<'py, PyString>, Kind) {
+        if matches!(self, Self::Untried) {
+            *self = match KEYS.try_lock() {
+                Ok(guard) => Self::Held(guard),
+                Err(_) => Self::Busy,
+            };
+        }
+        match self {
+            Self::Held(keys) => {
+                let (k, kind) = keys
+                    .entry((name.as_ptr() as usize, name.len()))
+                    .or_insert_with(|| (PyString::intern(py, name).unbind(), kind_of(name)));
+                (k.bind(py).clone(), *kind)
+            }
+            _ => (PyString::intern(py, name), kind_of(name)),
+        }
+    }
 }
 
 /// Serializes one value in the context of the key it sits under.
@@ -83,9 +112,9 @@ impl<'a, 'py> Ser<'a, 'py> {
         self.to.py()
     }
 
-    fn int(self, text: String, v: impl IntoPyObject<'py>) -> R<'py> {
+    fn int<T: IntoPyObject<'py> + fmt::Display>(self, v: T) -> R<'py> {
         if self.kind == Kind::Amount {
-            return Ok(self.to.decimal(&text)?);
+            return ser::Serializer::collect_str(self, &v);
         }
         let py = self.py();
         Ok(v.into_pyobject(py)
@@ -133,10 +162,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_i128(self, v: i128) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_u8(self, v: u8) -> R<'py> {
         self.serialize_u64(u64::from(v))
@@ -148,10 +177,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_u128(self, v: u128) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_f32(self, v: f32) -> R<'py> {
         self.serialize_f64(f64::from(v))
@@ -166,6 +195,17 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
     }
     fn serialize_str(self, v: &str) -> R<'py> {
         Ok(self.to.text(v, self.kind)?)
+    }
+    /// Written into a buffer kept for the whole result: decimals, dates and codes serialize
+    /// this way, and `to_string` would allocate for each.
+    fn collect_str<T: ?Sized + fmt::Display>(self, value: &T) -> R<'py> {
+        use fmt::Write as _;
+        let mut buf = std::mem::take(&mut self.to.buf);
+        buf.clear();
+        write!(buf, "{value}").map_err(|e| SerError::Custom(e.to_string()))?;
+        let out = self.to.text(&buf, self.kind);
+        self.to.buf = buf;
+        Ok(out?)
     }
     fn serialize_bytes(self, _v: &[u8]) -> R<'py> {
         Err(SerError::Custom("bytes in a result".to_owned()))
@@ -183,7 +223,7 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_none()
     }
     fn serialize_unit_variant(self, _n: &'static str, _i: u32, variant: &'static str) -> R<'py> {
-        Ok(key(self.py(), variant).into_any())
+        Ok(self.to.field(variant).0.into_any())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
@@ -199,13 +239,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         variant: &'static str,
         value: &T,
     ) -> R<'py> {
-        let py = self.py();
-        let dict = PyDict::new(py);
-        let v = value.serialize(Ser {
-            to: self.to,
-            kind: kind_of(variant),
-        })?;
-        dict.set_item(key(py, variant), v)?;
+        let dict = PyDict::new(self.py());
+        let (k, kind) = self.to.field(variant);
+        let v = value.serialize(Ser { to: self.to, kind })?;
+        dict.set_item(k, v)?;
         Ok(dict.into_any())
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
@@ -233,9 +270,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         variant: &'static str,
         len: usize,
     ) -> Result<Seq<'a, 'py>, SerError> {
+        let kind = self.to.field(variant).1;
         Ok(Seq {
             to: self.to,
-            kind: kind_of(variant),
+            kind,
             items: Vec::with_capacity(len),
             variant: Some(variant),
         })
@@ -286,7 +324,7 @@ impl<'py> Seq<'_, 'py> {
             None => Ok(list),
             Some(variant) => {
                 let dict = PyDict::new(py);
-                dict.set_item(key(py, variant), list)?;
+                dict.set_item(self.to.field(variant).0, list)?;
                 Ok(dict.into_any())
             }
         }
@@ -344,7 +382,7 @@ impl<'py> Map<'_, 'py> {
             Some(variant) => {
                 let py = self.to.py();
                 let outer = PyDict::new(py);
-                outer.set_item(key(py, variant), self.dict)?;
+                outer.set_item(self.to.field(variant).0, self.dict)?;
                 Ok(outer.into_any())
             }
         }
@@ -518,12 +556,12 @@ impl<'py> ser::SerializeStruct for Map<'_, 'py> {
         name: &'static str,
         value: &T,
     ) -> Result<(), SerError> {
+        let (k, kind) = self.to.field(name);
         let v = value.serialize(Ser {
             to: &mut *self.to,
-            kind: kind_of(name),
+            kind,
         })?;
-        let py = self.to.py();
-        self.dict.set_item(key(py, name), v)?;
+        self.dict.set_item(k, v)?;
         Ok(())
     }
     fn end(self) -> R<'py> {
