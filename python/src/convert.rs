@@ -451,7 +451,7 @@ pub(crate) struct ToPy<'py> {
     decimal: Bound<'py, PyType>,
     date_from: Option<Bound<'py, PyAny>>,
     instant_from: Option<Bound<'py, PyAny>>,
-    keys: crate::topy::Keys,
+    pub(crate) keys: crate::topy::Keys,
     /// Reused for the text of each `collect_str` value (decimals, dates, codes).
     pub(crate) buf: String,
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use pyo3::BoundObject;
 use pyo3::prelude::*;
@@ -57,13 +57,41 @@ type R<'py> = Result<Bound<'py, PyAny>, SerError>;
 
 /// Field names are `&'static str`s from the derives: each is made a Python string once (with
 /// the kind of the values under it), found again by its address (equal names at two addresses
-/// are two entries, which is harmless). The names are the library's own, so the map is bounded
-/// by the number of field and variant names in its result types.
-static KEYS: LazyLock<Mutex<KeyMap>> = LazyLock::new(|| Mutex::new(HashMap::default()));
+/// are two entries, which is harmless). Each struct's fields in the order it serializes them
+/// (its shape) are kept too, with a `dict` of those keys to copy. The names and structs are the
+/// library's own, so the maps are bounded by the number of names and structs in its result
+/// types.
+static KEYS: LazyLock<Mutex<KeyTables>> = LazyLock::new(|| Mutex::new(KeyTables::default()));
 
-/// Python strings of field names, and the kinds of their values, by the names' (address,
-/// length).
-type KeyMap = HashMap<(usize, usize), (Py<PyString>, Kind), Fnv>;
+/// A `&'static str` by its address and length.
+type NameId = (usize, usize);
+
+fn id(name: &'static str) -> NameId {
+    (name.as_ptr() as usize, name.len())
+}
+
+#[derive(Default)]
+pub(crate) struct KeyTables {
+    /// Python strings of field and variant names, and the kinds of their values.
+    names: HashMap<NameId, (Py<PyString>, Kind), Fnv>,
+    /// Shapes by struct name and number of fields serialized.
+    shapes: HashMap<(NameId, usize), Arc<Shape>, Fnv>,
+}
+
+/// One field of a shape.
+pub(crate) struct Field {
+    name: NameId,
+    key: Py<PyString>,
+    kind: Kind,
+}
+
+/// The fields a struct serialized, in order, and a `dict` of their keys (values `None`): a
+/// struct that serializes the same fields again is the copy of the `dict` with its values set,
+/// which spares the growing of the `dict` key by key.
+pub(crate) struct Shape {
+    fields: Box<[Field]>,
+    template: Py<PyDict>,
+}
 
 /// The field names for one result: the map is locked once per result, not once per field.
 /// `try_lock`, never `lock`: a finalizer run by Python while a result is built may build
@@ -73,16 +101,12 @@ type KeyMap = HashMap<(usize, usize), (Py<PyString>, Kind), Fnv>;
 pub(crate) enum Keys {
     #[default]
     Untried,
-    Held(MutexGuard<'static, KeyMap>),
+    Held(MutexGuard<'static, KeyTables>),
     Busy,
 }
 
 impl Keys {
-    pub(crate) fn get<'py>(
-        &mut self,
-        py: Python<'py>,
-        name: &'static str,
-    ) -> (Bound<'py, PyString>, Kind) {
+    fn tables(&mut self) -> Option<&mut KeyTables> {
         if matches!(self, Self::Untried) {
             *self = match KEYS.try_lock() {
                 Ok(guard) => Self::Held(guard),
@@ -90,14 +114,62 @@ impl Keys {
             };
         }
         match self {
-            Self::Held(keys) => {
-                let (k, kind) = keys
-                    .entry((name.as_ptr() as usize, name.len()))
+            Self::Held(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get<'py>(
+        &mut self,
+        py: Python<'py>,
+        name: &'static str,
+    ) -> (Bound<'py, PyString>, Kind) {
+        match self.tables() {
+            Some(t) => {
+                let (k, kind) = t
+                    .names
+                    .entry(id(name))
                     .or_insert_with(|| (PyString::intern(py, name).unbind(), kind_of(name)));
                 (k.bind(py).clone(), *kind)
             }
-            _ => (PyString::intern(py, name), kind_of(name)),
+            None => (PyString::intern(py, name), kind_of(name)),
         }
+    }
+
+    /// The shape of the struct `name` serializing `len` fields; `Err(true)` when there is
+    /// none yet and one may be recorded.
+    fn shape(&mut self, name: &'static str, len: usize) -> Result<Arc<Shape>, bool> {
+        match self.tables() {
+            Some(t) => t.shapes.get(&(id(name), len)).cloned().ok_or(true),
+            None => Err(false),
+        }
+    }
+
+    fn set_shape(
+        &mut self,
+        py: Python<'_>,
+        name: &'static str,
+        fields: Vec<Field>,
+    ) -> PyResult<()> {
+        let len = fields.len();
+        let Some(t) = self.tables() else {
+            return Ok(());
+        };
+        let template = PyDict::new(py);
+        for f in &fields {
+            template.set_item(f.key.bind(py), py.None())?;
+        }
+        // Two fields of one name (never from a derive) would make the copy a key short.
+        if template.len() == len {
+            t.shapes.insert(
+                (id(name), len),
+                Arc::new(Shape {
+                    fields: fields.into_boxed_slice(),
+                    template: template.unbind(),
+                }),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -131,6 +203,20 @@ pub(crate) struct Seq<'a, 'py> {
     variant: Option<&'static str>,
 }
 
+/// A struct: its values kept until its end, then set in the copy of its shape's `dict` when it
+/// serialized the shape's fields in order, else in a new `dict`.
+pub(crate) struct Struct<'a, 'py> {
+    to: &'a mut ToPy<'py>,
+    shape: Option<Arc<Shape>>,
+    /// The fields so far, when the struct has no shape yet (it becomes the shape).
+    record: Option<Vec<Field>>,
+    name: &'static str,
+    /// Whether every field so far is the shape's next.
+    in_order: bool,
+    keys: Vec<Bound<'py, PyString>>,
+    values: Vec<Bound<'py, PyAny>>,
+}
+
 pub(crate) struct Map<'a, 'py> {
     to: &'a mut ToPy<'py>,
     dict: Bound<'py, PyDict>,
@@ -146,7 +232,7 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
     type SerializeTupleStruct = Seq<'a, 'py>;
     type SerializeTupleVariant = Seq<'a, 'py>;
     type SerializeMap = Map<'a, 'py>;
-    type SerializeStruct = Map<'a, 'py>;
+    type SerializeStruct = Struct<'a, 'py>;
     type SerializeStructVariant = Map<'a, 'py>;
 
     fn serialize_bool(self, v: bool) -> R<'py> {
@@ -287,8 +373,20 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
             variant: None,
         })
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Map<'a, 'py>, SerError> {
-        self.serialize_map(Some(len))
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct<'a, 'py>, SerError> {
+        let (shape, record) = match self.to.keys.shape(name, len) {
+            Ok(shape) => (Some(shape), None),
+            Err(may_record) => (None, may_record.then(|| Vec::with_capacity(len))),
+        };
+        Ok(Struct {
+            to: self.to,
+            shape,
+            record,
+            name,
+            in_order: true,
+            keys: Vec::with_capacity(len),
+            values: Vec::with_capacity(len),
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -548,7 +646,71 @@ impl<'py> ser::SerializeMap for Map<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeStruct for Map<'_, 'py> {
+impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        let py = self.to.py();
+        let i = self.keys.len();
+        let known = self.shape.as_ref().and_then(|s| match s.fields.get(i) {
+            Some(f) if f.name == id(name) => Some((f.key.bind(py).clone(), f.kind, true)),
+            _ => s
+                .fields
+                .iter()
+                .find(|f| f.name == id(name))
+                .map(|f| (f.key.bind(py).clone(), f.kind, false)),
+        });
+        let (key, kind) = match known {
+            Some((key, kind, at_its_place)) => {
+                self.in_order &= at_its_place;
+                (key, kind)
+            }
+            None => {
+                self.in_order = false;
+                self.to.field(name)
+            }
+        };
+        if let Some(record) = &mut self.record {
+            record.push(Field {
+                name: id(name),
+                key: key.clone().unbind(),
+                kind,
+            });
+        }
+        let v = value.serialize(Ser {
+            to: &mut *self.to,
+            kind,
+        })?;
+        self.keys.push(key);
+        self.values.push(v);
+        Ok(())
+    }
+    fn end(self) -> R<'py> {
+        let py = self.to.py();
+        if let Some(record) = self.record {
+            self.to.keys.set_shape(py, self.name, record)?;
+        }
+        let template = self
+            .shape
+            .as_ref()
+            .filter(|s| self.in_order && s.fields.len() == self.values.len())
+            .map(|s| s.template.bind(py));
+        let dict = match template {
+            Some(t) => t.copy()?,
+            None => PyDict::new(py),
+        };
+        for (k, v) in self.keys.into_iter().zip(self.values) {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+impl<'py> ser::SerializeStructVariant for Map<'_, 'py> {
     type Ok = Bound<'py, PyAny>;
     type Error = SerError;
     fn serialize_field<T: ?Sized + Serialize>(
@@ -563,21 +725,6 @@ impl<'py> ser::SerializeStruct for Map<'_, 'py> {
         })?;
         self.dict.set_item(k, v)?;
         Ok(())
-    }
-    fn end(self) -> R<'py> {
-        self.finish()
-    }
-}
-
-impl<'py> ser::SerializeStructVariant for Map<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), SerError> {
-        ser::SerializeStruct::serialize_field(self, name, value)
     }
     fn end(self) -> R<'py> {
         self.finish()
