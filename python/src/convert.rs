@@ -454,6 +454,29 @@ pub(crate) struct ToPy<'py> {
     pub(crate) keys: crate::topy::Keys,
     /// Reused for the text of each `collect_str` value (decimals, dates, codes).
     pub(crate) buf: String,
+    /// The values of the structs and lists being built, innermost last (each takes its own off
+    /// the top at its end): one allocation per result, not one per struct.
+    pub(crate) stack: Vec<Bound<'py, PyAny>>,
+    pub(crate) key_stack: Vec<Bound<'py, PyString>>,
+    /// The `Decimal`s made for this result, so that equal amounts of one result share an
+    /// object (a quote repeats its totals: the duty in its charge, the customs value as the
+    /// duty's base, …), found by their text through [`ToPy::shared_index`].
+    shared: Vec<SharedDecimal<'py>>,
+    /// An open-addressing table of `shared`: 1 + the index of an entry, 0 for a free slot.
+    shared_index: [u8; SHARED_SLOTS],
+}
+
+/// The slots of [`ToPy::shared_index`] (at most half of them are filled).
+const SHARED_SLOTS: usize = 128;
+
+/// The longest decimal text [`ToPy::shared`] keeps.
+const SHARED_TEXT: usize = 16;
+
+/// A `Decimal` made in this result and its text.
+struct SharedDecimal<'py> {
+    len: usize,
+    text: [u8; SHARED_TEXT],
+    value: Bound<'py, PyAny>,
 }
 
 impl<'py> ToPy<'py> {
@@ -465,6 +488,10 @@ impl<'py> ToPy<'py> {
             instant_from: None,
             keys: crate::topy::Keys::default(),
             buf: String::new(),
+            stack: Vec::with_capacity(64),
+            key_stack: Vec::with_capacity(32),
+            shared: Vec::new(),
+            shared_index: [0; SHARED_SLOTS],
         })
     }
 
@@ -477,9 +504,51 @@ impl<'py> ToPy<'py> {
         self.py
     }
 
-    /// A decimal string as a `decimal.Decimal`.
+    /// A decimal string as a `decimal.Decimal`: the one made earlier in this result for the
+    /// same text, if any.
     pub(crate) fn decimal(&mut self, s: &str) -> PyResult<Bound<'py, PyAny>> {
-        self.decimal.call1((s,))
+        let bytes = s.as_bytes();
+        let mut text = [0u8; SHARED_TEXT];
+        let (Some(t), true) = (
+            text.get_mut(..bytes.len()),
+            self.shared.len() < SHARED_SLOTS / 2,
+        ) else {
+            return self.decimal.call1((s,));
+        };
+        t.copy_from_slice(bytes);
+        let mut slot = bytes.iter().fold(bytes.len(), |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(*b))
+        }) % SHARED_SLOTS;
+        // Linear probing; the table is at most half full, so a free slot is always found.
+        loop {
+            match self.shared_index.get(slot).copied() {
+                Some(0) => break,
+                Some(i) => {
+                    let entry = self.shared.get(usize::from(i).saturating_sub(1));
+                    if let Some(e) = entry
+                        && e.len == bytes.len()
+                        && e.text == text
+                    {
+                        return Ok(e.value.clone());
+                    }
+                    slot = slot.wrapping_add(1) % SHARED_SLOTS;
+                }
+                None => return self.decimal.call1((s,)),
+            }
+        }
+        let value = self.decimal.call1((s,))?;
+        self.shared.push(SharedDecimal {
+            len: bytes.len(),
+            text,
+            value: value.clone(),
+        });
+        if let (Some(free), Ok(n)) = (
+            self.shared_index.get_mut(slot),
+            u8::try_from(self.shared.len()),
+        ) {
+            *free = n;
+        }
+        Ok(value)
     }
 
     /// A result's string under a key of `kind`: a `Decimal`, `date`, `datetime` or `str`.

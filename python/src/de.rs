@@ -138,20 +138,20 @@ impl<'a, 'py> Value<'a, 'py> {
     }
 }
 
-/// A `Decimal`'s text as the JSON path writes it: `str()`, or `format(d, "f")` for the
+/// A `Decimal` given to `f` as the JSON path writes it: `str()`, or `format(d, "f")` for the
 /// exponent form (`1E+2`); NaN and infinities as they are (the library refuses them).
-fn decimal_text<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+fn with_decimal_text<R>(
+    obj: &Bound<'_, PyAny>,
+    f: impl FnOnce(&str) -> Result<R, Fallback>,
+) -> Result<R, Fallback> {
     let s = obj.str()?;
-    let is_exponent = {
-        let text = s.to_cow()?;
-        text.contains(['E', 'e']) && !text.contains(['N', 'n', 'I', 'i'])
-    };
-    if is_exponent {
-        Ok(obj
-            .call_method1("__format__", ("f",))?
-            .cast_into::<PyString>()?)
+    let bytes = s.encode_utf8()?;
+    let text = std::str::from_utf8(bytes.as_bytes()).map_err(|_| Fallback)?;
+    if text.contains(['E', 'e']) && !text.contains(['N', 'n', 'I', 'i']) {
+        let plain = obj.call_method1("__format__", ("f",))?;
+        with_text(plain.cast::<PyString>().map_err(PyErr::from)?, f)
     } else {
-        Ok(s)
+        f(text)
     }
 }
 
@@ -165,7 +165,7 @@ impl<'de, 'py> de::Deserializer<'de> for Value<'_, 'py> {
             return with_text(s, |t| visitor.visit_str(t));
         }
         if obj.is_instance(&self.types.decimal)? {
-            return with_text(&decimal_text(obj)?, |t| visitor.visit_str(t));
+            return with_decimal_text(obj, |t| visitor.visit_str(t));
         }
         if let Ok(d) = obj.cast::<PyDict>() {
             return self.map(d, None, visitor);

@@ -199,7 +199,8 @@ impl<'a, 'py> Ser<'a, 'py> {
 pub(crate) struct Seq<'a, 'py> {
     to: &'a mut ToPy<'py>,
     kind: Kind,
-    items: Vec<Bound<'py, PyAny>>,
+    /// Where its items start on [`ToPy::stack`].
+    base: usize,
     variant: Option<&'static str>,
 }
 
@@ -213,8 +214,9 @@ pub(crate) struct Struct<'a, 'py> {
     name: &'static str,
     /// Whether every field so far is the shape's next.
     in_order: bool,
-    keys: Vec<Bound<'py, PyString>>,
-    values: Vec<Bound<'py, PyAny>>,
+    /// Where its keys and values start on [`ToPy::key_stack`] and [`ToPy::stack`].
+    base: usize,
+    key_base: usize,
 }
 
 pub(crate) struct Map<'a, 'py> {
@@ -331,11 +333,11 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         dict.set_item(k, v)?;
         Ok(dict.into_any())
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
         Ok(Seq {
+            base: self.to.stack.len(),
             to: self.to,
             kind: self.kind,
-            items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
         })
     }
@@ -354,13 +356,13 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         _name: &'static str,
         _i: u32,
         variant: &'static str,
-        len: usize,
+        _len: usize,
     ) -> Result<Seq<'a, 'py>, SerError> {
         let kind = self.to.field(variant).1;
         Ok(Seq {
+            base: self.to.stack.len(),
             to: self.to,
             kind,
-            items: Vec::with_capacity(len),
             variant: Some(variant),
         })
     }
@@ -379,13 +381,13 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
             Err(may_record) => (None, may_record.then(|| Vec::with_capacity(len))),
         };
         Ok(Struct {
+            base: self.to.stack.len(),
+            key_base: self.to.key_stack.len(),
             to: self.to,
             shape,
             record,
             name,
             in_order: true,
-            keys: Vec::with_capacity(len),
-            values: Vec::with_capacity(len),
         })
     }
     fn serialize_struct_variant(
@@ -411,13 +413,14 @@ impl<'py> Seq<'_, 'py> {
             to: &mut *self.to,
             kind: self.kind,
         })?;
-        self.items.push(v);
+        self.to.stack.push(v);
         Ok(())
     }
 
     fn finish(self) -> R<'py> {
         let py = self.to.py();
-        let list = PyList::new(py, self.items)?.into_any();
+        let base = self.base.min(self.to.stack.len());
+        let list = PyList::new(py, self.to.stack.drain(base..))?.into_any();
         match self.variant {
             None => Ok(list),
             Some(variant) => {
@@ -655,7 +658,7 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
         value: &T,
     ) -> Result<(), SerError> {
         let py = self.to.py();
-        let i = self.keys.len();
+        let i = self.to.key_stack.len().saturating_sub(self.key_base);
         let known = self.shape.as_ref().and_then(|s| match s.fields.get(i) {
             Some(f) if f.name == id(name) => Some((f.key.bind(py).clone(), f.kind, true)),
             _ => s
@@ -685,8 +688,8 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
             to: &mut *self.to,
             kind,
         })?;
-        self.keys.push(key);
-        self.values.push(v);
+        self.to.key_stack.push(key);
+        self.to.stack.push(v);
         Ok(())
     }
     fn end(self) -> R<'py> {
@@ -694,16 +697,22 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
         if let Some(record) = self.record {
             self.to.keys.set_shape(py, self.name, record)?;
         }
+        let ToPy {
+            stack, key_stack, ..
+        } = &mut *self.to;
+        let base = self.base.min(stack.len());
+        let key_base = self.key_base.min(key_stack.len());
+        let n = stack.len().saturating_sub(base);
         let template = self
             .shape
             .as_ref()
-            .filter(|s| self.in_order && s.fields.len() == self.values.len())
+            .filter(|s| self.in_order && s.fields.len() == n)
             .map(|s| s.template.bind(py));
         let dict = match template {
             Some(t) => t.copy()?,
             None => PyDict::new(py),
         };
-        for (k, v) in self.keys.into_iter().zip(self.values) {
+        for (k, v) in key_stack.drain(key_base..).zip(stack.drain(base..)) {
             dict.set_item(k, v)?;
         }
         Ok(dict.into_any())
