@@ -21,6 +21,20 @@ use crate::errors;
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATE_FROM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static DATETIME_FROM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `date.fromisoformat` (or `datetime.fromisoformat`), looked up once.
+fn from_iso<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    ty: fn(Python<'_>) -> PyResult<&Bound<'_, PyType>>,
+) -> PyResult<&'py Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || {
+        Ok::<_, PyErr>(ty(py)?.getattr("fromisoformat")?.unbind())
+    })
+    .map(|f| f.bind(py))
+}
 
 /// `decimal.Decimal`.
 pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
@@ -392,12 +406,23 @@ pub(crate) fn kind_of(key: &str) -> Kind {
 }
 
 /// A plain decimal: optional sign, digits, optional fraction.
+///
+/// One pass over the bytes (this runs for every amount of every result): at least one digit
+/// before the point, at most one point, digits after it (none is accepted: `12.`).
 pub(crate) fn is_decimal_text(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() && !s.ends_with('.') || frac.bytes().all(|b| b.is_ascii_digit()))
+    let b = s.as_bytes();
+    let b = b.strip_prefix(b"-").unwrap_or(b);
+    let (mut int_digits, mut point) = (false, false);
+    for &c in b {
+        if c.is_ascii_digit() {
+            int_digits |= !point;
+        } else if c == b'.' && !point && int_digits {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    int_digits
 }
 
 fn is_iso_date(s: &str) -> bool {
@@ -449,8 +474,6 @@ pub(crate) type Fnv = BuildHasherDefault<FnvHasher>;
 pub(crate) struct ToPy<'py> {
     py: Python<'py>,
     decimal: Bound<'py, PyType>,
-    date_from: Option<Bound<'py, PyAny>>,
-    instant_from: Option<Bound<'py, PyAny>>,
     pub(crate) keys: crate::topy::Keys,
     /// Reused for the text of each `collect_str` value (decimals, dates, codes).
     pub(crate) buf: String,
@@ -484,8 +507,6 @@ impl<'py> ToPy<'py> {
         Ok(Self {
             py,
             decimal: decimal_type(py)?.clone(),
-            date_from: None,
-            instant_from: None,
             keys: crate::topy::Keys::default(),
             buf: String::new(),
             stack: Vec::with_capacity(64),
@@ -556,26 +577,9 @@ impl<'py> ToPy<'py> {
         let py = self.py;
         match kind {
             Kind::Amount if is_decimal_text(s) => self.decimal(s),
-            Kind::Date if is_iso_date(s) => {
-                let f = match &self.date_from {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = date_type(py)?.getattr("fromisoformat")?;
-                        self.date_from = Some(f.clone());
-                        f
-                    }
-                };
-                f.call1((s,))
-            }
+            Kind::Date if is_iso_date(s) => from_iso(py, &DATE_FROM, date_type)?.call1((s,)),
             Kind::Instant if s.len() >= 20 => {
-                let f = match &self.instant_from {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = datetime_type(py)?.getattr("fromisoformat")?;
-                        self.instant_from = Some(f.clone());
-                        f
-                    }
-                };
+                let f = from_iso(py, &DATETIME_FROM, datetime_type)?;
                 // Python before 3.11 does not read a trailing `Z`.
                 match s.strip_suffix('Z') {
                     Some(t) => f.call1((format!("{t}+00:00"),)),
