@@ -21,17 +21,31 @@ use crate::errors;
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATE_FROM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static DATETIME_FROM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `date.fromisoformat` (or `datetime.fromisoformat`), looked up once.
+fn from_iso<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    ty: fn(Python<'_>) -> PyResult<&Bound<'_, PyType>>,
+) -> PyResult<&'py Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || {
+        Ok::<_, PyErr>(ty(py)?.getattr("fromisoformat")?.unbind())
+    })
+    .map(|f| f.bind(py))
+}
 
 /// `decimal.Decimal`.
 pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
 }
 
-fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub(crate) fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATE.import(py, "datetime", "date")
 }
 
-fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub(crate) fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATETIME.import(py, "datetime", "datetime")
 }
 
@@ -392,12 +406,23 @@ pub(crate) fn kind_of(key: &str) -> Kind {
 }
 
 /// A plain decimal: optional sign, digits, optional fraction.
+///
+/// One pass over the bytes (this runs for every amount of every result): at least one digit
+/// before the point, at most one point, digits after it (none is accepted: `12.`).
 pub(crate) fn is_decimal_text(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() && !s.ends_with('.') || frac.bytes().all(|b| b.is_ascii_digit()))
+    let b = s.as_bytes();
+    let b = b.strip_prefix(b"-").unwrap_or(b);
+    let (mut int_digits, mut point) = (false, false);
+    for &c in b {
+        if c.is_ascii_digit() {
+            int_digits |= !point;
+        } else if c == b'.' && !point && int_digits {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    int_digits
 }
 
 fn is_iso_date(s: &str) -> bool {
@@ -444,12 +469,37 @@ impl Hasher for FnvHasher {
 /// The `BuildHasher` of [`FnvHasher`].
 pub(crate) type Fnv = BuildHasherDefault<FnvHasher>;
 
-/// Builds Python values for a result: `Decimal`s (equal ones shared), dates and instants.
+/// Builds Python values for a result: `Decimal`s, dates, instants and the interned field
+/// names (see [`crate::topy::Keys`]).
 pub(crate) struct ToPy<'py> {
     py: Python<'py>,
     decimal: Bound<'py, PyType>,
-    date_from: Option<Bound<'py, PyAny>>,
-    instant_from: Option<Bound<'py, PyAny>>,
+    pub(crate) keys: crate::topy::Keys,
+    /// Reused for the text of each `collect_str` value (decimals, dates, codes).
+    pub(crate) buf: String,
+    /// The values of the structs and lists being built, innermost last (each takes its own off
+    /// the top at its end): one allocation per result, not one per struct.
+    pub(crate) stack: Vec<Bound<'py, PyAny>>,
+    pub(crate) key_stack: Vec<Bound<'py, PyString>>,
+    /// The `Decimal`s made for this result, so that equal amounts of one result share an
+    /// object (a quote repeats its totals: the duty in its charge, the customs value as the
+    /// duty's base, …), found by their text through [`ToPy::shared_index`].
+    shared: Vec<SharedDecimal<'py>>,
+    /// An open-addressing table of `shared`: 1 + the index of an entry, 0 for a free slot.
+    shared_index: [u8; SHARED_SLOTS],
+}
+
+/// The slots of [`ToPy::shared_index`] (at most half of them are filled).
+const SHARED_SLOTS: usize = 128;
+
+/// The longest decimal text [`ToPy::shared`] keeps.
+const SHARED_TEXT: usize = 16;
+
+/// A `Decimal` made in this result and its text.
+struct SharedDecimal<'py> {
+    len: usize,
+    text: [u8; SHARED_TEXT],
+    value: Bound<'py, PyAny>,
 }
 
 impl<'py> ToPy<'py> {
@@ -457,18 +507,69 @@ impl<'py> ToPy<'py> {
         Ok(Self {
             py,
             decimal: decimal_type(py)?.clone(),
-            date_from: None,
-            instant_from: None,
+            keys: crate::topy::Keys::default(),
+            buf: String::new(),
+            stack: Vec::with_capacity(64),
+            key_stack: Vec::with_capacity(32),
+            shared: Vec::new(),
+            shared_index: [0; SHARED_SLOTS],
         })
+    }
+
+    /// The field name `name` as an interned Python string, and the kind of its values.
+    pub(crate) fn field(&mut self, name: &'static str) -> (Bound<'py, PyString>, Kind) {
+        self.keys.get(self.py, name)
     }
 
     pub(crate) fn py(&self) -> Python<'py> {
         self.py
     }
 
-    /// A decimal string as a `decimal.Decimal`.
+    /// A decimal string as a `decimal.Decimal`: the one made earlier in this result for the
+    /// same text, if any.
     pub(crate) fn decimal(&mut self, s: &str) -> PyResult<Bound<'py, PyAny>> {
-        self.decimal.call1((s,))
+        let bytes = s.as_bytes();
+        let mut text = [0u8; SHARED_TEXT];
+        let (Some(t), true) = (
+            text.get_mut(..bytes.len()),
+            self.shared.len() < SHARED_SLOTS / 2,
+        ) else {
+            return self.decimal.call1((s,));
+        };
+        t.copy_from_slice(bytes);
+        let mut slot = bytes.iter().fold(bytes.len(), |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(*b))
+        }) % SHARED_SLOTS;
+        // Linear probing; the table is at most half full, so a free slot is always found.
+        loop {
+            match self.shared_index.get(slot).copied() {
+                Some(0) => break,
+                Some(i) => {
+                    let entry = self.shared.get(usize::from(i).saturating_sub(1));
+                    if let Some(e) = entry
+                        && e.len == bytes.len()
+                        && e.text == text
+                    {
+                        return Ok(e.value.clone());
+                    }
+                    slot = slot.wrapping_add(1) % SHARED_SLOTS;
+                }
+                None => return self.decimal.call1((s,)),
+            }
+        }
+        let value = self.decimal.call1((s,))?;
+        self.shared.push(SharedDecimal {
+            len: bytes.len(),
+            text,
+            value: value.clone(),
+        });
+        if let (Some(free), Ok(n)) = (
+            self.shared_index.get_mut(slot),
+            u8::try_from(self.shared.len()),
+        ) {
+            *free = n;
+        }
+        Ok(value)
     }
 
     /// A result's string under a key of `kind`: a `Decimal`, `date`, `datetime` or `str`.
@@ -476,26 +577,9 @@ impl<'py> ToPy<'py> {
         let py = self.py;
         match kind {
             Kind::Amount if is_decimal_text(s) => self.decimal(s),
-            Kind::Date if is_iso_date(s) => {
-                let f = match &self.date_from {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = date_type(py)?.getattr("fromisoformat")?;
-                        self.date_from = Some(f.clone());
-                        f
-                    }
-                };
-                f.call1((s,))
-            }
+            Kind::Date if is_iso_date(s) => from_iso(py, &DATE_FROM, date_type)?.call1((s,)),
             Kind::Instant if s.len() >= 20 => {
-                let f = match &self.instant_from {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = datetime_type(py)?.getattr("fromisoformat")?;
-                        self.instant_from = Some(f.clone());
-                        f
-                    }
-                };
+                let f = from_iso(py, &DATETIME_FROM, datetime_type)?;
                 // Python before 3.11 does not read a trailing `Z`.
                 match s.strip_suffix('Z') {
                     Some(t) => f.call1((format!("{t}+00:00"),)),

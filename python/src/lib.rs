@@ -10,11 +10,12 @@ use landed::market::reverse::Request;
 use landed::market::{DisplayRequest, MatrixRequest};
 use landed::{QuoteRequest, RateTables};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 
 mod args;
 mod columns;
 mod convert;
+mod de;
 mod errors;
 mod fee_schedule;
 mod fx;
@@ -101,6 +102,17 @@ fn quote<'py>(
     request: &Bound<'py, PyAny>,
     tables: Option<&Tables>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    // A dict of a quote read directly; a reverse request, a JSON text or anything the direct
+    // reader declines takes the JSON path, with its errors.
+    if let Some(req) = request
+        .cast::<PyDict>()
+        .ok()
+        .and_then(|d| de::from_dict::<QuoteRequest>(d))
+    {
+        let t = resolve(py, tables)?;
+        let q = t.quote(&req).map_err(|e| request_error(py, request, e))?;
+        return convert::result_to_py(py, &q);
+    }
     run(py, request, tables, |text, t| {
         // The fast path for a quote; reverse DDP pricing when the lines carry `target_total`.
         let req = serde_json::from_str::<QuoteRequest>(text)

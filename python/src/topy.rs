@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use pyo3::BoundObject;
 use pyo3::prelude::*;
@@ -55,21 +55,122 @@ impl SerError {
 
 type R<'py> = Result<Bound<'py, PyAny>, SerError>;
 
-/// Field names are `&'static str`s from the derives: each is made a Python string once, found
-/// again by its address (equal names at two addresses are two entries, which is harmless).
-static KEYS: LazyLock<Mutex<KeyMap>> = LazyLock::new(|| Mutex::new(HashMap::default()));
+/// Field names are `&'static str`s from the derives: each is made a Python string once (with
+/// the kind of the values under it), found again by its address (equal names at two addresses
+/// are two entries, which is harmless). Each struct's fields in the order it serializes them
+/// (its shape) are kept too, with a `dict` of those keys to copy. The names and structs are the
+/// library's own, so the maps are bounded by the number of names and structs in its result
+/// types.
+static KEYS: LazyLock<Mutex<KeyTables>> = LazyLock::new(|| Mutex::new(KeyTables::default()));
 
-/// Python strings of field names by the names' (address, length).
-type KeyMap = HashMap<(usize, usize), Py<PyString>, Fnv>;
+/// A `&'static str` by its address and length.
+type NameId = (usize, usize);
 
-fn key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
-    let Ok(mut keys) = KEYS.lock() else {
-        return PyString::new(py, name);
-    };
-    keys.entry((name.as_ptr() as usize, name.len()))
-        .or_insert_with(|| PyString::intern(py, name).unbind())
-        .bind(py)
-        .clone()
+fn id(name: &'static str) -> NameId {
+    (name.as_ptr() as usize, name.len())
+}
+
+#[derive(Default)]
+pub(crate) struct KeyTables {
+    /// Python strings of field and variant names, and the kinds of their values.
+    names: HashMap<NameId, (Py<PyString>, Kind), Fnv>,
+    /// Shapes by struct name and number of fields serialized.
+    shapes: HashMap<(NameId, usize), Arc<Shape>, Fnv>,
+}
+
+/// One field of a shape.
+pub(crate) struct Field {
+    name: NameId,
+    key: Py<PyString>,
+    kind: Kind,
+}
+
+/// The fields a struct serialized, in order, and a `dict` of their keys (values `None`): a
+/// struct that serializes the same fields again is the copy of the `dict` with its values set,
+/// which spares the growing of the `dict` key by key.
+pub(crate) struct Shape {
+    fields: Box<[Field]>,
+    template: Py<PyDict>,
+}
+
+/// The field names for one result: the map is locked once per result, not once per field.
+/// `try_lock`, never `lock`: a finalizer run by Python while a result is built may build
+/// another (on this or, after a switch of the GIL, another thread); that one interns its names
+/// without the map rather than wait for it.
+#[derive(Default)]
+pub(crate) enum Keys {
+    #[default]
+    Untried,
+    Held(MutexGuard<'static, KeyTables>),
+    Busy,
+}
+
+impl Keys {
+    fn tables(&mut self) -> Option<&mut KeyTables> {
+        if matches!(self, Self::Untried) {
+            *self = match KEYS.try_lock() {
+                Ok(guard) => Self::Held(guard),
+                Err(_) => Self::Busy,
+            };
+        }
+        match self {
+            Self::Held(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get<'py>(
+        &mut self,
+        py: Python<'py>,
+        name: &'static str,
+    ) -> (Bound<'py, PyString>, Kind) {
+        match self.tables() {
+            Some(t) => {
+                let (k, kind) = t
+                    .names
+                    .entry(id(name))
+                    .or_insert_with(|| (PyString::intern(py, name).unbind(), kind_of(name)));
+                (k.bind(py).clone(), *kind)
+            }
+            None => (PyString::intern(py, name), kind_of(name)),
+        }
+    }
+
+    /// The shape of the struct `name` serializing `len` fields; `Err(true)` when there is
+    /// none yet and one may be recorded.
+    fn shape(&mut self, name: &'static str, len: usize) -> Result<Arc<Shape>, bool> {
+        match self.tables() {
+            Some(t) => t.shapes.get(&(id(name), len)).cloned().ok_or(true),
+            None => Err(false),
+        }
+    }
+
+    fn set_shape(
+        &mut self,
+        py: Python<'_>,
+        name: &'static str,
+        fields: Vec<Field>,
+    ) -> PyResult<()> {
+        let len = fields.len();
+        let Some(t) = self.tables() else {
+            return Ok(());
+        };
+        let template = PyDict::new(py);
+        for f in &fields {
+            template.set_item(f.key.bind(py), py.None())?;
+        }
+        // Two fields of one name (never from a derive) would make the copy a key short.
+        if template.len() == len {
+            t.shapes.insert(
+                (id(name), len),
+                Arc::new(Shape {
+                    fields: fields.into_boxed_slice(),
+                    template: template.unbind(),
+                }),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Serializes one value in the context of the key it sits under.
@@ -83,9 +184,9 @@ impl<'a, 'py> Ser<'a, 'py> {
         self.to.py()
     }
 
-    fn int(self, text: String, v: impl IntoPyObject<'py>) -> R<'py> {
+    fn int<T: IntoPyObject<'py> + fmt::Display>(self, v: T) -> R<'py> {
         if self.kind == Kind::Amount {
-            return Ok(self.to.decimal(&text)?);
+            return ser::Serializer::collect_str(self, &v);
         }
         let py = self.py();
         Ok(v.into_pyobject(py)
@@ -98,8 +199,24 @@ impl<'a, 'py> Ser<'a, 'py> {
 pub(crate) struct Seq<'a, 'py> {
     to: &'a mut ToPy<'py>,
     kind: Kind,
-    items: Vec<Bound<'py, PyAny>>,
+    /// Where its items start on [`ToPy::stack`].
+    base: usize,
     variant: Option<&'static str>,
+}
+
+/// A struct: its values kept until its end, then set in the copy of its shape's `dict` when it
+/// serialized the shape's fields in order, else in a new `dict`.
+pub(crate) struct Struct<'a, 'py> {
+    to: &'a mut ToPy<'py>,
+    shape: Option<Arc<Shape>>,
+    /// The fields so far, when the struct has no shape yet (it becomes the shape).
+    record: Option<Vec<Field>>,
+    name: &'static str,
+    /// Whether every field so far is the shape's next.
+    in_order: bool,
+    /// Where its keys and values start on [`ToPy::key_stack`] and [`ToPy::stack`].
+    base: usize,
+    key_base: usize,
 }
 
 pub(crate) struct Map<'a, 'py> {
@@ -117,7 +234,7 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
     type SerializeTupleStruct = Seq<'a, 'py>;
     type SerializeTupleVariant = Seq<'a, 'py>;
     type SerializeMap = Map<'a, 'py>;
-    type SerializeStruct = Map<'a, 'py>;
+    type SerializeStruct = Struct<'a, 'py>;
     type SerializeStructVariant = Map<'a, 'py>;
 
     fn serialize_bool(self, v: bool) -> R<'py> {
@@ -133,10 +250,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_i128(self, v: i128) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_u8(self, v: u8) -> R<'py> {
         self.serialize_u64(u64::from(v))
@@ -148,10 +265,10 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_u128(self, v: u128) -> R<'py> {
-        self.int(v.to_string(), v)
+        self.int(v)
     }
     fn serialize_f32(self, v: f32) -> R<'py> {
         self.serialize_f64(f64::from(v))
@@ -166,6 +283,17 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
     }
     fn serialize_str(self, v: &str) -> R<'py> {
         Ok(self.to.text(v, self.kind)?)
+    }
+    /// Written into a buffer kept for the whole result: decimals, dates and codes serialize
+    /// this way, and `to_string` would allocate for each.
+    fn collect_str<T: ?Sized + fmt::Display>(self, value: &T) -> R<'py> {
+        use fmt::Write as _;
+        let mut buf = std::mem::take(&mut self.to.buf);
+        buf.clear();
+        write!(buf, "{value}").map_err(|e| SerError::Custom(e.to_string()))?;
+        let out = self.to.text(&buf, self.kind);
+        self.to.buf = buf;
+        Ok(out?)
     }
     fn serialize_bytes(self, _v: &[u8]) -> R<'py> {
         Err(SerError::Custom("bytes in a result".to_owned()))
@@ -183,7 +311,7 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         self.serialize_none()
     }
     fn serialize_unit_variant(self, _n: &'static str, _i: u32, variant: &'static str) -> R<'py> {
-        Ok(key(self.py(), variant).into_any())
+        Ok(self.to.field(variant).0.into_any())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
@@ -199,20 +327,17 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         variant: &'static str,
         value: &T,
     ) -> R<'py> {
-        let py = self.py();
-        let dict = PyDict::new(py);
-        let v = value.serialize(Ser {
-            to: self.to,
-            kind: kind_of(variant),
-        })?;
-        dict.set_item(key(py, variant), v)?;
+        let dict = PyDict::new(self.py());
+        let (k, kind) = self.to.field(variant);
+        let v = value.serialize(Ser { to: self.to, kind })?;
+        dict.set_item(k, v)?;
         Ok(dict.into_any())
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Seq<'a, 'py>, SerError> {
         Ok(Seq {
+            base: self.to.stack.len(),
             to: self.to,
             kind: self.kind,
-            items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
         })
     }
@@ -231,12 +356,13 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
         _name: &'static str,
         _i: u32,
         variant: &'static str,
-        len: usize,
+        _len: usize,
     ) -> Result<Seq<'a, 'py>, SerError> {
+        let kind = self.to.field(variant).1;
         Ok(Seq {
+            base: self.to.stack.len(),
             to: self.to,
-            kind: kind_of(variant),
-            items: Vec::with_capacity(len),
+            kind,
             variant: Some(variant),
         })
     }
@@ -249,8 +375,20 @@ impl<'a, 'py> ser::Serializer for Ser<'a, 'py> {
             variant: None,
         })
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Map<'a, 'py>, SerError> {
-        self.serialize_map(Some(len))
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct<'a, 'py>, SerError> {
+        let (shape, record) = match self.to.keys.shape(name, len) {
+            Ok(shape) => (Some(shape), None),
+            Err(may_record) => (None, may_record.then(|| Vec::with_capacity(len))),
+        };
+        Ok(Struct {
+            base: self.to.stack.len(),
+            key_base: self.to.key_stack.len(),
+            to: self.to,
+            shape,
+            record,
+            name,
+            in_order: true,
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -275,18 +413,19 @@ impl<'py> Seq<'_, 'py> {
             to: &mut *self.to,
             kind: self.kind,
         })?;
-        self.items.push(v);
+        self.to.stack.push(v);
         Ok(())
     }
 
     fn finish(self) -> R<'py> {
         let py = self.to.py();
-        let list = PyList::new(py, self.items)?.into_any();
+        let base = self.base.min(self.to.stack.len());
+        let list = PyList::new(py, self.to.stack.drain(base..))?.into_any();
         match self.variant {
             None => Ok(list),
             Some(variant) => {
                 let dict = PyDict::new(py);
-                dict.set_item(key(py, variant), list)?;
+                dict.set_item(self.to.field(variant).0, list)?;
                 Ok(dict.into_any())
             }
         }
@@ -344,7 +483,7 @@ impl<'py> Map<'_, 'py> {
             Some(variant) => {
                 let py = self.to.py();
                 let outer = PyDict::new(py);
-                outer.set_item(key(py, variant), self.dict)?;
+                outer.set_item(self.to.field(variant).0, self.dict)?;
                 Ok(outer.into_any())
             }
         }
@@ -510,7 +649,7 @@ impl<'py> ser::SerializeMap for Map<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeStruct for Map<'_, 'py> {
+impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
     type Ok = Bound<'py, PyAny>;
     type Error = SerError;
     fn serialize_field<T: ?Sized + Serialize>(
@@ -518,16 +657,65 @@ impl<'py> ser::SerializeStruct for Map<'_, 'py> {
         name: &'static str,
         value: &T,
     ) -> Result<(), SerError> {
+        let py = self.to.py();
+        let i = self.to.key_stack.len().saturating_sub(self.key_base);
+        let known = self.shape.as_ref().and_then(|s| match s.fields.get(i) {
+            Some(f) if f.name == id(name) => Some((f.key.bind(py).clone(), f.kind, true)),
+            _ => s
+                .fields
+                .iter()
+                .find(|f| f.name == id(name))
+                .map(|f| (f.key.bind(py).clone(), f.kind, false)),
+        });
+        let (key, kind) = match known {
+            Some((key, kind, at_its_place)) => {
+                self.in_order &= at_its_place;
+                (key, kind)
+            }
+            None => {
+                self.in_order = false;
+                self.to.field(name)
+            }
+        };
+        if let Some(record) = &mut self.record {
+            record.push(Field {
+                name: id(name),
+                key: key.clone().unbind(),
+                kind,
+            });
+        }
         let v = value.serialize(Ser {
             to: &mut *self.to,
-            kind: kind_of(name),
+            kind,
         })?;
-        let py = self.to.py();
-        self.dict.set_item(key(py, name), v)?;
+        self.to.key_stack.push(key);
+        self.to.stack.push(v);
         Ok(())
     }
     fn end(self) -> R<'py> {
-        self.finish()
+        let py = self.to.py();
+        if let Some(record) = self.record {
+            self.to.keys.set_shape(py, self.name, record)?;
+        }
+        let ToPy {
+            stack, key_stack, ..
+        } = &mut *self.to;
+        let base = self.base.min(stack.len());
+        let key_base = self.key_base.min(key_stack.len());
+        let n = stack.len().saturating_sub(base);
+        let template = self
+            .shape
+            .as_ref()
+            .filter(|s| self.in_order && s.fields.len() == n)
+            .map(|s| s.template.bind(py));
+        let dict = match template {
+            Some(t) => t.copy()?,
+            None => PyDict::new(py),
+        };
+        for (k, v) in key_stack.drain(key_base..).zip(stack.drain(base..)) {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict.into_any())
     }
 }
 
@@ -539,7 +727,13 @@ impl<'py> ser::SerializeStructVariant for Map<'_, 'py> {
         name: &'static str,
         value: &T,
     ) -> Result<(), SerError> {
-        ser::SerializeStruct::serialize_field(self, name, value)
+        let (k, kind) = self.to.field(name);
+        let v = value.serialize(Ser {
+            to: &mut *self.to,
+            kind,
+        })?;
+        self.dict.set_item(k, v)?;
+        Ok(())
     }
     fn end(self) -> R<'py> {
         self.finish()
