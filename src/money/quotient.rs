@@ -104,16 +104,22 @@ fn ratio(num: &[Decimal], den: &[Decimal], scale: u32) -> Option<(u128, u128)> {
 /// for a zero result of negative sign (`Decimal` keeps a negative zero's sign).
 fn decided(n: u128, d: u128, scale: u32, budget: u128, neg: bool) -> Option<Decimal> {
     let q = n.checked_div(d)?;
-    let rem = n.checked_rem(d)?;
+    // n − q·d: one multiplication rather than a second 128-bit division.
+    let rem = n.checked_sub(q.checked_mul(d)?)?;
     let twice = rem.checked_mul(2)?;
     let gap = twice.abs_diff(d);
     // The error bound in units of 10^-scale, times 10^26 and 2d: budget × max(10^scale, q + 1)
-    // × 2d; it must stay below gap × 10^26 (compared as ⌈bound / 10^26⌉ < gap).
+    // × 2d; it must stay below gap × 10^26, compared as ⌈bound / 10^26⌉ < gap. Since
+    // 10^26 > 2^86, ⌈bound / 10^26⌉ <= (bound >> 86) + 1: a shift decides the usual case.
     let magnitude = pow10(scale)?.max(q.checked_add(1)?);
     let bound = budget
         .checked_mul(magnitude)?
         .checked_mul(d.checked_mul(2)?)?;
-    if gap == 0 || bound.div_ceil(TEN_26) >= gap {
+    if gap == 0 {
+        return None;
+    }
+    let far = bound.checked_shr(86).and_then(|b| b.checked_add(1)).is_some_and(|b| b < gap);
+    if !far && bound.div_ceil(TEN_26) >= gap {
         return None;
     }
     let r = q.checked_add(u128::from(twice > d))?;

@@ -318,18 +318,26 @@ impl<'a, 'm> Ctx<'a, 'm> {
 
     /// Where the solve of `target` starts (see `memo`): the first guess on the line through
     /// the goods prices 0 and `REF_UNITS` units, refined by the secant through the grid points
-    /// around it, then quoted. `None` (a search from the target alone) when a point cannot be
+    /// around it (again around that secant's point while it falls outside its grid interval,
+    /// at most `MAX_GRID_SECANTS` times), then quoted. `None` (a search from the target alone) when a point cannot be
     /// quoted or the line does not rise.
     fn start_for(&mut self, line: &LineKey, target: Decimal) -> Option<Start> {
         let x_ref = 10_i64.checked_pow(self.m.scale)?.checked_mul(REF_UNITS)?;
         let at_zero = self.total_at(line, 0)?;
         let at_ref = self.total_at(line, x_ref)?;
-        let rough = memo::secant((0, at_zero), (x_ref, at_ref), target)?;
-        let step = memo::grid_step(rough);
-        let a = rough.div_euclid(step).saturating_mul(step);
-        let b = a.saturating_add(step);
-        let (at_a, at_b) = (self.total_at(line, a)?, self.total_at(line, b)?);
-        let x = memo::secant((a, at_a), (b, at_b), target).unwrap_or(rough);
+        let mut x = memo::secant((0, at_zero), (x_ref, at_ref), target)?;
+        for _ in 0..memo::MAX_GRID_SECANTS {
+            let step = memo::grid_step(x);
+            let a = x.div_euclid(step).saturating_mul(step);
+            let b = a.saturating_add(step);
+            let (at_a, at_b) = (self.total_at(line, a)?, self.total_at(line, b)?);
+            let next = memo::secant((a, at_a), (b, at_b), target).unwrap_or(x);
+            let inside = (a..=b).contains(&next);
+            x = next;
+            if inside {
+                break;
+            }
+        }
         let quote = self.quote_at(x).ok()?;
         Some(Start {
             x,

@@ -11,8 +11,9 @@
 //! - A solve starts from a point that depends only on the line and the target: a first guess
 //!   on the straight line through the line's shelf prices at goods prices 0 and [`REF_UNITS`]
 //!   units, then the secant through the two points of a grid around that guess (multiples of
-//!   a power of two about a 32nd of it): the shelf prices at those points are kept per line
-//!   ([`Memo::total`]) and shared by the nearby targets. So the solve is as cheap as one
+//!   a power of two about a 32nd of it), repeated around the secant's point while it falls
+//!   outside the interval (at most [`MAX_GRID_SECANTS`] intervals): the shelf prices at those
+//!   points are kept per line ([`Memo::total`]) and shared by the nearby targets. So the solve is as cheap as one
 //!   started from the product's own price, and still a function of the key alone.
 //! - The maps hash with the crate's fast hasher: the keys carry the caller's codes and prices,
 //!   but a map never holds more than [`CAPACITY`] entries, so even keys made to collide cost
@@ -91,6 +92,12 @@ pub(super) fn secant(a: (i64, Decimal), b: (i64, Decimal), target: Decimal) -> O
         .floor();
     i64::try_from(x).ok()?.checked_add(a.0).map(|x| x.max(0))
 }
+
+/// The most grid intervals the start of a solve is refined on: the line through 0 and
+/// [`REF_UNITS`] can miss by the charges (a fifth of the price and more), so the first
+/// interval's secant often points into another; its totals are kept per line, so the next
+/// interval costs quotes only the first time.
+pub(super) const MAX_GRID_SECANTS: u32 = 3;
 
 /// The grid step around a first guess `x`: the power of two nearest below a 32nd of it (at
 /// least 1).
