@@ -90,7 +90,7 @@ fn bench(c: &mut Criterion) {
     let mut seen: Vec<(String, String)> = m
         .errors
         .iter()
-        .map(|e| (e.market.clone(), e.message.clone()))
+        .map(|e| (e.market.to_string(), e.message.clone()))
         .collect();
     seen.sort();
     seen.dedup();

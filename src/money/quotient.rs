@@ -118,7 +118,10 @@ fn decided(n: u128, d: u128, scale: u32, budget: u128, neg: bool) -> Option<Deci
     if gap == 0 {
         return None;
     }
-    let far = bound.checked_shr(86).and_then(|b| b.checked_add(1)).is_some_and(|b| b < gap);
+    let far = bound
+        .checked_shr(86)
+        .and_then(|b| b.checked_add(1))
+        .is_some_and(|b| b < gap);
     if !far && bound.div_ceil(TEN_26) >= gap {
         return None;
     }

@@ -59,7 +59,7 @@ fn request(markets: Value, products: Value, extra: Value) -> MatrixRequest {
 fn cell<'a>(m: &'a Matrix, market: &str) -> &'a Cell {
     m.cells
         .iter()
-        .find(|c| c.market == market)
+        .find(|c| &*c.market == market)
         .unwrap_or_else(|| panic!("no cell for {market}: {:?}", m.errors))
 }
 
@@ -104,7 +104,7 @@ fn half_up(v: Decimal, dp: u32) -> Decimal {
 /// Checks one cell against the reference; a description of the difference otherwise.
 fn check_cell(m: &Matrix, c: &Cell, market: &Value, p: &Value) -> Result<(), String> {
     let hs = p["hs_codes"]
-        .get(&c.market)
+        .get(&*c.market)
         .and_then(Value::as_str)
         .unwrap_or(p["hs_code"].as_str().unwrap());
     let q = forward_quote(market, c, hs, &cross_rates(c.currency));
@@ -138,7 +138,7 @@ fn check_cell(m: &Matrix, c: &Cell, market: &Value, p: &Value) -> Result<(), Str
     let mid = m
         .markets
         .iter()
-        .find(|s| s.market == c.market)
+        .find(|s| *s.market == *c.market)
         .unwrap()
         .reference_rate;
     let fee = match market.get("fee_schedule").and_then(Value::as_str) {
@@ -236,13 +236,10 @@ fn random_catalogues(cases: u32) {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|x| x["id"] == c.market.as_str())
+                .find(|x| x["id"] == *c.market)
                 .unwrap()
                 .clone();
-            let p = products
-                .iter()
-                .find(|p| p["sku"] == c.sku.as_str())
-                .unwrap();
+            let p = products.iter().find(|p| p["sku"] == *c.sku).unwrap();
             check_cell(&m, c, &market, p).map_err(TestCaseError::fail)?;
         }
         // Every cell is priced or says why not, in product-major order.
@@ -297,10 +294,10 @@ fn matrix_margin_goal_gives_the_lowest_ended_price_with_that_margin() {
         // One step lower on the ending (a euro or pound less) misses the goal.
         let lower = c.shelf_price - Decimal::ONE;
         let mut t = product("G", "1", "8.00");
-        t["targets"] = json!({c.market.clone(): lower.to_string()});
+        t["targets"] = json!({c.market.to_string(): lower.to_string()});
         let below = tables()
             .matrix(&request(
-                json!([markets()[if c.market == "DE" { 0 } else { 2 }].clone()]),
+                json!([markets()[if &*c.market == "DE" { 0 } else { 2 }].clone()]),
                 json!([t]),
                 json!({}),
             ))
@@ -494,7 +491,7 @@ fn by_key(m: &Matrix) -> std::collections::BTreeMap<(String, String), String> {
         .iter()
         .map(|c| {
             (
-                (c.sku.clone(), c.market.clone()),
+                (c.sku.to_string(), c.market.to_string()),
                 serde_json::to_string(c).unwrap(),
             )
         })
@@ -564,7 +561,7 @@ fn matrix_cells_report_the_regime_changes_reverse_pricing_reports_for_their_shel
     let mut near = 0;
     for c in &m.cells {
         let q = &c.explanation.as_ref().unwrap().quote;
-        let market = &markets.as_array().unwrap()[usize::from(c.market == "GB")];
+        let market = &markets.as_array().unwrap()[usize::from(&*c.market == "GB")];
         let v = json!({"date": DATE, "destination": c.market, "currency": c.currency.code(),
             "ship_from": "CN", "seller_registrations": market["seller_registrations"],
             "shipping": q.shipping.to_string(),

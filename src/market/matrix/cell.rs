@@ -2,6 +2,7 @@
 //! ending solved over the forward quote, and the floor.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -111,7 +112,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
     ) -> Self {
         let hs = product
             .hs_codes
-            .get(&m.market.id)
+            .get(&*m.market.id)
             .copied()
             .unwrap_or(product.hs_code);
         let mut line = QuoteLine::new(hs, Decimal::ONE, Decimal::ZERO, product.origin);
@@ -145,7 +146,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
     /// already quoted near it with its shelf price.
     fn start(&mut self) -> Result<(Decimal, Binding, Option<Known>), Error> {
         let cur = self.m.currency;
-        if let Some(t) = self.product.targets.get(&self.m.market.id) {
+        if let Some(t) = self.product.targets.get(&*self.m.market.id) {
             note(&mut self.trace, || format!("target shelf price {t} {cur}"));
             return Ok((*t, Binding::Target, None));
         }
@@ -416,8 +417,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
             })
         });
         Cell {
-            sku: self.product.sku.clone(),
-            market: self.m.market.id.clone(),
+            sku: Arc::clone(&self.product.sku),
+            market: Arc::clone(&self.m.market.id),
             currency: self.m.currency,
             shelf_price: f.shelf,
             goods_price: p.goods,

@@ -42,6 +42,8 @@ mod memo;
 mod prepare;
 mod wire;
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::codes::{Bps, CountryCode, Currency, HsCode, RegionCode, TaxCategory};
@@ -61,7 +63,7 @@ use super::reverse::NearThreshold;
 #[non_exhaustive]
 pub struct Market {
     /// The market's name in the results, e.g. `"DE"` or `"amazon.de"`.
-    pub id: String,
+    pub id: Arc<str>,
     /// The destination country; the shelf currency is its currency.
     pub destination: CountryCode,
     /// Subdivision, where the destination taxes by it (CA, BR).
@@ -123,8 +125,8 @@ fn zero_bps() -> Bps {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Product {
-    /// The product's id in the results.
-    pub sku: String,
+    /// The product's id in the results (shared by its cells).
+    pub sku: Arc<str>,
     /// HS code (6 digits, or a national code where one market's tariff needs it).
     pub hs_code: HsCode,
     /// National codes by market id (a US HTS or JP statistical code), where the tariff of
@@ -181,9 +183,9 @@ pub enum Binding {
 #[non_exhaustive]
 pub struct Cell {
     /// The product.
-    pub sku: String,
+    pub sku: Arc<str>,
     /// The market.
-    pub market: String,
+    pub market: Arc<str>,
     /// The shelf currency.
     pub currency: Currency,
     /// What the buyer pays at checkout, with the market's ending.
@@ -251,9 +253,9 @@ pub struct Explanation {
 #[non_exhaustive]
 pub struct CellError {
     /// The product.
-    pub sku: String,
+    pub sku: Arc<str>,
     /// The market.
-    pub market: String,
+    pub market: Arc<str>,
     /// The error's field, when it names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -372,8 +374,8 @@ pub fn matrix(tables: &RateTables, request: &MatrixRequest) -> Result<Matrix, Er
 /// A cell the matrix could not price.
 fn cell_error(product: &Product, market: &prepare::Prepared<'_>, e: &Error) -> CellError {
     CellError {
-        sku: product.sku.clone(),
-        market: market.market.id.clone(),
+        sku: Arc::clone(&product.sku),
+        market: Arc::clone(&market.market.id),
         field: match e {
             Error::InvalidInput { field, .. } => Some(field.clone()),
             _ => None,

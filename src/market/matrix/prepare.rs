@@ -120,7 +120,7 @@ fn market<'a>(
         })
         .transpose()?;
     let summary = MarketSummary {
-        market: m.id.clone(),
+        market: m.id.to_string(),
         currency,
         reference_rate: one.reference_rate,
         rates: format!("{} {}", one.source, one.as_of),
