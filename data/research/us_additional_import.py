@@ -27,6 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from usitc_ch99_headings import fill_headings, verify_curated  # noqa: E402
 
+EO14289_WARNING = ("EO 14289 (as amended by Proclamation 10947) does not let IEEPA fentanyl duties on goods of "
+                   "Canada or Mexico and Section 232 steel/aluminium duties stack on one article; which one "
+                   "applies is not encoded, so this quote charges both where both apply: check them before relying "
+                   "on the total")
 IEEPA_LAST_DAY = "2026-02-23"  # CBP CSMS #67834313: IEEPA duties not collected on entries from 12:00 a.m. ET 2026-02-24
 S122_FIRST, S122_LAST = "2026-02-24", "2026-07-23"  # CSMS #67844987: 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24
 
@@ -55,6 +59,7 @@ SRC = {
     "rec_cn84": "EO 14259 (2025-04-08), China (incl. Hong Kong, Macau) 34% -> 84% from 2025-04-09: https://www.federalregister.gov/documents/2025/04/14/2025-06378 ; HTS 9903.01.63 (heading named in CBP CSMS #66749380)",
     "rec_cn125": "EO 14266 (2025-04-09), China 84% -> 125% from 2025-04-10: https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates-to-reflect-trading-partner-retaliation-and-alignment/ ; until EO 14298 (2025-05-12) suspended the heading from 2025-05-14 (China back to the 10% of 9903.01.25): https://www.whitehouse.gov/presidential-actions/2025/05/modifying-reciprocal-tariff-rates-to-reflect-discussions-with-the-peoples-republic-of-china/ ; suspension continued to 2026-11-10 (CSMS #66749380)",
     "rec_p2": "EO 14326 (2025-07-31), 90 FR 37963, Annex I rate {r}% for {c} from 12:01 a.m. EDT 2025-08-07 (HTS 9903.02.02-9903.02.71): https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate as in the Tariff Rate Tracker master_tariff_list.json",
+    "eo14289": "EO 14289 (2025-04-29), 90 FR 18907, sec. 2-3 (which of overlapping tariffs applies): https://www.govinfo.gov/content/pkg/FR-2025-05-02/html/2025-07835.htm ; as amended by Proclamation 10947 (2025-06-03), 90 FR 24199 (Mohawk Global: steel and aluminium duties applied before the IEEPA Canada/Mexico duties); order of precedence not encoded, warning only",
     "rec_own10": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: 10% for {c} from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; heading {h} from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of {c} ... + 10%\"), which replaces the baseline's 9903.01.25 for it",
     "rec_ci": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: Cote d'Ivoire 15% from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate and heading 9903.02.15 from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of Cote d'Ivoire ... + 15%\"); not in the Tariff Rate Tracker's master list",
     "rec_eu": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: European Union goods with column 1 rate < 15% pay 15% minus column 1, >= 15% pay nothing, from 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; CBP CSMS #65829726",
@@ -252,6 +257,15 @@ def ieepa_fentanyl(tr):
     out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX", rate_percent="25",
                    not_with_preference="true", group=g, effective_from="2025-03-07", effective_to=end,
                    source=SRC["fent_mx"] + " ; " + SRC["end"]))
+    # EO 14289 (as amended by Proclamation 10947): CA/MX fentanyl and Section 232 steel/aluminium duties
+    # do not stack on one article. Which one applies on which date is not encoded (sources disagree), so
+    # both charge; a warning on the steel and aluminium chapters says so (from 2025-03-12, when the
+    # CA/MX steel and aluminium exemptions ended; USMCA goods owe no fentanyl duty).
+    for ch in ("72", "73", "76"):
+        out.append(row(name="ieepa_fentanyl_metals_precedence", authority=A, hs=ch, origins="CA MX",
+                       not_with_preference="true", rate_percent="0", group="ieepa_conditional",
+                       warn_only="true", warning=EO14289_WARNING, effective_from="2025-03-12",
+                       effective_to=end, source=SRC["eo14289"] + " ; " + SRC["end"]))
     # carve-outs: lower rate rows + exemption of the general row on the same lines
     carve = read_csv(tr / "resources/fentanyl_carveout_products.csv")
     spec = {  # ch99 -> (row name, origin, general row spared, from, citation)

@@ -326,3 +326,40 @@ fn an_eu_and_a_japanese_sofa_each_show_their_own_wood_heading() {
         )
     );
 }
+
+#[test]
+fn canadian_steel_outside_usmca_warns_that_eo_14289_precedence_is_not_encoded() {
+    // Both IEEPA fentanyl and Section 232 steel charge; EO 14289 says they do not stack, and
+    // which one applies is not encoded: the quote says so, from 2025-03-12 (when the CA/MX
+    // steel exemptions ended) to the last IEEPA day.
+    let steel = |date: &str| {
+        let req = json!({
+            "date": date, "destination": "US", "currency": "USD", "ship_from": "CA",
+            "lines": [{"hs_code": "7208101500", "quantity": "1", "unit_price": "1000.00",
+                       "origin": "CA", "claim_preference": false}]
+        });
+        RateTables::embedded()
+            .unwrap()
+            .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+            .unwrap()
+    };
+    let warns = |q: &Quote| q.warnings.iter().any(|w| w.contains("EO 14289"));
+    assert!(!warns(&steel("2025-03-11")));
+    for day in ["2025-03-12", "2025-09-01", "2026-02-23"] {
+        let q = steel(day);
+        assert!(warns(&q), "{day}: {:?}", q.warnings);
+        assert!(!charges(&q, "IEEPA fentanyl").is_empty(), "{day}");
+    }
+    assert!(!warns(&steel("2026-02-24")));
+    // USMCA goods owe no fentanyl duty: no warning.
+    let usmca = json!({
+        "date": "2025-09-01", "destination": "US", "currency": "USD", "ship_from": "CA",
+        "lines": [{"hs_code": "7208101500", "quantity": "1", "unit_price": "1000.00",
+                   "origin": "CA"}]
+    });
+    let q = RateTables::embedded()
+        .unwrap()
+        .quote(&QuoteRequest::from_json(&usmca.to_string()).unwrap())
+        .unwrap();
+    assert!(!warns(&q), "{:?}", q.warnings);
+}
