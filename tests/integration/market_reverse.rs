@@ -295,9 +295,11 @@ fn run(cases: u32) -> Tally {
 
 #[test]
 fn reverse_solved_price_reproduces_the_target_or_the_nearest_bracket_it() {
-    let t = run(300);
+    // 600 draws: about 150 solve (mean of ten runs of 300: 75, as low as 60), so the share
+    // asked for (over a fifth solved) is about three deviations from a random failure.
+    let t = run(600);
     assert!(
-        t.solved > 60 && t.unreachable > 5,
+        t.solved > 120 && t.unreachable > 10,
         "{} solved, {} unreachable",
         t.solved,
         t.unreachable
