@@ -200,6 +200,7 @@ mod tests {
             RoundingMode::HalfUp,
             RoundingMode::HalfDown,
             RoundingMode::HalfEven,
+            RoundingMode::HalfCeiling,
         ];
         let fractions = [
             (22u64, 78u64),
