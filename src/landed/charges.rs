@@ -74,9 +74,11 @@ pub(crate) struct Step {
     groups: Vec<(usize, Groups)>,
     shares: Vec<Share>,
     /// The step's charges whose parts share a divisor (a tax grossed up "por dentro",
-    /// `base × t / (1 − t)`): the parts keep their exact numerators, and the charge divides
-    /// once, so that the split weighs short numbers rather than 28-digit quotients (rare:
-    /// kept apart).
+    /// `base × t / (1 − t)`, or a fraction rate, `base × 22 / 78`): the parts keep their
+    /// exact numerators, and the charge divides once, so that the split weighs short numbers
+    /// rather than 28-digit quotients and a part's quotient is computed only where it is
+    /// read (a line rounding the fraction's integers cannot give, a later base). Rare: kept
+    /// apart.
     divisors: Vec<(usize, Decimal)>,
     /// Each part's amount rounded per a declaration rule's `line_increment`, in part order
     /// (filled by [`Step::close`] before the declaration total, read by its weights and
@@ -207,7 +209,7 @@ impl Step {
     /// Makes every part of charge `charge` (an index returned by [`Step::push`]) a numerator
     /// over `by`: the charge's amount is their sum divided by `by`, and each line's share of
     /// it is in proportion to its numerator. Every part of a charge shares its rate, so a
-    /// gross-up's `1 − t` is the same for all.
+    /// gross-up's `1 − t` (or a fraction's denominator) is the same for all.
     pub(crate) fn divide(&mut self, charge: usize, by: Decimal) {
         if !self.divisors.iter().any(|(k, _)| *k == charge) {
             self.divisors.push((charge, by));
@@ -270,22 +272,19 @@ impl Step {
         });
         let charge = match found {
             Some(k) => self.first.saturating_add(k),
-            None => {
-                let new = Charge {
-                    kind,
-                    name: Arc::clone(name),
-                    base: None,
-                    rate,
-                    rate_text: rate_text(),
-                    amount: Decimal::ZERO,
-                    unrounded: Decimal::ZERO,
-                    rule: rule(),
-                    source: Arc::clone(source),
-                    collected_at,
-                    lines: Vec::new(),
-                };
-                self.open(charges, id, new)
-            }
+            None => self.open(charges, id, || Charge {
+                kind,
+                name: Arc::clone(name),
+                base: None,
+                rate,
+                rate_text: rate_text(),
+                amount: Decimal::ZERO,
+                unrounded: Decimal::ZERO,
+                rule: rule(),
+                source: Arc::clone(source),
+                collected_at,
+                lines: Vec::new(),
+            }),
         };
         self.parts.push(Part {
             charge,
@@ -296,10 +295,17 @@ impl Step {
         charge
     }
 
-    /// Appends a new charge of identity `id` to the list; returns its index.
+    /// Appends a new charge of identity `id`, built by `make`, to the list; returns its
+    /// index. (Built here rather than passed in: a charge is a few hundred bytes, which the
+    /// list can receive without a copy.)
     #[inline(never)]
-    fn open(&mut self, charges: &mut Vec<Charge>, id: usize, charge: Charge) -> usize {
-        charges.push(charge);
+    fn open(
+        &mut self,
+        charges: &mut Vec<Charge>,
+        id: usize,
+        make: impl FnOnce() -> Charge,
+    ) -> usize {
+        charges.push(make());
         self.ids.push(id);
         charges.len().saturating_sub(1)
     }
@@ -310,13 +316,18 @@ impl Step {
         &self,
         mut f: impl FnMut(usize, Exact) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        self.parts.iter().try_for_each(|p| {
-            // A grossed-up charge's parts are numerators over its divisor (`Step::divide`).
-            match self.divisors.iter().find(|(c, _)| *c == p.charge) {
-                Some((_, d)) => f(p.line, Exact::of(div(p.amount.dec()?, *d)?)),
-                None => f(p.line, p.amount),
-            }
-        })
+        self.parts
+            .iter()
+            .try_for_each(|p| f(p.line, self.amount_of(p)?))
+    }
+
+    /// A part's unrounded amount: its numerator divided by its charge's divisor, if the
+    /// charge has one (`Step::divide`), else the amount it was pushed with.
+    fn amount_of(&self, p: &Part) -> Result<Exact, Error> {
+        match self.divisors.iter().find(|(c, _)| *c == p.charge) {
+            Some((_, d)) => Ok(Exact::of(div(p.amount.dec()?, *d)?)),
+            None => Ok(p.amount),
+        }
     }
 
     /// Calls `f(line, amount)` with every line's part of the step's charges rounded per
@@ -333,7 +344,6 @@ impl Step {
             return Ok(());
         };
         let nests = rule.declaration
-            && self.divisors.is_empty()
             && self.lined.len() == self.parts.len()
             && rule
                 .line
@@ -375,6 +385,7 @@ impl Step {
                 mine,
                 lined: self.lined_of(from, n),
                 groups,
+                divisor: self.divisor_of(k),
                 shares: &self.shares,
             };
             weights.push(spread.weight(lane)?);
@@ -427,12 +438,18 @@ impl Step {
             let by_fraction = self
                 .fraction
                 .and_then(|f| nested::fraction_rounded(lane, p.base, f, line_rule));
-            self.lined.push(match by_fraction {
+            let r = match by_fraction {
                 Some(r) => r,
-                None => lane.round_exact(p.amount, Some(line_rule))?,
-            });
+                None => lane.round_exact(self.amount_of(p)?, Some(line_rule))?,
+            };
+            self.lined.push(r);
         }
         Ok(())
+    }
+
+    /// The divisor of charge `k`'s parts (see [`Step::divide`]), if it has one.
+    fn divisor_of(&self, k: usize) -> Option<Decimal> {
+        self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| *d)
     }
 
     /// The line-rounded amounts of the `n` parts from part `from`, when [`Step::lined`] holds
@@ -497,23 +514,16 @@ impl Step {
                 lines.push(p.line);
             }
             let groups = self.groups.iter().find(|(c, _)| *c == k).map(|(_, g)| *g);
-            let divisor = self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| *d);
+            let divisor = self.divisor_of(k);
             let given = declared.get(k.saturating_sub(self.first)).copied();
             let (unrounded, rounded) = match (given, groups, divisor) {
-                (Some(_), _, Some(_)) => {
-                    // A declaration total weighs the charges by their amounts; a grossed-up
-                    // charge holds numerators (`Step::divide`), which it cannot weigh yet.
-                    return Err(Error::input(
-                        "destination",
-                        "the data rounds a grossed-up tax as part of a declaration total, which the engine does not support; report it",
-                    ));
-                }
-                (Some(a), g, None) => {
+                (Some(a), g, divisor) => {
                     let spread = Spread {
                         k,
                         mine,
                         lined: self.lined_of(from, n),
                         groups: g,
+                        divisor,
                         shares: &self.shares,
                     };
                     (spread.unrounded()?, spread.apply(a, lane, at, apply)?)
@@ -657,15 +667,19 @@ struct Spread<'p> {
     /// The parts' amounts rounded per the rule's `line_increment`, when it has one.
     lined: Option<&'p [i64]>,
     groups: Option<Groups>,
+    /// The divisor of the parts, when they are numerators ([`Step::divide`]).
+    divisor: Option<Decimal>,
     shares: &'p [Share],
 }
 
 impl Spread<'_> {
-    /// The exact unrounded amount of the charge.
+    /// The exact unrounded amount of the charge (to 28 digits when its parts are numerators
+    /// over a divisor: their sum divided once).
     fn unrounded(&self) -> Result<Exact, Error> {
-        match self.groups {
-            Some(g) => Exact::mul(g.whole.dec()?, Decimal::from(g.count)),
-            None => unrounded_sum(self.mine),
+        match (self.groups, self.divisor) {
+            (Some(g), _) => Exact::mul(g.whole.dec()?, Decimal::from(g.count)),
+            (None, Some(d)) => Ok(Exact::of(div(unrounded_sum(self.mine)?.dec()?, d)?)),
+            (None, None) => unrounded_sum(self.mine),
         }
     }
 
@@ -684,8 +698,9 @@ impl Spread<'_> {
         }
     }
 
-    /// Spreads `amount` over the charge's lines by their (line-rounded) amounts, or by the
-    /// groups' exact ratios; returns `amount`.
+    /// Spreads `amount` over the charge's lines by their (line-rounded) amounts (numerators
+    /// over a divisor have the quotients' ratios), or by the groups' exact ratios; returns
+    /// `amount`.
     fn apply(
         &self,
         amount: i64,

@@ -67,12 +67,11 @@ impl Lane {
             .ok_or_else(|| Error::overflow(OP))
     }
 
-    /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
-    #[inline]
     /// [`Lane::round_exact`] to an increment on integers (Japan's ¥1,000 and ¥100 on every
     /// line): `v / inc` rounded with `mode` and multiplied back, exactly, as
     /// `round_to_increment` does; `None` when the increment is finer than the lane or a
     /// number leaves 128 bits (then the `Decimal` path decides).
+    #[inline]
     fn to_increment_int(self, v: Exact, inc: Decimal, mode: RoundingMode) -> Option<i64> {
         if let Some(u) = self.to_increment_u64(v, inc, mode) {
             return Some(u);
@@ -143,23 +142,33 @@ impl Lane {
     /// same amount; any other case (no increment, a finer one, an overflow) goes to
     /// [`Lane::round_exact`], which decides it as before. Japan truncates every line's bases
     /// to ¥1,000 and its chained amounts to ¥100 through here.
+    ///
+    /// The integer path is small and inlined at every call; the rest is out of line
+    /// ([`Lane::round_units_exact`]), so that a call costs no frame.
     #[inline]
     pub(crate) fn round_units(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
-        if let Some(inc) = rule.increment.and_then(|i| self.whole_units(i)) {
-            let mag = units.unsigned_abs();
-            if let (Some(q), Some(rem)) = (mag.checked_div(inc), mag.checked_rem(inc)) {
-                let neg = units < 0;
-                let away =
-                    rounds_away(q & 1 == 1, u128::from(rem), u128::from(inc), neg, rule.mode);
-                let rounded = q
-                    .checked_add(u64::from(away))
-                    .and_then(|q| q.checked_mul(inc))
-                    .and_then(|u| i64::try_from(u).ok());
-                if let Some(u) = rounded {
-                    return Ok(if neg { u.wrapping_neg() } else { u });
-                }
-            }
+        match self.units_to_increment(units, rule) {
+            Some(u) => Ok(u),
+            None => self.round_units_exact(units, rule),
         }
+    }
+
+    /// [`Lane::round_units`]' integer path: `None` when the rule has no increment, a finer
+    /// one than the lane, or a number overflows.
+    #[inline]
+    fn units_to_increment(self, units: i64, rule: &RoundingRule) -> Option<i64> {
+        let inc = self.whole_units(rule.increment?)?;
+        let mag = units.unsigned_abs();
+        let (q, rem) = (mag.checked_div(inc)?, mag.checked_rem(inc)?);
+        let neg = units < 0;
+        let away = rounds_away(q & 1 == 1, u128::from(rem), u128::from(inc), neg, rule.mode);
+        let u = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc)?).ok()?;
+        Some(if neg { u.wrapping_neg() } else { u })
+    }
+
+    /// [`Lane::round_units`] past its integer path: [`Lane::round_exact`] of the amount.
+    #[inline(never)]
+    fn round_units_exact(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
         self.round_exact(
             Exact {
                 m: i128::from(units),
@@ -182,12 +191,44 @@ impl Lane {
             .filter(|u| *u != 0)
     }
 
+    /// Rounds a value per a rule, or to the minor unit half-up by default, into units.
     pub(crate) fn round(self, v: Decimal, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         self.round_exact(Exact::of(v), rule)
     }
 
     /// [`Lane::round`] of an exact amount.
+    ///
+    /// The 64-bit path to an increment ([`Lane::to_increment_u64`]) is inlined at every
+    /// call; every other case is [`Lane::round_exact_out`], out of line. (`always`: with the
+    /// second check below, plain `inline` left it out of line in the quote, where every line
+    /// rounds through here two to four times.)
+    #[inline(always)]
     pub(crate) fn round_exact(self, v: Exact, rule: Option<&RoundingRule>) -> Result<i64, Error> {
+        if let Some(RoundingRule {
+            increment: Some(inc),
+            mode,
+            ..
+        }) = rule
+            && let Some(u) = self.to_increment_u64(v, *inc, *mode)
+        {
+            return Ok(u);
+        }
+        // To the minor unit, an amount with the lane's decimals is its units (a goods value,
+        // a share): what `round_exact_out` gives, as `round_int` drops no digit then.
+        if rule.is_none_or(|r| r.increment.is_none())
+            && v.scale == self.scale
+            && self.scale <= self.minor
+            && let Ok(u) = i64::try_from(v.m)
+        {
+            return Ok(u);
+        }
+        self.round_exact_out(v, rule)
+    }
+
+    /// [`Lane::round_exact`] past its inlined path (which gives the same result where it
+    /// answers).
+    #[inline(never)]
+    fn round_exact_out(self, v: Exact, rule: Option<&RoundingRule>) -> Result<i64, Error> {
         if let Some(RoundingRule {
             increment: Some(inc),
             mode,

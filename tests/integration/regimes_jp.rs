@@ -45,16 +45,21 @@ fn sum(q: &Quote, name: &str) -> Decimal {
 /// - totals: duty 92,400 → 92,400; national 47,502 + 8,923 = 56,425 → 56,400 (one
 ///   declaration total over both rates, split over the two rates' charges as 47,500 and
 ///   8,900); local 15,907 → 15,900.
-#[test]
-fn customs_answer_1111_two_line_example_is_reproduced() {
+fn answer_1111() -> Quote {
     let mut food = line("190590", "126200", "14");
     food["tax_category"] = json!("reduced");
-    let q = quote(jp(
+    quote(jp(
         "2026-07-15",
         "business",
         "0",
         json!([line("851660", "534500", "14"), food]),
-    ));
+    ))
+}
+
+/// Every figure of the example of [`answer_1111`].
+#[test]
+fn customs_answer_1111_two_line_example_is_reproduced() {
+    let q = answer_1111();
     assert_eq!(sum(&q, "customs duty"), dec("92400"), "{q:#?}");
     let duty = q
         .charges
@@ -109,6 +114,25 @@ fn local_ct_is_exactly_22_78_of_the_chained_national_ct() {
         .unwrap();
     assert_eq!(local.base, Some(dec("900")));
     assert_eq!(local.amount, dec("200"));
+}
+
+/// A fraction tax's unrounded amount is its lines' exact fraction added up first and divided
+/// once (`Σ base × 22 / 78`, to 28 digits), not a sum of per-line 28-digit quotients: the
+/// two lines of Customs Answer 1111 give 56,400 × 22 / 78 = 15,907.692307…
+#[test]
+fn local_ct_unrounded_is_the_fraction_of_the_lines_total_divided_once() {
+    let q = answer_1111();
+    let local = q
+        .charges
+        .iter()
+        .find(|c| &*c.name == "local consumption tax")
+        .unwrap();
+    let want = (dec("56400") * dec("22") / dec("78")).normalize();
+    assert_eq!(local.unrounded, want, "{local:#?}");
+    assert_eq!(
+        local.unrounded.to_string(),
+        "15907.692307692307692307692308"
+    );
 }
 
 /// Duty and national CT below ¥100 become 0; bases below ¥1,000 become 0.

@@ -54,6 +54,7 @@ pub(crate) fn levy<'a>(
     // tax factor), rather than grown push by push.
     let keeps = earlier.keep && lines.iter().any(|l| l.tax_factor.is_some());
     let mut statutory = Statutory(Vec::with_capacity(if keeps { lines.len() } else { 0 }));
+    let mut last: Option<(&TaxCategory, LineRate<'a>)> = None;
     for (i, line) in lines.iter().enumerate() {
         if line.no_tax || line.reverse_charge || line.checkout.is_some() {
             continue;
@@ -62,7 +63,18 @@ pub(crate) fn levy<'a>(
             continue;
         }
         let category = line.req.tax_category.as_ref().unwrap_or(standard);
-        let (id, rate, vat_hit) = rate_of(ctx, row, i, line, category, vat)?;
+        // A rate from the VAT table depends on the category only: the previous line's, when
+        // it had the same one (lines usually do), spares the lookup and the component's
+        // search by name.
+        let (id, rate, vat_hit) = match last {
+            Some((c, found)) if core::ptr::eq(c, category) && line.req.tax_rate.is_none() => found,
+            _ => {
+                let found = rate_of(ctx, row, i, line, category, vat)?;
+                let by_table = matches!(tax.rate, TaxRateSource::VatTable { .. });
+                last = (by_table && line.req.tax_rate.is_none()).then_some((category, found));
+                found
+            }
+        };
         let source = match (vat_hit, &tax.rate) {
             (Some(hit), _) => &hit.row.source,
             (None, TaxRateSource::Fixed(_) | TaxRateSource::Fraction { .. }) => &row.source,
@@ -87,18 +99,26 @@ pub(crate) fn levy<'a>(
             base = lane.round_units(base, r)?;
         }
         let fraction = fraction_of(&tax.rate);
-        let mut amount = match fraction {
-            Some((n, d)) => Exact::of(div(
-                mul(lane.dec(base), Decimal::from(n))?,
-                Decimal::from(d),
-            )?),
-            None => lane.percent_of(base, rate)?,
-        };
-        // A gross-up divides by 1 − t: once per charge (`Step::divide`), the parts kept as
-        // their exact numerators. Multiplying by 0.01 is exact and cheaper than dividing.
-        let divisor = match tax.gross_up {
-            true => Some(sub(Decimal::ONE, mul(rate, Decimal::new(1, 2))?)?),
-            false => None,
+        // A gross-up divides by 1 − t, a plain fraction rate by its denominator: once per
+        // charge (`Step::divide`), the parts kept as their exact numerators. Multiplying by
+        // 0.01 is exact and cheaper than dividing.
+        let (mut amount, divisor) = match (fraction, tax.gross_up) {
+            (Some((n, d)), false) if plain => (numerator(base, n, lane.scale)?, Some(d.into())),
+            (Some((n, d)), gross_up) => (
+                Exact::of(div(
+                    mul(lane.dec(base), Decimal::from(n))?,
+                    Decimal::from(d),
+                )?),
+                gross_up
+                    .then(|| sub(Decimal::ONE, mul(rate, Decimal::new(1, 2))?))
+                    .transpose()?,
+            ),
+            (None, gross_up) => (
+                lane.percent_of(base, rate)?,
+                gross_up
+                    .then(|| sub(Decimal::ONE, mul(rate, Decimal::new(1, 2))?))
+                    .transpose()?,
+            ),
         };
         if tax.factor_percent != Decimal::ONE_HUNDRED {
             amount = amount.percent(tax.factor_percent)?;
@@ -183,6 +203,15 @@ fn factored(
     amount.percent(f)
 }
 
+/// `base × n` lane units, exactly: a fraction rate's numerator, which the charge divides by
+/// the denominator once (what `base × n / d` is before the division).
+fn numerator(base: i64, n: usize, scale: u32) -> Result<Exact, Error> {
+    i128::from(base)
+        .checked_mul(i128::try_from(n).map_err(|_| Error::overflow(OP))?)
+        .and_then(|m| Exact::new(m, scale))
+        .ok_or_else(|| Error::overflow(OP))
+}
+
 /// The numerator and denominator of a fraction rate (`rate_fraction = "22/78"`).
 fn fraction_of(rate: &TaxRateSource) -> Option<(usize, usize)> {
     match rate {
@@ -197,6 +226,9 @@ fn fraction_of(rate: &TaxRateSource) -> Option<(usize, usize)> {
     }
 }
 
+/// A line's rate of a tax: the charge identity, the rate and the VAT row it came from.
+type LineRate<'a> = (usize, Decimal, Option<VatHit<'a>>);
+
 /// The rate of tax `row` for line `i`: the charge identity, the rate and the VAT row it came
 /// from (none for a fixed rate or the request's `tax_rate`). Inlined into the loop over the
 /// lines, like the body it was split from.
@@ -208,7 +240,7 @@ fn rate_of<'a>(
     line: &Line<'a>,
     category: &'a TaxCategory,
     vat: &mut VatCache<'a>,
-) -> Result<(usize, Decimal, Option<VatHit<'a>>), Error> {
+) -> Result<LineRate<'a>, Error> {
     Ok(match (&row.value.rate, line.req.tax_rate) {
         (TaxRateSource::VatTable { component: None }, Some(r)) => (ID_TAX_RATE, r, None),
         (TaxRateSource::VatTable { component: Some(c) }, Some(_)) => {
