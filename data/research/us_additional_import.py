@@ -20,6 +20,7 @@ Python 3.11, standard library only.
 import csv
 import io
 import json
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,10 +28,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from usitc_ch99_headings import fill_headings, verify_curated  # noqa: E402
 
-EO14289_WARNING = ("EO 14289 (as amended by Proclamation 10947) does not let IEEPA fentanyl duties on goods of "
-                   "Canada or Mexico and Section 232 steel/aluminium duties stack on one article; which one "
-                   "applies is not encoded, so this quote charges both where both apply: check them before relying "
-                   "on the total")
+# EO 14289 (90 FR 18907) sec. 3, retroactive to entries from 2025-03-04: an article subject to the CA/MX
+# IEEPA duties (EO 14193 / EO 14194 as amended) is not subject to the Section 232 steel/aluminium duties.
+# Proclamation 10947 (90 FR 24199) reversed the order for entries from 12:01 a.m. EDT 2025-06-04 (CBP CSMS
+# #65236574): steel/aluminium first, then IEEPA Canada, then IEEPA Mexico. "Subject to" means more than 0 %
+# owed (CBP CSMS #65054270), so a USMCA good, which owes no fentanyl duty, pays the 232 duty throughout.
+METALS_FIRST = "2025-06-04"
+FENT_CAMX = "ieepa_fentanyl_ca ieepa_fentanyl_ca_energy ieepa_fentanyl_ca_potash ieepa_fentanyl_mx ieepa_fentanyl_mx_potash"
+S232_STEEL_ALU = "s232_aluminum s232_steel"   # the charging rows of Proclamations 9704/9705 as amended
 IEEPA_LAST_DAY = "2026-02-23"  # CBP CSMS #67834313: IEEPA duties not collected on entries from 12:00 a.m. ET 2026-02-24
 S122_FIRST, S122_LAST = "2026-02-24", "2026-07-23"  # CSMS #67844987: 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24
 
@@ -59,7 +64,7 @@ SRC = {
     "rec_cn84": "EO 14259 (2025-04-08), China (incl. Hong Kong, Macau) 34% -> 84% from 2025-04-09: https://www.federalregister.gov/documents/2025/04/14/2025-06378 ; HTS 9903.01.63 (heading named in CBP CSMS #66749380)",
     "rec_cn125": "EO 14266 (2025-04-09), China 84% -> 125% from 2025-04-10: https://www.whitehouse.gov/presidential-actions/2025/04/modifying-reciprocal-tariff-rates-to-reflect-trading-partner-retaliation-and-alignment/ ; until EO 14298 (2025-05-12) suspended the heading from 2025-05-14 (China back to the 10% of 9903.01.25): https://www.whitehouse.gov/presidential-actions/2025/05/modifying-reciprocal-tariff-rates-to-reflect-discussions-with-the-peoples-republic-of-china/ ; suspension continued to 2026-11-10 (CSMS #66749380)",
     "rec_p2": "EO 14326 (2025-07-31), 90 FR 37963, Annex I rate {r}% for {c} from 12:01 a.m. EDT 2025-08-07 (HTS 9903.02.02-9903.02.71): https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate as in the Tariff Rate Tracker master_tariff_list.json",
-    "eo14289": "EO 14289 (2025-04-29), 90 FR 18907, sec. 2-3 (which of overlapping tariffs applies): https://www.govinfo.gov/content/pkg/FR-2025-05-02/html/2025-07835.htm ; as amended by Proclamation 10947 (2025-06-03), 90 FR 24199 (Mohawk Global: steel and aluminium duties applied before the IEEPA Canada/Mexico duties); order of precedence not encoded, warning only",
+    "eo14289": "EO 14289 (2025-04-29), 90 FR 18907 (FR Doc 2025-07835), 'Addressing Certain Tariffs on Imported Articles', sec. 3: an article subject to the IEEPA Canada/Mexico duties is not subject to the Section 232 aluminium/steel duties, retroactive to entries from 2025-03-04: https://www.govinfo.gov/content/pkg/FR-2025-05-02/html/2025-07835.htm (opening read; sec. 3 and the date as summarised by Tuttle Law 2025-05-29, Mondaq, metrocb); CBP CSMS #65054270 (2025-05-15; order autos, IEEPA Canada, IEEPA Mexico, 232 aluminium, 232 steel; 'subject to' means more than 0% owed; quoted by internationaltradeinsights.com, mti-worldwide) and CBP notice 2025-09066, 90 FR 21487 (HTSUS modified 2025-05-16, refunds); reversed by Proclamation 10947 (2025-06-03), 90 FR 24199, for entries from 12:01 a.m. EDT 2025-06-04: CBP CSMS #65236574 (new order autos, 232 aluminium, 232 steel, IEEPA Canada, IEEPA Mexico; quoted by sewwglobal, metrocb, gava, Mallory; Expeditors names it)",
     "rec_own10": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: 10% for {c} from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; heading {h} from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of {c} ... + 10%\"), which replaces the baseline's 9903.01.25 for it",
     "rec_ci": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: Cote d'Ivoire 15% from 12:01 a.m. EDT 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; rate and heading 9903.02.15 from USITC HTS 2026 Basic Edition and 2026 Revision 10 (\"articles the product of Cote d'Ivoire ... + 15%\"); not in the Tariff Rate Tracker's master list",
     "rec_eu": "EO 14326 (2025-07-31), 90 FR 37963, Annex I: European Union goods with column 1 rate < 15% pay 15% minus column 1, >= 15% pay nothing, from 2025-08-07: https://www.govinfo.gov/content/pkg/FR-2025-08-06/html/2025-15010.htm ; CBP CSMS #65829726",
@@ -245,8 +250,11 @@ def ieepa_fentanyl(tr):
         out.append(row(name="ieepa_fentanyl_cn", authority=A, heading=h, origins="CN HK", rate_percent=rate,
                        group=g, effective_from=frm, effective_to=to, source=SRC[s] + " ; " + SRC["end"]))
     # Canada (general), USMCA goods spared from 2025-03-07
+    # (split on 2025-06-04, when EO 14289's order between these duties and the 232 steel/aluminium duties
+    # was reversed: see apply_232_precedence)
     for frm, to, rate, npf, s in [("2025-03-04", "2025-03-06", "25", "false", "fent_ca"),
-                                  ("2025-03-07", "2025-07-31", "25", "true", "fent_ca"),
+                                  ("2025-03-07", day_before(METALS_FIRST), "25", "true", "fent_ca"),
+                                  (METALS_FIRST, "2025-07-31", "25", "true", "fent_ca"),
                                   ("2025-08-01", end, "35", "true", "fent_ca35")]:
         out.append(row(name="ieepa_fentanyl_ca", authority=A, heading="9903.01.10", origins="CA",
                        not_with_preference=npf, rate_percent=rate, group=g, effective_from=frm, effective_to=to,
@@ -254,18 +262,10 @@ def ieepa_fentanyl(tr):
     out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX", rate_percent="25",
                    group=g, effective_from="2025-03-04", effective_to="2025-03-06",
                    source=SRC["fent_mx"] + " ; " + SRC["end"]))
-    out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX", rate_percent="25",
-                   not_with_preference="true", group=g, effective_from="2025-03-07", effective_to=end,
-                   source=SRC["fent_mx"] + " ; " + SRC["end"]))
-    # EO 14289 (as amended by Proclamation 10947): CA/MX fentanyl and Section 232 steel/aluminium duties
-    # do not stack on one article. Which one applies on which date is not encoded (sources disagree), so
-    # both charge; a warning on the steel and aluminium chapters says so (from 2025-03-12, when the
-    # CA/MX steel and aluminium exemptions ended; USMCA goods owe no fentanyl duty).
-    for ch in ("72", "73", "76"):
-        out.append(row(name="ieepa_fentanyl_metals_precedence", authority=A, hs=ch, origins="CA MX",
-                       not_with_preference="true", rate_percent="0", group="ieepa_conditional",
-                       warn_only="true", warning=EO14289_WARNING, effective_from="2025-03-12",
-                       effective_to=end, source=SRC["eo14289"] + " ; " + SRC["end"]))
+    for frm, to in [("2025-03-07", day_before(METALS_FIRST)), (METALS_FIRST, end)]:
+        out.append(row(name="ieepa_fentanyl_mx", authority=A, heading="9903.01.01", origins="MX",
+                       rate_percent="25", not_with_preference="true", group=g, effective_from=frm,
+                       effective_to=to, source=SRC["fent_mx"] + " ; " + SRC["end"]))
     # carve-outs: lower rate rows + exemption of the general row on the same lines
     carve = read_csv(tr / "resources/fentanyl_carveout_products.csv")
     spec = {  # ch99 -> (row name, origin, general row spared, from, citation)
@@ -275,7 +275,8 @@ def ieepa_fentanyl(tr):
     }
     for r in carve:
         name, o, spared, frm, s = spec[r["ch99_code"]]
-        periods = [(frm, "2025-03-06", "false"), ("2025-03-07", end, "true")] if frm < "2025-03-07" else [(frm, end, "true")]
+        periods = ([(frm, "2025-03-06", "false")] if frm < "2025-03-07" else []) + [
+            ("2025-03-07", day_before(METALS_FIRST), "true"), (METALS_FIRST, end, "true")]
         for f, t, npf in periods:
             out.append(row(name=name, authority=A, heading=r["ch99_code"], hs=r["hts8"], origins=o,
                            not_with_preference=npf, rate_percent="10", group=g, effective_from=f, effective_to=t,
@@ -401,22 +402,30 @@ def section_122(tr):
 def section_232(tr):
     out = []
     annex_start = "2026-04-05"  # last day of the pre-annex regime
-    for r in read_csv(tr / "resources/s232_metal_chapter_products.csv"):
+    chapter = read_csv(tr / "resources/s232_metal_chapter_products.csv")
+    h50_of = {(r["metal_type"], r["hts_prefix"]): metal_heading_50(r["metal_type"], r["kind"], r["source"])
+              for r in chapter if r["hts_prefix"][:2] in ("72", "73", "76")}
+    for r in chapter:
         hs, metal, kind, frm = r["hts_prefix"], r["metal_type"], r["kind"], r["effective_date"] or "2025-03-12"
         frm = max(frm, "2025-03-12")
         full_value = hs[:2] in ("72", "73", "76")
         s = SRC["s232_steel" if metal == "steel" else "s232_alu"]
         if full_value:
             name = "s232_" + metal
-            h50 = "9903.81.87" if metal == "steel" else "9903.85.02"
+            h50 = metal_heading_50(metal, kind, r["source"])
             if frm < "2025-06-04":
                 out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                                hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
                                effective_from=frm, effective_to="2025-06-03", source=s + f" ({r['source']})"))
             f50 = max(frm, "2025-06-04")
-            out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+            # a line listed apart under this prefix with another heading (the tracker lists 7317.00.55.03 etc.
+            # as note 16(a)(ii) under 7317.00.55 of note 16(m)) keeps its own row: the prefix's row excludes it
+            apart = " ".join(sorted(x for (m, x), hx in h50_of.items()
+                                    if m == metal and x != hs and x.startswith(hs) and hx != h50))
+            out.append(row(name=name, exclude_hs=apart, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                            heading=h50, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
-                           group="s232", effective_from=f50, effective_to=annex_start, source=s + f" ({r['source']})"))
+                           group="s232", effective_from=f50, effective_to=annex_start,
+                           source=s + f" ({r['source']})" + (" ; " + metal_heading_source(h50) if h50 else "")))
             out.append(row(name=name + "_gb", authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                            hs=hs, origins="GB", rate_percent="25", stacking="highest_in_group", group="s232",
                            effective_from=f50, effective_to=annex_start, source=s + f" ({r['source']})"))
@@ -496,7 +505,7 @@ def section_232(tr):
 #   s232_conditional  warn_only notes of these programmes (quota, USMCA content, end use, scope)
 # Precedence (apply_232_precedence below): MHD beats autos, wood and metals; autos beat wood and metals;
 # reciprocal / Section 122 / Brazil / India yield to every charging 232 group; CA/MX fentanyl yields to
-# autos, wood and MHD.
+# autos, wood and MHD; CA/MX fentanyl and 232 steel/aluminium: EO 14289's order, by date (METALS_FIRST).
 S232_CHARGING = "s232 s232_autos s232_mhd s232_wood"
 AUTO_START, PARTS_START = "2025-04-03", "2025-05-03"
 GB_DEAL = "2025-06-30"       # FR Doc 2025-12060: "The changes in the HTSUS are effective June 30, 2025"
@@ -575,6 +584,52 @@ ANNEX_HEADING_TEXT = {
                    "Republic of Korea, Liechtenstein, Switzerland, Taiwan, the United Kingdom, or a member nation of "
                    "the European Union, as provided for in subdivision (c)(xi) of U.S. note 16"),
 }
+
+
+# Chapter-99 headings of the 50 % steel/aluminium rows (2025-06-04..2026-04-05) on chapters 72/73/76, from USITC's
+# HTS 2026 Basic Edition (the only edition read that has them; Revision 10 has replaced them by the annex headings).
+# Each heading names the U.S. note subdivision of its lines; the tracker's chapter file gives each line's
+# subdivision in its `source` column. Mill products (note 16(b) / 19(b) in the tracker) stay under the general
+# headings; the chapter-73 derivatives of note 16(m) and the chapter-76 derivatives of note 19(j) have their own
+# "+ 50%" headings. The other derivatives of these chapters (note 16(a)(ii) and 19(a)(iii) of Proclamation 9980,
+# and the lines of the 2025-08-18 inclusions, FR Doc 2025-15819) get none: the export's subdivisions (l), (n), (i),
+# (k) are not tied to those lists in the export, and the tracker does not say which of them a line is on.
+METAL_HEADINGS_50 = {  # (metal, the tracker's note subdivision, or "mill") -> heading
+    ("steel", "mill"): "9903.81.87",
+    ("steel", "note_16(m)"): "9903.81.90",
+    ("aluminum", "mill"): "9903.85.02",
+    ("aluminum", "note_19(j)"): "9903.85.07",
+}
+METAL_HEADING_TEXT = {  # heading -> (general column, words of the description) as the 2026 Basic Edition prints them
+    "9903.81.87": ("The duty provided in the applicable subheading + 50%",
+                   "Except for derivative iron or steel products described in headings 9903.81.89, 9903.81.90 or "
+                   "9903.81.91, products of iron or steel provided for in the tariff headings or subheadings "
+                   "enumerated in subdivision (j) of note 16"),
+    "9903.81.90": ("The duty provided in the applicable subheading + 50%",
+                   "Except as provided in heading 9903.81.92, derivative iron or steel products provided for in the "
+                   "tariff subheadings enumerated in subdivision (m) of note 16"),
+    "9903.85.02": ("The duty provided in the applicable subheading + 50%",
+                   "Except as provided in headings 9903.85.67 or 9903.85.69, products of aluminum provided for in the "
+                   "tariff headings or subheadings enumerated in subdivision (g) of note 19"),
+    "9903.85.07": ("The duty provided in the applicable subheading + 50%",
+                   "Except as provided in headings 9903.85.09, 9903.85.68 or 9903.85.70, derivative aluminum products, "
+                   "provided for in the tariff provisions enumerated in subdivision (j) of note 19"),
+}
+
+
+def metal_heading_50(metal, kind, source):
+    """The heading of a 50 % chapter 72/73/76 row, or "" where the export does not settle it."""
+    if kind == "mill":
+        return METAL_HEADINGS_50[(metal, "mill")]
+    sub = re.match(r"note_\d+(\([a-z]+\))*", source)   # "note_19(j) addition; ..." -> "note_19(j)"
+    return METAL_HEADINGS_50.get((metal, sub.group(0) if sub else ""), "")
+
+
+def metal_heading_source(h):
+    general, text = METAL_HEADING_TEXT[h]
+    return (f"heading {h} from USITC HTS 2026 Basic Edition (chapter 99, JSON export): \"{text}\", "
+            f"{general.replace('The duty provided in the applicable subheading ', '')}; the line's note subdivision "
+            f"from the tracker's s232_metal_chapter_products.csv")
 
 
 def annex_heading_source(h):
@@ -928,6 +983,8 @@ def apply_232_precedence(rows):
     charged steel, aluminium, copper, automobiles or lumber 232, reciprocal, CA/MX, Brazil, India), EO 14289
     (an article under the automobile 232 owes no CA/MX IEEPA duty), EO 14257 s.3(b), 9903.03.06 (s122).
     """
+    rows = split_at(rows, METALS_FIRST, lambda r: r["name"] in ("s232_steel_derivative", "s232_aluminum_derivative"))
+    eo = " ; precedence with the IEEPA Canada/Mexico duties: " + SRC["eo14289"]
     for r in rows:
         grp = r["group"]
         if r["yields_to"] == "s232":
@@ -942,7 +999,32 @@ def apply_232_precedence(rows):
             r["yields_to"] = "s232_autos s232_mhd"
         elif grp == "ieepa_fentanyl" and set(r["origins"].split()) <= {"CA", "MX"}:
             r["yields_to"] = "s232_autos s232_mhd s232_wood"
+        # EO 14289 sec. 3 between the CA/MX fentanyl duties and the 232 steel/aluminium duties (rows named,
+        # not groups: China's fentanyl row and the 232 copper row are in the same groups and stack). Until
+        # 2025-06-03 the steel/aluminium rows (and their content warnings) give way to a charging CA/MX
+        # fentanyl row; from 2025-06-04 the CA/MX fentanyl rows give way to them.
+        if r["name"] in S232_STEEL_ALU.split() + ["s232_steel_derivative", "s232_aluminum_derivative"] \
+                and r["effective_to"] and r["effective_to"] < METALS_FIRST:
+            r["yields_to"] = (r["yields_to"] + " " + FENT_CAMX).strip()
+            r["source"] += eo
+        elif r["name"] in FENT_CAMX.split():
+            if r["effective_from"] >= METALS_FIRST:
+                r["yields_to"] = (r["yields_to"] + " " + S232_STEEL_ALU).strip()
+            if r["effective_to"] >= "2025-03-12":   # the CA/MX steel/aluminium exemptions ended 2025-03-12
+                r["source"] += eo
     return rows
+
+
+def split_at(rows, day, pred):
+    """Rows matching `pred` that are in force on the day before `day` and on `day` are cut in two there."""
+    out = []
+    for r in rows:
+        if pred(r) and r["effective_from"] < day and (not r["effective_to"] or day <= r["effective_to"]):
+            out.append({**r, "effective_to": day_before(day)})
+            out.append({**r, "effective_from": day})
+        else:
+            out.append(r)
+    return out
 
 
 def deriv_warn(hs, metal, frm, to, src, heading=""):
@@ -1109,8 +1191,8 @@ def covers_line(r, hs, iso, d, preferential=False):
 def line_rate(rows, hs, iso, d, group, preferential=False):
     """The engine's steps 1, 3 and 4 for one line (no exemptions): the charging rate of `group`, or 0."""
     cov = [r for r in rows if r["warn_only"] == "false" and covers_line(r, hs, iso, d, preferential)]
-    groups = {r["group"] for r in cov}
-    live = [r for r in cov if r["group"] == group and not set(r["yields_to"].split()) & groups]
+    named = {r["group"] for r in cov} | {r["name"] for r in cov}   # yields_to names a group or a row
+    live = [r for r in cov if r["group"] == group and not set(r["yields_to"].split()) & named]
     return max([float(r["rate_percent"]) for r in live] or [0])
 
 
@@ -1170,6 +1252,7 @@ def main(argv):
     rows, exrows = generate(tr)
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
     verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
+    verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     mapped, unmapped = fill_headings(rows, usitc)
     print(f"headings from the USITC export: {len(mapped)} row series mapped, {len(unmapped)} left empty")
     for (name, origins, rate, top_up), (h, label) in sorted(mapped.items()):
@@ -1197,10 +1280,12 @@ def main(argv):
             "medium/heavy vehicles and buses; semiconductors and pharmaceuticals as warnings).",
             "stacking highest_in_group: only the highest covering row of the group applies (overlapping 301 lists;",
             "baseline vs country reciprocal rates); top_up=true: rate is a floor on MFN + this duty;",
-            "yields_to: not applied to a line covered by a charging row of a named group (reciprocal, s122,",
+            "yields_to: not applied to a line covered by a charging row of a named group or name (reciprocal, s122,",
             "Brazil, India yield to every 232 group: EO 14257 s.3(b), EO 14323, 9903.03.06; 232 metals and wood",
             "yield to s232_autos and s232_mhd, autos to s232_mhd; CA/MX fentanyl to autos, wood, MHD: EO 14289,",
-            "Proclamations 10976, 10984). warn_only rows add a warning, no charge.",
+            "Proclamations 10976, 10984; 232 steel/aluminium to the CA/MX fentanyl rows to 2025-06-03 and those",
+            "rows to 232 steel/aluminium from 2025-06-04: EO 14289 sec. 3, Proclamation 10947, CBP CSMS #65054270,",
+            "#65236574). warn_only rows add a warning, no charge.",
         ] + common)
         write(outdir / "tariff_us_exemptions.csv", "duty_exemption", EX_COLS, exrows, [
             "Product exemptions from US additional duties: IEEPA Annex II (9903.01.32), deal-country floor",

@@ -30,7 +30,7 @@ pub enum Stacking {
 /// An additional duty by origin (e.g. US Section 301 on goods of China, Section 122).
 ///
 /// A row covers a line when its HS prefix and origins match, no [`DutyExemption`] spares it,
-/// and no row of a group it [yields to](Self::yields_to) covers the line too.
+/// and no row it [yields to](Self::yields_to) (by group or by name) covers the line too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AdditionalDuty {
@@ -62,9 +62,11 @@ pub struct AdditionalDuty {
     pub stacking: Stacking,
     /// Group, e.g. `s301`; [`Stacking::HighestInGroup`] compares rows of one group.
     pub group: Option<Arc<str>>,
-    /// Groups this duty gives way to: it does not apply to a line that a charging (not
-    /// `warn_only`) row of one of these groups covers, exemptions considered (e.g. IEEPA
-    /// reciprocal duties on Section 232 goods).
+    /// Groups or row names this duty gives way to: it does not apply to a line that a
+    /// charging (not `warn_only`) row covers whose group or name is listed, exemptions and
+    /// `not_with_preference` considered (e.g. IEEPA reciprocal duties on Section 232 goods, by
+    /// group; a duty that gives way only to the rows of some origins, by those rows' names,
+    /// since a row's origins scope it).
     pub yields_to: Vec<Arc<str>>,
     /// The row only warns (its scope for a line is uncertain, e.g. a duty on the value of a
     /// good's metal content, which a request does not give); it adds no charge.
@@ -319,6 +321,12 @@ impl AdditionalDutyRow {
             out.push(at.problem(
                 ProblemKind::Inconsistent,
                 format!("additional_duty {name}: yields_to names the row's own group"),
+            ));
+        }
+        if self.yields_to.contains(name) {
+            out.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("additional_duty {name}: yields_to names the row itself"),
             ));
         }
         if self.warn_only && self.warning.is_none() {

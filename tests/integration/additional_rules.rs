@@ -1,7 +1,7 @@
 //! The rules of additional duties (`src/landed/duty/additional.rs`), each on a small overlay
 //! of test rows (origin `AQ`, which no real row names, so only these rows apply): the charge
 //! names its authority and heading, exemptions spare a name or group, the highest of a group
-//! wins, a row yields to another group, a top-up tops the tariff duty up to its rate, a
+//! wins, a row yields to another group or to a row it names, a top-up tops the tariff duty up to its rate, a
 //! warn-only row warns without charging, and each row's problems are reported at once.
 
 use landed::{Quote, QuoteRequest, RateTables};
@@ -120,6 +120,75 @@ fn a_row_yields_to_a_group_that_covers_the_line_and_applies_elsewhere() {
     );
 }
 
+/// A row of the overlay for the given origins (`duty` is for origin `AQ` only).
+fn duty_from(name: &str, origins: &str, fields: &str) -> String {
+    format!(
+        "[[additional_duty]]\nterritory = \"US\"\nname = \"{name}\"\norigins = [{origins}]\nstacking = \"cumulative\"\neffective_from = \"2026-01-01\"\nsource = \"test\"\n{fields}\n"
+    )
+}
+
+/// A US quote of one line of 100.00 (tariff duty 0) from `origin`.
+fn quote_from(t: &RateTables, hs: &str, origin: &str, date: &str) -> Quote {
+    let req = json!({
+        "date": date, "destination": "US", "currency": "USD", "ship_from": origin,
+        "lines": [{"hs_code": hs, "quantity": "1", "unit_price": "100.00", "origin": origin,
+                   "duty_rate": "0"}]
+    });
+    t.quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn a_row_yields_to_a_row_it_names_and_not_to_the_rest_of_that_rows_group() {
+    // A metals duty on all origins gives way to the AQ row of a group by naming that row
+    // (EO 14289: Canada/Mexico fentanyl, not China's); the group's BV row still stacks.
+    let rows = duty_from(
+        "t_metal",
+        "\"AQ\", \"BV\"",
+        "authority = \"Test metal\"\ngroup = \"tm\"\nhs = \"7308\"\nrate_percent = \"50\"\nyields_to = [\"t_fent_aq\"]",
+    ) + &duty_from(
+        "t_fent_aq",
+        "\"AQ\"",
+        "authority = \"Test fentanyl AQ\"\ngroup = \"tf\"\nrate_percent = \"25\"",
+    ) + &duty_from(
+        "t_fent_bv",
+        "\"BV\"",
+        "authority = \"Test fentanyl BV\"\ngroup = \"tf\"\nrate_percent = \"20\"",
+    );
+    let t = tables(&rows);
+    assert_eq!(
+        extra(&quote_from(&t, "73089095", "AQ", "2026-11-25")),
+        [pair("Test fentanyl AQ", "25.00")]
+    );
+    let mut bv = extra(&quote_from(&t, "73089095", "BV", "2026-11-25"));
+    bv.sort();
+    assert_eq!(
+        bv,
+        [
+            pair("Test fentanyl BV", "20.00"),
+            pair("Test metal", "50.00")
+        ]
+    );
+    assert_eq!(
+        extra(&quote_from(&t, "95030000", "AQ", "2026-11-25")),
+        [pair("Test fentanyl AQ", "25.00")]
+    );
+    // A warn-only row of that name does not displace the charge.
+    let rows = duty_from(
+        "t_metal",
+        "\"AQ\"",
+        "authority = \"Test metal\"\ngroup = \"tm\"\nrate_percent = \"50\"\nyields_to = [\"t_note\"]",
+    ) + &duty_from(
+        "t_note",
+        "\"AQ\"",
+        "authority = \"Test note\"\ngroup = \"tn\"\nrate_percent = \"0\"\nwarn_only = true\nwarning = \"w\"",
+    );
+    assert_eq!(
+        extra(&quote_from(&tables(&rows), "73089095", "AQ", "2026-11-25")),
+        [pair("Test metal", "50.00")]
+    );
+}
+
 #[test]
 fn a_top_up_brings_the_tariff_duty_up_to_its_rate_and_never_below_zero() {
     let t = tables(&duty(
@@ -202,7 +271,8 @@ fn every_problem_of_the_new_fields_is_reported_at_once_with_its_line() {
         + &duty(
             "t_4",
             "rate_percent = \"10\"\ngroup = \"g\"\nyields_to = [\"g\"]",
-        );
+        )
+        + &duty("t_5", "rate_percent = \"10\"\nyields_to = [\"t_5\"]");
     let err = RateTables::from_toml_str("bad.toml", &format!("{HEAD}{rows}")).unwrap_err();
     let text = err.to_string();
     for want in [
@@ -210,9 +280,10 @@ fn every_problem_of_the_new_fields_is_reported_at_once_with_its_line() {
         "warn_only needs a warning",
         "top_up or warn_only, not both",
         "yields_to names the row's own group",
+        "yields_to names the row itself",
     ] {
         assert!(text.contains(want), "{want}: {text}");
     }
-    assert!(err.problems.len() >= 4, "{text}");
+    assert!(err.problems.len() >= 5, "{text}");
     assert!(err.problems.iter().all(|p| p.line > 0), "{text}");
 }

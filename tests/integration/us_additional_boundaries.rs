@@ -338,7 +338,7 @@ impl Data {
             });
             let yields = covering.iter().copied().find(|&o| {
                 let o = &self.rows[o];
-                !o.warn_only && o.group.as_ref().is_some_and(|g| d.yields_to.contains(g))
+                !o.warn_only && d.yields_to.iter().any(|y| o.is_named(y))
             });
             let fate = match (outranked, yields) {
                 (Some(o), _) => Fate::Outranked(o),
@@ -607,7 +607,7 @@ fn candidates(
         for o in data.rows.iter().filter(|o| in_force(o.from, o.to, on)) {
             let hides = o.name != r.name
                 && !o.warn_only
-                && (o.group.as_ref().is_some_and(|g| r.yields_to.contains(g))
+                && (r.yields_to.iter().any(|y| o.is_named(y))
                     || (r.highest && o.group == r.group && o.rate >= r.rate));
             if !hides || seen.contains(o.name.as_str()) {
                 continue;
@@ -651,7 +651,7 @@ enum Outcome {
     ZeroTopUp,
     /// Outranked by a higher row of its `highest_in_group` group.
     Outranked,
-    /// Yielding to a charging row of a group it names in `yields_to`.
+    /// Yielding to a charging row whose group or name it lists in `yields_to`.
     Yields,
     /// Spared by a `duty_exemption` row.
     Exempted,

@@ -103,13 +103,18 @@ const NO_HEADING_IN_EXPORT: &[&str] = &[
     // Steel 25 % of 2025-03-12..06-03: 9903.80.01 (+25 %) still excepts products of AU, AR, BR,
     // CA, MX, KR, the EU, JP, GB and UA and the derivatives of 9903.80.03, and the derivative
     // headings 9903.81.89-.91 read +50 %: no heading at the row's rate covers its origins and lines.
+    // At 50 % (from 2025-06-04) mill products have 9903.81.87 and note 16(m) derivatives .90; the
+    // derivatives of note 16(a)(ii) and of the 2025-08-18 inclusions are under .89 (note 16(l)) or
+    // .91 (16(n)), subdivisions the export does not list.
     "s232_steel",
     // UK steel +25 % from 2025-06-04: 9903.81.94 or its FTZ twin .95 (admitted under privileged
     // foreign status before 2025-06-04), or the derivative headings .96-.98 (note 16(s)/(t)/(u))
     // and .99 (FTZ): FTZ status and mill product vs derivative decide.
     "s232_steel_gb",
     // Aluminium 25 % of 2025-03-12..06-03: no aluminium heading reads +25 % in the export
-    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %).
+    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %). At 50 % mill products have 9903.85.02 and
+    // note 19(j) derivatives .07; the derivatives of note 19(a)(iii) and of the 2025-08-18
+    // inclusions are under .04 (note 19(i)) or .08 (19(k)), subdivisions the export does not list.
     "s232_aluminum",
     // UK aluminium +25 %: 9903.85.12 (note 19(o)), .13 (19(q)) or .14 (19(r) derivatives); the
     // note 19 list a chapter-76 line is on is not in the export.
@@ -328,38 +333,43 @@ fn an_eu_and_a_japanese_sofa_each_show_their_own_wood_heading() {
 }
 
 #[test]
-fn canadian_steel_outside_usmca_warns_that_eo_14289_precedence_is_not_encoded() {
-    // Both IEEPA fentanyl and Section 232 steel charge; EO 14289 says they do not stack, and
-    // which one applies is not encoded: the quote says so, from 2025-03-12 (when the CA/MX
-    // steel exemptions ended) to the last IEEPA day.
-    let steel = |date: &str| {
-        let req = json!({
-            "date": date, "destination": "US", "currency": "USD", "ship_from": "CA",
-            "lines": [{"hs_code": "7208101500", "quantity": "1", "unit_price": "1000.00",
-                       "origin": "CA", "claim_preference": false}]
-        });
-        RateTables::embedded()
-            .unwrap()
-            .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
-            .unwrap()
-    };
-    let warns = |q: &Quote| q.warnings.iter().any(|w| w.contains("EO 14289"));
-    assert!(!warns(&steel("2025-03-11")));
-    for day in ["2025-03-12", "2025-09-01", "2026-02-23"] {
-        let q = steel(day);
-        assert!(warns(&q), "{day}: {:?}", q.warnings);
-        assert!(!charges(&q, "IEEPA fentanyl").is_empty(), "{day}");
+fn steel_and_aluminium_at_50_percent_show_the_heading_of_their_note_subdivision() {
+    // USITC's HTS 2026 Basic Edition: 9903.81.87 products of iron or steel of note 16(j) "except
+    // for derivative iron or steel products" of .89/.90/.91; 9903.81.90 derivatives of note
+    // 16(m); 9903.85.02 products of aluminum of note 19(g); 9903.85.07 derivatives of note 19(j).
+    // The line's subdivision is the tracker's. The 25 % rows before 2025-06-04 have no heading,
+    // and the metals annexes replace these headings from 2026-04-06.
+    for (hs, authority, heading) in [
+        ("7208101500", "Section 232 steel", "9903.81.87"), // hot-rolled plate, mill product
+        ("73089095", "Section 232 steel", "9903.81.90"),   // structures, note 16(m) derivative
+        ("73170055", "Section 232 steel", "9903.81.90"),   // nails, note 16(m) derivative
+        ("76011030", "Section 232 aluminium", "9903.85.02"), // unwrought aluminium, mill product
+        ("7615102015", "Section 232 aluminium", "9903.85.07"), // cooking ware, note 19(j)
+        ("76129010", "Section 232 aluminium", "9903.85.07"), // containers, added to 19(j) 2025-04-03
+    ] {
+        for (date, name, amount) in [
+            ("2025-06-03", authority.to_owned(), "250.00"),
+            ("2025-06-04", format!("{authority} ({heading})"), "500.00"),
+            ("2025-06-05", format!("{authority} ({heading})"), "500.00"),
+            ("2026-04-05", format!("{authority} ({heading})"), "500.00"),
+        ] {
+            let q = quote(hs, "DE", date);
+            assert_eq!(
+                charges(&q, "Section 232"),
+                one(&name, amount),
+                "{hs} {date}"
+            );
+        }
     }
-    assert!(!warns(&steel("2026-02-24")));
-    // USMCA goods owe no fentanyl duty: no warning.
-    let usmca = json!({
-        "date": "2025-09-01", "destination": "US", "currency": "USD", "ship_from": "CA",
-        "lines": [{"hs_code": "7208101500", "quantity": "1", "unit_price": "1000.00",
-                   "origin": "CA"}]
-    });
-    let q = RateTables::embedded()
-        .unwrap()
-        .quote(&QuoteRequest::from_json(&usmca.to_string()).unwrap())
-        .unwrap();
-    assert!(!warns(&q), "{:?}", q.warnings);
+    // The derivatives of note 16(a)(ii) / 19(a)(iii) (Proclamation 9980) and of the 2025-08-18
+    // inclusions are under a heading of a subdivision the export does not list: 50 %, no heading.
+    for (hs, authority) in [
+        ("7317005503", "Section 232 steel"), // under 7317.00.55, listed apart
+        ("73170030", "Section 232 steel"),   // note 16(a)(ii)
+        ("76141050", "Section 232 aluminium"), // note 19(a)(iii)
+        ("7612100000", "Section 232 aluminium"), // 2025-08-18 inclusion
+    ] {
+        let q = quote(hs, "DE", "2025-09-02");
+        assert_eq!(charges(&q, "Section 232"), one(authority, "500.00"), "{hs}");
+    }
 }

@@ -517,3 +517,158 @@ fn annex_iii_lines_leave_annex_i_b_on_2026_06_08() {
         assert_eq!(s232(&q), want, "87082921 from MX (USMCA) on {date}");
     }
 }
+
+// ------------------------------------------------------------------ EO 14289: CA/MX fentanyl vs steel/aluminium
+
+/// EO 14289 sec. 3 (retroactive to 2025-03-04): a good of Canada or Mexico that owes the IEEPA
+/// fentanyl duty owes no Section 232 steel/aluminium duty; Proclamation 10947 reversed the order
+/// for entries from 2025-06-04 (CBP CSMS #65054270, #65236574): the steel/aluminium duty, then
+/// no fentanyl duty. "Subject to" means more than 0 % owed, so a USMCA good pays the 232 duty.
+const HR_PLATE: &str = "7208101500"; // hot-rolled plate in coils, MFN free
+const STEEL_25: &str = "Section 232 steel";
+const STEEL_50: &str = "Section 232 steel (9903.81.87)";
+
+/// The Section 232 and IEEPA charges of one line, sorted.
+fn s232_and_ieepa(q: &Quote) -> Vec<(String, String)> {
+    let mut v = s232(q);
+    v.extend(charges(q, "IEEPA"));
+    v.sort();
+    v
+}
+
+#[test]
+fn canadian_steel_outside_usmca_pays_fentanyl_until_2025_06_03_and_the_steel_duty_from_2025_06_04()
+{
+    let fent = |amount: &str| one("IEEPA fentanyl (9903.01.10)", amount);
+    for (date, want) in [
+        // Canada's steel exemption ended 2025-03-12: the fentanyl duty alone either side of it.
+        ("2025-03-11", fent("250.00")),
+        ("2025-03-12", fent("250.00")),
+        ("2025-03-13", fent("250.00")),
+        // The order was signed 2025-04-29 but reaches back to 2025-03-04: nothing changes then.
+        ("2025-04-28", fent("250.00")),
+        ("2025-04-29", fent("250.00")),
+        ("2025-04-30", fent("250.00")),
+        ("2025-06-03", fent("250.00")),
+        // Proclamation 10947 from 2025-06-04 (not retroactive): steel at 50 %, no fentanyl duty.
+        ("2025-06-04", one(STEEL_50, "500.00")),
+        ("2025-06-05", one(STEEL_50, "500.00")),
+        // The fentanyl step to 35 % on 2025-08-01 does not bring it back.
+        ("2025-07-31", one(STEEL_50, "500.00")),
+        ("2025-08-01", one(STEEL_50, "500.00")),
+        ("2026-02-23", one(STEEL_50, "500.00")),
+        ("2026-02-24", one(STEEL_50, "500.00")),
+    ] {
+        let q = quote_with(HR_PLATE, "CA", date, Some(false));
+        assert_eq!(s232_and_ieepa(&q), want, "{date}");
+        assert!(!warns(&q, "EO 14289"), "{date}: {:?}", q.warnings);
+    }
+}
+
+#[test]
+fn mexican_steel_outside_usmca_changes_precedence_on_2025_06_04() {
+    for (date, want) in [
+        ("2025-06-03", one("IEEPA fentanyl (9903.01.01)", "250.00")),
+        ("2025-06-04", one(STEEL_50, "500.00")),
+        ("2025-06-05", one(STEEL_50, "500.00")),
+    ] {
+        let q = quote_with(HR_PLATE, "MX", date, Some(false));
+        assert_eq!(s232_and_ieepa(&q), want, "{date}");
+    }
+}
+
+#[test]
+fn usmca_steel_owes_no_fentanyl_duty_so_it_pays_the_steel_duty_throughout() {
+    for (date, want) in [
+        ("2025-03-11", vec![]),
+        ("2025-03-12", one(STEEL_25, "250.00")),
+        ("2025-06-03", one(STEEL_25, "250.00")),
+        ("2025-06-04", one(STEEL_50, "500.00")),
+        ("2025-06-05", one(STEEL_50, "500.00")),
+    ] {
+        for origin in ["CA", "MX"] {
+            let q = quote_with(HR_PLATE, origin, date, Some(true));
+            assert_eq!(s232_and_ieepa(&q), want, "{origin} {date}");
+        }
+    }
+}
+
+#[test]
+fn chinese_steel_pays_both_the_steel_and_the_fentanyl_duty() {
+    // EO 14289 covers only the Canada and Mexico IEEPA duties: China's stacks.
+    for (date, steel) in [
+        ("2025-06-03", one(STEEL_25, "250.00")),
+        ("2025-06-04", one(STEEL_50, "500.00")),
+    ] {
+        let q = quote(HR_PLATE, "CN", date);
+        assert_eq!(s232(&q), steel, "{date}");
+        assert_eq!(
+            charges(&q, "IEEPA fentanyl"),
+            one("IEEPA fentanyl (9903.01.24)", "200.00"),
+            "{date}"
+        );
+    }
+}
+
+#[test]
+fn canadian_goods_outside_the_steel_and_aluminium_chapters_keep_the_fentanyl_duty() {
+    // A T-shirt: no 232 duty, the fentanyl duty on both sides of 2025-06-04.
+    for date in ["2025-06-03", "2025-06-04", "2025-06-05"] {
+        let q = quote_with("6109100012", "CA", date, Some(false));
+        assert_eq!(
+            s232_and_ieepa(&q),
+            one("IEEPA fentanyl (9903.01.10)", "250.00"),
+            "{date}"
+        );
+    }
+    // Copper (Proclamation 10962) is not one of EO 14289's actions: both duties stack.
+    let q = quote_with("74061000", "CA", "2025-09-01", Some(false));
+    assert_eq!(
+        s232_and_ieepa(&q),
+        vec![
+            (
+                "IEEPA fentanyl (9903.01.10)".to_owned(),
+                "350.00".to_owned()
+            ),
+            (
+                "Section 232 copper (9903.78.01)".to_owned(),
+                "500.00".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn canadian_energy_aluminium_pays_its_10_percent_until_2025_06_03_then_the_aluminium_duty() {
+    // 7614.10.50 stranded aluminium wire is on Canada's energy list (9903.01.13, 10 %), which is
+    // an IEEPA Canada duty too.
+    for (date, name, amount) in [
+        ("2025-06-03", "IEEPA fentanyl (9903.01.13)", "100.00"),
+        ("2025-06-04", "Section 232 aluminium", "500.00"),
+        ("2025-06-05", "Section 232 aluminium", "500.00"),
+    ] {
+        let q = quote_with("7614105000", "CA", date, Some(false));
+        let got = s232_and_ieepa(&q);
+        assert_eq!(got.len(), 1, "{date}: {got:?}");
+        assert!(got[0].0.starts_with(name), "{date}: {got:?}");
+        assert_eq!(got[0].1, amount, "{date}");
+    }
+}
+
+#[test]
+fn a_canadian_aluminium_derivative_warns_of_the_content_duty_only_from_2025_06_04() {
+    // Before 2025-06-04 the fentanyl duty displaces the 232 duty on the aluminium content too;
+    // from then on the content duty applies (a warning: the content value is not in a request).
+    let derivative = "6603908100";
+    let content = "Section 232 aluminium derivative";
+    for (date, shown) in [
+        ("2025-06-03", false),
+        ("2025-06-04", true),
+        ("2025-06-05", true),
+    ] {
+        let q = quote_with(derivative, "CA", date, Some(false));
+        assert_eq!(warns(&q, content), shown, "{date}: {:?}", q.warnings);
+    }
+    // China's fentanyl duty does not displace it.
+    assert!(warns(&quote(derivative, "CN", "2025-06-03"), content));
+}

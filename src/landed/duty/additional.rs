@@ -5,8 +5,9 @@
 //! 2. less those a `duty_exemption` row spares (by the duty's name or group);
 //! 3. of a `highest_in_group` group, only the highest rate (the first name on a tie; a
 //!    `warn_only` row never outranks a charging one);
-//! 4. less those that yield to a group (`yields_to`: e.g. IEEPA reciprocal duties on Section
-//!    232 goods) that a charging (not `warn_only`) row of step 2 belongs to;
+//! 4. less those that yield (`yields_to`) to a charging (not `warn_only`) row of step 2 named
+//!    by its group or its own name (e.g. IEEPA reciprocal duties on Section 232 goods: the
+//!    group; a duty that gives way only to the rows of some origins: those rows' names);
 //! 5. each remaining row adds its warning, if any, and unless it is `warn_only` a charge
 //!    named `authority (heading)`: the rate on the customs value, or for a `top_up` row what
 //!    brings the line's tariff duty up to that rate (never below zero).
@@ -130,13 +131,9 @@ impl<'a> Lookup<'a> {
             let d = &row.value;
             let outranked = d.stacking == Stacking::HighestInGroup
                 && covering.iter().any(|o| outranks(&o.value, d));
-            let yields = covering.iter().any(|o| {
-                !o.value.warn_only
-                    && o.value
-                        .group
-                        .as_ref()
-                        .is_some_and(|g| d.yields_to.contains(g))
-            });
+            let yields = covering
+                .iter()
+                .any(|o| !o.value.warn_only && d.yields_to.iter().any(|y| o.value.is_named(y)));
             if !outranked && !yields {
                 out.push(row);
             }

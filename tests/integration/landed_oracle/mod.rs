@@ -281,8 +281,8 @@ fn spares(e: &data::DutyExemption, d: &data::AdditionalDuty, hs: &HsCode, origin
 ///    for its origins);
 /// 3. a `highest_in_group` row is dropped when another covering row of its group that is not
 ///    `warn_only` has a higher rate, or the same rate and an earlier name;
-/// 4. a row is dropped when a covering row that is not `warn_only` belongs to a group it
-///    `yields_to`. "Covering" here is the set of step 2, as the engine checks it (the highest
+/// 4. a row is dropped when a covering row that is not `warn_only` has a group or name it
+///    lists in `yields_to`. "Covering" here is the set of step 2, as the engine checks it (the highest
 ///    row of a group always survives step 3, so checking against step 3's set would agree).
 fn additional_duties<'r>(
     rows: &'r Rows,
@@ -320,9 +320,12 @@ fn additional_duties<'r>(
                     && (o.rate_percent > d.rate_percent
                         || (o.rate_percent == d.rate_percent && o.name < d.name))
             });
-        let yields = covering
-            .iter()
-            .any(|o| !o.warn_only && o.group.as_ref().is_some_and(|g| d.yields_to.contains(g)));
+        let yields = covering.iter().any(|o| {
+            !o.warn_only
+                && d.yields_to
+                    .iter()
+                    .any(|y| &o.name == y || o.group.as_ref() == Some(y))
+        });
         if !beaten && !yields {
             applied.push(*d);
         }
