@@ -21,6 +21,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::arith::{Exact, OP, add, div, mul};
+use super::few::Few;
 use super::lane::Lane;
 use super::nested;
 use super::rounding::rule_scale;
@@ -79,7 +80,7 @@ pub(crate) struct Step {
     /// rather than 28-digit quotients and a part's quotient is computed only where it is
     /// read (a line rounding the fraction's integers cannot give, a later base). Rare: kept
     /// apart.
-    divisors: Vec<(usize, Decimal)>,
+    divisors: Few<(usize, Decimal), 2>,
     /// Each part's amount rounded per a declaration rule's `line_increment`, in part order
     /// (filled by [`Step::close`] before the declaration total, read by its weights and
     /// splits, so that each line is rounded once); empty for other rules.
@@ -180,7 +181,7 @@ impl Step {
             parts: b.parts,
             groups: Vec::new(),
             shares: Vec::new(),
-            divisors: Vec::new(),
+            divisors: Few::new(),
             lined: b.lined,
             fraction: None,
             weights: b.weights,
@@ -211,7 +212,7 @@ impl Step {
     /// it is in proportion to its numerator. Every part of a charge shares its rate, so a
     /// gross-up's `1 − t` (or a fraction's denominator) is the same for all.
     pub(crate) fn divide(&mut self, charge: usize, by: Decimal) {
-        if !self.divisors.iter().any(|(k, _)| *k == charge) {
+        if !self.divisors.iter().any(|(k, _)| k == charge) {
             self.divisors.push((charge, by));
         }
     }
@@ -325,7 +326,7 @@ impl Step {
     /// charge has one (`Step::divide`), else the amount it was pushed with.
     fn amount_of(&self, p: &Part) -> Result<Exact, Error> {
         match self.divisors.iter().find(|(c, _)| *c == p.charge) {
-            Some((_, d)) => Ok(Exact::of(div(p.amount.dec()?, *d)?)),
+            Some((_, d)) => Ok(Exact::of(div(p.amount.dec()?, d)?)),
             None => Ok(p.amount),
         }
     }
@@ -449,7 +450,7 @@ impl Step {
 
     /// The divisor of charge `k`'s parts (see [`Step::divide`]), if it has one.
     fn divisor_of(&self, k: usize) -> Option<Decimal> {
-        self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| *d)
+        self.divisors.iter().find(|(c, _)| *c == k).map(|(_, d)| d)
     }
 
     /// The line-rounded amounts of the `n` parts from part `from`, when [`Step::lined`] holds

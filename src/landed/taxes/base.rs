@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::super::arith::OP;
 use super::super::cart::Line;
+use super::super::few::Few;
 use crate::data::BaseTerm;
 use crate::error::Error;
 
@@ -54,8 +55,9 @@ pub(crate) fn masked_base(line: &Line<'_>, mask: u8) -> Result<i64, Error> {
 pub(crate) struct Earlier<'t> {
     /// Whether any base names a tax (else nothing is kept).
     pub(crate) keep: bool,
-    /// Each tax's name and the start of its line values in `values`.
-    index: Vec<(&'t Arc<str>, usize)>,
+    /// Each tax's name and the start of its line values in `values` (a territory levies a
+    /// few taxes: on the stack).
+    index: Few<(&'t Arc<str>, usize), 4>,
     /// Each kept tax's amount per line, in lane units, tax after tax.
     values: Vec<i64>,
 }
@@ -67,13 +69,13 @@ impl<'t> Earlier<'t> {
         if !keep {
             return Self {
                 keep,
-                index: Vec::new(),
+                index: Few::new(),
                 values: Vec::new(),
             };
         }
         Self {
             keep,
-            index: Vec::with_capacity(taxes),
+            index: Few::new(),
             values: Vec::with_capacity(taxes.saturating_mul(lines)),
         }
     }
@@ -136,7 +138,7 @@ impl<'t> Earlier<'t> {
 fn base_of(
     line: &Line<'_>,
     terms: &[BaseTerm],
-    taxes: &[(&Arc<str>, usize)],
+    taxes: &Few<(&Arc<str>, usize), 4>,
     values: &[i64],
     index: usize,
 ) -> Result<i64, Error> {
