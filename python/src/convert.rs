@@ -491,8 +491,13 @@ fn multiplies_exactly(py: Python<'_>) -> PyResult<bool> {
         Ok::<_, PyErr>(py.import("decimal")?.getattr("getcontext")?.unbind())
     })?;
     let ctx = get_context.bind(py).call0()?;
-    let int = |name: &str| -> PyResult<i64> { ctx.getattr(name)?.extract() };
-    let (prec, emax, emin, clamp) = (int("prec")?, int("Emax")?, int("Emin")?, int("clamp")?);
+    // The attribute names interned once (`getattr` with a `&str` would make a Python string
+    // for each read, once per result).
+    let int = |name: &Bound<'_, PyString>| -> PyResult<i64> { ctx.getattr(name)?.extract() };
+    let prec = int(pyo3::intern!(py, "prec"))?;
+    let emax = int(pyo3::intern!(py, "Emax"))?;
+    let emin = int(pyo3::intern!(py, "Emin"))?;
+    let clamp = int(pyo3::intern!(py, "clamp"))?;
     let digits = i64::try_from(MAX_DIGITS).unwrap_or(i64::MAX);
     let scale = i64::try_from(MAX_SCALE).unwrap_or(i64::MAX);
     Ok(prec >= digits
