@@ -77,24 +77,47 @@ fn serialize_decimal<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S
     }
 }
 
-/// A date as `yyyy-mm-dd` (as `format("%Y-%m-%d")` writes it), without `core::fmt` for years
-/// 0 to 9999.
+/// A `Decimal`'s `Display` text written through [`PlainText`] (the texts written when read,
+/// [`crate::text::Note`], hold amounts and rates): the same text without `Display`'s 96-bit
+/// division per digit and `core::fmt` padding.
+pub(crate) fn write_decimal(f: &mut fmt::Formatter<'_>, v: &Decimal) -> fmt::Result {
+    match PlainText::of(v).as_ref().and_then(PlainText::as_str) {
+        Some(t) => f.write_str(t),
+        None => write!(f, "{v}"),
+    }
+}
+
+/// A date's `Display` text (`yyyy-mm-dd` for years 0 to 9999) written without `core::fmt`.
+pub(crate) fn write_date(f: &mut fmt::Formatter<'_>, v: &NaiveDate) -> fmt::Result {
+    match ymd_text(v).as_ref().map(|t| std::str::from_utf8(t)) {
+        Some(Ok(t)) => f.write_str(t),
+        _ => write!(f, "{v}"),
+    }
+}
+
+/// A date as `yyyy-mm-dd` (as `format("%Y-%m-%d")` and `Display` write it), without
+/// `core::fmt` for years 0 to 9999.
 fn serialize_date<S: serde::Serializer>(v: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    match ymd_text(v).as_ref().map(|t| std::str::from_utf8(t)) {
+        Some(Ok(t)) => s.serialize_str(t),
+        _ => s.collect_str(&v.format("%Y-%m-%d")),
+    }
+}
+
+/// The ten bytes of `yyyy-mm-dd` for years 0 to 9999; `None` for other years.
+fn ymd_text(v: &NaiveDate) -> Option<[u8; 10]> {
     use chrono::Datelike as _;
-    let ymd = u32::try_from(v.year())
+    let (y, m, d) = u32::try_from(v.year())
         .ok()
         .filter(|y| *y <= 9999)
-        .map(|y| (y, v.month(), v.day()));
-    let Some((y, m, d)) = ymd else {
-        return s.collect_str(&v.format("%Y-%m-%d"));
-    };
+        .map(|y| (y, v.month(), v.day()))?;
     let digit = |n: u32, p: u32| {
         u8::try_from(n.checked_div(p).unwrap_or(0) % 10)
             .ok()
             .and_then(|d| b'0'.checked_add(d))
             .unwrap_or(b'0')
     };
-    let text = [
+    Some([
         digit(y, 1000),
         digit(y, 100),
         digit(y, 10),
@@ -105,11 +128,7 @@ fn serialize_date<S: serde::Serializer>(v: &NaiveDate, s: S) -> Result<S::Ok, S:
         b'-',
         digit(d, 10),
         digit(d, 1),
-    ];
-    match std::str::from_utf8(&text) {
-        Ok(t) => s.serialize_str(t),
-        Err(_) => s.collect_str(&v.format("%Y-%m-%d")),
-    }
+    ])
 }
 
 impl<'de> serde::Deserialize<'de> for DecimalStr {
@@ -421,6 +440,15 @@ mod tests {
         serde_json::to_string(&v).unwrap()
     }
 
+    /// What a writer function writes, as a `Display`.
+    struct Written<'a>(&'a dyn Fn(&mut fmt::Formatter<'_>) -> fmt::Result);
+
+    impl fmt::Display for Written<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            (self.0)(f)
+        }
+    }
+
     #[test]
     fn decimals_are_written_as_display_writes_them() {
         for t in [
@@ -457,6 +485,21 @@ mod tests {
             let m = m % 79_228_162_514_264_337_593_543_950_335i128;
             let d = Decimal::from_i128_with_scale(m, scale);
             proptest::prop_assert_eq!(json(DecimalStr(d)), format!("\"{d}\""));
+        }
+
+        #[test]
+        fn a_texts_decimals_and_dates_are_written_as_display_writes_them(
+            m in proptest::num::i128::ANY,
+            scale in 0u32..=28,
+            days in -1_000_000i32..4_000_000,
+        ) {
+            let m = m % 79_228_162_514_264_337_593_543_950_335i128;
+            let d = Decimal::from_i128_with_scale(m, scale);
+            let written = Written(&|f| write_decimal(f, &d)).to_string();
+            proptest::prop_assert_eq!(written, d.to_string());
+            let day = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let written = Written(&|f| write_date(f, &day)).to_string();
+            proptest::prop_assert_eq!(written, day.to_string());
         }
 
         #[test]

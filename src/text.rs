@@ -18,18 +18,16 @@ pub struct Note<A, const N: usize> {
 impl<A: fmt::Display, const N: usize> fmt::Display for Note<A, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut args = self.args.iter();
-        let mut parts = self.text.split("{}");
-        if let Some(first) = parts.next() {
-            f.write_str(first)?;
-        }
-        for part in parts {
+        let mut rest = self.text;
+        while let Some((before, after)) = split_at_place(rest) {
+            f.write_str(before)?;
             match args.next() {
                 Some(a) => write!(f, "{a}")?,
                 None => f.write_str("{}")?,
             }
-            f.write_str(part)?;
+            rest = after;
         }
-        Ok(())
+        f.write_str(rest)
     }
 }
 
@@ -37,6 +35,13 @@ impl<A: fmt::Display, const N: usize> serde::Serialize for Note<A, N> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// `text` split around its first `{}` place, as `str::split("{}")` splits it. A byte scan: a
+/// two-byte `&str` pattern sets up a two-way searcher for every text written.
+fn split_at_place(text: &str) -> Option<(&str, &str)> {
+    let i = text.as_bytes().windows(2).position(|w| w == b"{}")?;
+    Some((text.get(..i)?, text.get(i.checked_add(2)?..)?))
 }
 
 /// Compares a text with a string as it is written, without building the text.
@@ -100,5 +105,25 @@ mod tests {
             args: [N(Some(2))],
         };
         assert_eq!(short.to_string(), "2 and {}");
+    }
+
+    #[test]
+    fn places_are_found_as_split_finds_them() {
+        for text in [
+            "", "{}", "{}{}", "{{}", "{}}", "a{}b{}c", "{ }", "x{", "}{}{", "é{}ü",
+        ] {
+            let n = Note {
+                text,
+                args: [N(Some(1)), N(Some(2))],
+            };
+            // The text as `split("{}")` cut it.
+            let mut parts = text.split("{}");
+            let mut expected = parts.next().unwrap().to_owned();
+            for (i, part) in parts.enumerate() {
+                expected.push_str(["1", "2"].get(i).copied().unwrap_or("{}"));
+                expected.push_str(part);
+            }
+            assert_eq!(n.to_string(), expected, "{text:?}");
+        }
     }
 }

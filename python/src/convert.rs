@@ -425,6 +425,87 @@ pub(crate) fn is_decimal_text(s: &str) -> bool {
     int_digits
 }
 
+/// The most digits of an amount made from an integer ([`ToPy::make_decimal`]): every
+/// 18-digit integer is an `i64`.
+const MAX_DIGITS: usize = 18;
+
+/// The most decimals of an amount made from an integer (a `rust_decimal` has at most 28).
+const MAX_SCALE: usize = 28;
+
+/// A plain decimal text (see [`is_decimal_text`]) as its digits read as one integer and the
+/// number of digits after the point: `-12.50` is `(-1250, 2)`, `7` is `(7, 0)`, `12.` is
+/// `(12, 0)`. `None` beyond [`MAX_DIGITS`] digits or [`MAX_SCALE`] decimals, and for a
+/// negative zero (`-0.00`: the integer `0` has no sign).
+fn mantissa_scale(s: &str) -> Option<(i64, usize)> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() || int.len().checked_add(frac.len())? > MAX_DIGITS || frac.len() > MAX_SCALE {
+        return None;
+    }
+    let mut m: i64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m
+            .checked_mul(10)?
+            .checked_add(i64::from(b.checked_sub(b'0')?))?;
+    }
+    match (negative, m) {
+        (false, m) => Some((m, frac.len())),
+        (true, 0) => None,
+        (true, m) => Some((m.checked_neg()?, frac.len())),
+    }
+}
+
+/// `decimal.getcontext`, looked up once.
+static GET_CONTEXT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `Decimal('1E-n')` for `n` = 0 … [`MAX_SCALE`], made once.
+static POWERS_OF_TEN: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+
+/// See [`POWERS_OF_TEN`].
+fn powers_of_ten(py: Python<'_>) -> PyResult<&[Py<PyAny>]> {
+    POWERS_OF_TEN
+        .get_or_try_init(py, || {
+            let decimal = decimal_type(py)?;
+            (0..=MAX_SCALE)
+                .map(|n| Ok(decimal.call1((format!("1E-{n}"),))?.unbind()))
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .map(Vec::as_slice)
+}
+
+/// Whether the current thread's decimal context (the one `Decimal` arithmetic uses) computes
+/// `m * Decimal('1E-n')` exactly, with the exponent `-n` kept, for every integer `m` of up to
+/// [`MAX_DIGITS`] digits and `n` up to [`MAX_SCALE`]: its precision holds the digits (no
+/// rounding), the adjusted exponent (`-28` … `17`) is within `Emin` … `Emax` (not subnormal,
+/// no overflow), and with `clamp` set the exponent (`<= 0`) is at most `Emax - prec + 1` (not
+/// folded down). Then no signal is raised and no trap can fire. The default context
+/// (`prec=28`, `Emax=999999`, `Emin=-999999`, `clamp=0`) qualifies.
+fn multiplies_exactly(py: Python<'_>) -> PyResult<bool> {
+    let get_context = GET_CONTEXT.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("decimal")?.getattr("getcontext")?.unbind())
+    })?;
+    let ctx = get_context.bind(py).call0()?;
+    // The attribute names interned once (`getattr` with a `&str` would make a Python string
+    // for each read, once per result).
+    let int = |name: &Bound<'_, PyString>| -> PyResult<i64> { ctx.getattr(name)?.extract() };
+    let prec = int(pyo3::intern!(py, "prec"))?;
+    let emax = int(pyo3::intern!(py, "Emax"))?;
+    let emin = int(pyo3::intern!(py, "Emin"))?;
+    let clamp = int(pyo3::intern!(py, "clamp"))?;
+    let digits = i64::try_from(MAX_DIGITS).unwrap_or(i64::MAX);
+    let scale = i64::try_from(MAX_SCALE).unwrap_or(i64::MAX);
+    Ok(prec >= digits
+        && emax >= digits.saturating_sub(1)
+        && emin <= scale.saturating_neg()
+        && (clamp == 0 || emax >= prec.saturating_sub(1)))
+}
+
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
@@ -487,6 +568,11 @@ pub(crate) struct ToPy<'py> {
     shared: Vec<SharedDecimal<'py>>,
     /// An open-addressing table of `shared`: 1 + the index of an entry, 0 for a free slot.
     shared_index: [u8; SHARED_SLOTS],
+    /// The powers of ten that make amounts from integers (see [`ToPy::make_decimal`]), when
+    /// the caller's decimal context multiplies exactly; looked at once per result, at its
+    /// first amount (`None` until then). Python code run while a result is built (a finalizer)
+    /// is assumed not to narrow the thread's decimal context.
+    scales: Option<Option<&'py [Py<PyAny>]>>,
 }
 
 /// The slots of [`ToPy::shared_index`] (at most half of them are filled).
@@ -511,8 +597,9 @@ impl<'py> ToPy<'py> {
             buf: String::new(),
             stack: Vec::with_capacity(64),
             key_stack: Vec::with_capacity(32),
-            shared: Vec::new(),
+            shared: Vec::with_capacity(SHARED_SLOTS / 2),
             shared_index: [0; SHARED_SLOTS],
+            scales: None,
         })
     }
 
@@ -534,7 +621,7 @@ impl<'py> ToPy<'py> {
             text.get_mut(..bytes.len()),
             self.shared.len() < SHARED_SLOTS / 2,
         ) else {
-            return self.decimal.call1((s,));
+            return self.make_decimal(s);
         };
         t.copy_from_slice(bytes);
         let mut slot = bytes.iter().fold(bytes.len(), |h, b| {
@@ -554,10 +641,10 @@ impl<'py> ToPy<'py> {
                     }
                     slot = slot.wrapping_add(1) % SHARED_SLOTS;
                 }
-                None => return self.decimal.call1((s,)),
+                None => return self.make_decimal(s),
             }
         }
-        let value = self.decimal.call1((s,))?;
+        let value = self.make_decimal(s)?;
         self.shared.push(SharedDecimal {
             len: bytes.len(),
             text,
@@ -570,6 +657,43 @@ impl<'py> ToPy<'py> {
             *free = n;
         }
         Ok(value)
+    }
+
+    /// A new `Decimal` of the plain decimal text `s`, with its digits and exponent.
+    ///
+    /// `Decimal(str)` parses the text (and needs a Python `str` and an argument tuple made for
+    /// it); the product of an `int` and an exact power of ten (`151320 * Decimal('1E-2')`, that
+    /// is `Decimal('1513.20')`: the coefficient is the integer's, the exponent the power's) is
+    /// one C-level multiplication, about half the cost. Decimal arithmetic rounds to the
+    /// caller's context, so the product is used only where that context cannot round it or
+    /// move its exponent (see [`multiplies_exactly`]); otherwise, and for texts beyond
+    /// [`MAX_DIGITS`] digits or [`MAX_SCALE`] decimals or a negative zero (no `int` has its
+    /// sign), the text is parsed.
+    fn make_decimal(&mut self, s: &str) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        if let Some((mantissa, scale)) = mantissa_scale(s)
+            && let Some(power) = self.scales()?.and_then(|p| p.get(scale))
+        {
+            // The Decimal on the left: its own multiplication is the one called.
+            return power.bind(py).mul(mantissa);
+        }
+        self.decimal.call1((s,))
+    }
+
+    /// The powers of ten `Decimal('1E-0')` … `Decimal('1E-28')`, or `None` when the caller's
+    /// decimal context might round a product (checked once per result).
+    fn scales(&mut self) -> PyResult<Option<&'py [Py<PyAny>]>> {
+        if let Some(known) = self.scales {
+            return Ok(known);
+        }
+        let py = self.py;
+        let known = if multiplies_exactly(py)? {
+            Some(powers_of_ten(py)?)
+        } else {
+            None
+        };
+        self.scales = Some(known);
+        Ok(known)
     }
 
     /// A result's string under a key of `kind`: a `Decimal`, `date`, `datetime` or `str`.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
+use crate::serde_util::{write_date, write_decimal};
 use crate::text::Note;
 
 /// A charge's rate or rule text, written when read (see [`crate::text::Note`]); on the wire a
@@ -47,8 +48,10 @@ impl fmt::Display for ChargeArg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Arg::None => f.write_str("none"),
-            Arg::Amount(v) => write!(f, "{v}"),
-            Arg::Percent(v) => write!(f, "{}", v.normalize()),
+            // Amounts, rates and dates by the serializers' writers: the same text as
+            // `Display`, without its `core::fmt` work (a quote writes these texts every time).
+            Arg::Amount(v) => write_decimal(f, v),
+            Arg::Percent(v) => write_decimal(f, &v.normalize()),
             Arg::Count(n) => write!(f, "{n}"),
             Arg::Shared(t) => f.write_str(t),
             Arg::Currency(c) => write!(f, "{c}"),
@@ -57,7 +60,7 @@ impl fmt::Display for ChargeArg {
             Arg::Place(c, None) => write!(f, "{c}"),
             Arg::Place(c, Some(r)) => write!(f, "{c}-{r}"),
             Arg::Category(c) => write!(f, "{c}"),
-            Arg::Date(d) => write!(f, "{d}"),
+            Arg::Date(d) => write_date(f, d),
         }
     }
 }
