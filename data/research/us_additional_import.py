@@ -522,7 +522,7 @@ ANNEX_1C_FROM, ANNEX_1C_TO = "2026-06-08", "2027-12-31"
 
 SRC.update({
     "s232_autos": "Proclamation 10908 (2025-03-26), 90 FR 14705 (FR Doc 2025-05930), 'Adjusting Imports of Automobiles and Automobile Parts Into the United States': +25% on passenger vehicles and light trucks (HTS 9903.94.01) from 12:01 a.m. EDT 2025-04-03: https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm ; vehicle prefixes from the Tariff Rate Tracker config/policy_params.yaml (section_232_headings autos_passenger, autos_light_trucks); not stacked with Section 232 steel/aluminium/copper (Proclamation 10947) nor with IEEPA CA/MX duties (EO 14289, 90 FR 18899)",
-    "s232_parts": "Proclamation 10908 (2025-03-26), 90 FR 14705: +25% on automobile parts enumerated in U.S. note 33(g) (HTS 9903.94.05) from 12:01 a.m. ET 2025-05-03 (CBP CSMS #64913145 / #64916652, quoted by aacb.com, universallogistics.ca); USMCA-qualifying parts exempt (9903.94.06) until Commerce sets a non-U.S.-content process: https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm ; part list: Tariff Rate Tracker resources/s232_auto_parts.txt (no per-line dates: lines added later by the inclusions process are dated 2025-05-03 here)",
+    "s232_parts": "Proclamation 10908 (2025-03-26), 90 FR 14705: +25% on automobile parts enumerated in U.S. note 33(g) (HTS 9903.94.05) from 12:01 a.m. ET 2025-05-03 (CBP CSMS #64913145 / #64916652, quoted by aacb.com, universallogistics.ca); USMCA-qualifying parts exempt (9903.94.06) until Commerce sets a non-U.S.-content process: https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm ; part list: Tariff Rate Tracker resources/s232_auto_parts.txt (130 provisions, CBP Automobile Parts HTS List of CSMS #64916652, 2025-05-01), identical to U.S. note 33(g) of USITC HTS 2026 Revision 6; no provision added to note 33(g) by the Commerce inclusions process (15 CFR 705 appendix, 90 FR 44767) was found, so every line starts 2025-05-03 (per-line start dates: PARTS_ADDED in the generator)",
     "s232_autos_usmca": "Proclamation 10908: USMCA-qualifying vehicles pay 25% on the non-U.S. content only, with Commerce approval (HTS 9903.94.02/.03; CBP CSMS #65649652, govdelivery copy opened; procedures 90 FR 21450)",
     "s232_gb": "EO 14309 (2025-06-16) 'Implementing the General Terms of the US-UK Economic Prosperity Deal'; ITA notice FR Doc 2025-12060 (90 FR 27851), HTSUS changes effective 2025-06-30 (govinfo text opened): UK automobiles of heading 8703 within an annual tariff-rate quota (65,205 for 2025, 100,000 from 2026) +7.5% instead of +25% (HTS 9903.94.31; CBP CSMS #65475228, QB 25-508); UK parts for use in UK automobiles 10% all-in (HTS 9903.94.32; CSMS #65475725, quoted by GHY and C.H. Robinson): https://www.govinfo.gov/content/pkg/FR-2025-06-30/html/2025-12060.htm",
     "s232_eu": "US-EU framework, Commerce/USTR notice FR Doc 2025-18660 (published 2025-09-25), EO 14346: EU automobiles and parts subject to Proclamation 10908 pay 15% inclusive of the column 1 rate (nothing if column 1 >= 15%), retroactive to entries from 12:01 a.m. EDT 2025-08-01 (secondary: Butzel 2025-09-26, Mondaq/Thompson Coburn, Mondaq 1684528; the tracker dates it 2025-09-25, the publication date): https://www.federalregister.gov/documents/2025/09/25/2025-18660",
@@ -536,6 +536,45 @@ SRC.update({
     "s232_ru": "Proclamation 10522 (2023-02-24), 88 FR 13267 (FR Doc 2023-04470): aluminium articles of Russia (and articles with Russian-smelted or cast aluminium) 200% from 2023-03-10: https://www.federalregister.gov/documents/2023/03/02/2023-04470 ; retained on annexes I-A, I-B and III by the 2026-04-06 restructuring per the Tariff Rate Tracker (config/policy_params.yaml country_surcharges; tracker only)",
     "s232_1c": "Section 232 metals annex I-C (mobile industrial equipment and machinery), Proclamation 11032 (2026-06-01), from 12:01 a.m. ET 2026-06-08 to 2027-12-31 (then annex I-B): 25% on full value; framework countries (EU-27, Japan, Korea, Switzerland, Liechtenstein, Taiwan, UK, Argentina, Ecuador, El Salvador, Guatemala) 15% all-in; Canada/Mexico USMCA steel 15% all-in with U.S.-content exemption capped at 40% -- rates, dates, countries and lines from the Tariff Rate Tracker (config/policy_params.yaml section_232_annexes.annex_1c, resources/s232_annex_products.csv) only; proclamation not read here",
 })
+
+# ---- automobile parts: a dated scope per line (U.S. note 33(g))
+# NOTE_33G_2025: the provisions in force from 2025-05-03 -- CBP "Automobile Parts HTS List" (Attachment 2 of
+# CSMS #64916652, 2025-05-01; 130 codes per the tracker's docs/assumptions.md 4a), identical, provision for
+# provision, to U.S. note 33(g) as printed in USITC's HTS 2026 Revision 6 (the tracker's scrape
+# data/us_notes/chapter99_2026_rev_6.txt, 2026-04-28; no subdivision of note 33 there names an inclusion).
+# PARTS_ADDED: a provision added later (Commerce inclusions process, 15 CFR 705 appendix, IFR 90 FR 44767 of
+# 2025-09-17: the notice lists the new subheadings, duty from the next day) -> (first day, citation). None was
+# found up to USITC HTS 2026 Rev. 19 (note 33(g) still 130 provisions on 2026-09-24). A line of the tracker's
+# list on neither table stops the generator: its start date is not established, and dating it 2025-05-03
+# would charge it too early.
+NOTE_33G_2025 = frozenset("""
+4009120020 4009220020 4009320020 4009420020 40111010 40111050 40112010 40121940 40121980 40122060 4013100010
+4013100020 4016996010 70072151 70091000 732010 73202010 83012000 83021030 830230 84073100 840732 840733 840734
+84082020 8409911040 8409991040 84133010 84133090 84139110 8413919010 8414308030 84145930 8414596540 84148005
+84152000 84212300 84213200 84254900 84269100 8431100090 8471 84821010 8482105044 8482105048 8482200020
+8482200030 8482200040 8482200061 8482200070 8482200081 84824000 84825000 8483101030 84831030 850132 850133
+850134 850140 850151 850152 850710 850760 85079040 85079080 8511100000 85112000 8511300040 8511300080 85114000
+85115000 85118020 85118060 8511906020 8511906040 85122020 85122040 85123000 85124020 85124040 85129020 85129060
+85129070 85198120 8525601010 852721 852729 8536410005 853710 853720 8539100010 8539100050 85443000 87060003
+87060005 87060015 87060025 8707 8707100020 8707100040 8707905020 8707905040 8707905060 8707905080 87081030
+87081060 87082100 870822 870829 870830 87084011 87084070 87084075 870850 870870 870880 870891 87089360 87089375
+870894 870895 87089953 87089955 87089958 87089968 87169050 901510 902910 9029204080 94012000
+""".split())
+PARTS_ADDED = {}
+
+
+def part_starts(parts):
+    """{line: first day of 9903.94.05} for the tracker's parts list; stops on a line with no established date."""
+    assert len(NOTE_33G_2025) == 130, len(NOTE_33G_2025)
+    unknown = sorted(p for p in parts if p not in NOTE_33G_2025 and p not in PARTS_ADDED)
+    if unknown:
+        raise SystemExit("auto parts without an established start date (not in note 33(g) of 2025-05-03, no "
+                         "PARTS_ADDED entry): " + " ".join(unknown))
+    gone = sorted(NOTE_33G_2025 - set(parts))
+    if gone:
+        print("note: note 33(g) provisions missing from the tracker's list: " + " ".join(gone))
+    return {p: PARTS_ADDED[p][0] if p in PARTS_ADDED else PARTS_START for p in parts}
+
 
 VEHICLES = ("870322 870323 870324 870331 870332 870333 870334 870340 870350 870360 870370 870380 870390 "
             "87042101 87043101 87044100 87045100").split()  # tracker policy_params autos_passenger + autos_light_trucks
@@ -689,6 +728,7 @@ def section_232_autos(tr):
                             "quota status (CBP quota bulletin QB 25-508)", GB_DEAL, SRC["s232_gb"], origins="GB"))
     # ---- parts (note 33(g)); 8471 is on the list but general-purpose ADP machines are not vehicle parts
     parts = sorted({l.strip() for l in (tr / "resources/s232_auto_parts.txt").read_text().split() if l.strip()})
+    starts = part_starts(parts)
     offset = ("; U.S. vehicle assemblers may offset part of this duty (Proclamation 10908 offset, extended by "
               "Proclamation 10984) -- not applied here")
     for hs in parts:
@@ -697,27 +737,34 @@ def section_232_autos(tr):
                             "Section 232 automobile parts (9903.94.05): heading 8471 is listed in U.S. note 33(g), but "
                             "only an article that is a part of a passenger vehicle or light truck pays +25% (15% all-in "
                             "for EU/JP/KR); general-purpose computers do not -- add it if this article is a vehicle part",
-                            PARTS_START, SRC["s232_parts"]))
+                            starts[hs], part_source(hs)))
             continue
+        start, src = starts[hs], part_source(hs)
         steps = [(EU_AUTO, EU27), (JP_AUTO, ["JP"]), (KR_AUTO, ["KR"]), (TW_DEAL, ["TW"])]
-        for f, t, excl in periods(PARTS_START, steps):
+        for f, t, excl in periods(start, steps):
             out.append(row(name="s232_auto_parts", authority=A + " parts", heading=hp, hs=hs,
                            exclude_origins=" ".join(["CA", "MX"] + excl), rate_percent="25",
                            warning="Section 232 automobile parts (9903.94.05) charged at 25%" + offset,
-                           effective_from=f, effective_to=t, source=SRC["s232_parts"], **g))
+                           effective_from=f, effective_to=t, source=src, **g))
         out.append(row(name="s232_auto_parts_usmca", authority=A + " parts", heading=hp, hs=hs, origins="CA MX",
-                       not_with_preference="true", rate_percent="25", effective_from=PARTS_START,
-                       source=SRC["s232_parts"] + " ; USMCA-qualifying parts spared (9903.94.06)", **g))
+                       not_with_preference="true", rate_percent="25", effective_from=start,
+                       source=src + " ; USMCA-qualifying parts spared (9903.94.06)", **g))
         for iso, frm, s in [(EU, EU_AUTO, "s232_eu"), ("JP", JP_AUTO, "s232_jp"), ("KR", KR_AUTO, "s232_kr"),
                             ("TW", TW_DEAL, "s232_tw")]:
             out.append(row(name="s232_auto_parts_" + ("eu" if iso == EU else iso.lower()),
                            authority=A + " parts (15% all-in deal)", hs=hs, origins=iso, rate_percent="15",
-                           top_up="true", effective_from=frm, source=SRC[s], **g))
+                           top_up="true", effective_from=max(frm, start), source=SRC[s], **g))
         out.append(note("s232_auto_parts_gb", A + " parts", "9903.94.32", hs,
                         "Section 232 automobile parts, UK deal (9903.94.32): UK parts for use in UK automobiles pay 10% "
                         "in all (MFN included) instead of +25%; the quote charges 25% because the end use is not "
-                        "known -- reduce it if the part qualifies", GB_DEAL, SRC["s232_gb"], origins="GB"))
+                        "known -- reduce it if the part qualifies", max(GB_DEAL, start), SRC["s232_gb"], origins="GB"))
     return out, []
+
+
+def part_source(hs):
+    """The citation of a parts row: Proclamation 10908's list, plus the inclusion notice of a later-added line."""
+    return SRC["s232_parts"] + (" ; added to note 33(g) from " + " by ".join(PARTS_ADDED[hs])
+                                if hs in PARTS_ADDED else "")
 
 
 def section_232_wood(tr):

@@ -195,6 +195,42 @@ fn car_tyres_pay_25_percent_from_2025_05_03() {
     assert!(warns(&q, "offset"), "{:?}", q.warnings);
 }
 
+/// U.S. note 33(g) has not grown since 2025-05-03: the 130 provisions of CBP's list of
+/// 2025-05-01 (CSMS #64916652) are the 130 of USITC's HTS 2026 Revision 6, and no Commerce
+/// inclusion notice adding a part was found. So a line from each end of the list, and from
+/// chapters the inclusions process could have added to, starts on 2025-05-03 (the day before,
+/// of and after), and is still charged on 2025-10-31 (from 2025-11-01 lines also on the heavy
+/// vehicle parts list pay that duty instead).
+#[test]
+fn original_list_car_parts_across_the_list_pay_25_percent_from_2025_05_03() {
+    let none: Vec<(String, String)> = vec![];
+    // brake hoses (first provision), wiring sets, 8708.99.68 (last 8708 provision), seats
+    // (last provision of the list)
+    for hs in ["4009120020", "85443000", "87089968", "94012000"] {
+        boundary(
+            hs,
+            "TH",
+            &[
+                ("2025-05-02", none.clone()),
+                ("2025-05-03", one(PARTS, "250.00")),
+                ("2025-05-04", one(PARTS, "250.00")),
+                ("2025-10-31", one(PARTS, "250.00")),
+            ],
+        );
+    }
+}
+
+/// 8708.99.81 ("other" parts) is not in note 33(g); heading 9903.94.07 (note 33(p), from
+/// 2025-11-01) applies only when the importer certifies U.S. automobile production or repair
+/// use, so no automobile parts duty is charged on it, before or after that date.
+#[test]
+fn a_part_outside_note_33_g_pays_no_automobile_parts_duty() {
+    for date in ["2025-05-03", "2025-11-01", "2026-09-24"] {
+        let q = quote("8708998180", "TH", date);
+        assert!(charges(&q, PARTS).is_empty(), "{date}: {:?}", q.charges);
+    }
+}
+
 #[test]
 fn deal_countries_pay_15_percent_all_in_on_car_parts_on_their_dates() {
     // MFN 4 %: 11 % of Section 232 duty.
