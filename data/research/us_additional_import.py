@@ -1079,8 +1079,10 @@ def deriv_warn(hs, metal, frm, to, src, heading=""):
     return row(name=f"s232_{metal}_derivative", authority=f"Section 232 {label}", heading=heading, hs=hs,
                rate_percent="50", stacking="highest_in_group", group="s232_content", warn_only="true",
                warning=f"Section 232 {label} derivative{(' (' + heading + ')') if heading else ''}: 25% (50% from "
-                       f"2025-06-04; UK 25%) on the value of the {label} content, not charged here; add it from the "
-                       "metal value; the non-metal part still pays IEEPA reciprocal / Section 122",
+                       f"2025-06-04; UK 25%) on the value of the {label} content, not charged here: add it from the "
+                       "metal value. IEEPA reciprocal / Section 122 (and for Canada and Mexico from 2025-06-04 the "
+                       "IEEPA fentanyl duty) are owed on the non-metal part only; this quote charges them on the "
+                       "full value",
                effective_from=frm, effective_to=to, source=src)
 
 

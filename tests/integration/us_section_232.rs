@@ -707,4 +707,21 @@ fn a_canadian_aluminium_derivative_warns_of_the_content_duty_only_from_2025_06_0
     }
     // China's fentanyl duty does not displace it.
     assert!(warns(&quote(derivative, "CN", "2025-06-03"), content));
+    // The warning says which charges of the quote are on the full value although only the
+    // non-metal part owes them: the fentanyl duty of Canada is charged on the full value.
+    let q = quote_with(derivative, "CA", "2025-06-04", Some(false));
+    let text = q
+        .warnings
+        .iter()
+        .find(|w| w.contains(content))
+        .expect("the content warning");
+    assert!(
+        text.contains("fentanyl") && text.contains("charges them on the full value"),
+        "{text}"
+    );
+    assert!(
+        q.charges.iter().any(|c| c.name.contains("fentanyl")),
+        "{:?}",
+        q.charges
+    );
 }
