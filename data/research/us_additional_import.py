@@ -991,33 +991,49 @@ def annex_on(tl, d):
     return a
 
 
+ANNEX_ROW = re.compile(r"s232_metals_annex_(1a|1b|1c|3)(_|$)")
+
+
+def row_annexes(r):
+    """The annexes whose lines a Section 232 annex-era row charges: its own annex (from its name), or I-A, I-B and
+    III for the Russian aluminium 200% row from 2026-04-06; None for any other row."""
+    m = ANNEX_ROW.match(r["name"])
+    if m:
+        return {m.group(1)}
+    if r["name"] == "s232_aluminium_ru" and r["effective_from"] >= "2026-04-06":
+        return {"1a", "1b", "3"}
+    return None
+
+
 def split_annex_moves(rows, tl):
-    """Give every annex I-B row the dates the tracker's annex file gives its line, and those of the lines
-    listed under it (issue 17). A line the file moves out of I-B (to I-C or III from 2026-06-08, and back to
-    I-B after their 2027-12-31 sunset; to annex II = out of scope, for good) has no I-B row while it is out;
-    a I-B row on a broader prefix excludes it (exclude_hs) for that time. Only lines the file lists in I-B at
-    some date are excluded from a broader I-B row: their I-B status comes from their own entries. Without
-    this the I-B 25% (GB 15%) would outrank the annex III / I-C rows in highest_in_group group s232, and
-    charge a line moved to annex II."""
-    ib = {hs: t for hs, t in tl.items() if any(a == "1b" for _, a in t)}
+    """Give every annex-era metals row (annexes I-A, I-B, I-C, III and the Russian aluminium 200%) the dates
+    the tracker's annex file gives its line, and those of the lines listed under it (issue 17). A row charges
+    its line only while the line is in the row's annex; a line of the file under the row's prefix that is in
+    another annex on a day (I-B to I-C or III from 2026-06-08 and back to I-B after their 2027-12-31 sunset;
+    annex II = out of scope; or another annex from its first entry, e.g. 8501.53.40 in annex II under the
+    8501 I-B row) is excluded from the row (exclude_hs) on that day: the most specific entry of the file gives
+    a line's annex. Without this the broader row's I-B 25% (GB 15%) would outrank the annex III / I-C rows in
+    highest_in_group group s232, and charge a line of annex II."""
     out = []
     for r in rows:
-        if not r["name"].startswith("s232_metals_annex_1b") or r["effective_to"] or r["hs"] not in ib:
+        allowed = row_annexes(r)
+        if allowed is None or r["hs"] not in tl:
             out.append(r)
             continue
-        p, f = r["hs"], r["effective_from"]
-        inner = [q for q in ib if q != p and q.startswith(p)]
-        cuts = sorted({f} | {d for q in [p] + inner for d, _ in ib[q] if d > f})
+        p, f, to = r["hs"], r["effective_from"], r["effective_to"] or "9999-12-31"
+        inner = [q for q in tl if q != p and q.startswith(p)]
+        cuts = sorted({f} | {d for q in [p] + inner for d, _ in tl[q] if f < d <= to})
         pieces = []
         for a, b in zip(cuts, cuts[1:] + [""]):
-            if annex_on(ib[p], a) != "1b":
+            if annex_on(tl[p], a) not in allowed:
                 continue
-            exc = " ".join(sorted(q for q in inner if annex_on(ib[q], a) not in (None, "1b")))
+            last = day_before(b) if b else r["effective_to"]
+            exc = " ".join(sorted(set(r["exclude_hs"].split())
+                                  | {q for q in inner if annex_on(tl[q], a) not in (None, *allowed)}))
             if pieces and pieces[-1]["exclude_hs"] == exc and pieces[-1]["effective_to"] == day_before(a):
-                pieces[-1]["effective_to"] = day_before(b) if b else ""
+                pieces[-1]["effective_to"] = last
             else:
-                pieces.append({**r, "exclude_hs": exc, "effective_from": a,
-                               "effective_to": day_before(b) if b else ""})
+                pieces.append({**r, "exclude_hs": exc, "effective_from": a, "effective_to": last})
         out += pieces
     return out
 

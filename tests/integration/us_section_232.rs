@@ -554,6 +554,43 @@ fn annex_iii_lines_leave_annex_i_b_on_2026_06_08() {
     }
 }
 
+#[test]
+fn annex_ii_lines_under_an_annex_i_b_heading_are_not_charged_its_rate() {
+    // Dataset 2026.12.10: the tracker puts 8503.00.45 (aluminium motor parts, under the annex I-B
+    // row of 8503.00) and 9403.99.10.40 (furniture parts, under 9403.99) in annex II, out of
+    // scope, from 2026-04-06; the broader I-B rows excluded neither, so both paid 25 % (GB 15 %)
+    // and no Section 122. They now keep the Section 122 10 % of the day before.
+    let s122 = one("Section 122 (9903.03.01)", "100.00");
+    for hs in ["8503004500", "9403991040"] {
+        for origin in ["DE", "GB"] {
+            for date in ["2026-04-05", "2026-04-06", "2026-04-07"] {
+                let q = quote(hs, origin, date);
+                assert_eq!(s232(&q), vec![], "{hs} from {origin} on {date}");
+                assert_eq!(
+                    charges(&q, "Section 122"),
+                    s122,
+                    "{hs} from {origin} on {date}"
+                );
+            }
+        }
+    }
+    // 8501.53.40 (motors, annex II under the I-B row of 8501) owes neither duty on those days.
+    for date in ["2026-04-05", "2026-04-06", "2026-04-07"] {
+        let q = quote("8501534000", "DE", date);
+        assert_eq!(duty_sum(&q, "Section"), dec("0"), "8501.53.40 on {date}");
+    }
+    // A I-B line under the same heading is still charged from 2026-04-06.
+    boundary(
+        "8503009546",
+        "DE",
+        &[
+            ("2026-04-05", vec![]),
+            ("2026-04-06", one("Section 232 aluminium", "250.00")),
+            ("2026-04-07", one("Section 232 aluminium", "250.00")),
+        ],
+    );
+}
+
 // ------------------------------------------------------------------ EO 14289: CA/MX fentanyl vs steel/aluminium
 
 /// EO 14289 sec. 3 (retroactive to 2025-03-04): a good of Canada or Mexico that owes the IEEPA
