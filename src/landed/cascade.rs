@@ -111,11 +111,18 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
     share::apply(&ctx, &mut cart.lines, &mut cart.facts, &mut warnings)?;
     // 3. Rules: thresholds and their effects on the lines.
     let mut outcome = rules::apply(&ctx, &cart.facts, &mut cart.lines, &mut warnings)?;
-    // A charge is a few hundred bytes: lists are sized exactly (duty and one tax to start, or
-    // duty and each import tax in force: Japan's two consumption taxes), which keeps their
-    // blocks small enough for the allocator's fast path and spares a reallocation.
+    // A charge is a few hundred bytes: lists are sized to what the quote can hold (duty and
+    // one tax to start, or duty and each import tax in force: Japan's two consumption taxes;
+    // plus one per fee that may apply: the US fees), which keeps their blocks small enough
+    // for the allocator's fast path where there are no fees and spares the reallocation that
+    // appending the fees would cost.
     let import_taxes = taxes::in_force(&ctx);
-    let mut charges = Vec::with_capacity(import_taxes.len().saturating_add(1).max(2));
+    let capacity = import_taxes
+        .len()
+        .saturating_add(1)
+        .max(2)
+        .saturating_add(fees::at_most(&ctx));
+    let mut charges = Vec::with_capacity(capacity);
     let mut step = Step::new(&charges);
     // 4. Duty per line.
     duty::levy(
@@ -125,12 +132,15 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         &mut charges,
         &mut warnings,
     )?;
-    // 5. Fees: computed before the taxes (taxable ones enter the tax base), listed after them.
-    let mut fee_charges = fees::levy(
+    // 5. Fees: computed before the taxes (taxable ones enter the tax base), listed after them
+    // (moved there once the taxes are in).
+    let fees_from = charges.len();
+    let fee_count = fees::levy(
         &ctx,
         &cart.facts,
         &mut cart.lines,
         outcome.no_fees,
+        &mut charges,
         &mut warnings,
     )?;
     // 6. Import taxes at the border, or at checkout under a point-of-sale regime.
@@ -142,6 +152,12 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         &mut charges,
         &mut warnings,
     )?;
+    // The fees behind the taxes: [fees, taxes] becomes [taxes, fees].
+    if let Some(after_duty) = charges.get_mut(fees_from..)
+        && fee_count <= after_duty.len()
+    {
+        after_duty.rotate_left(fee_count);
+    }
     // 6b. Rules on the computed tax amount (a tax not levied below an amount per assessment).
     tax_amount::apply(
         &ctx,
@@ -151,8 +167,6 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<Quote, Error> {
         &mut outcome,
         &mut warnings,
     )?;
-    charges.reserve_exact(fee_charges.len());
-    charges.append(&mut fee_charges);
     // 7. Rounding happened per charge (see `charges`); the totals add the rounded amounts.
     totals::quote(&ctx, &cart, outcome.regime_id, charges, warnings)
 }

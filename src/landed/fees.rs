@@ -11,23 +11,38 @@ use super::cart::Line;
 use super::cascade::Context;
 use super::currency::conv;
 use super::duty::tariff::REQUEST_SOURCE;
+use super::few::Few;
 use super::rules::{Facts, labelled};
 use super::text::{Arg, ChargeText as Note};
 use super::wire::{Charge, ChargeKind, CollectedAt};
 use crate::data::{Dated, Fee, FeeKind};
 use crate::error::Error;
 
-/// Computes the fees (none of the government's when a rule waives them) and spreads the
-/// taxable ones over the lines.
+/// The most fee charges a quote can have: the fee rows in force for the territory on the
+/// date (whether their conditions hold is decided by [`levy`]) and the request's extra fees.
+pub(crate) fn at_most(ctx: &Context<'_>) -> usize {
+    ctx.tables
+        .customs
+        .fees
+        .in_force(ctx.territory, ctx.date)
+        .count()
+        .saturating_add(ctx.req.extra_fees.len())
+}
+
+/// Computes the fees (none of the government's when a rule waives them) at the end of
+/// `charges` and spreads the taxable ones over the lines; returns how many it added. (Added to
+/// the quote's list, sized for them by [`at_most`], rather than to a list of their own: the
+/// cascade moves them behind the taxes.)
 pub(crate) fn levy(
     ctx: &Context<'_>,
     facts: &Facts<'_>,
     lines: &mut [Line<'_>],
     no_fees: bool,
+    charges: &mut Vec<Charge>,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Charge>, Error> {
-    let mut fee_charges: Vec<Charge> = Vec::new();
-    let mut taxable: Vec<bool> = Vec::new();
+) -> Result<usize, Error> {
+    let from = charges.len();
+    let mut taxable: Few<bool, 4> = Few::new();
     if !no_fees {
         for row in ctx.tables.customs.fees.in_force(ctx.territory, ctx.date) {
             let fee: &Fee = &row.value;
@@ -43,8 +58,7 @@ pub(crate) fn levy(
             if lines_in.is_empty() {
                 continue;
             }
-            fee_charges.reserve_exact(1);
-            fee_charges.push(government_fee(ctx, row, lines, lines_in, warnings)?);
+            charges.push(government_fee(ctx, row, lines, lines_in, warnings)?);
             taxable.push(fee.taxable);
         }
     }
@@ -54,8 +68,7 @@ pub(crate) fn levy(
             conv(&ctx.req.exchange_rates, from, ctx.currency)?.apply(f.amount)?,
             None,
         )?);
-        fee_charges.reserve_exact(1);
-        fee_charges.push(Charge {
+        charges.push(Charge {
             kind: ChargeKind::Fee,
             name: Arc::from(f.name.as_str()),
             base: None,
@@ -70,8 +83,9 @@ pub(crate) fn levy(
         });
         taxable.push(f.taxable);
     }
-    spread_taxable(ctx, &fee_charges, &taxable, lines)?;
-    Ok(fee_charges)
+    let fee_charges = charges.get(from..).unwrap_or_default();
+    spread_taxable(ctx, fee_charges, &taxable, lines)?;
+    Ok(fee_charges.len())
 }
 
 /// One government fee on the customs value of `lines_in`: ad valorem within its minimum and
@@ -161,13 +175,13 @@ fn government_fee(
 fn spread_taxable(
     ctx: &Context<'_>,
     fee_charges: &[Charge],
-    taxable: &[bool],
+    taxable: &Few<bool, 4>,
     lines: &mut [Line<'_>],
 ) -> Result<(), Error> {
     for (c, _) in fee_charges
         .iter()
-        .zip(taxable)
-        .filter(|(c, t)| **t && !c.amount.is_zero())
+        .zip(taxable.iter())
+        .filter(|(c, t)| *t && !c.amount.is_zero())
     {
         let on = &c.lines;
         let weights: Vec<i64> = on
