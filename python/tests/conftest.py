@@ -10,8 +10,21 @@ from typing import Any, Iterator
 
 import pytest
 
+import landed
+
 REPO = Path(__file__).resolve().parents[2]
 REQUESTS = REPO / "examples" / "requests"
+
+
+# The function answering each kind of example request (see `job_of`).
+FUNCTIONS = {
+    "quote": landed.quote,
+    "reprice": landed.reprice,
+    "fees": landed.fees,
+    "band": landed.band,
+    "matrix": landed.matrix,
+    "display": landed.display_price,
+}
 
 
 def job_of(name: str) -> str:

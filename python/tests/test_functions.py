@@ -11,16 +11,7 @@ import pytest
 
 import landed
 
-from conftest import DECIMAL_TEXT, REQUESTS, example_requests, job_of, leaves
-
-FUNCTIONS = {
-    "quote": landed.quote,
-    "reprice": landed.reprice,
-    "fees": landed.fees,
-    "band": landed.band,
-    "matrix": landed.matrix,
-    "display": landed.display_price,
-}
+from conftest import DECIMAL_TEXT, FUNCTIONS, REQUESTS, example_requests, job_of, leaves
 
 # Strings of the results that may look like numbers but are not amounts: tariff codes and the
 # band trace's free-text steps ("14.99" as a step's text).

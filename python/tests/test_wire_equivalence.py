@@ -23,16 +23,7 @@ import pytest
 
 import landed
 
-from conftest import REPO, example_requests, job_of
-
-FUNCTIONS = {
-    "quote": landed.quote,
-    "reprice": landed.reprice,
-    "fees": landed.fees,
-    "band": landed.band,
-    "matrix": landed.matrix,
-    "display": landed.display_price,
-}
+from conftest import FUNCTIONS, REPO, example_requests, job_of
 
 # Every signal of the decimal module, trapped in one of the contexts below.
 ALL_SIGNALS = [
