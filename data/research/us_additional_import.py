@@ -422,13 +422,17 @@ def section_232(tr):
             # as note 16(a)(ii) under 7317.00.55 of note 16(m)) keeps its own row: the prefix's row excludes it
             apart = " ".join(sorted(x for (m, x), hx in h50_of.items()
                                     if m == metal and x != hs and x.startswith(hs) and hx != h50))
+            hc = h50 or CANDIDATES[(metal, "derivative")]
             out.append(row(name=name, exclude_hs=apart, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
-                           heading=h50, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
+                           heading=hc, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
                            group="s232", effective_from=f50, effective_to=annex_start,
-                           source=s + f" ({r['source']})" + (" ; " + metal_heading_source(h50) if h50 else "")))
+                           source=s + f" ({r['source']})" + " ; " + (metal_heading_source(h50) if h50
+                                                                     else candidate_source(hc))))
+            hg = CANDIDATES[("steel_gb", kind)] if metal == "steel" else CANDIDATES[("aluminum_gb", "")]
             out.append(row(name=name + "_gb", authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                            hs=hs, origins="GB", rate_percent="25", stacking="highest_in_group", group="s232",
-                           effective_from=f50, effective_to=annex_start, source=s + f" ({r['source']})"))
+                           heading=hg, effective_from=f50, effective_to=annex_start,
+                           source=s + f" ({r['source']})" + " ; " + candidate_source(hg)))
         else:
             out.append(deriv_warn(hs, metal, frm, annex_start, s + f" ({r['source']})"))
     for r in read_csv(tr / "resources/s232_derivative_products.csv"):
@@ -656,6 +660,68 @@ METAL_HEADING_TEXT = {  # heading -> (general column, words of the description) 
 }
 
 
+# Candidate headings (issue 17 point 5: never silent): a charging row whose heading depends on facts a request does
+# not give (the note 16/19 subdivision a derivative line is in, foreign-trade-zone status) shows every heading it
+# may be entered under, space-separated in the heading column ("9903.81.89 9903.81.91"); the charge reads
+# "Section 232 steel (9903.81.89 / 9903.81.91)". Each set is the one the research notes (section 5) give as the
+# reason the row has no single heading; each heading's text is checked against the export (CANDIDATE_HEADING_TEXT).
+CANDIDATES = {
+    ("steel", "derivative"): "9903.81.89 9903.81.91",      # note 16(l) + 50% / 16(n) + 50% of the steel content
+    ("aluminum", "derivative"): "9903.85.04 9903.85.08",   # note 19(i) + 50% / 19(k) + 50% of the aluminium content
+    ("steel_gb", "mill"): "9903.81.94 9903.81.95",         # note 16(q) / the same admitted to an FTZ before 2025-06-04
+    ("steel_gb", "derivative"): "9903.81.96 9903.81.97 9903.81.98 9903.81.99",  # 16(s), (t), (u) / FTZ
+    ("aluminum_gb", ""): "9903.85.12 9903.85.13 9903.85.14",  # note 19(o) / (q) / (r), UK + 25%
+    ("ru", "mill"): "9903.85.67 9903.85.69",               # + 200% / the same admitted to an FTZ before 2023-04-10
+    ("ru", "derivative"): "9903.85.68 9903.85.70",         # derivatives + 200% / FTZ
+    ("ru", "annex"): "9903.85.67 9903.85.68",              # Revision 10: articles (note 19(a)(vii)(A)/(m)(A)) / derivatives
+}
+# heading -> (general column, words of the description) as USITC HTS 2026 Basic Edition prints them (.67/.68 also
+# Revision 10: CANDIDATE_HEADING_TEXT_R10)
+CANDIDATE_HEADING_TEXT = {
+    "9903.81.89": ("The duty provided in the applicable subheading + 50%",
+                   "Derivative iron or steel products provided for in the tariff provisions enumerated in subdivision (l) of note 16"),
+    "9903.81.91": ("The duty provided in the applicable subheading + a duty of 50% upon the value of the steel content",
+                   "derivative iron or steel products provided for in the tariff subheadings enumerated in subdivision (n) of note 16"),
+    "9903.81.94": ("The duty provided in the applicable subheading + 25%",
+                   "products of iron or steel of the United Kingdom provided for in the tariff headings or subheadings enumerated in subdivision (q) of note 16"),
+    "9903.81.95": ("The duty provided in the applicable subheading + 25%",
+                   "Products of iron or steel of the United Kingdom provided for in the tariff headings or subheadings enumerated in subdivision (q) of note 16 to this subchapter, admitted to a U.S. foreign trade zone"),
+    "9903.81.96": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative iron or steel products of the United Kingdom provided for in the tariff subheadings enumerated in subdivision (s) of note 16"),
+    "9903.81.97": ("The duty provided in the applicable subheading + 25%",
+                   "derivative iron or steel products of the United Kingdom provided for in the tariff subheadings enumerated in subdivision (t) of note 16"),
+    "9903.81.98": ("The duty provided in the applicable subheading + 25%",
+                   "derivative iron or steel products of the United Kingdom provided for in the tariff subheadings enumerated in subdivision (u) of note 16"),
+    "9903.81.99": ("The duty provided in the applicable subheading + 25%",
+                   "derivative products of iron or steel of the United Kingdom, as specified in subdivisions (s) and (t) of note 16"),
+    "9903.85.04": ("The duty provided in the applicable subheading + 50%",
+                   "derivative aluminum products provided for in the tariff headings or subheadings enumerated in subdivision (i) of note 19"),
+    "9903.85.08": ("The duty provided in the applicable subheading + a duty of 50% upon the value of the aluminum content",
+                   "derivative aluminum products, provided for in the tariff provisions enumerated in subdivision (k) of note 19"),
+    "9903.85.12": ("The duty provided in the applicable subheading + 25%",
+                   "products of aluminum of the United Kingdom provided for in the tariff headings or subheadings enumerated in subdivision (o) of note 19"),
+    "9903.85.13": ("The duty provided in the applicable subheading + 25%",
+                   "derivative aluminum products of the United Kingdom provided for in the tariff headings or subheadings enumerated in subdivision (q) of note 19"),
+    "9903.85.14": ("The duty provided in the applicable subheading + 25%",
+                   "derivative aluminum products of the United Kingdom, provided for in the tariff provisions enumerated in subdivision (r) of note 19"),
+    "9903.85.67": ("The duty provided in the applicable subheading + 200%",
+                   "Aluminum articles that are the product of Russia, or where any amount of primary aluminum used in the manufacture of the aluminum articles is smelted in Russia, or where the aluminum articles are cast in Russia"),
+    "9903.85.68": ("The duty provided in the applicable subheading + 200%",
+                   "Derivative aluminum articles that are products of Russia, or where any amount of primary aluminum used in the manufacture of the derivative articles is smelted in Russia"),
+    "9903.85.69": ("The duty provided in the applicable subheading + 200%",
+                   "aluminum articles that are the product of Russia, or where any amount of primary aluminum used in the manufacture of the aluminum articles is smelted in Russia, or where the aluminum articles are cast in Russia, the foregoing under the terms of note 19(a)(vii)"),
+    "9903.85.70": ("The duty provided in the applicable subheading + 200%",
+                   "derivative aluminum articles that are products of Russia, or where any amount of primary aluminum used in the manufacture of the derivative aluminum articles is smelted in Russia"),
+}
+CANDIDATE_HEADING_TEXT_R10 = {h: CANDIDATE_HEADING_TEXT[h] for h in ("9903.85.67", "9903.85.68")}
+
+
+def candidate_source(hs_list, edition="USITC HTS 2026 Basic Edition"):
+    return (f"candidate headings {' / '.join(hs_list.split())} from {edition} (chapter 99, JSON export): which one "
+            "applies depends on the U.S. note subdivision of the article (mill product or derivative) or its "
+            "foreign-trade-zone status, which a request does not give")
+
+
 def metal_heading_50(metal, kind, source):
     """The heading of a 50 % chapter 72/73/76 row, or "" where the export does not settle it."""
     if kind == "mill":
@@ -864,15 +930,18 @@ def section_232_metals_more(tr):
     g = dict(stacking="highest_in_group", group="s232")
     for r in read_csv(tr / "resources/s232_metal_chapter_products.csv"):
         if r["metal_type"] == "aluminum" and r["hts_prefix"][:2] == "76":
+            hr = CANDIDATES[("ru", r["kind"])]
             out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=r["hts_prefix"],
                            origins="RU", rate_percent="200", effective_from="2023-03-10", effective_to="2026-04-05",
-                           source=SRC["s232_ru"], **g))
+                           heading=hr, source=SRC["s232_ru"] + " ; " + candidate_source(hr), **g))
     for r in read_csv(tr / "resources/s232_annex_products.csv"):
         a, hs, frm = r["annex"], r["hts_prefix"], r["effective_date"]
         # The tracker files 7601 (unwrought aluminium) under metal_type "steel"; chapter 76 is aluminium.
         if (r["metal_type"] == "aluminum" or hs.startswith("76")) and a in ("1a", "1b", "3"):
+            hr = CANDIDATES[("ru", "annex")]
             out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=hs, origins="RU",
-                           rate_percent="200", effective_from=frm, source=SRC["s232_ru"], **g))
+                           rate_percent="200", effective_from=frm, heading=hr,
+                           source=SRC["s232_ru"] + " ; " + candidate_source(hr, "USITC HTS 2026 Revision 10"), **g))
         if a == "1c":
             A = f"Section 232 {'steel' if r['metal_type'] == 'steel' else r['metal_type']} (annex I-C)"
             out.append(row(name="s232_metals_annex_1c", authority=A, hs=hs,
@@ -1318,6 +1387,9 @@ def main(argv):
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
     verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
     verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
+    verify_curated(CANDIDATE_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
+    verify_curated(CANDIDATE_HEADING_TEXT_R10, "USITC HTS 2026 Revision 10", usitc)
+    assert {h for v in CANDIDATES.values() for h in v.split()} == set(CANDIDATE_HEADING_TEXT)
     mapped, unmapped = fill_headings(rows, usitc)
     print(f"headings from the USITC export: {len(mapped)} row series mapped, {len(unmapped)} left empty")
     for (name, origins, rate, top_up), (h, label) in sorted(mapped.items()):

@@ -41,8 +41,13 @@ pub struct AdditionalDuty {
     /// The authority as shown, e.g. `Section 301 List 4A`.
     pub authority: Option<Arc<str>>,
     /// The chapter-99 heading (or the territory's equivalent) the duty is entered under,
-    /// e.g. `9903.88.15`.
+    /// e.g. `9903.88.15`; `None` when there is none or several [candidates](Self::candidate_headings).
     pub heading: Option<Heading>,
+    /// The headings one of which the duty is entered under, when which one depends on facts a
+    /// request does not give (e.g. mill product or derivative, foreign-trade-zone status):
+    /// two or more, written space-separated in the data's `heading` field; empty otherwise.
+    /// The charge shows them all, e.g. `Section 232 steel (9903.81.89 / 9903.81.91)`.
+    pub candidate_headings: Vec<Heading>,
     /// HS prefix covered; `None` covers all goods.
     pub hs: Option<HsCode>,
     /// Origins covered; empty covers all.
@@ -73,7 +78,8 @@ pub struct AdditionalDuty {
     pub warn_only: bool,
     /// A warning every quote the row applies to carries.
     pub warning: Option<Arc<str>>,
-    /// The charge's name: `authority (heading)`, or the row's name.
+    /// The charge's name: `authority (heading)` (`authority (h1 / h2)` for candidate headings),
+    /// or the row's name.
     pub label: Arc<str>,
 }
 
@@ -149,6 +155,28 @@ impl serde::Serialize for Heading {
     }
 }
 
+/// The `heading` field of an additional duty: none, one heading, or space-separated
+/// candidate headings (`9903.81.89 9903.81.91`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Headings(Vec<Heading>);
+
+impl core::str::FromStr for Headings {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split_ascii_whitespace()
+            .map(str::parse)
+            .collect::<Result<Vec<Heading>, _>>()
+            .map(Self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Headings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// An exemption from additional duties: goods under an HS prefix (and of some origins) that
 /// a duty's name or group does not apply to, e.g. the Annex II products of the US reciprocal
 /// duties.
@@ -183,7 +211,7 @@ dated_row! {
         #[serde(default)]
         authority: Option<Arc<str>>,
         #[serde(default)]
-        heading: Option<Heading>,
+        heading: Headings,
         #[serde(default)]
         hs: Option<HsCode>,
         #[serde(default)]
@@ -276,7 +304,7 @@ impl FastRow for AdditionalDutyRow {
             territory: fast::req(t)?,
             name: shared.text(name)?,
             authority: shared.opt_text(authority)?,
-            heading: fast::opt(heading)?,
+            heading: heading.parse().ok()?,
             hs: fast::opt(hs)?,
             origins: fast::list(origins)?,
             exclude_origins: fast::list(exclude_origins)?,
@@ -329,6 +357,17 @@ impl AdditionalDutyRow {
                 format!("additional_duty {name}: yields_to names the row itself"),
             ));
         }
+        let headings = &self.heading.0;
+        if headings
+            .iter()
+            .enumerate()
+            .any(|(i, h)| headings.iter().take(i).any(|x| x == h))
+        {
+            out.push(at.problem(
+                ProblemKind::Inconsistent,
+                format!("additional_duty {name}: heading lists a heading twice"),
+            ));
+        }
         if self.warn_only && self.warning.is_none() {
             out.push(at.problem(
                 ProblemKind::MissingField,
@@ -370,19 +409,30 @@ impl AdditionalDutyRow {
             problems.extend(own);
             return None;
         }
-        let label = shared.label(&self.authority, self.heading, &self.name, || {
-            match (&self.authority, self.heading) {
-                (Some(a), Some(h)) => Arc::from(format!("{a} ({h})")),
-                (Some(a), None) => Arc::clone(a),
-                (None, Some(h)) => Arc::from(format!("{} ({h})", self.name)),
-                (None, None) => Arc::clone(&self.name),
+        let headings = self.heading.0;
+        let label = shared.label(&self.authority, &headings, &self.name, || {
+            let shown = headings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" / ");
+            match (&self.authority, shown.is_empty()) {
+                (Some(a), false) => Arc::from(format!("{a} ({shown})")),
+                (Some(a), true) => Arc::clone(a),
+                (None, false) => Arc::from(format!("{} ({shown})", self.name)),
+                (None, true) => Arc::clone(&self.name),
             }
         });
+        let (heading, candidate_headings) = match headings.as_slice() {
+            [one] => (Some(*one), Vec::new()),
+            _ => (None, headings),
+        };
         let value = AdditionalDuty {
             territory: self.territory,
             name: self.name,
             authority: self.authority,
-            heading: self.heading,
+            heading,
+            candidate_headings,
             hs: self.hs,
             origins: self.origins,
             exclude_origins: self.exclude_origins,
@@ -567,7 +617,16 @@ impl AdditionalIndex {
     ) {
         let mask = self.lengths.entry(t).or_default();
         *mask |= bit(hs.map_or(0, |h| h.len()));
-        self.note_headings(t, s.rows().iter().map(|r| (r.value.heading, r.period)));
+        self.note_headings(
+            t,
+            s.rows().iter().flat_map(|r| {
+                r.value
+                    .heading
+                    .iter()
+                    .chain(&r.value.candidate_headings)
+                    .map(|h| (Some(*h), r.period))
+            }),
+        );
         // A series' rows share a name but may differ in origins: key by the first row's
         // single origin only when every row has that same single origin.
         let first = s.rows().first().and_then(|r| origin_key(&r.value.origins));

@@ -61,7 +61,7 @@ pub(crate) struct Shared {
     label: Option<(LabelKey, Arc<str>)>,
 }
 
-type LabelKey = (Option<Arc<str>>, Option<Heading>, Arc<str>);
+type LabelKey = (Option<Arc<str>>, Vec<Heading>, Arc<str>);
 
 impl Shared {
     /// The shared `Arc` of a text.
@@ -93,19 +93,19 @@ impl Shared {
     pub(crate) fn label(
         &mut self,
         authority: &Option<Arc<str>>,
-        heading: Option<Heading>,
+        headings: &[Heading],
         name: &Arc<str>,
         make: impl FnOnce() -> Arc<str>,
     ) -> Arc<str> {
         if let Some(((a, h, n), label)) = &self.label
             && a == authority
-            && *h == heading
+            && h.as_slice() == headings
             && n == name
         {
             return Arc::clone(label);
         }
         let label = make();
-        let key = (authority.clone(), heading, Arc::clone(name));
+        let key = (authority.clone(), headings.to_vec(), Arc::clone(name));
         self.label = Some((key, Arc::clone(&label)));
         label
     }

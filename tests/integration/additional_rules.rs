@@ -68,6 +68,20 @@ fn the_charge_names_the_authority_and_heading_and_shows_the_rate() {
 }
 
 #[test]
+fn a_row_with_candidate_headings_shows_them_all_in_its_charge() {
+    // Which heading applies depends on facts a request does not give (e.g. the note 16
+    // subdivision of a steel derivative): the data lists the candidates, space-separated.
+    let t = tables(&duty(
+        "t_a",
+        "authority = \"Test steel\"\nheading = \"9903.81.89 9903.81.91\"\nrate_percent = \"50\"",
+    ));
+    assert_eq!(
+        extra(&quote(&t, "73170030", "0", "2026-11-25")),
+        [pair("Test steel (9903.81.89 / 9903.81.91)", "50.00")]
+    );
+}
+
+#[test]
 fn an_exemption_spares_the_duty_by_name_or_group_under_its_prefix_only() {
     let rows = duty(
         "t_a",
@@ -272,7 +286,11 @@ fn every_problem_of_the_new_fields_is_reported_at_once_with_its_line() {
             "t_4",
             "rate_percent = \"10\"\ngroup = \"g\"\nyields_to = [\"g\"]",
         )
-        + &duty("t_5", "rate_percent = \"10\"\nyields_to = [\"t_5\"]");
+        + &duty("t_5", "rate_percent = \"10\"\nyields_to = [\"t_5\"]")
+        + &duty(
+            "t_6",
+            "rate_percent = \"10\"\nheading = \"9903.81.89 9903.81.89\"",
+        );
     let err = RateTables::from_toml_str("bad.toml", &format!("{HEAD}{rows}")).unwrap_err();
     let text = err.to_string();
     for want in [
@@ -281,9 +299,10 @@ fn every_problem_of_the_new_fields_is_reported_at_once_with_its_line() {
         "top_up or warn_only, not both",
         "yields_to names the row's own group",
         "yields_to names the row itself",
+        "heading lists a heading twice",
     ] {
         assert!(text.contains(want), "{want}: {text}");
     }
-    assert!(err.problems.len() >= 5, "{text}");
+    assert!(err.problems.len() >= 6, "{text}");
     assert!(err.problems.iter().all(|p| p.line > 0), "{text}");
 }

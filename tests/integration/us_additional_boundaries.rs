@@ -149,10 +149,17 @@ impl Row {
     fn of(r: &HashMap<String, String>) -> Self {
         let opt = |k: &str| Some(r[k].clone()).filter(|s| !s.is_empty());
         let name = r["name"].clone();
-        // The charge's name: `authority (heading)`, or the row's name (see the CSV header).
+        // The charge's name: `authority (heading)`, or the row's name (see the CSV header);
+        // space-separated candidate headings are shown `h1 / h2`.
         let heading = opt("heading").map(|h| {
-            let d = digits(&h);
-            format!("{}.{}.{}", &d[..4], &d[4..6], &d[6..])
+            h.split_whitespace()
+                .map(|h| {
+                    let d = digits(h);
+                    assert_eq!(d.len(), 8, "heading {h}");
+                    format!("{}.{}.{}", &d[..4], &d[4..6], &d[6..])
+                })
+                .collect::<Vec<_>>()
+                .join(" / ")
         });
         let label = match (opt("authority"), heading) {
             (Some(a), Some(h)) => format!("{a} ({h})"),

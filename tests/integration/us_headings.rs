@@ -98,42 +98,28 @@ fn a_german_car_part_under_the_eu_floor_shows_the_reciprocal_free_deal_heading()
 
 /// Rows of `tariff_us_additional.csv` that charge but carry no heading, by name. The USITC export
 /// does not name them one heading per row (see data/research/us-additional-2026-12-07.md, section
-/// "Chapter-99 headings from the USITC export"; the generator prints each reason).
+/// "Chapter-99 headings from the USITC export"; the generator prints each reason). A row whose
+/// heading depends on facts a request does not give, but whose candidates the export names for
+/// every origin it covers, shows them all (`9903.81.89 9903.81.91` in the file) and is not listed.
 const NO_HEADING_IN_EXPORT: &[&str] = &[
     // Steel 25 % of 2025-03-12..06-03: 9903.80.01 (+25 %) still excepts products of AU, AR, BR,
     // CA, MX, KR, the EU, JP, GB and UA and the derivatives of 9903.80.03, and the derivative
     // headings 9903.81.89-.91 read +50 %: no heading at the row's rate covers its origins and lines.
-    // At 50 % (from 2025-06-04) mill products have 9903.81.87 and note 16(m) derivatives .90; the
-    // derivatives of note 16(a)(ii) and of the 2025-08-18 inclusions are under .89 (note 16(l)) or
-    // .91 (16(n)), subdivisions the export does not list.
+    // (At 50 %, from 2025-06-04, every row has a heading or its candidates.)
     "s232_steel",
-    // UK steel +25 % from 2025-06-04: 9903.81.94 or its FTZ twin .95 (admitted under privileged
-    // foreign status before 2025-06-04), or the derivative headings .96-.98 (note 16(s)/(t)/(u))
-    // and .99 (FTZ): FTZ status and mill product vs derivative decide.
-    "s232_steel_gb",
     // Aluminium 25 % of 2025-03-12..06-03: no aluminium heading reads +25 % in the export
-    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %). At 50 % mill products have 9903.85.02 and
-    // note 19(j) derivatives .07; the derivatives of note 19(a)(iii) and of the 2025-08-18
-    // inclusions are under .04 (note 19(i)) or .08 (19(k)), subdivisions the export does not list.
+    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %).
     "s232_aluminum",
-    // UK aluminium +25 %: 9903.85.12 (note 19(o)), .13 (19(q)) or .14 (19(r) derivatives); the
-    // note 19 list a chapter-76 line is on is not in the export.
-    "s232_aluminum_gb",
-    // Russian aluminium 200 %: before 2026-04-06 9903.85.67 or its FTZ twin .69 (admitted under
-    // privileged foreign status before 2023-04-10), derivatives .68/.70; from 2026-04-06 (Revision
-    // 10) .67 (note 19(a)(vii)(A)/(m)(A) articles) or .68 (derivatives of note 19(a)(iii), (i)-(k)):
-    // FTZ status and the note 19 list decide.
-    "s232_aluminium_ru",
     // Annex I-A 50 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.02
     // excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only.
     "s232_metals_annex_1a_ru",
     // Annex I-B and I-C +25 %: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 ("derivative
     // steel articles as provided in subdivision (j)"), whose scope is not in the export; Russia
-    // 9903.82.16/.17.
+    // 9903.82.16/.17. The rows cover Russia too, so no one candidate list fits every origin.
     "s232_metals_annex_1b",
     "s232_metals_annex_1c",
     // Annex III 15 % all-in: 9903.82.10 (note 16(f)) or 9903.82.25 (note 16(f) and (k)), both 15 %
-    // and naming no country.
+    // and naming no country; both except Russia's 9903.82.17 (+ 25 %), and the row covers Russia.
     "s232_metals_annex_3",
 ];
 
@@ -272,11 +258,14 @@ fn annex_i_a_steel_shows_its_heading_per_origin() {
 #[test]
 fn a_russian_aluminium_line_of_annex_i_a_still_pays_only_the_200_percent() {
     // 7308.20.00.35 is an aluminium line of annex I-A; its Russian 50 % row has no heading and is
-    // outranked by the 200 % of Russian aluminium.
+    // outranked by the 200 % of Russian aluminium (shown with its candidate headings).
     let q = quote("7308200035", "RU", "2026-05-01");
     assert_eq!(
         charges(&q, "Section 232"),
-        one("Section 232 aluminium (Russia)", "2000.00")
+        one(
+            "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.68)",
+            "2000.00"
+        )
     );
 }
 
@@ -362,14 +351,83 @@ fn steel_and_aluminium_at_50_percent_show_the_heading_of_their_note_subdivision(
         }
     }
     // The derivatives of note 16(a)(ii) / 19(a)(iii) (Proclamation 9980) and of the 2025-08-18
-    // inclusions are under a heading of a subdivision the export does not list: 50 %, no heading.
-    for (hs, authority) in [
-        ("7317005503", "Section 232 steel"), // under 7317.00.55, listed apart
-        ("73170030", "Section 232 steel"),   // note 16(a)(ii)
-        ("76141050", "Section 232 aluminium"), // note 19(a)(iii)
-        ("7612100000", "Section 232 aluminium"), // 2025-08-18 inclusion
+    // inclusions are under a heading of a subdivision the export does not list: 50 %, shown with
+    // both candidate headings (16(l) + 50 % or 16(n) + 50 % of the steel content; 19(i) / 19(k)).
+    let steel = "Section 232 steel (9903.81.89 / 9903.81.91)";
+    let alu = "Section 232 aluminium (9903.85.04 / 9903.85.08)";
+    for (hs, name) in [
+        ("7317005503", steel), // under 7317.00.55, listed apart
+        ("73170030", steel),   // note 16(a)(ii)
+        ("76141050", alu),     // note 19(a)(iii)
+        ("7612100000", alu),   // 2025-08-18 inclusion
     ] {
         let q = quote(hs, "DE", "2025-09-02");
-        assert_eq!(charges(&q, "Section 232"), one(authority, "500.00"), "{hs}");
+        assert_eq!(charges(&q, "Section 232"), one(name, "500.00"), "{hs}");
     }
+}
+
+#[test]
+fn uk_steel_and_aluminium_and_russian_aluminium_show_their_candidate_headings() {
+    // USITC's HTS 2026 Basic Edition: UK steel + 25 % is 9903.81.94 (note 16(q)) or its FTZ
+    // twin .95 for a mill product, .96/.97/.98 (note 16(s)/(t)/(u)) or .99 (FTZ) for a
+    // derivative; UK aluminium + 25 % 9903.85.12 (19(o)), .13 (19(q)) or .14 (19(r)). Russian
+    // aluminium + 200 %: .67 or its FTZ twin .69 (articles), .68 or .70 (derivatives) before
+    // 2026-04-06; Revision 10 has .67 and .68 only.
+    let cases = [
+        (
+            "7208101500",
+            "GB",
+            "2025-06-04",
+            "Section 232 steel (9903.81.94 / 9903.81.95)",
+            "250.00",
+        ),
+        (
+            "73089095",
+            "GB",
+            "2025-09-02",
+            "Section 232 steel (9903.81.96 / 9903.81.97 / 9903.81.98 / 9903.81.99)",
+            "250.00",
+        ),
+        (
+            "76011030",
+            "GB",
+            "2025-09-02",
+            "Section 232 aluminium (9903.85.12 / 9903.85.13 / 9903.85.14)",
+            "250.00",
+        ),
+        (
+            "76011030",
+            "RU",
+            "2026-04-05",
+            "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.69)",
+            "2000.00",
+        ),
+        (
+            "7615102015",
+            "RU",
+            "2026-04-05",
+            "Section 232 aluminium (Russia) (9903.85.68 / 9903.85.70)",
+            "2000.00",
+        ),
+        (
+            "76011030",
+            "RU",
+            "2026-04-06",
+            "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.68)",
+            "2000.00",
+        ),
+    ];
+    for (hs, origin, date, name, amount) in cases {
+        let q = quote(hs, origin, date);
+        assert_eq!(
+            charges(&q, "Section 232"),
+            one(name, amount),
+            "{hs} {origin} {date}"
+        );
+    }
+    // Before 2025-06-04 the UK paid the general 25 %, which has no heading in the export.
+    assert_eq!(
+        charges(&quote("7208101500", "GB", "2025-06-03"), "Section 232"),
+        one("Section 232 steel", "250.00")
+    );
 }

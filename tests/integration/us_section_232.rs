@@ -462,20 +462,20 @@ fn pharmaceutical_lines_warn_from_2026_09_29_without_a_charge() {
 
 #[test]
 fn russian_aluminium_pays_200_percent_before_and_under_the_annexes() {
+    // The charge shows its candidate headings (see us_headings): + 200 % under 9903.85.67 or its
+    // FTZ twin .69 before 2026-04-06, under .67 or the derivatives' .68 from then.
     let hs = "76012030";
-    for date in [
-        "2025-03-11",
-        "2025-09-02",
-        "2026-04-05",
-        "2026-04-06",
-        "2026-11-25",
+    let before = "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.69)";
+    let annexes = "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.68)";
+    for (date, name) in [
+        ("2025-03-11", before),
+        ("2025-09-02", before),
+        ("2026-04-05", before),
+        ("2026-04-06", annexes),
+        ("2026-11-25", annexes),
     ] {
         let q = quote(hs, "RU", date);
-        assert_eq!(
-            s232(&q),
-            one("Section 232 aluminium (Russia)", "2000.00"),
-            "{date}"
-        );
+        assert_eq!(s232(&q), one(name, "2000.00"), "{date}");
     }
     assert_eq!(
         duty_sum(&quote(hs, "CA", "2025-09-02"), "Section 232"),

@@ -165,8 +165,8 @@ pub struct Preference {
 pub struct AdditionalDuty {
     pub territory: String,
     pub name: String,
-    /// What the charge is called: `authority (heading)`, `authority`, `name (heading)` or
-    /// `name`.
+    /// What the charge is called: `authority (heading)` (candidate headings `h1 / h2`),
+    /// `authority`, `name (heading)` or `name`.
     pub label: String,
     /// HS prefix, digits only.
     pub hs: Option<String>,
@@ -513,11 +513,21 @@ fn load() -> Rows {
         for r in section(&doc, "additional_duty") {
             let name = s(r, "name").unwrap();
             let authority = s(r, "authority");
-            let heading = s(r, "heading").map(|h| heading(&h));
-            if let Some(h) = s(r, "heading") {
+            // One heading, or space-separated candidates shown as `h1 / h2`.
+            let candidates: Vec<String> = s(r, "heading")
+                .map(|h| h.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default();
+            for h in &candidates {
                 out.headings
-                    .push((s(r, "territory").unwrap(), digits(&h), dates(r)));
+                    .push((s(r, "territory").unwrap(), digits(h), dates(r)));
             }
+            let heading = (!candidates.is_empty()).then(|| {
+                candidates
+                    .iter()
+                    .map(|h| heading(h))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            });
             let label = match (&authority, &heading) {
                 (Some(a), Some(h)) => format!("{a} ({h})"),
                 (Some(a), None) => a.clone(),
