@@ -435,12 +435,16 @@ def section_232(tr):
                            source=s + f" ({r['source']})" + " ; " + candidate_source(hg)))
         else:
             out.append(deriv_warn(hs, metal, frm, annex_start, s + f" ({r['source']})"))
+            if metal == "aluminum":
+                out.append(ru_smelt_warn(hs, frm, annex_start, russian_origin=True))
     for r in read_csv(tr / "resources/s232_derivative_products.csv"):
         if r["hts_prefix"][:2] in ("72", "73", "76"):
             continue
         frm = max(r["effective_date"] or "2025-03-12", "2025-03-12")
         out.append(deriv_warn(r["hts_prefix"], r["derivative_type"], frm, annex_start,
                               SRC["s232_deriv"] + f" (HTS {r['ch99_code']})", r["ch99_code"]))
+        if r["derivative_type"] == "aluminum":
+            out.append(ru_smelt_warn(r["hts_prefix"], frm, annex_start, russian_origin=True))
     # copper 50% (9903.78.01) 2025-08-01 .. 2026-04-05 (then annex I-A per the tracker)
     for r in read_csv(tr / "resources/s232_copper_products.csv"):
         hs = r["hts10"]
@@ -1159,6 +1163,42 @@ def split_at(rows, day, pred):
     return out
 
 
+# Proclamation 10522 (88 FR 13267, FR Doc 2023-04470): +200% on aluminium articles and derivatives of Russia from
+# 12:01 a.m. EDT 2023-03-10, and on those of any country where any amount of the primary aluminium used was smelted
+# in Russia, or the article was cast in Russia, from 12:01 a.m. EDT 2023-04-10 (the proclamation's text found, its
+# opening read on regulations.justia.com; the two dates as Mondaq, Thompson Hine, JD Supra and Braumiller Law quote
+# it). USITC's HTS 2026 Basic Edition and Revision 10 keep the wording in 9903.85.67 (articles) and .68 (derivatives),
+# "+ 200%"; .69/.70 name the same goods admitted to an FTZ "prior to April 10, 2023". Where the metal was smelted or
+# cast is not in a request: a warning, not a charge.
+RU_SMELT_FROM = "2023-04-10"
+SRC["s232_ru_smelt"] = (
+    "Proclamation 10522 (2023-02-24), 88 FR 13267 (FR Doc 2023-04470): 200% on aluminium articles and derivative "
+    "aluminium articles of Russia from 12:01 a.m. EDT 2023-03-10, and from 12:01 a.m. EDT 2023-04-10 on those of any "
+    "country where any amount of the primary aluminium used in their manufacture is smelted in Russia or the articles "
+    "are cast in Russia: https://www.federalregister.gov/documents/2023/03/02/2023-04470 (text found, opening read on "
+    "regulations.justia.com; dates as quoted by Mondaq 1292434, Thompson Hine 2023-03, JD Supra, Braumiller Law) ; "
+    "USITC HTS 2026 Basic Edition and Revision 10, headings 9903.85.67 and 9903.85.68 (+ 200%): 'Aluminum articles "
+    "that are the product of Russia, or where any amount of primary aluminum used in the manufacture of the aluminum "
+    "articles is smelted in Russia, or where the aluminum articles are cast in Russia'; lines: the aluminium lines of "
+    "the encoded Section 232 aluminium rows (tracker)")
+
+
+def ru_smelt_warn(hs, frm, to, russian_origin=False):
+    """The warning that aluminium smelted or cast in Russia owes the 200 % whatever the country of origin; on a
+    content-based derivative line (russian_origin) for Russian goods too, which no row charges there."""
+    who = ("of Russia, or of any country" if russian_origin else "of any country other than Russia (whose goods are "
+           "charged the 200% here)")
+    return row(name="s232_aluminium_ru_smelt", authority="Section 232 aluminium (Russia)",
+               heading="9903.85.67 9903.85.68", hs=hs, exclude_origins="" if russian_origin else "RU",
+               rate_percent="200", group="s232_conditional", warn_only="true", yields_to="s232_autos s232_mhd",
+               warning=f"Section 232 aluminium, Proclamation 10522: aluminium articles and derivatives {who} pay +200% "
+                       "(instead of the Section 232 aluminium rate) when any primary aluminium used in them was "
+                       "smelted in Russia, or they were cast in Russia (from 2023-04-10; Russian goods from "
+                       "2023-03-10) -- not charged here because a request does not say where the metal was smelted "
+                       "or cast; add it if so",
+               effective_from=frm, effective_to=to, source=SRC["s232_ru_smelt"])
+
+
 def deriv_warn(hs, metal, frm, to, src, heading=""):
     label = "steel" if metal == "steel" else "aluminium"
     return row(name=f"s232_{metal}_derivative", authority=f"Section 232 {label}", heading=heading, hs=hs,
@@ -1221,7 +1261,13 @@ def generate(tr):
             continue
         kept_by.setdefault(k, []).append(r)
         kept.append(r)
-    rows = sorted(apply_232_precedence(drop_nested_232(split_annex_moves(kept, annex_timelines(tr)))), key=sort_key(COLS))
+    rows = apply_232_precedence(drop_nested_232(split_annex_moves(kept, annex_timelines(tr))))
+    # the Russian-smelt warning on every line and day the Russian 200% row charges, for the other origins (its
+    # rows as the annex moves and nesting left them: same line, excluded lines and days, from 2023-04-10)
+    rows += [{**ru_smelt_warn(r["hs"], max(r["effective_from"], RU_SMELT_FROM), r["effective_to"]),
+              "exclude_hs": r["exclude_hs"]}
+             for r in rows if r["name"] == "s232_aluminium_ru" and (r["effective_to"] or "9999") >= RU_SMELT_FROM]
+    rows = sorted(rows, key=sort_key(COLS))
     exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
     return rows, exrows
 

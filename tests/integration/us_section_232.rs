@@ -483,6 +483,57 @@ fn russian_aluminium_pays_200_percent_before_and_under_the_annexes() {
     );
 }
 
+/// The warning of Proclamation 10522 on aluminium smelted or cast in Russia.
+const RU_SMELT: &str = "smelted in Russia, or they were cast in Russia";
+
+#[test]
+fn aluminium_of_other_origins_warns_of_the_200_percent_on_russian_smelted_or_cast_metal() {
+    // Proclamation 10522 (FR Doc 2023-04470): + 200 % from 2023-04-10 on aluminium articles and
+    // derivatives of any country with primary aluminium smelted in Russia or cast in Russia
+    // (USITC's HTS 9903.85.67/.68). A request does not say where the metal was smelted: the
+    // quote charges the general aluminium duty and warns, on every line and day the Russian
+    // 200 % row charges Russian goods, from the data's first day (2025-01-01, after 2023-04-10).
+    let ingot = "76012030";
+    for date in [
+        "2025-01-01",
+        "2025-09-02",
+        "2026-04-05",
+        "2026-04-06",
+        "2026-04-07",
+        "2026-11-25",
+    ] {
+        for origin in ["DE", "CN", "CA"] {
+            let q = quote(ingot, origin, date);
+            assert!(warns(&q, RU_SMELT), "{origin} {date}: {:?}", q.warnings);
+            assert!(
+                s232(&q).iter().all(|(n, _)| !n.contains("Russia")),
+                "{origin} {date}"
+            );
+        }
+        // Russian goods are charged the 200 % itself: no warning.
+        let q = quote(ingot, "RU", date);
+        assert!(!warns(&q, RU_SMELT), "RU {date}");
+    }
+    // Not on steel.
+    assert!(!warns(&quote(HR_PLATE, "DE", "2025-09-02"), RU_SMELT));
+    // Aluminium derivatives charged on their metal content (not charged here) warn from the
+    // day they enter the content rows, Russian goods included (no row charges them), until the
+    // 2026-04-06 annexes (6603.90.81 is in none of them).
+    for (hs, start) in [("66039081", "2025-03-12"), ("33059000", "2025-08-18")] {
+        let start = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+        let before = start.pred_opt().unwrap().to_string();
+        let after = start.succ_opt().unwrap().to_string();
+        assert!(!warns(&quote(hs, "CN", &before), RU_SMELT), "{hs} {before}");
+        for d in [start.to_string(), after] {
+            for origin in ["CN", "RU"] {
+                assert!(warns(&quote(hs, origin, &d), RU_SMELT), "{hs} {origin} {d}");
+            }
+        }
+    }
+    assert!(warns(&quote("66039081", "CN", "2026-04-05"), RU_SMELT));
+    assert!(!warns(&quote("66039081", "CN", "2026-04-06"), RU_SMELT));
+}
+
 fn duty_sum(q: &Quote, prefix: &str) -> rust_decimal::Decimal {
     q.charges
         .iter()
