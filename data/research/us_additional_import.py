@@ -828,7 +828,42 @@ def section_232_autos(tr):
                         "Section 232 automobile parts, UK deal (9903.94.32): UK parts for use in UK automobiles pay 10% "
                         "in all (MFN included) instead of +25%; the quote charges 25% because the end use is not "
                         "known -- reduce it if the part qualifies", max(GB_DEAL, start), SRC["s232_gb"], origins="GB"))
+    out += parts_list_date_warnings(parts)
     return out, []
+
+
+# The parts list is known to 2026-09-24 only (note 33(g) of USITC HTS 2026 Rev. 19 read then: the same 130
+# provisions). Commerce's inclusions process (IFR 90 FR 44767, FR Doc 2025-18015, 15 CFR 705 appendix) may add
+# subheadings from the next day of a Federal Register notice; an addition after 2026-09-24 would be missing from the
+# data, uncharged. From 2026-09-25 the lines of every heading (4 digits) of the list that are not themselves listed
+# warn; a heading listed whole (8471, 8707) has no such lines.
+PARTS_LIST_KNOWN_TO = "2026-09-24"
+SRC["s232_parts_list_date"] = (
+    "Proclamation 10908 (90 FR 14705) and the automobile parts inclusions process, interim final rule FR Doc "
+    "2025-18015, 90 FR 44767 (effective 2025-09-17; govinfo text opened): Commerce may add parts to U.S. note 33(g), "
+    "duty from the day after the notice listing them; the data's list (130 provisions) is verified against note "
+    "33(g) to 2026-09-24 (USITC HTS 2026 Rev. 19, secondary copy; research notes 4.2.1); warning scope: the 4-digit "
+    "headings of the listed provisions, less the listed provisions")
+
+
+def parts_list_date_warnings(parts):
+    out = []
+    heads = sorted({p[:4] for p in parts})
+    for h in heads:
+        listed = sorted(p for p in parts if p.startswith(h))
+        if h in listed:
+            continue   # the whole heading is listed (8471, 8707)
+        out.append(note("s232_auto_parts_list_date", "Section 232 automobiles parts", "9903.94.05", h,
+                        "Section 232 automobile parts (9903.94.05): this data knows the parts of U.S. note 33(g) to "
+                        f"{PARTS_LIST_KNOWN_TO}; a subheading of this heading added later by Commerce's inclusions "
+                        "process (a Federal Register notice) owes +25% (deal partners 15% all-in; USMCA-qualifying "
+                        "parts spared) from the day after the notice -- check the current note 33(g)",
+                        day_after(PARTS_LIST_KNOWN_TO), SRC["s232_parts_list_date"], exclude_hs=" ".join(listed)))
+    return out
+
+
+def day_after(d):
+    return (date.fromisoformat(d) + timedelta(days=1)).isoformat()
 
 
 def part_source(hs):

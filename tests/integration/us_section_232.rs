@@ -257,6 +257,26 @@ fn deal_countries_pay_15_percent_all_in_on_car_parts_on_their_dates() {
 }
 
 #[test]
+fn lines_of_the_parts_list_headings_warn_that_the_list_is_known_to_2026_09_24_only() {
+    // Commerce's inclusions process (90 FR 44767) may add subheadings to U.S. note 33(g); the
+    // data's list is verified to 2026-09-24. From 2026-09-25 an unlisted line of a heading the
+    // list draws on (4011 tyres) warns; a listed line is charged and does not; other headings
+    // do not.
+    let list_date = "knows the parts of U.S. note 33(g) to 2026-09-24";
+    let moto_tyre = "40114000"; // tyres of a kind used on motorcycles, not on the list
+    assert!(!warns(&quote(moto_tyre, "CN", "2026-09-24"), list_date));
+    for d in ["2026-09-25", "2026-09-26", "2026-11-25"] {
+        let q = quote(moto_tyre, "CN", d);
+        assert!(warns(&q, list_date), "{d}: {:?}", q.warnings);
+        assert!(s232(&q).is_empty(), "{d}");
+    }
+    let q = quote(TYRE, "CN", "2026-09-25");
+    assert_eq!(s232(&q), one(PARTS, "250.00"));
+    assert!(!warns(&q, list_date));
+    assert!(!warns(&quote("6109100012", "CN", "2026-09-25"), list_date));
+}
+
+#[test]
 fn uk_car_parts_pay_25_percent_with_a_warning_naming_the_10_percent_deal() {
     let q = quote(TYRE, "GB", "2025-09-02");
     assert_eq!(s232(&q), one(PARTS, "250.00"));
