@@ -510,6 +510,99 @@ impl DatedRow for DutyExemptionRow {
     }
 }
 
+/// Reports each pair of charging rows that yield to each other (each names the other's name or
+/// group in `yields_to`) on a day both are in force, for a line and origin both may cover: on
+/// such a line neither would apply. Rows are compared by their (name, group, yields_to)
+/// signature first, so the cost is in the few signatures that name each other.
+fn mutual_yields(rows: &[RawDated<AdditionalDuty>], problems: &mut Vec<DataProblem>) {
+    type Signature<'r> = (&'r str, Option<&'r str>, &'r [Arc<str>]);
+    let mut by_signature: FastMap<(Territory, Signature<'_>), Vec<&RawDated<AdditionalDuty>>> =
+        FastMap::default();
+    for r in rows {
+        let v = &r.value;
+        if v.warn_only || v.yields_to.is_empty() {
+            continue;
+        }
+        let signature = (&*v.name, v.group.as_deref(), v.yields_to.as_slice());
+        by_signature
+            .entry((v.territory, signature))
+            .or_default()
+            .push(r);
+    }
+    let names = |(t, (name, group, _)): &(Territory, Signature<'_>), other: &[Arc<str>], ot| {
+        *t == ot && other.iter().any(|y| &**y == *name || Some(&**y) == *group)
+    };
+    let signatures: Vec<_> = by_signature.iter().collect();
+    let mut rest = signatures.as_slice();
+    while let Some(((ka, ra), tail)) = rest.split_first() {
+        rest = tail;
+        for (kb, rb) in tail {
+            if !(names(kb, (ka.1).2, ka.0) && names(ka, (kb.1).2, kb.0)) {
+                continue;
+            }
+            for a in ra.iter() {
+                for b in rb.iter() {
+                    if let Some(day) = shared_day(a, b)
+                        && scopes_meet(&a.value, &b.value)
+                    {
+                        let (first, second) = if a.at.line <= b.at.line {
+                            (a, b)
+                        } else {
+                            (b, a)
+                        };
+                        problems.push(second.at.problem(
+                            ProblemKind::Inconsistent,
+                            format!(
+                                "additional_duty {} and {} ({}) yield to each other on {day} \
+                                 for a line both cover: neither would apply",
+                                second.value.name,
+                                first.value.name,
+                                first.at.place_from(&second.at),
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first day two rows are both in force, if any.
+fn shared_day<T>(a: &RawDated<T>, b: &RawDated<T>) -> Option<NaiveDate> {
+    let from = a.from.max(b.from);
+    let to = match (a.to, b.to) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    to.is_none_or(|t| from <= t).then_some(from)
+}
+
+/// True when some line and origin may be covered by both rows (HS prefixes nested and not
+/// excluded, origins compatible).
+fn scopes_meet(a: &AdditionalDuty, b: &AdditionalDuty) -> bool {
+    // The narrower prefix (if any) is the lines both may cover.
+    let narrow = match (a.hs, b.hs) {
+        (Some(x), Some(y)) if hs_starts_with(&x, &y) => Some(x),
+        (Some(x), Some(y)) if hs_starts_with(&y, &x) => Some(y),
+        (Some(_), Some(_)) => return false,
+        (x, y) => x.or(y),
+    };
+    let covers = |r: &AdditionalDuty| {
+        narrow.is_none_or(|n| !r.exclude_hs.iter().any(|p| hs_starts_with(&n, p)))
+    };
+    if !covers(a) || !covers(b) {
+        return false;
+    }
+    let admits = |r: &AdditionalDuty, o: &CountryCode| {
+        (r.origins.is_empty() || r.origins.contains(o)) && !r.exclude_origins.contains(o)
+    };
+    match (a.origins.is_empty(), b.origins.is_empty()) {
+        (true, true) => true,
+        (false, _) => a.origins.iter().any(|o| admits(a, o) && admits(b, o)),
+        (true, false) => b.origins.iter().any(|o| admits(a, o) && admits(b, o)),
+    }
+}
+
 /// (territory, HS prefix or all goods, the single origin of a one-origin row).
 type AdditionalKey = (Territory, Option<HsCode>, Option<CountryCode>);
 type NamedSeries = Vec<(Arc<str>, Series<AdditionalDuty>)>;
@@ -545,6 +638,7 @@ impl AdditionalIndex {
         problems: &mut Vec<DataProblem>,
     ) -> Self {
         let mut index = Self::default();
+        mutual_yields(&rows, problems);
         // A series per (name, territory, HS prefix), inserted in name order: the order of
         // the rows in a key's list, whatever the order of the files.
         let additional = build_sparse_sorted(

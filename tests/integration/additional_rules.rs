@@ -306,3 +306,50 @@ fn every_problem_of_the_new_fields_is_reported_at_once_with_its_line() {
     assert!(err.problems.len() >= 6, "{text}");
     assert!(err.problems.iter().all(|p| p.line > 0), "{text}");
 }
+
+/// An overlay row from `from` to `to` (inclusive; empty for open) for the given origins.
+fn dated(name: &str, origins: &str, from: &str, to: &str, fields: &str) -> String {
+    let to = if to.is_empty() {
+        String::new()
+    } else {
+        format!("effective_to = \"{to}\"\n")
+    };
+    format!(
+        "[[additional_duty]]\nterritory = \"US\"\nname = \"{name}\"\norigins = [{origins}]\nstacking = \"cumulative\"\neffective_from = \"{from}\"\n{to}source = \"test\"\n{fields}\n"
+    )
+}
+
+#[test]
+fn two_rows_yielding_to_each_other_on_a_day_both_cover_a_line_are_a_data_error() {
+    // t_x gives way to t_y's group and t_y to t_x by name: on a line both cover neither would
+    // apply. The loader refuses it, naming both rows and the file and line.
+    let x = "authority = \"Test X\"\ngroup = \"gx\"\nrate_percent = \"10\"\nyields_to = [\"gy\"]";
+    let y = "authority = \"Test Y\"\ngroup = \"gy\"\nhs = \"7308\"\nrate_percent = \"20\"\nyields_to = [\"t_x\"]";
+    let rows = dated("t_x", "\"AQ\"", "2026-01-01", "", x)
+        + &dated("t_y", "\"AQ\", \"BV\"", "2026-03-01", "2026-06-30", y);
+    let err = RateTables::from_toml_str("mutual.toml", &format!("{HEAD}{rows}")).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("t_y and t_x (line 2) yield to each other on 2026-03-01"),
+        "{text}"
+    );
+    assert_eq!(err.problems.len(), 1, "{text}");
+    assert_eq!(err.problems[0].file, "mutual.toml");
+    assert_eq!(err.problems[0].line, 13, "{text}"); // t_y's table
+    // The day before t_y starts it is fine: periods that do not meet load.
+    let rows = dated("t_x", "\"AQ\"", "2026-01-01", "2026-02-28", x)
+        + &dated("t_y", "\"AQ\", \"BV\"", "2026-03-01", "2026-06-30", y);
+    assert!(RateTables::from_toml_str("ok.toml", &format!("{HEAD}{rows}")).is_ok());
+    // Nor do rows of other origins, or of lines apart (t_x on 9503, t_y on 7308), or a row
+    // excluding the other's prefix.
+    for (x_origins, x_fields) in [
+        ("\"CX\"", x.to_owned()),
+        ("\"AQ\"", format!("{x}\nhs = \"9503\"")),
+        ("\"AQ\"", format!("{x}\nexclude_hs = [\"73\"]")),
+    ] {
+        let rows = dated("t_x", x_origins, "2026-01-01", "", &x_fields)
+            + &dated("t_y", "\"AQ\", \"BV\"", "2026-03-01", "2026-06-30", y);
+        let got = RateTables::from_toml_str("ok.toml", &format!("{HEAD}{rows}"));
+        assert!(got.is_ok(), "{x_origins} {x_fields}: {:?}", got.err());
+    }
+}
