@@ -765,6 +765,19 @@ def note(name, authority, heading, hs, warning, frm, src, to="", **kw):
                warn_only="true", warning=warning, effective_from=frm, effective_to=to, source=src, **kw)
 
 
+OFFSET_SRC = (
+    "import adjustment offset: Proclamation 10925 (2025-04-29) 'Amendments to Adjusting Imports of Automobiles and "
+    "Automobile Parts Into the United States' (3.75% of the MSRP of automobiles assembled in the U.S. to 2026-04-30, "
+    "2.5% to 2027-04-30; secondary: IFF 2025-05-01) and Proclamation 10984 (FR Doc 2025-19639, govinfo text found): "
+    "MHD parts offset of 3.75% of the value of MHD vehicles assembled in the U.S. 2025-11-01 .. 2030-10-31 (secondary: "
+    "Mondaq 1694540); offset amounts for automobiles assembled 2025-04-03 .. 2030-04-30 and MHD vehicles 2025-11-01 "
+    ".. 2030-10-31 (ITA information collection, OMB ICR 202601-0625-001, omb.report copy)")
+MHD_OFFSET = ("Section 232 medium and heavy vehicle parts (9903.74.08) charged at 25%; U.S. assemblers of medium and "
+              "heavy vehicles may offset part of this duty with the import adjustment offset of Proclamation 10984 "
+              "(3.75% of the value of the vehicles they assemble in the U.S., 2025-11-01 .. 2030-10-31), used by "
+              "importers they authorise -- not applied here")
+
+
 def section_232_autos(tr):
     out = []
     A, hv, hp = "Section 232 automobiles", "9903.94.01", "9903.94.05"
@@ -799,8 +812,13 @@ def section_232_autos(tr):
     # ---- parts (note 33(g)); 8471 is on the list but general-purpose ADP machines are not vehicle parts
     parts = sorted({l.strip() for l in (tr / "resources/s232_auto_parts.txt").read_text().split() if l.strip()})
     starts = part_starts(parts)
-    offset = ("; U.S. vehicle assemblers may offset part of this duty (Proclamation 10908 offset, extended by "
-              "Proclamation 10984) -- not applied here")
+    # The import adjustment offset (Proclamation 10925 of 2025-04-29, amending Proclamation 10908; extended by
+    # Proclamation 10984 to automobiles assembled up to 2030-04-30) reduces the duty of importers a U.S. assembler
+    # authorises, on any row of the parts duty (general, USMCA, deal rates): a warning on every charging parts row.
+    offset = ("; U.S. automobile assemblers may offset part of this duty with the import adjustment offset of "
+              "Proclamation 10925 (a share of the value of the automobiles they assemble in the U.S., for automobiles "
+              "assembled 2025-04-03 .. 2030-04-30 as extended by Proclamation 10984), used by importers they "
+              "authorise -- not applied here")
     for hs in parts:
         if hs.startswith("8471"):
             out.append(note("s232_auto_parts_scope", A, hp, hs,
@@ -815,15 +833,17 @@ def section_232_autos(tr):
             out.append(row(name="s232_auto_parts", authority=A + " parts", heading=hp, hs=hs,
                            exclude_origins=" ".join(["CA", "MX"] + excl), rate_percent="25",
                            warning="Section 232 automobile parts (9903.94.05) charged at 25%" + offset,
-                           effective_from=f, effective_to=t, source=src, **g))
+                           effective_from=f, effective_to=t, source=src + " ; " + OFFSET_SRC, **g))
         out.append(row(name="s232_auto_parts_usmca", authority=A + " parts", heading=hp, hs=hs, origins="CA MX",
                        not_with_preference="true", rate_percent="25", effective_from=start,
-                       source=src + " ; USMCA-qualifying parts spared (9903.94.06)", **g))
+                       warning="Section 232 automobile parts (9903.94.05) charged at 25%" + offset,
+                       source=src + " ; USMCA-qualifying parts spared (9903.94.06) ; " + OFFSET_SRC, **g))
         for iso, frm, s in [(EU, EU_AUTO, "s232_eu"), ("JP", JP_AUTO, "s232_jp"), ("KR", KR_AUTO, "s232_kr"),
                             ("TW", TW_DEAL, "s232_tw")]:
             out.append(row(name="s232_auto_parts_" + ("eu" if iso == EU else iso.lower()),
                            authority=A + " parts (15% all-in deal)", hs=hs, origins=iso, rate_percent="15",
-                           top_up="true", effective_from=max(frm, start), source=SRC[s], **g))
+                           top_up="true", warning="Section 232 automobile parts, 15% all-in deal" + offset,
+                           effective_from=max(frm, start), source=SRC[s] + " ; " + OFFSET_SRC, **g))
         out.append(note("s232_auto_parts_gb", A + " parts", "9903.94.32", hs,
                         "Section 232 automobile parts, UK deal (9903.94.32): UK parts for use in UK automobiles pay 10% "
                         "in all (MFN included) instead of +25%; the quote charges 25% because the end use is not "
@@ -929,10 +949,11 @@ def section_232_mhd(tr):
     for hs in sorted({l.strip() for l in (tr / "resources/s232_mhd_parts.txt").read_text().split() if l.strip()}):
         out.append(row(name="s232_mhd_parts", authority=A + " parts", heading="9903.74.08", hs=hs,
                        exclude_origins="CA MX", rate_percent="25", effective_from=MHD_START,
-                       source=SRC["s232_mhd"], **g))
+                       warning=MHD_OFFSET, source=SRC["s232_mhd"] + " ; " + OFFSET_SRC, **g))
         out.append(row(name="s232_mhd_parts_usmca", authority=A + " parts", heading="9903.74.08", hs=hs,
                        origins="CA MX", not_with_preference="true", rate_percent="25", effective_from=MHD_START,
-                       source=SRC["s232_mhd"] + " ; USMCA-qualifying parts spared (9903.74.10)", **g))
+                       warning=MHD_OFFSET,
+                       source=SRC["s232_mhd"] + " ; USMCA-qualifying parts spared (9903.74.10) ; " + OFFSET_SRC, **g))
         if any(hs.startswith(p) or p.startswith(hs) for p in auto_parts):
             out.append(note("s232_mhd_parts_for_autos", A + " parts", "9903.74.08", hs,
                             "Section 232 (9903.74.08 / 9903.94.07): this line is on both the heavy-vehicle and the "

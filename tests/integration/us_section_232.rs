@@ -277,6 +277,48 @@ fn lines_of_the_parts_list_headings_warn_that_the_list_is_known_to_2026_09_24_on
 }
 
 #[test]
+fn every_charged_car_or_heavy_vehicle_part_names_the_assemblers_offset() {
+    // Proclamation 10925's import adjustment offset (extended by Proclamation 10984) reduces the
+    // automobile parts duty of importers a U.S. assembler authorises, at the general, USMCA and
+    // deal rates alike; Proclamation 10984's offset does the same for heavy-vehicle parts from
+    // 2025-11-01. Not applied: the quote warns wherever such a duty is charged.
+    let car_offset = "import adjustment offset of Proclamation 10925";
+    let mhd_offset = "import adjustment offset of Proclamation 10984";
+    for (origin, date, claim) in [
+        ("CN", "2025-05-03", None),
+        ("DE", "2025-09-02", None),
+        ("JP", "2025-09-16", None),
+        ("TW", "2026-05-01", None),
+        ("CA", "2025-09-02", Some(false)),
+    ] {
+        let q = quote_with(TYRE, origin, date, claim);
+        assert!(!s232(&q).is_empty(), "{origin} {date}");
+        assert!(warns(&q, car_offset), "{origin} {date}: {:?}", q.warnings);
+    }
+    // Nothing charged, no offset named: before the parts duty, or a USMCA part.
+    assert!(!warns(&quote(TYRE, "CN", "2025-05-02"), car_offset));
+    assert!(!warns(
+        &quote_with(TYRE, "MX", "2025-09-02", Some(true)),
+        car_offset
+    ));
+    // Heavy-vehicle parts (8708.99.53, on both lists: the MHD duty wins from 2025-11-01).
+    let part = "8708995300";
+    let q = quote(part, "CN", "2025-10-31");
+    assert!(
+        warns(&q, car_offset) && !warns(&q, mhd_offset),
+        "{:?}",
+        q.warnings
+    );
+    for d in ["2025-11-01", "2025-11-02"] {
+        for (origin, claim) in [("CN", None), ("DE", None), ("CA", Some(false))] {
+            let q = quote_with(part, origin, d, claim);
+            assert!(warns(&q, mhd_offset), "{origin} {d}: {:?}", q.warnings);
+        }
+    }
+    assert!(!warns(&quote("6109100012", "CN", "2025-11-01"), mhd_offset));
+}
+
+#[test]
 fn uk_car_parts_pay_25_percent_with_a_warning_naming_the_10_percent_deal() {
     let q = quote(TYRE, "GB", "2025-09-02");
     assert_eq!(s232(&q), one(PARTS, "250.00"));
