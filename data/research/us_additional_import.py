@@ -765,6 +765,22 @@ def note(name, authority, heading, hs, warning, frm, src, to="", **kw):
                warn_only="true", warning=warning, effective_from=frm, effective_to=to, source=src, **kw)
 
 
+SRC["s232_vintage"] = (
+    "USITC HTS 2026 Basic Edition (JSON export): 9903.94.04 'Effective with respect to entries on or after April 3, 2025, "
+    "certain passenger vehicles and light trucks, as provided for in subdivision (e) of U.S. note 33' and 9903.74.07 "
+    "'Medium- and heavy-duty vehicles, as provided for in subdivision (g) of U.S. note 38', both at 'The duty provided in "
+    "the applicable subheading'; U.S. note 33(e) and 38(g) of HTS 2026 Revision 6 (USITC text, as scraped in the Tariff "
+    "Rate Tracker repository data/us_notes/chapter99_2026_rev_6.txt): vehicles of the note's subheadings 'manufactured "
+    "in a year at least 25 years prior to the year of the date of entry' (38(g): subdivisions (b) or (c), buses included); "
+    "Proclamation 10984 exempts MHD vehicles and buses over 25 years old (Thompson Hine 2025-10)")
+SRC["s232_election"] = (
+    "U.S. note 33(p) of HTS 2026 Revision 6 (USITC text, as scraped in the Tariff Rate Tracker repository "
+    "data/us_notes/chapter99_2026_rev_6.txt): heading 9903.94.07 (+25%, USITC HTS 2026 Basic Edition and Revision 10) "
+    "for automobile parts the importer of record certifies for automobile production or repair in the United States, "
+    "not for articles of chapters 72, 73 or 76, of note 33(g) or of note 38(i); such articles are not subject to the "
+    "metals duties of 9903.82.02 and 9903.82.04-.19; note 33(r) (9903.94.44/.45, .54/.55, .64/.65) and, in Revision 10, "
+    "(u) (9903.94.68/.69) give EU, Japanese, Korean and Taiwanese parts 15% all-in; in force from 2025-11-01 (Proclamation "
+    "10984 clause 12, Braumiller Law; CBP guidance of 2025-10-30 quoted by aacb.com)")
 OFFSET_SRC = (
     "import adjustment offset: Proclamation 10925 (2025-04-29) 'Amendments to Adjusting Imports of Automobiles and "
     "Automobile Parts Into the United States' (3.75% of the MSRP of automobiles assembled in the U.S. to 2026-04-30, "
@@ -801,6 +817,11 @@ def section_232_autos(tr):
             out.append(row(name="s232_autos_" + ("eu" if iso == EU else iso.lower()), authority=A + " (15% all-in deal)",
                            hs=hs, origins=iso, rate_percent="15", top_up="true", effective_from=frm,
                            source=SRC[s], **g))
+        out.append(note("s232_autos_vintage", A, "9903.94.04", hs,
+                        "Section 232 automobiles (9903.94.04, U.S. note 33(e)): a vehicle manufactured in a year at least "
+                        "25 years before the year of entry owes no automobile duty; the quote charges it because the "
+                        "request does not give the year of manufacture -- remove it for such a vehicle",
+                        AUTO_START, SRC["s232_vintage"]))
         if passenger:
             out.append(row(name="s232_autos_gb", authority=A + " (UK quota)", heading="9903.94.31", hs=hs, origins="GB",
                            rate_percent="7.5", effective_from=GB_DEAL, source=SRC["s232_gb"], **g))
@@ -945,6 +966,12 @@ def section_232_mhd(tr):
     for hs in BUSES:  # buses: no USMCA treatment
         out.append(row(name="s232_buses", authority="Section 232 buses", heading="9903.74.02", hs=hs, rate_percent="10",
                        effective_from=MHD_START, source=SRC["s232_mhd"], **g))
+    for hs in MHD_VEHICLES + BUSES:
+        out.append(note("s232_mhd_vintage", A, "9903.74.07", hs,
+                        "Section 232 medium and heavy vehicles and buses (9903.74.07, U.S. note 38(g)): a vehicle "
+                        "manufactured in a year at least 25 years before the year of entry owes no Section 232 vehicle "
+                        "duty; the quote charges it because the request does not give the year of manufacture -- remove "
+                        "it for such a vehicle", MHD_START, SRC["s232_vintage"]))
     auto_parts = {l.strip() for l in (tr / "resources/s232_auto_parts.txt").read_text().split() if l.strip()}
     for hs in sorted({l.strip() for l in (tr / "resources/s232_mhd_parts.txt").read_text().split() if l.strip()}):
         out.append(row(name="s232_mhd_parts", authority=A + " parts", heading="9903.74.08", hs=hs,
@@ -1239,6 +1266,43 @@ SRC["s232_ru_smelt"] = (
     "the encoded Section 232 aluminium rows (tracker)")
 
 
+def election_warnings(rows, tr):
+    """9903.94.07 (U.S. note 33(p)): an automobile part outside chapters 72/73/76, note 33(g) and note 38(i), certified
+    for U.S. automobile production or repair, may be entered at +25% (15% all-in for EU/JP/KR/TW parts) and then owes no
+    metals-annex duty. That is cheaper than the annex I-A 50% for the general origins, and than annex I-B 25% for the
+    deal partners: a warning on those annex rows' lines and days (same line, excluded lines, origins, dates)."""
+    listed = sorted(NOTE_33G_2025 | set(PARTS_ADDED)
+                    | {l.strip() for l in (tr / "resources/s232_mhd_parts.txt").read_text().split() if l.strip()})
+    deal = " ".join(EU27 + ["JP", "KR"])
+    text = ("Section 232 automobile parts (9903.94.07, U.S. note 33(p)): if this article is an automobile part that the "
+            "importer of record certifies for automobile production or repair in the United States, it may be entered "
+            "at +25% (EU, Japan, Korea and Taiwan parts: 15% all-in) and then owes no Section 232 metals duty; the quote "
+            "charges the metals duty -- check whether the election applies")
+    out = []
+    for r in rows:
+        if r["name"] not in ("s232_metals_annex_1a", "s232_metals_annex_1b") or r["hs"][:2] in ("72", "73", "76"):
+            continue
+        h = r["hs"]
+        if any(h.startswith(p) for p in listed):
+            continue
+        ex = " ".join(sorted(set(r["exclude_hs"].split()) | {p for p in listed if p.startswith(h) and p != h}))
+        frm, to = max(r["effective_from"], "2025-11-01"), r["effective_to"]
+        w = dict(authority="Section 232 automobile parts", heading="9903.94.07", hs=h, exclude_hs=ex,
+                 rate_percent="25", group="s232_conditional", warn_only="true", yields_to="s232_autos s232_mhd",
+                 warning=text, source=SRC["s232_election"])
+        if r["name"] == "s232_metals_annex_1a":
+            out.append(row(name="s232_auto_parts_election", exclude_origins=r["exclude_origins"], effective_from=frm,
+                           effective_to=to, **w))
+            continue
+        # annex I-B (25%): cheaper only at the deal partners' 15% all-in (Taiwan from its deal date)
+        for f, t, o in [(frm, min(to or "9999-12-31", day_before(TW_DEAL)), deal),
+                        (max(frm, TW_DEAL), to or "9999-12-31", deal + " TW")]:
+            if f <= t:
+                out.append(row(name="s232_auto_parts_election_deal", origins=o, effective_from=f,
+                               effective_to="" if t == "9999-12-31" else t, **w))
+    return out
+
+
 def ru_smelt_warn(hs, frm, to, russian_origin=False):
     """The warning that aluminium smelted or cast in Russia owes the 200 % whatever the country of origin; on a
     content-based derivative line (russian_origin) for Russian goods too, which no row charges there."""
@@ -1323,6 +1387,7 @@ def generate(tr):
     rows += [{**ru_smelt_warn(r["hs"], max(r["effective_from"], RU_SMELT_FROM), r["effective_to"]),
               "exclude_hs": r["exclude_hs"]}
              for r in rows if r["name"] == "s232_aluminium_ru" and (r["effective_to"] or "9999") >= RU_SMELT_FROM]
+    rows += election_warnings(rows, tr)
     rows = sorted(rows, key=sort_key(COLS))
     exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
     return rows, exrows

@@ -319,6 +319,59 @@ fn every_charged_car_or_heavy_vehicle_part_names_the_assemblers_offset() {
 }
 
 #[test]
+fn vehicles_warn_that_one_25_years_old_owes_no_vehicle_duty() {
+    // U.S. note 33(e) / 9903.94.04 (from 2025-04-03) and note 38(g) / 9903.74.07 (from
+    // 2025-11-01): a vehicle manufactured at least 25 years before the year of entry owes no
+    // Section 232 vehicle duty. The request does not give the year: charged, with a warning.
+    let vintage = "at least 25 years before the year of entry";
+    assert!(!warns(&quote(CAR, "DE", "2025-04-02"), vintage));
+    for d in ["2025-04-03", "2025-04-04", "2026-11-25"] {
+        let q = quote(CAR, "DE", d);
+        assert!(
+            !s232(&q).is_empty() && warns(&q, vintage),
+            "{d}: {:?}",
+            q.warnings
+        );
+    }
+    for hs in ["87012300", "87021031"] {
+        assert!(!warns(&quote(hs, "CN", "2025-10-31"), vintage), "{hs}");
+        for d in ["2025-11-01", "2025-11-02"] {
+            let q = quote(hs, "CN", d);
+            assert!(!s232(&q).is_empty() && warns(&q, vintage), "{hs} {d}");
+        }
+    }
+    assert!(!warns(&quote(TYRE, "DE", "2025-09-02"), vintage));
+}
+
+#[test]
+fn metals_annex_lines_outside_the_metal_chapters_warn_of_the_9903_94_07_election() {
+    // U.S. note 33(p): a part certified for U.S. automobile production or repair, outside
+    // chapters 72/73/76 and the automobile and heavy-vehicle parts lists, may be entered under
+    // 9903.94.07 at +25 % (EU/JP/KR/TW 15 % all-in) and then owes no metals duty. It is cheaper
+    // than annex I-A's 50 % for all origins and than annex I-B's 25 % for the deal partners.
+    let election = "9903.94.07, U.S. note 33(p)";
+    let housing = "84833080"; // bearing housings, annex I-B from 2026-04-06
+    assert!(!warns(&quote(housing, "DE", "2026-04-05"), election));
+    for d in ["2026-04-06", "2026-04-07"] {
+        for origin in ["DE", "JP", "KR"] {
+            let q = quote(housing, origin, d);
+            assert!(warns(&q, election), "{origin} {d}: {:?}", q.warnings);
+        }
+        // Outside the deals 9903.94.07 costs the same 25 %: no warning.
+        assert!(!warns(&quote(housing, "CN", d), election), "CN {d}");
+    }
+    assert!(!warns(&quote(housing, "TW", "2026-04-30"), election));
+    assert!(warns(&quote(housing, "TW", "2026-05-01"), election));
+    // Annex I-A copper articles (50 %): every origin but GB and RU.
+    let copper = "74198050";
+    assert!(!warns(&quote(copper, "CN", "2026-04-05"), election));
+    assert!(warns(&quote(copper, "CN", "2026-04-06"), election));
+    // Not on a listed automobile part (charged as such), nor in chapter 73.
+    assert!(!warns(&quote("84831030", "DE", "2026-04-06"), election));
+    assert!(!warns(&quote("73269086", "DE", "2026-04-06"), election));
+}
+
+#[test]
 fn uk_car_parts_pay_25_percent_with_a_warning_naming_the_10_percent_deal() {
     let q = quote(TYRE, "GB", "2025-09-02");
     assert_eq!(s232(&q), one(PARTS, "250.00"));
