@@ -1389,7 +1389,11 @@ def generate(tr):
              for r in rows if r["name"] == "s232_aluminium_ru" and (r["effective_to"] or "9999") >= RU_SMELT_FROM]
     rows += election_warnings(rows, tr)
     rows = sorted(rows, key=sort_key(COLS))
-    exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(), key=sort_key(EX_COLS))
+    # exemptions in the loader's series order (territory, hs, duty, origins, then date; AdditionalIndex::build), so
+    # that the loader finds them sorted; it accepts any order
+    exrows = sorted({tuple(r[c] for c in EX_COLS): r for r in exrows}.values(),
+                    key=lambda r: tuple(r[c] for c in ("territory", "hs", "duty", "origins", "effective_from"))
+                    + tuple(r[c] for c in EX_COLS))
     return rows, exrows
 
 

@@ -353,3 +353,33 @@ fn two_rows_yielding_to_each_other_on_a_day_both_cover_a_line_are_a_data_error()
         assert!(got.is_ok(), "{x_origins} {x_fields}: {:?}", got.err());
     }
 }
+
+#[test]
+fn exemption_rows_in_any_order_are_read_as_their_series() {
+    // The loader sorts rows that are not in series order (hs, duty, origins, date); a generated
+    // file is written in that order, a hand-written one need not be.
+    let ex = |hs: &str, from: &str, to: &str| {
+        format!(
+            "[[duty_exemption]]\nterritory = \"US\"\nduty = \"t_a\"\nhs = \"{hs}\"\neffective_from = \"{from}\"\neffective_to = \"{to}\"\nsource = \"test\"\n"
+        )
+    };
+    let rows = duty("t_a", "authority = \"Test A\"\nrate_percent = \"10\"")
+        + &ex("9504", "2026-01-01", "2026-12-31")
+        + &ex("9503", "2026-07-01", "2026-12-31")
+        + &ex("9503", "2026-01-01", "2026-03-31");
+    let t = tables(&rows);
+    for (hs, date, spared) in [
+        ("95030000", "2026-02-01", true),
+        ("95030000", "2026-05-01", false),
+        ("95030000", "2026-08-01", true),
+        ("95045000", "2026-05-01", true),
+    ] {
+        let got = extra(&quote(&t, hs, "0", date));
+        let want = if spared {
+            vec![]
+        } else {
+            vec![pair("Test A", "10.00")]
+        };
+        assert_eq!(got, want, "{hs} {date}");
+    }
+}

@@ -431,3 +431,27 @@ fn uk_steel_and_aluminium_and_russian_aluminium_show_their_candidate_headings() 
         one("Section 232 steel", "250.00")
     );
 }
+
+#[test]
+fn the_us_exemptions_file_is_written_in_the_loaders_series_order() {
+    // The generator writes the duty_exemption rows by (territory, hs, duty, origins, date), the
+    // order in which the loader builds their series, so the loader need not sort them (it
+    // sorts a file in any other order). Codes are digits and ISO codes, so their text order is
+    // the loader's order.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tariff_us_exemptions.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header = fields(lines.next().unwrap());
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let key = ["territory", "hs", "duty", "origins", "effective_from"].map(col);
+    let keys: Vec<Vec<String>> = lines
+        .map(|l| {
+            let f = fields(l);
+            key.iter().map(|&i| f[i].clone()).collect()
+        })
+        .collect();
+    assert!(keys.len() > 10_000, "{}", keys.len());
+    if let Some(w) = keys.windows(2).find(|w| w[0] > w[1]) {
+        panic!("out of order: {:?} before {:?}", w[0], w[1]);
+    }
+}
