@@ -512,56 +512,87 @@ impl DatedRow for DutyExemptionRow {
 
 /// Reports each pair of charging rows that yield to each other (each names the other's name or
 /// group in `yields_to`) on a day both are in force, for a line and origin both may cover: on
-/// such a line neither would apply. Rows are compared by their (name, group, yields_to)
-/// signature first, so the cost is in the few signatures that name each other.
+/// such a line neither would apply. Rows are grouped by their (name, group, yields_to)
+/// signature, and a signature meets only the signatures its `yields_to` names (found by name
+/// or group in an index), so the cost is in the pairs that name each other, not in all pairs.
 fn mutual_yields(rows: &[RawDated<AdditionalDuty>], problems: &mut Vec<DataProblem>) {
-    type Signature<'r> = (&'r str, Option<&'r str>, &'r [Arc<str>]);
-    let mut by_signature: FastMap<(Territory, Signature<'_>), Vec<&RawDated<AdditionalDuty>>> =
+    type Signature<'r> = (Territory, &'r str, Option<&'r str>, &'r [Arc<str>]);
+    let mut by_signature: FastMap<Signature<'_>, Vec<&RawDated<AdditionalDuty>>> =
         FastMap::default();
     for r in rows {
         let v = &r.value;
         if v.warn_only || v.yields_to.is_empty() {
             continue;
         }
-        let signature = (&*v.name, v.group.as_deref(), v.yields_to.as_slice());
-        by_signature
-            .entry((v.territory, signature))
-            .or_default()
-            .push(r);
+        let signature = (
+            v.territory,
+            &*v.name,
+            v.group.as_deref(),
+            v.yields_to.as_slice(),
+        );
+        by_signature.entry(signature).or_default().push(r);
     }
-    let names = |(t, (name, group, _)): &(Territory, Signature<'_>), other: &[Arc<str>], ot| {
-        *t == ot && other.iter().any(|y| &**y == *name || Some(&**y) == *group)
-    };
     let signatures: Vec<_> = by_signature.iter().collect();
-    let mut rest = signatures.as_slice();
-    while let Some(((ka, ra), tail)) = rest.split_first() {
-        rest = tail;
-        for (kb, rb) in tail {
-            if !(names(kb, (ka.1).2, ka.0) && names(ka, (kb.1).2, kb.0)) {
-                continue;
+    // Each signature by the texts a `yields_to` may name it by: its name and its group.
+    let mut named: FastMap<(Territory, &str), Vec<usize>> = FastMap::default();
+    for (k, ((t, name, group, _), _)) in signatures.iter().enumerate() {
+        named.entry((*t, *name)).or_default().push(k);
+        if let Some(g) = group.filter(|g| g != name) {
+            named.entry((*t, g)).or_default().push(k);
+        }
+    }
+    let names = |(_, name, group, _): &Signature<'_>, other: &[Arc<str>]| {
+        other.iter().any(|y| &**y == *name || Some(&**y) == *group)
+    };
+    let mut met: Vec<usize> = Vec::new();
+    for (k, (a, ra)) in signatures.iter().enumerate() {
+        met.clear();
+        for y in a.3 {
+            met.extend(
+                named
+                    .get(&(a.0, &**y))
+                    .into_iter()
+                    .flatten()
+                    .filter(|j| **j > k),
+            );
+        }
+        met.sort_unstable();
+        met.dedup();
+        for (b, rb) in met.iter().filter_map(|j| signatures.get(*j)) {
+            if names(a, b.3) && names(b, a.3) {
+                report_mutual(ra, rb, problems);
             }
-            for a in ra.iter() {
-                for b in rb.iter() {
-                    if let Some(day) = shared_day(a, b)
-                        && scopes_meet(&a.value, &b.value)
-                    {
-                        let (first, second) = if a.at.line <= b.at.line {
-                            (a, b)
-                        } else {
-                            (b, a)
-                        };
-                        problems.push(second.at.problem(
-                            ProblemKind::Inconsistent,
-                            format!(
-                                "additional_duty {} and {} ({}) yield to each other on {day} \
-                                 for a line both cover: neither would apply",
-                                second.value.name,
-                                first.value.name,
-                                first.at.place_from(&second.at),
-                            ),
-                        ));
-                    }
-                }
+        }
+    }
+}
+
+/// [`mutual_yields`] for two signatures that name each other: each pair of their rows in force
+/// on a shared day for a line both may cover, reported at the later row.
+fn report_mutual(
+    ra: &[&RawDated<AdditionalDuty>],
+    rb: &[&RawDated<AdditionalDuty>],
+    problems: &mut Vec<DataProblem>,
+) {
+    for a in ra {
+        for b in rb {
+            if let Some(day) = shared_day(a, b)
+                && scopes_meet(&a.value, &b.value)
+            {
+                let (first, second) = if a.at.line <= b.at.line {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                problems.push(second.at.problem(
+                    ProblemKind::Inconsistent,
+                    format!(
+                        "additional_duty {} and {} ({}) yield to each other on {day} \
+                         for a line both cover: neither would apply",
+                        second.value.name,
+                        first.value.name,
+                        first.at.place_from(&second.at),
+                    ),
+                ));
             }
         }
     }
