@@ -87,7 +87,7 @@ pub(crate) struct Step {
     lined: Vec<i64>,
     /// The fraction every part's amount is of its base (`base × num / den`, a `Decimal`
     /// quotient), when the step's tax has a fraction rate (Japan's local tax, 22/78): its
-    /// line roundings are then computed from the base ([`nested::fraction_rounded`]).
+    /// line roundings are then computed from the base ([`nested::FractionRounding`]).
     fraction: Option<(u64, u64)>,
     /// Scratch of [`Step::declared`]: the charges' weights and their rounded amounts (fields
     /// only to reuse their allocations).
@@ -353,8 +353,9 @@ impl Step {
         if !nests {
             return self.each_part(|i, amount| f(i, lane.round_exact(amount, Some(chain))?));
         }
+        let chain = lane.unit_rounding(chain);
         for (p, lined) in self.parts.iter().zip(&self.lined) {
-            f(p.line, lane.round_units(*lined, chain)?)?;
+            f(p.line, chain.round(*lined)?)?;
         }
         Ok(())
     }
@@ -435,10 +436,11 @@ impl Step {
             return Ok(());
         };
         self.lined.reserve(self.parts.len());
+        let fraction = self
+            .fraction
+            .and_then(|f| nested::FractionRounding::new(lane, f, line_rule));
         for p in &self.parts {
-            let by_fraction = self
-                .fraction
-                .and_then(|f| nested::fraction_rounded(lane, p.base, f, line_rule));
+            let by_fraction = fraction.and_then(|f| f.round(p.base));
             let r = match by_fraction {
                 Some(r) => r,
                 None => lane.round_exact(self.amount_of(p)?, Some(line_rule))?,

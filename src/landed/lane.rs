@@ -33,6 +33,52 @@ pub(crate) struct Lane {
     pub(crate) minor: u32,
 }
 
+/// [`Lane::round`] of amounts in lane units under one rule, prepared once for a step's lines
+/// ([`Lane::unit_rounding`]): when the rule's increment is a whole number of lane units, its
+/// units are computed once, and each amount is rounded on integers with
+/// [`Lane::to_increment_u64`]'s arithmetic for an amount with exactly the lane's decimals
+/// (`drop = 0`, so the divisor is the increment in units): the same quotient, remainder and
+/// `rounds_away`, hence the same amount. Any other case (no increment, a finer one, an
+/// overflow) goes to [`Lane::round_exact`], which decides it as before. Japan truncates every
+/// line's bases to ¥1,000 and its chained amounts to ¥100 through here.
+#[derive(Clone, Copy)]
+pub(crate) struct UnitRounding<'r> {
+    lane: Lane,
+    rule: &'r RoundingRule,
+    /// The increment in lane units, when it is a whole (non-zero) number of them.
+    inc: Option<u64>,
+}
+
+impl UnitRounding<'_> {
+    /// The rounded amount of `units`. The integer path is small and inlined at every call;
+    /// the rest is out of line ([`Lane::round_units_exact`]), so that a call costs no frame.
+    #[inline]
+    pub(crate) fn round(self, units: i64) -> Result<i64, Error> {
+        match self.integer(units) {
+            Some(u) => Ok(u),
+            None => self.lane.round_units_exact(units, self.rule),
+        }
+    }
+
+    /// The integer path: `None` without a whole increment or when a number overflows.
+    #[inline]
+    fn integer(self, units: i64) -> Option<i64> {
+        let inc = self.inc?;
+        let mag = units.unsigned_abs();
+        let (q, rem) = (mag.checked_div(inc)?, mag.checked_rem(inc)?);
+        let neg = units < 0;
+        let away = rounds_away(
+            q & 1 == 1,
+            u128::from(rem),
+            u128::from(inc),
+            neg,
+            self.rule.mode,
+        );
+        let u = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc)?).ok()?;
+        Some(if neg { u.wrapping_neg() } else { u })
+    }
+}
+
 impl Lane {
     /// The value of `units`, at exactly the lane's scale.
     #[inline]
@@ -134,39 +180,19 @@ impl Lane {
         }
     }
 
-    /// [`Lane::round`] of an amount in lane units (what `self.round(self.dec(units), ..)`
-    /// gives: the same mantissa and scale, without building the `Decimal`). Inlined, with
-    /// [`Lane::to_increment_u64`]'s arithmetic for an amount that has exactly the lane's
-    /// decimals (`drop = 0`, so the divisor is the increment in units) when the increment is
-    /// a whole number of units: the same quotient, remainder and `rounds_away`, hence the
-    /// same amount; any other case (no increment, a finer one, an overflow) goes to
-    /// [`Lane::round_exact`], which decides it as before. Japan truncates every line's bases
-    /// to ¥1,000 and its chained amounts to ¥100 through here.
-    ///
-    /// The integer path is small and inlined at every call; the rest is out of line
-    /// ([`Lane::round_units_exact`]), so that a call costs no frame.
+    /// [`Lane::round`] of amounts in lane units (what `self.round(self.dec(units), ..)` gives:
+    /// the same mantissa and scale, without building the `Decimal`) under `rule`, prepared
+    /// for the many amounts of a step (see [`UnitRounding`]).
     #[inline]
-    pub(crate) fn round_units(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
-        match self.units_to_increment(units, rule) {
-            Some(u) => Ok(u),
-            None => self.round_units_exact(units, rule),
+    pub(crate) fn unit_rounding(self, rule: &RoundingRule) -> UnitRounding<'_> {
+        UnitRounding {
+            lane: self,
+            rule,
+            inc: rule.increment.and_then(|i| self.whole_units(i)),
         }
     }
 
-    /// [`Lane::round_units`]' integer path: `None` when the rule has no increment, a finer
-    /// one than the lane, or a number overflows.
-    #[inline]
-    fn units_to_increment(self, units: i64, rule: &RoundingRule) -> Option<i64> {
-        let inc = self.whole_units(rule.increment?)?;
-        let mag = units.unsigned_abs();
-        let (q, rem) = (mag.checked_div(inc)?, mag.checked_rem(inc)?);
-        let neg = units < 0;
-        let away = rounds_away(q & 1 == 1, u128::from(rem), u128::from(inc), neg, rule.mode);
-        let u = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc)?).ok()?;
-        Some(if neg { u.wrapping_neg() } else { u })
-    }
-
-    /// [`Lane::round_units`] past its integer path: [`Lane::round_exact`] of the amount.
+    /// [`UnitRounding::round`] past its integer path: [`Lane::round_exact`] of the amount.
     #[inline(never)]
     fn round_units_exact(self, units: i64, rule: &RoundingRule) -> Result<i64, Error> {
         self.round_exact(
@@ -480,7 +506,7 @@ mod tests {
     use super::*;
     use crate::data::{RoundingStage, RoundingTarget};
 
-    /// `round_units` gives what `round_exact` gives on the same amount at the lane's scale,
+    /// `unit_rounding(..).round` gives what `round_exact` gives on the same amount at the lane's scale,
     /// in every mode, for whole, finer-than-lane and scaled increments and at the limits of
     /// 64 bits.
     #[test]
@@ -521,7 +547,7 @@ mod tests {
                             scale: lane.scale,
                         };
                         let want = lane.round_exact(exact, Some(&rule));
-                        let got = lane.round_units(u, &rule);
+                        let got = lane.unit_rounding(&rule).round(u);
                         match (want, got) {
                             (Ok(w), Ok(g)) => assert_eq!(g, w, "{u} per {inc} {mode:?}"),
                             (Err(_), Err(_)) => {}

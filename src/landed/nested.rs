@@ -1,7 +1,7 @@
 //! Roundings computed on integers where the engine would round a longer number: a chaining
 //! rounding from the line rounding a declaration already did ([`chain_from_line`]), and the
 //! line rounding of a fraction rate's quotient from its numerator and denominator
-//! ([`fraction_rounded`]). Japan rounds every line's duty and tax twice (to the yen for the
+//! ([`FractionRounding`]). Japan rounds every line's duty and tax twice (to the yen for the
 //! declaration's total, to ¥100 for the later bases), and its local tax is 22/78 of the
 //! national one, a 28-digit quotient.
 //!
@@ -48,10 +48,11 @@ pub(crate) fn chain_from_line(lane: Lane, line: &RoundingRule, chain: &RoundingR
     b.checked_rem(a) == Some(0)
 }
 
-/// The largest denominator [`fraction_rounded`] takes.
+/// The largest denominator [`FractionRounding`] takes.
 const MAX_DENOMINATOR: u64 = 1_000_000;
 
-/// `rule`'s rounding (lane units) of `base × num / den`, where `base` is in lane units, as
+/// `rule`'s rounding (lane units) of `base × num / den` for the bases of a step's lines
+/// ([`FractionRounding::round`]), where `base` is in lane units, as
 /// [`Lane::round_exact`] gives it on the `Decimal` quotient the fraction rate computes
 /// (`Decimal::checked_div`, 28 significant digits or 28 decimals); `None` outside the bounds
 /// below (then round the quotient).
@@ -65,26 +66,51 @@ const MAX_DENOMINATOR: u64 = 1_000_000;
 /// both alike. When `q` is a multiple or a midpoint it has at most the lane's decimals plus
 /// one, so the division is exact and `q' = q`. Here `q` is rounded exactly on integers, as
 /// [`Lane::round_exact`] rounds (`rounds_away` on the remainder).
-pub(crate) fn fraction_rounded(
-    lane: Lane,
-    base: i64,
-    (num, den): (u64, u64),
-    rule: &RoundingRule,
-) -> Option<i64> {
-    if lane.scale > MAX_LANE_SCALE || den == 0 || den > MAX_DENOMINATOR {
-        return None;
+#[derive(Clone, Copy)]
+pub(crate) struct FractionRounding {
+    num: i64,
+    /// The increment in lane units.
+    inc: u64,
+    /// `den × inc`, the divisor of `base × num`.
+    d: u64,
+    mode: RoundingMode,
+}
+
+impl FractionRounding {
+    /// The increment in lane units and the divisor `den × increment`, computed once for all
+    /// bases; `None` outside the bounds above (then round the quotient).
+    pub(crate) fn new(lane: Lane, (num, den): (u64, u64), rule: &RoundingRule) -> Option<Self> {
+        if lane.scale > MAX_LANE_SCALE || den == 0 || den > MAX_DENOMINATOR {
+            return None;
+        }
+        let inc = u64::try_from(units(lane, rule.increment?)?).ok()?;
+        Some(Self {
+            num: i64::try_from(num).ok()?,
+            inc,
+            d: den.checked_mul(inc)?,
+            mode: rule.mode,
+        })
     }
-    let inc = u64::try_from(units(lane, rule.increment?)?).ok()?;
-    let n = base.checked_mul(i64::try_from(num).ok()?)?;
-    let d = den.checked_mul(inc)?;
-    let mag = n.unsigned_abs();
-    let (q, rem) = (mag.checked_div(d)?, mag.checked_rem(d)?);
-    let away = rounds_away(q & 1 == 1, u128::from(rem), u128::from(d), n < 0, rule.mode);
-    let units = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(inc)?).ok()?;
-    if n < 0 {
-        units.checked_neg()
-    } else {
-        Some(units)
+
+    /// The rounding of `base × num / den`; `None` when a number overflows.
+    #[inline]
+    pub(crate) fn round(self, base: i64) -> Option<i64> {
+        let n = base.checked_mul(self.num)?;
+        let mag = n.unsigned_abs();
+        let (q, rem) = (mag.checked_div(self.d)?, mag.checked_rem(self.d)?);
+        let away = rounds_away(
+            q & 1 == 1,
+            u128::from(rem),
+            u128::from(self.d),
+            n < 0,
+            self.mode,
+        );
+        let units = i64::try_from(q.checked_add(u64::from(away))?.checked_mul(self.inc)?).ok()?;
+        if n < 0 {
+            units.checked_neg()
+        } else {
+            Some(units)
+        }
     }
 }
 
@@ -103,6 +129,15 @@ mod tests {
 
     use super::super::arith::Exact;
     use super::*;
+
+    fn fraction_rounded(
+        lane: Lane,
+        base: i64,
+        fraction: (u64, u64),
+        rule: &RoundingRule,
+    ) -> Option<i64> {
+        FractionRounding::new(lane, fraction, rule)?.round(base)
+    }
     use crate::data::{RoundingStage, RoundingTarget};
 
     fn rule(inc: &str, mode: RoundingMode) -> RoundingRule {

@@ -36,13 +36,14 @@ pub(crate) fn levy<'a>(
     let mut flat = flat::Groups::of(lines, warnings)?;
     let mut tariffs = tariff::Lookup::new(ctx);
     let mut extra = additional::Lookup::default();
+    let base_rounding = roundings.duty_base.map(|r| lane.unit_rounding(r));
     for (i, line) in lines.iter_mut().enumerate() {
         if line.no_duty || line.band.is_some() {
             continue;
         }
         let mut cv = line.customs_value;
-        if let Some(r) = roundings.duty_base {
-            cv = lane.round_units(cv, r)?;
+        if let Some(r) = base_rounding {
+            cv = r.round(cv)?;
         }
         if line.flat.is_some() {
             flat.push(i, line, cv, step, charges)?;

@@ -55,6 +55,11 @@ pub(crate) fn levy<'a>(
     let keeps = earlier.keep && lines.iter().any(|l| l.tax_factor.is_some());
     let mut statutory = Statutory(Vec::with_capacity(if keeps { lines.len() } else { 0 }));
     let mut last: Option<(&TaxCategory, LineRate<'a>)> = None;
+    let base_rounding = ctx
+        .roundings
+        .tax_base
+        .filter(|_| tax.round_base)
+        .map(|r| lane.unit_rounding(r));
     for (i, line) in lines.iter().enumerate() {
         if line.no_tax || line.reverse_charge || line.checkout.is_some() {
             continue;
@@ -95,8 +100,8 @@ pub(crate) fn levy<'a>(
             Some(mask) => masked_base(line, mask)?,
             None => earlier.base_of(line, &tax.base, i)?,
         };
-        if let Some(r) = ctx.roundings.tax_base.filter(|_| tax.round_base) {
-            base = lane.round_units(base, r)?;
+        if let Some(r) = base_rounding {
+            base = r.round(base)?;
         }
         let fraction = fraction_of(&tax.rate);
         // A gross-up divides by 1 − t, a plain fraction rate by its denominator: once per
