@@ -11,9 +11,9 @@
 //! - a charge's parts keep line order (the sort in [`Step::close`] is stable), which decides
 //!   ties of the largest-remainder split: the earlier line first;
 //! - the step's buffers (identities, parts, line-rounded amounts, declaration weights and
-//!   amounts) are reused by the next step and the next quote on the same thread
-//!   (`STEP_BUFFERS`) unless they grew past `KEEP_PARTS`; every use clears them first, so no
-//!   value outlives the step that wrote it.
+//!   amounts, and the one lent to the taxes for their line amounts) are reused by the next
+//!   step and the next quote on the same thread (`STEP_BUFFERS`) unless they grew past
+//!   `KEEP_PARTS`; every use clears them first, so no value outlives the step that wrote it.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -93,6 +93,9 @@ pub(crate) struct Step {
     /// only to reuse their allocations).
     weights: Vec<Exact>,
     declared: Vec<i64>,
+    /// A buffer lent to the step's caller ([`Step::lend`]), kept with the others: the earlier
+    /// taxes' line amounts (`taxes::base::Earlier`).
+    lent: Vec<i64>,
 }
 
 /// The allocations a [`Step`] hands to the next quote on the same thread.
@@ -103,6 +106,7 @@ struct Buffers {
     lined: Vec<i64>,
     weights: Vec<Exact>,
     declared: Vec<i64>,
+    lent: Vec<i64>,
 }
 
 /// Equal rates, comparing the parts first (a charge's lines usually share its row's rate).
@@ -122,6 +126,7 @@ impl Drop for Step {
             || self.lined.capacity() > KEEP_PARTS
             || self.weights.capacity() > KEEP_PARTS
             || self.declared.capacity() > KEEP_PARTS
+            || self.lent.capacity() > KEEP_PARTS
         {
             return;
         }
@@ -131,6 +136,7 @@ impl Drop for Step {
             lined: std::mem::take(&mut self.lined),
             weights: std::mem::take(&mut self.weights),
             declared: std::mem::take(&mut self.declared),
+            lent: std::mem::take(&mut self.lent),
         };
         let _ = STEP_BUFFERS.try_with(|b| {
             if let Ok(mut b) = b.try_borrow_mut() {
@@ -158,6 +164,7 @@ thread_local! {
             lined: Vec::new(),
             weights: Vec::new(),
             declared: Vec::new(),
+            lent: Vec::new(),
         })
     };
 }
@@ -186,7 +193,21 @@ impl Step {
             fraction: None,
             weights: b.weights,
             declared: b.declared,
+            lent: b.lent,
         }
+    }
+
+    /// An empty buffer of integers for the caller (its allocation reused from an earlier
+    /// quote on this thread); hand it back with [`Step::give_back`] to keep it for the next.
+    pub(crate) fn lend(&mut self) -> Vec<i64> {
+        let mut v = std::mem::take(&mut self.lent);
+        v.clear();
+        v
+    }
+
+    /// Takes back a buffer from [`Step::lend`].
+    pub(crate) fn give_back(&mut self, v: Vec<i64>) {
+        self.lent = v;
     }
 
     /// Starts the next step of the cascade, reusing the buffers.

@@ -63,21 +63,22 @@ pub(crate) struct Earlier<'t> {
 }
 
 impl<'t> Earlier<'t> {
-    /// Keeps the line amounts of up to `taxes` taxes over `lines` lines when `keep` (sized
-    /// once, rather than grown tax by tax).
-    pub(crate) fn new(keep: bool, taxes: usize, lines: usize) -> Self {
-        if !keep {
-            return Self {
-                keep,
-                index: Few::new(),
-                values: Vec::new(),
-            };
+    /// Keeps the line amounts of up to `taxes` taxes over `lines` lines when `keep`, in
+    /// `buffer` (empty; sized once, rather than grown tax by tax).
+    pub(crate) fn new(keep: bool, taxes: usize, lines: usize, mut buffer: Vec<i64>) -> Self {
+        if keep {
+            buffer.reserve(taxes.saturating_mul(lines));
         }
         Self {
             keep,
             index: Few::new(),
-            values: Vec::with_capacity(taxes.saturating_mul(lines)),
+            values: buffer,
         }
+    }
+
+    /// The buffer of the line amounts, for reuse.
+    pub(crate) fn into_buffer(self) -> Vec<i64> {
+        self.values
     }
 
     /// Opens the line values of tax `name` over `lines` lines; returns their start.

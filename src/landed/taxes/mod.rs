@@ -53,13 +53,14 @@ pub(crate) fn levy<'a>(
                 .is_some_and(|r| names_a_tax(&r.checkout_tax_base))
         });
     unused_excise(ctx, taxes, lines, warnings);
-    let mut earlier = base::Earlier::new(keep, taxes.len(), lines.len());
+    let mut earlier = base::Earlier::new(keep, taxes.len(), lines.len(), step.lend());
     for row in taxes.iter() {
         border::levy(ctx, row, lines, &mut vat, &mut earlier, step, charges)?;
     }
     if lines.iter().any(|l| l.checkout.is_some()) {
         checkout::levy(ctx, taxes.first(), lines, &mut vat, &earlier, step, charges)?;
     }
+    step.give_back(earlier.into_buffer());
     if lines.iter().any(|l| l.reverse_charge) {
         warnings.push(
             "reverse charge: no tax is charged; the business buyer accounts for it with its tax id"
