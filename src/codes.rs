@@ -339,6 +339,17 @@ impl HsCode {
         core::str::from_utf8(bytes).unwrap_or("")
     }
 
+    /// The digit bytes, zeros past the last digit, read as one big-endian number: it orders
+    /// as the digit strings do (a code before its extensions, since a zero byte is below any
+    /// digit), and a prefix's digits are its top non-zero bytes (see `data::hs_set`).
+    pub(crate) fn order_key(&self) -> u128 {
+        let mut bytes = [0u8; 16];
+        if let Some(top) = bytes.get_mut(..10) {
+            top.copy_from_slice(&self.digits);
+        }
+        u128::from_be_bytes(bytes)
+    }
+
     /// The digits as ASCII bytes, without `as_str`'s UTF-8 check (they are validated
     /// digits): for tests on a few digits, such as the chapter, on every line of a quote.
     pub(crate) fn digit_bytes(&self) -> &[u8] {

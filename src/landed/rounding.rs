@@ -68,8 +68,15 @@ impl<'t> Roundings<'t> {
     }
 }
 
-/// The scale at which rounded amounts of a rule live (for allocation).
+/// The scale at which rounded amounts of a rule live (for allocation): the increment's
+/// scale without trailing zeros, at least `minor`. (Normalising only lowers a scale, so an
+/// increment written with at most `minor` decimals, such as ¥100, needs none.)
 pub(crate) fn rule_scale(rule: Option<&RoundingRule>, minor: u32) -> u32 {
-    rule.and_then(|r| r.increment)
-        .map_or(minor, |i| i.normalize().scale().max(minor))
+    rule.and_then(|r| r.increment).map_or(minor, |i| {
+        if i.scale() <= minor {
+            minor
+        } else {
+            i.normalize().scale().max(minor)
+        }
+    })
 }
