@@ -77,7 +77,9 @@ SRC = {
     "floor_ex": "Deal-country floor exemption ({cat}, {grp}), HTS {h}, from {d}: tracker floor_exempt_products.csv (EU Sept. 2025 and Korea Dec. 2025 implementation notices; Switzerland FR Doc 2025-23316)",
     "s122": "Proclamation of 2026-02-20 'Imposing a Temporary Import Surcharge to Address Fundamental International Payments Problems' (Trade Act of 1974 s.122), FR Doc 2026-03824: https://www.federalregister.gov/documents/2026/02/25/2026-03824 ; CBP CSMS #67844987: 10% under HTS 9903.03.01 for entries from 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24; exemptions 9903.03.02-9903.03.11 (USMCA goods 9903.03.07/.08; Section 232 goods 9903.03.06, no stacking)",
     "s122_ex": "Section 122 Proclamation of 2026-02-20 (FR Doc 2026-03824) Annex II / U.S. note 2(aa), HTS 9903.03.03-.05: https://www.federalregister.gov/d/2026-03824 ; hts8 list: tracker s122_exempt_products.csv",
-    "s232_steel": "Proclamation 10896 (2025-02-10), 90 FR 9817: steel 25%, all country exemptions and exclusions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.81.87/.88 (25% before 2025-06-04: 9903.80.01/9903.81.xx); scope: U.S. note 16(b) mill products of chapters 72/73 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_steel": "Proclamation 10896 (2025-02-10), 90 FR 9817: steel 25%, all country exemptions and exclusions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.81.87/.88 (25% from 2025-03-12 and 50% from 2025-06-04 under the same headings: CBP CSMS #64348411, #64384423); scope: U.S. note 16(b) mill products of chapters 72/73 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_25_steel": "25% of 2025-03-12..06-03 under heading {h}: CBP CSMS #64348411 (GUIDANCE: Import Duties on Imports of Steel and Steel Derivative Products) and CSMS #64384423 (its update, collection certified from 12:01 a.m. EDT 2025-03-12) give the 25% duty rate under 9903.81.87 (iron or steel products of note 16(j), except derivatives), 9903.81.88 (the same admitted to an FTZ in privileged foreign status before 2025-03-12), 9903.81.89 (derivatives of note 16(l), existing steel derivatives), 9903.81.90 (derivatives of note 16(m), new chapter-73 derivatives), 9903.81.93 (derivatives of 16(l)/(m) admitted to an FTZ) and 9903.81.91 (derivatives of note 16(n) outside chapter 73, on the steel content, from a date Commerce certifies); the heading numbers the generator gives the 50% rows from 2025-06-04 (summarised by Cole International, 'CBP Releases Enforcement Guidelines for 25% Tariffs on Steel and Aluminum Imports', and Willson International)",
+    "s232_25_aluminum": "25% of 2025-03-12..06-03 under heading {h}: CBP CSMS #64348288 (GUIDANCE: Import Duties on Imports of Aluminum and Aluminum Derivative Products) and CSMS #64384496 (its update, collection certified from 12:01 a.m. EDT 2025-03-12) give the 25% duty rate under 9903.85.02 (aluminum products of note 19(g), except derivatives), 9903.85.04 (derivatives of note 19(i), existing aluminum derivatives), 9903.85.07 (derivatives of note 19(j), new chapter-76 derivatives) and 9903.85.08 (derivatives of note 19(k) outside chapter 76, on the aluminum content, from a date Commerce certifies); the heading numbers the generator gives the 50% rows from 2025-06-04 (summarised by Cole International, 'CBP Releases Enforcement Guidelines for 25% Tariffs on Steel and Aluminum Imports', and Willson International)",
     "s232_alu": "Proclamation 10895 (2025-02-10), 90 FR 9807: aluminium 10% -> 25%, exemptions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.85.02 (50%); scope: U.S. note 19(b) products of chapter 76 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
     "s232_deriv": "Section 232 steel/aluminium derivatives (U.S. notes 16 and 19, Proclamations 10895/10896, inclusions FR Doc 2025-15819 from 2025-08-18) are charged on the value of the steel/aluminium content until the 2026-04-06 annex restructuring; scope from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv and s232_derivative_products.csv",
     "s232_annex": "Section 232 metals annex restructuring (proclamation effective 2026-04-06; Proclamation 11032 effective 2026-06-08 for annex I-C/III additions): annex {a} {r} on full value (U.S. note 16(c)); annex membership, rates and UK rates from the Tariff Rate Tracker (resources/s232_annex_products.csv, config/policy_params.yaml section_232_annexes); proclamation text not read here",
@@ -405,6 +407,7 @@ def section_232(tr):
     chapter = read_csv(tr / "resources/s232_metal_chapter_products.csv")
     h50_of = {(r["metal_type"], r["hts_prefix"]): metal_heading_50(r["metal_type"], r["kind"], r["source"])
               for r in chapter if r["hts_prefix"][:2] in ("72", "73", "76")}
+    froms = {(r["metal_type"], r["hts_prefix"]): r["effective_date"] or "2025-03-12" for r in chapter}
     for r in chapter:
         hs, metal, kind, frm = r["hts_prefix"], r["metal_type"], r["kind"], r["effective_date"] or "2025-03-12"
         frm = max(frm, "2025-03-12")
@@ -413,16 +416,22 @@ def section_232(tr):
         if full_value:
             name = "s232_" + metal
             h50 = metal_heading_50(metal, kind, r["source"])
-            if frm < "2025-06-04":
-                out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
-                               hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
-                               effective_from=frm, effective_to="2025-06-03", source=s + f" ({r['source']})"))
-            f50 = max(frm, "2025-06-04")
             # a line listed apart under this prefix with another heading (the tracker lists 7317.00.55.03 etc.
             # as note 16(a)(ii) under 7317.00.55 of note 16(m)) keeps its own row: the prefix's row excludes it
             apart = " ".join(sorted(x for (m, x), hx in h50_of.items()
                                     if m == metal and x != hs and x.startswith(hs) and hx != h50))
             hc = h50 or CANDIDATES[(metal, "derivative")]
+            if frm < "2025-06-04":
+                # 25 % of 2025-03-12..06-03 under the same heading numbers as the 50 % that follows (CBP CSMS
+                # #64348411 / #64348288); a line listed apart has its own 25 % row from the same day or earlier
+                assert all(max(froms[(metal, x)], "2025-03-12") <= frm for x in apart.split()), (hs, apart)
+                out.append(row(name=name, exclude_hs=apart,
+                               authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+                               heading=hc, hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
+                               effective_from=frm, effective_to="2025-06-03",
+                               source=s + f" ({r['source']})" + " ; " + SRC["s232_25_" + metal].format(
+                                   h=" / ".join(hc.split()))))
+            f50 = max(frm, "2025-06-04")
             out.append(row(name=name, exclude_hs=apart, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                            heading=hc, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
                            group="s232", effective_from=f50, effective_to=annex_start,

@@ -99,20 +99,18 @@ NOT_READ = [
      "zone under privileged foreign status before 2025-06-04), derivatives .96/.97/.98 (note 16(s)/(t)/(u)) or .99 "
      "(FTZ): FTZ status and the note 16 subdivision (mill product or derivative) decide"),
     ("s232_steel",
-     "25% of 2025-03-12..06-03: 9903.80.01 (+25%, both editions) still excepts products of AU, AR, BR, CA, MX, KR, "
-     "the EU, JP, GB and UA and the derivatives of 9903.80.03; the derivative headings 9903.81.89-.91 (note 16(l), "
-     "(m), (n)) read +50% (the rate from 2025-06-04): no heading at the row's rate covers its origins and lines. "
-     "50% from 2025-06-04 (the generator gives mill products 9903.81.87 and note 16(m) derivatives 9903.81.90): the "
-     "chapter-73 derivatives of note 16(a)(ii) and of the 2025-08-18 inclusions are under 9903.81.89 (note 16(l)) "
-     "or .91 (16(n)), subdivisions the export does not list"),
+     "50% from 2025-06-04 (and 25% from 2025-03-12 under the same heading numbers, CBP CSMS #64348411): the "
+     "generator gives mill products 9903.81.87 and note 16(m) derivatives 9903.81.90; the chapter-73 derivatives "
+     "of note 16(a)(ii) and of the 2025-08-18 inclusions are under 9903.81.89 (note 16(l)) or .91 (16(n)), "
+     "subdivisions the export does not list"),
     ("s232_aluminum_gb",
      "UK +25% from 2025-06-04: 9903.85.12 (note 19(o) articles), .13 (19(q)) or .14 (19(r) derivatives); which "
      "subdivision a chapter-76 line is in is not in the export"),
     ("s232_aluminum",
-     "25% of 2025-03-12..06-03: no aluminium heading reads +25% in either edition (9903.85.01/.03 still +10%, "
-     "9903.85.02/.04/.07 +50%). 50% from 2025-06-04 (the generator gives mill products 9903.85.02 and note 19(j) "
-     "derivatives 9903.85.07): the chapter-76 derivatives of note 19(a)(iii) and of the 2025-08-18 inclusions are "
-     "under 9903.85.04 (note 19(i)) or .08 (19(k)), subdivisions the export does not list"),
+     "50% from 2025-06-04 (and 25% from 2025-03-12 under the same heading numbers, CBP CSMS #64348288): the "
+     "generator gives mill products 9903.85.02 and note 19(j) derivatives 9903.85.07; the chapter-76 derivatives "
+     "of note 19(a)(iii) and of the 2025-08-18 inclusions are under 9903.85.04 (note 19(i)) or .08 (19(k)), "
+     "subdivisions the export does not list"),
     ("s232_metals_annex_",
      "the 2026 metals-annex headings (9903.82.xx, Revision 10) are split by U.S. note 16(c) subdivision, which the "
      "tracker's annex lists do not give"),

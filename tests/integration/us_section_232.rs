@@ -397,7 +397,7 @@ fn a_steel_car_part_pays_the_automobile_duty_not_the_steel_duty() {
     assert_eq!(s232(&q), one(PARTS_DEAL_EU, "118.00")); // 15 − 3.2 MFN
     // Before the automobile parts duty (2025-05-03) the steel duty applies.
     let q = quote(spring, "VN", "2025-05-02");
-    assert_eq!(s232(&q), one("Section 232 steel", "250.00"));
+    assert_eq!(s232(&q), one("Section 232 steel (9903.81.90)", "250.00"));
 }
 
 // ------------------------------------------------------------------ timber, lumber, wood products
@@ -764,7 +764,8 @@ fn annex_ii_lines_under_an_annex_i_b_heading_are_not_charged_its_rate() {
 /// for entries from 2025-06-04 (CBP CSMS #65054270, #65236574): the steel/aluminium duty, then
 /// no fentanyl duty. "Subject to" means more than 0 % owed, so a USMCA good pays the 232 duty.
 const HR_PLATE: &str = "7208101500"; // hot-rolled plate in coils, MFN free
-const STEEL_25: &str = "Section 232 steel";
+// The 25 % of 2025-03-12..06-03 is under the heading of the 50 % (CBP CSMS #64348411).
+const STEEL_25: &str = "Section 232 steel (9903.81.87)";
 const STEEL_50: &str = "Section 232 steel (9903.81.87)";
 
 /// The Section 232 and IEEPA charges of one line, sorted.
