@@ -469,7 +469,19 @@ def section_232(tr):
                            effective_from="2025-08-01", effective_to=annex_start, source=SRC["s232_cu"]))
     # annex regime from 2026-04-06 (full value)
     spec = {"1a": ("50", "25"), "1b": ("25", "15")}
-    for r in read_csv(tr / "resources/s232_annex_products.csv"):
+    annex = read_csv(tr / "resources/s232_annex_products.csv")
+    kind_of = lambda r: "alu" if r["metal_type"] == "aluminum" or r["hts_prefix"].startswith("76") else r["metal_type"]
+    i_b = {}   # annex I-B line -> (the metals it is listed as, first day)
+    for r in annex:
+        if r["annex"] == "1b":
+            k, f = i_b.get(r["hts_prefix"], (set(), r["effective_date"]))
+            i_b[r["hts_prefix"]] = (k | {kind_of(r)}, min(f, r["effective_date"]))
+    # the metals an I-B line is listed as, itself or under a broader entry (8302.41.30 steel under 8302.41
+    # aluminium): its headings are those of every such metal
+    i_b_kinds = lambda x: set().union(*(k for p, (k, _) in i_b.items() if x.startswith(p)))
+    i_b_heading = lambda x, ru: ANNEX_CANDIDATES[("1b_ru" if ru else "1b", next(
+        k for k in ("steel", "copper", "alu") if k in i_b_kinds(x)))]
+    for r in annex:
         a, metal, frm, hs = r["annex"], r["metal_type"], r["effective_date"], r["hts_prefix"]
         label = {"steel": "steel", "aluminum": "aluminium", "copper": "copper"}[metal]
         name = f"s232_metals_annex_{a}"
@@ -483,12 +495,26 @@ def section_232(tr):
             alu = metal == "aluminum" or hs.startswith("76")
             h = ANNEX_HEADINGS.get(a)
             cite = lambda hd: s + " ; " + annex_heading_source(hd) if hd else s
+            # Annex I-B is split off for Russia as well (its +25% heading 9903.82.16, which 9903.82.09 excepts);
+            # the other origins show the general candidates 9903.82.09 / 9903.82.20
+            apart = ""
+            if not h:
+                # 9903.82.20 is for derivative steel only: a line listed as steel (itself or under a broader
+                # entry) shows it; a line listed under this prefix with other headings, or as other metals only
+                # (8302.41.30 steel under 8302.41 aluminium), keeps its own row, which the prefix's row excludes
+                h = i_b_heading(hs, False)
+                apart = " ".join(sorted(x for x in i_b if x != hs and x.startswith(hs) and (
+                    i_b_heading(x, False) != h or not i_b[x][0] & i_b[hs][0])))
+                assert all(i_b[x][1] <= frm for x in apart.split()), (hs, apart)
+                cite = lambda hd, s=s: (s + " ; " + (annex_heading_source(hd) if hd in ANNEX_HEADING_TEXT
+                                                     else annex_candidate_source(hd)) if hd else s)
+                ru = True
             if metal == "copper":
                 out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_origins="RU" if ru else "",
-                               rate_percent=rate, heading=h, stacking="highest_in_group", group="s232",
-                               effective_from=frm, source=cite(h)))
+                               exclude_hs=apart, rate_percent=rate, heading=h, stacking="highest_in_group",
+                               group="s232", effective_from=frm, source=cite(h)))
             else:
-                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs,
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_hs=apart,
                                exclude_origins="GB RU" if ru else "GB", rate_percent=rate, heading=h,
                                stacking="highest_in_group", group="s232", effective_from=frm, source=cite(h)))
                 hg = ANNEX_HEADINGS.get(a + "_gb")
@@ -498,17 +524,26 @@ def section_232(tr):
                                source=cite(hg) + "; UK rate needs 95% UK-melted/smelted metal (U.S. note 16(d)), "
                                                  "else the general rate applies"))
             if ru:
-                hr = None if alu else ANNEX_HEADINGS["1a_ru"]
+                hr = (None if (alu if a == "1a" else i_b_kinds(hs) == {"alu"}) else
+                      ANNEX_HEADINGS["1a_ru"] if a == "1a" else i_b_heading(hs, True))
                 out.append(row(name=name + "_ru", authority=f"Section 232 {label}", hs=hs, origins="RU",
-                               rate_percent=rate, heading=hr, stacking="highest_in_group", group="s232",
+                               exclude_hs=apart, rate_percent=rate, heading=hr, stacking="highest_in_group", group="s232",
                                effective_from=frm,
                                source=cite(hr) if hr else s + " ; Russian aluminium: charged 200% by "
                                                               "s232_aluminium_ru (9903.85.67/.68), which outranks "
                                                               "this row"))
         elif a == "3":
-            out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent="15", top_up="true",
-                           stacking="highest_in_group", group="s232", effective_from=frm, effective_to="2027-12-31",
-                           source=s + "; 15% all-in floor, sunset 2027-12-31"))
+            # split off for Russia: 9903.82.10 excepts Russia's 9903.82.17 (+ 25%), 9903.82.25 excepts nothing, so
+            # the Russian row's heading (and rate) depends on note 16(f)/(k), not in the export: no heading
+            h3 = ANNEX_CANDIDATES[("3", "")]
+            for o, x, h, src in [("", "RU", h3, s + "; 15% all-in floor, sunset 2027-12-31 ; "
+                                  + annex_candidate_source(h3)),
+                                 ("RU", "", "", s + "; 15% all-in floor, sunset 2027-12-31 ; no heading: "
+                                  + ANNEX_3_RU)]:
+                out.append(row(name=name + ("_ru" if o else ""), authority=f"Section 232 {label}", hs=hs, origins=o,
+                               exclude_origins=x, rate_percent="15", top_up="true", heading=h,
+                               stacking="highest_in_group", group="s232", effective_from=frm,
+                               effective_to="2027-12-31", source=src))
         # annex 2 (removed from scope) and 1c (mobile industrial equipment, country-dependent) not charged
     return out, []
 
@@ -612,7 +647,8 @@ EU = " ".join(EU27)
 # subdivision, which neither the tracker's annex lists nor the rows carry; a heading is given only where
 # the row's rate and origin leave one heading in the export's text (verified against the export by
 # usitc_ch99_headings.verify_curated when the generator runs).  Annex I-B (general 25%), I-C (25%) and III
-# (15% all-in) stay empty: see NOT_READ in usitc_ch99_headings.py.
+# (15% all-in) show their candidate headings (ANNEX_CANDIDATES), Russia split off; see NOT_READ in
+# usitc_ch99_headings.py for the rows left empty.
 ANNEX_HEADINGS = {
     "1a": "9903.82.02",            # the only "+ 50%" heading but Russia's 9903.82.14
     "1a_gb": "9903.82.04",         # the only "+ 25%" heading naming the United Kingdom
@@ -620,6 +656,57 @@ ANNEX_HEADINGS = {
     "1b_gb": "9903.82.05",         # the only "+ 15%" heading
     "1c_framework": "9903.82.22",  # the only heading naming exactly the I-C framework countries, "15%"
 }
+# Candidate headings of the annexes whose rows the export does not give one heading (Revision 10; each text checked
+# in ANNEX_CANDIDATE_TEXT). The I-B, I-C and III rows are split off for Russia, whose headings differ.
+# (annex, kind of line) -> heading(s); 9903.82.20 ("derivative steel articles", note 16(j)) only on steel lines.
+ANNEX_CANDIDATES = {
+    ("1b", "steel"): "9903.82.09 9903.82.20",     # + 25%: note 16(c)(vi)-(viii), (xi) (except .16, .20-.26) / 16(j)
+    ("1b", "alu"): "9903.82.09",
+    ("1b", "copper"): "9903.82.09",
+    ("1b_ru", "steel"): "9903.82.16 9903.82.20",  # + 25%: Russia's steel and copper of 16(c)(vii)-(viii), (xi) / 16(j)
+    ("1b_ru", "copper"): "9903.82.16",            # (Russian aluminium: 9903.85.68 + 200%, the RU row has no heading)
+    ("1c", "steel"): "9903.82.09 9903.82.20",     # as I-B: 16(c)(xi) is in 9903.82.09
+    ("1c_ru", "steel"): "9903.82.16 9903.82.20",
+    ("3", ""): "9903.82.10 9903.82.25",           # 15%: note 16(f) (except .12, .17, 9903.85.68) / 16(f) and (k)
+}
+ANNEX_3_RU = ("9903.82.10 (15%, note 16(f)) excepts Russia's 9903.82.17 (+ 25%, derivative steel of note 16(c)(x)), "
+              "9903.82.25 (15%, note 16(f) and (k)) excepts no heading: whether a Russian annex III article owes "
+              "15% all-in or + 25% depends on note 16(c)(x)/(f)/(k), not in the export; the row keeps the "
+              "tracker's 15% all-in")
+ANNEX_CANDIDATE_TEXT = {
+    "9903.82.09": ("The duty provided in the applicable subheading + 25%",
+                   "Except as provided for in headings 9903.82.16, 9903.82.20–9903.82.26 and 9903.85.68, articles of "
+                   "copper and derivative aluminum and steel articles, as provided for in subdivisions (c)(vi)–(viii) "
+                   "and (xi) of U.S. note 16"),
+    "9903.82.10": ("15%",
+                   "Except as provided for in headings 9903.82.12, 9903.82.17 and 9903.85.68, derivative aluminum and "
+                   "steel articles with an ad valorem (or ad valorem equivalent) rate of duty under column 1 less than "
+                   "15 percent, as provided for in subdivision (f) of U.S. note 16"),
+    "9903.82.16": ("The duty provided in the applicable subheading + 25%",
+                   "Articles of copper and derivative steel the product of the Russian Federation, as provided for in "
+                   "subdivisions (c)(vii)–(viii) and (xi) of U.S. note 16"),
+    "9903.82.17": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative steel articles the product of the Russian Federation, as provided for in subdivision "
+                   "(c)(x) of U.S. note 16"),
+    "9903.82.20": ("The duty provided in the applicable subheading + a duty of 25%",
+                   "Derivative steel articles as provided in subdivision (j) of U.S. note 16"),
+    "9903.82.25": ("15%",
+                   "Articles of copper and derivative aluminum and steel articles with an ad valorem (or ad valorem "
+                   "equivalent) rate of duty under column 1 less than 15 percent, as provided for in subdivisions (f) "
+                   "and (k) of U.S. note 16"),
+}
+
+
+def annex_candidate_source(hs_list):
+    if " " not in hs_list:
+        general, text = ANNEX_CANDIDATE_TEXT[hs_list]
+        return (f"heading {hs_list} from USITC HTS 2026 Revision 10 (chapter 99, JSON export): \"{text}\", "
+                f"{general.replace('The duty provided in the applicable subheading ', '')}")
+    return (f"candidate headings {' / '.join(hs_list.split())} from USITC HTS 2026 Revision 10 (chapter 99, JSON "
+            "export): which one applies depends on the U.S. note 16 subdivision of the article ((c)(vi)-(viii), (xi), "
+            "(f), (j) or (k)), which neither the export nor the tracker's annex file gives")
+
+
 # heading -> (general column, words of the description) as USITC HTS 2026 Revision 10 prints them
 ANNEX_HEADING_TEXT = {
     "9903.82.02": ("The duty provided in the applicable subheading + 50%",
@@ -1040,9 +1127,13 @@ def section_232_metals_more(tr):
                            source=SRC["s232_ru"] + " ; " + candidate_source(hr, "USITC HTS 2026 Revision 10"), **g))
         if a == "1c":
             A = f"Section 232 {'steel' if r['metal_type'] == 'steel' else r['metal_type']} (annex I-C)"
-            out.append(row(name="s232_metals_annex_1c", authority=A, hs=hs,
-                           exclude_origins=" ".join(["CA", "MX"] + IC_FRAMEWORK), rate_percent="25",
-                           effective_from=frm, effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
+            # split off for Russia (9903.82.09 excepts Russia's 9903.82.16), each with its candidate headings
+            for o, x, hc in [("", " ".join(["CA", "MX", "RU"] + IC_FRAMEWORK), ANNEX_CANDIDATES[("1c", "steel")]),
+                             ("RU", "", ANNEX_CANDIDATES[("1c_ru", "steel")])]:
+                out.append(row(name="s232_metals_annex_1c" + ("_ru" if o else ""), authority=A, hs=hs, origins=o,
+                               exclude_origins=x, rate_percent="25", heading=hc, effective_from=frm,
+                               effective_to=ANNEX_1C_TO, source=SRC["s232_1c"] + " ; " + annex_candidate_source(hc),
+                               **g))
             out.append(row(name="s232_metals_annex_1c_framework", authority=A + " (15% all-in)", hs=hs,
                            origins=" ".join(IC_FRAMEWORK), rate_percent="15", top_up="true", effective_from=frm,
                            effective_to=ANNEX_1C_TO, heading=ANNEX_HEADINGS["1c_framework"],
@@ -1566,6 +1657,8 @@ def main(argv):
     rows, exrows = generate(tr)
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
     verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
+    verify_curated(ANNEX_CANDIDATE_TEXT, "USITC HTS 2026 Revision 10", usitc)
+    assert {h for v in ANNEX_CANDIDATES.values() for h in v.split()} | {"9903.82.17"} == set(ANNEX_CANDIDATE_TEXT)
     verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT_R10, "USITC HTS 2026 Revision 10", usitc)

@@ -84,16 +84,14 @@ NOT_READ = [
     ("s232_metals_annex_1a_ru",
      "Russian aluminium line of annex I-A: never charged (the 200% of s232_aluminium_ru outranks it); 9903.82.02 "
      "excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only"),
-    ("s232_metals_annex_1b",
-     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
-     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16/.17: note 16(j)'s scope is not in the export"),
-    ("s232_metals_annex_1c",
-     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
-     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16: note 16(j)'s scope is not in the export"),
-    ("s232_metals_annex_3",
-     "15% all-in: two headings name no country, 9903.82.10 (derivative aluminum and steel articles, note 16(f)) and "
-     "9903.82.25 (articles of copper and derivative aluminum and steel articles, note 16(f) and (k)); which one "
-     "depends on note 16(f)/(k), not in the export"),
+    ("s232_metals_annex_1b_ru",
+     "Russian aluminium line of annex I-B: never charged (the 200% of s232_aluminium_ru outranks it); 9903.82.09 "
+     "excepts 9903.85.68 goods and Russia's 9903.82.16 covers copper and derivative steel only"),
+    ("s232_metals_annex_3_ru",
+     "15% all-in on a Russian annex III line: 9903.82.10 (15%, note 16(f)) excepts Russia's 9903.82.17 (+ 25%, "
+     "derivative steel of note 16(c)(x)) and 9903.85.68, 9903.82.25 (15%, note 16(f) and (k)) excepts no heading: "
+     "the heading, and whether the article owes 15% all-in or + 25%, depend on note 16(c)(x)/(f)/(k), not in the "
+     "export"),
     ("s232_steel_gb",
      "UK +25% from 2025-06-04: 9903.81.94 (note 16(q) products) or .95 (the same, admitted into a foreign trade "
      "zone under privileged foreign status before 2025-06-04), derivatives .96/.97/.98 (note 16(s)/(t)/(u)) or .99 "

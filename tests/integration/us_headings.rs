@@ -102,19 +102,19 @@ fn a_german_car_part_under_the_eu_floor_shows_the_reciprocal_free_deal_heading()
 /// heading depends on facts a request does not give, but whose candidates the export names for
 /// every origin it covers, shows them all (`9903.81.89 9903.81.91` in the file) and is not listed.
 /// The steel and aluminium 25 % of 2025-03-12..06-03 are not listed: CBP CSMS #64348411 (steel)
-/// and #64348288 (aluminium) put them under the heading numbers of the 50 % that followed.
+/// and #64348288 (aluminium) put them under the heading numbers of the 50 % that followed. Annex
+/// I-B, I-C and III are split off for Russia, whose headings differ.
 const NO_HEADING_IN_EXPORT: &[&str] = &[
     // Annex I-A 50 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.02
     // excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only.
     "s232_metals_annex_1a_ru",
-    // Annex I-B and I-C +25 %: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 ("derivative
-    // steel articles as provided in subdivision (j)"), whose scope is not in the export; Russia
-    // 9903.82.16/.17. The rows cover Russia too, so no one candidate list fits every origin.
-    "s232_metals_annex_1b",
-    "s232_metals_annex_1c",
-    // Annex III 15 % all-in: 9903.82.10 (note 16(f)) or 9903.82.25 (note 16(f) and (k)), both 15 %
-    // and naming no country; both except Russia's 9903.82.17 (+ 25 %), and the row covers Russia.
-    "s232_metals_annex_3",
+    // Annex I-B 25 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.09
+    // excepts 9903.85.68 goods and Russia's 9903.82.16 covers copper and derivative steel only.
+    "s232_metals_annex_1b_ru",
+    // Annex III 15 % all-in on a Russian line: 9903.82.10 (15 %, note 16(f)) excepts Russia's
+    // 9903.82.17 (+ 25 %, note 16(c)(x)), 9903.82.25 (15 %, note 16(f) and (k)) excepts nothing;
+    // which one, and so whether 15 % all-in or + 25 % is owed, the export does not say.
+    "s232_metals_annex_3_ru",
 ];
 
 /// One CSV record (RFC 4180 quoting, no line breaks inside a field).
@@ -473,6 +473,74 @@ fn steel_and_aluminium_at_25_percent_from_2025_03_12_show_the_headings_of_cbps_g
         charges(&quote("7317005503", "CN", "2025-03-12"), "Section 232"),
         one("Section 232 steel (9903.81.89 / 9903.81.91)", "250.00")
     );
+}
+
+#[test]
+fn an_annex_i_b_line_shows_the_general_candidates_and_russia_its_own() {
+    // USITC HTS 2026 Revision 10: 9903.82.09 (+ 25 %, note 16(c)(vi)-(viii) and (xi), except
+    // Russia's 9903.82.16) or 9903.82.20 (+ 25 %, derivative steel of note 16(j), no exception);
+    // Russia: 9903.82.16 (+ 25 %, copper and derivative steel of note 16(c)(vii)-(viii), (xi)).
+    // 7321.11.10.30 (steel cooking appliances), annex I-B from 2026-04-06.
+    for (origin, name) in [
+        ("DE", "Section 232 steel (9903.82.09 / 9903.82.20)"),
+        ("CN", "Section 232 steel (9903.82.09 / 9903.82.20)"),
+        ("RU", "Section 232 steel (9903.82.16 / 9903.82.20)"),
+    ] {
+        for day in ["2026-04-06", "2026-06-08"] {
+            let q = quote("7321111030", origin, day);
+            assert_eq!(
+                charges(&q, "Section 232"),
+                one(name, "250.00"),
+                "{origin} {day}"
+            );
+        }
+    }
+    // An aluminium line of annex I-B: 9903.82.09 alone (9903.82.20 is for steel); Russian
+    // aluminium pays the 200 %.
+    let q = quote("8418998005", "DE", "2026-04-06");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one("Section 232 aluminium (9903.82.09)", "250.00")
+    );
+    let q = quote("8418998005", "RU", "2026-04-06");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one(
+            "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.68)",
+            "2000.00"
+        )
+    );
+}
+
+const ANNEX_III_STEEL: &str = "84079010"; // spark-ignition engines, annex III from 2026-06-08
+
+#[test]
+fn annex_i_c_and_annex_iii_lines_show_their_candidates_outside_russia() {
+    // Annex I-C 25 % (outside the framework countries and CA/MX): as I-B, 9903.82.09 / .20, and
+    // Russia 9903.82.16 / .20. Annex III 15 % all-in: 9903.82.10 or 9903.82.25 (both "15%");
+    // Russia's row has no heading (9903.82.10 excepts Russia's 9903.82.17 at + 25 %).
+    for (origin, name) in [
+        (
+            "CN",
+            "Section 232 steel (annex I-C) (9903.82.09 / 9903.82.20)",
+        ),
+        (
+            "RU",
+            "Section 232 steel (annex I-C) (9903.82.16 / 9903.82.20)",
+        ),
+    ] {
+        let got = charges(&quote("8427104000", origin, "2026-06-08"), "Section 232");
+        assert_eq!(got.len(), 1, "{origin} {got:?}");
+        assert_eq!(got[0].0, name, "{origin}");
+    }
+    for (origin, name) in [
+        ("CN", "Section 232 steel (9903.82.10 / 9903.82.25)"),
+        ("RU", "Section 232 steel"),
+    ] {
+        let got = charges(&quote(ANNEX_III_STEEL, origin, "2026-06-08"), "Section 232");
+        assert_eq!(got.len(), 1, "{origin} {got:?}");
+        assert_eq!(got[0].0, name, "{origin}");
+    }
 }
 
 #[test]
