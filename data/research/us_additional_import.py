@@ -77,7 +77,9 @@ SRC = {
     "floor_ex": "Deal-country floor exemption ({cat}, {grp}), HTS {h}, from {d}: tracker floor_exempt_products.csv (EU Sept. 2025 and Korea Dec. 2025 implementation notices; Switzerland FR Doc 2025-23316)",
     "s122": "Proclamation of 2026-02-20 'Imposing a Temporary Import Surcharge to Address Fundamental International Payments Problems' (Trade Act of 1974 s.122), FR Doc 2026-03824: https://www.federalregister.gov/documents/2026/02/25/2026-03824 ; CBP CSMS #67844987: 10% under HTS 9903.03.01 for entries from 12:01 a.m. EST 2026-02-24 to 12:01 a.m. EDT 2026-07-24; exemptions 9903.03.02-9903.03.11 (USMCA goods 9903.03.07/.08; Section 232 goods 9903.03.06, no stacking)",
     "s122_ex": "Section 122 Proclamation of 2026-02-20 (FR Doc 2026-03824) Annex II / U.S. note 2(aa), HTS 9903.03.03-.05: https://www.federalregister.gov/d/2026-03824 ; hts8 list: tracker s122_exempt_products.csv",
-    "s232_steel": "Proclamation 10896 (2025-02-10), 90 FR 9817: steel 25%, all country exemptions and exclusions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.81.87/.88 (25% before 2025-06-04: 9903.80.01/9903.81.xx); scope: U.S. note 16(b) mill products of chapters 72/73 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_steel": "Proclamation 10896 (2025-02-10), 90 FR 9817: steel 25%, all country exemptions and exclusions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.81.87/.88 (25% from 2025-03-12 and 50% from 2025-06-04 under the same headings: CBP CSMS #64348411, #64384423); scope: U.S. note 16(b) mill products of chapters 72/73 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
+    "s232_25_steel": "25% of 2025-03-12..06-03 under heading {h}: CBP CSMS #64348411 (GUIDANCE: Import Duties on Imports of Steel and Steel Derivative Products) and CSMS #64384423 (its update, collection certified from 12:01 a.m. EDT 2025-03-12) give the 25% duty rate under 9903.81.87 (iron or steel products of note 16(j), except derivatives), 9903.81.88 (the same admitted to an FTZ in privileged foreign status before 2025-03-12), 9903.81.89 (derivatives of note 16(l), existing steel derivatives), 9903.81.90 (derivatives of note 16(m), new chapter-73 derivatives), 9903.81.93 (derivatives of 16(l)/(m) admitted to an FTZ) and 9903.81.91 (derivatives of note 16(n) outside chapter 73, on the steel content, from a date Commerce certifies); the heading numbers the generator gives the 50% rows from 2025-06-04 (summarised by Cole International, 'CBP Releases Enforcement Guidelines for 25% Tariffs on Steel and Aluminum Imports', and Willson International)",
+    "s232_25_aluminum": "25% of 2025-03-12..06-03 under heading {h}: CBP CSMS #64348288 (GUIDANCE: Import Duties on Imports of Aluminum and Aluminum Derivative Products) and CSMS #64384496 (its update, collection certified from 12:01 a.m. EDT 2025-03-12) give the 25% duty rate under 9903.85.02 (aluminum products of note 19(g), except derivatives), 9903.85.04 (derivatives of note 19(i), existing aluminum derivatives), 9903.85.07 (derivatives of note 19(j), new chapter-76 derivatives) and 9903.85.08 (derivatives of note 19(k) outside chapter 76, on the aluminum content, from a date Commerce certifies); the heading numbers the generator gives the 50% rows from 2025-06-04 (summarised by Cole International, 'CBP Releases Enforcement Guidelines for 25% Tariffs on Steel and Aluminum Imports', and Willson International)",
     "s232_alu": "Proclamation 10895 (2025-02-10), 90 FR 9807: aluminium 10% -> 25%, exemptions ended, from 2025-03-12; Proclamation 10947 (2025-06-03), 90 FR 24199: 50% from 2025-06-04 (United Kingdom stays 25%): https://www.federalregister.gov/documents/2025/06/09/2025-10524 ; HTS 9903.85.02 (50%); scope: U.S. note 19(b) products of chapter 76 from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv",
     "s232_deriv": "Section 232 steel/aluminium derivatives (U.S. notes 16 and 19, Proclamations 10895/10896, inclusions FR Doc 2025-15819 from 2025-08-18) are charged on the value of the steel/aluminium content until the 2026-04-06 annex restructuring; scope from the Tariff Rate Tracker resources/s232_metal_chapter_products.csv and s232_derivative_products.csv",
     "s232_annex": "Section 232 metals annex restructuring (proclamation effective 2026-04-06; Proclamation 11032 effective 2026-06-08 for annex I-C/III additions): annex {a} {r} on full value (U.S. note 16(c)); annex membership, rates and UK rates from the Tariff Rate Tracker (resources/s232_annex_products.csv, config/policy_params.yaml section_232_annexes); proclamation text not read here",
@@ -405,6 +407,7 @@ def section_232(tr):
     chapter = read_csv(tr / "resources/s232_metal_chapter_products.csv")
     h50_of = {(r["metal_type"], r["hts_prefix"]): metal_heading_50(r["metal_type"], r["kind"], r["source"])
               for r in chapter if r["hts_prefix"][:2] in ("72", "73", "76")}
+    froms = {(r["metal_type"], r["hts_prefix"]): r["effective_date"] or "2025-03-12" for r in chapter}
     for r in chapter:
         hs, metal, kind, frm = r["hts_prefix"], r["metal_type"], r["kind"], r["effective_date"] or "2025-03-12"
         frm = max(frm, "2025-03-12")
@@ -413,16 +416,22 @@ def section_232(tr):
         if full_value:
             name = "s232_" + metal
             h50 = metal_heading_50(metal, kind, r["source"])
-            if frm < "2025-06-04":
-                out.append(row(name=name, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
-                               hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
-                               effective_from=frm, effective_to="2025-06-03", source=s + f" ({r['source']})"))
-            f50 = max(frm, "2025-06-04")
             # a line listed apart under this prefix with another heading (the tracker lists 7317.00.55.03 etc.
             # as note 16(a)(ii) under 7317.00.55 of note 16(m)) keeps its own row: the prefix's row excludes it
             apart = " ".join(sorted(x for (m, x), hx in h50_of.items()
                                     if m == metal and x != hs and x.startswith(hs) and hx != h50))
             hc = h50 or CANDIDATES[(metal, "derivative")]
+            if frm < "2025-06-04":
+                # 25 % of 2025-03-12..06-03 under the same heading numbers as the 50 % that follows (CBP CSMS
+                # #64348411 / #64348288); a line listed apart has its own 25 % row from the same day or earlier
+                assert all(max(froms[(metal, x)], "2025-03-12") <= frm for x in apart.split()), (hs, apart)
+                out.append(row(name=name, exclude_hs=apart,
+                               authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
+                               heading=hc, hs=hs, rate_percent="25", stacking="highest_in_group", group="s232",
+                               effective_from=frm, effective_to="2025-06-03",
+                               source=s + f" ({r['source']})" + " ; " + SRC["s232_25_" + metal].format(
+                                   h=" / ".join(hc.split()))))
+            f50 = max(frm, "2025-06-04")
             out.append(row(name=name, exclude_hs=apart, authority=f"Section 232 {'steel' if metal == 'steel' else 'aluminium'}",
                            heading=hc, hs=hs, exclude_origins="GB", rate_percent="50", stacking="highest_in_group",
                            group="s232", effective_from=f50, effective_to=annex_start,
@@ -460,7 +469,19 @@ def section_232(tr):
                            effective_from="2025-08-01", effective_to=annex_start, source=SRC["s232_cu"]))
     # annex regime from 2026-04-06 (full value)
     spec = {"1a": ("50", "25"), "1b": ("25", "15")}
-    for r in read_csv(tr / "resources/s232_annex_products.csv"):
+    annex = read_csv(tr / "resources/s232_annex_products.csv")
+    kind_of = lambda r: "alu" if r["metal_type"] == "aluminum" or r["hts_prefix"].startswith("76") else r["metal_type"]
+    i_b = {}   # annex I-B line -> (the metals it is listed as, first day)
+    for r in annex:
+        if r["annex"] == "1b":
+            k, f = i_b.get(r["hts_prefix"], (set(), r["effective_date"]))
+            i_b[r["hts_prefix"]] = (k | {kind_of(r)}, min(f, r["effective_date"]))
+    # the metals an I-B line is listed as, itself or under a broader entry (8302.41.30 steel under 8302.41
+    # aluminium): its headings are those of every such metal
+    i_b_kinds = lambda x: set().union(*(k for p, (k, _) in i_b.items() if x.startswith(p)))
+    i_b_heading = lambda x, ru: ANNEX_CANDIDATES[("1b_ru" if ru else "1b", next(
+        k for k in ("steel", "copper", "alu") if k in i_b_kinds(x)))]
+    for r in annex:
         a, metal, frm, hs = r["annex"], r["metal_type"], r["effective_date"], r["hts_prefix"]
         label = {"steel": "steel", "aluminum": "aluminium", "copper": "copper"}[metal]
         name = f"s232_metals_annex_{a}"
@@ -474,12 +495,26 @@ def section_232(tr):
             alu = metal == "aluminum" or hs.startswith("76")
             h = ANNEX_HEADINGS.get(a)
             cite = lambda hd: s + " ; " + annex_heading_source(hd) if hd else s
+            # Annex I-B is split off for Russia as well (its +25% heading 9903.82.16, which 9903.82.09 excepts);
+            # the other origins show the general candidates 9903.82.09 / 9903.82.20
+            apart = ""
+            if not h:
+                # 9903.82.20 is for derivative steel only: a line listed as steel (itself or under a broader
+                # entry) shows it; a line listed under this prefix with other headings, or as other metals only
+                # (8302.41.30 steel under 8302.41 aluminium), keeps its own row, which the prefix's row excludes
+                h = i_b_heading(hs, False)
+                apart = " ".join(sorted(x for x in i_b if x != hs and x.startswith(hs) and (
+                    i_b_heading(x, False) != h or not i_b[x][0] & i_b[hs][0])))
+                assert all(i_b[x][1] <= frm for x in apart.split()), (hs, apart)
+                cite = lambda hd, s=s: (s + " ; " + (annex_heading_source(hd) if hd in ANNEX_HEADING_TEXT
+                                                     else annex_candidate_source(hd)) if hd else s)
+                ru = True
             if metal == "copper":
                 out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_origins="RU" if ru else "",
-                               rate_percent=rate, heading=h, stacking="highest_in_group", group="s232",
-                               effective_from=frm, source=cite(h)))
+                               exclude_hs=apart, rate_percent=rate, heading=h, stacking="highest_in_group",
+                               group="s232", effective_from=frm, source=cite(h)))
             else:
-                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs,
+                out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, exclude_hs=apart,
                                exclude_origins="GB RU" if ru else "GB", rate_percent=rate, heading=h,
                                stacking="highest_in_group", group="s232", effective_from=frm, source=cite(h)))
                 hg = ANNEX_HEADINGS.get(a + "_gb")
@@ -489,17 +524,26 @@ def section_232(tr):
                                source=cite(hg) + "; UK rate needs 95% UK-melted/smelted metal (U.S. note 16(d)), "
                                                  "else the general rate applies"))
             if ru:
-                hr = None if alu else ANNEX_HEADINGS["1a_ru"]
+                hr = (None if (alu if a == "1a" else i_b_kinds(hs) == {"alu"}) else
+                      ANNEX_HEADINGS["1a_ru"] if a == "1a" else i_b_heading(hs, True))
                 out.append(row(name=name + "_ru", authority=f"Section 232 {label}", hs=hs, origins="RU",
-                               rate_percent=rate, heading=hr, stacking="highest_in_group", group="s232",
+                               exclude_hs=apart, rate_percent=rate, heading=hr, stacking="highest_in_group", group="s232",
                                effective_from=frm,
                                source=cite(hr) if hr else s + " ; Russian aluminium: charged 200% by "
                                                               "s232_aluminium_ru (9903.85.67/.68), which outranks "
                                                               "this row"))
         elif a == "3":
-            out.append(row(name=name, authority=f"Section 232 {label}", hs=hs, rate_percent="15", top_up="true",
-                           stacking="highest_in_group", group="s232", effective_from=frm, effective_to="2027-12-31",
-                           source=s + "; 15% all-in floor, sunset 2027-12-31"))
+            # split off for Russia: 9903.82.10 excepts Russia's 9903.82.17 (+ 25%), 9903.82.25 excepts nothing, so
+            # the Russian row's heading (and rate) depends on note 16(f)/(k), not in the export: no heading
+            h3 = ANNEX_CANDIDATES[("3", "")]
+            for o, x, h, src in [("", "RU", h3, s + "; 15% all-in floor, sunset 2027-12-31 ; "
+                                  + annex_candidate_source(h3)),
+                                 ("RU", "", "", s + "; 15% all-in floor, sunset 2027-12-31 ; no heading: "
+                                  + ANNEX_3_RU)]:
+                out.append(row(name=name + ("_ru" if o else ""), authority=f"Section 232 {label}", hs=hs, origins=o,
+                               exclude_origins=x, rate_percent="15", top_up="true", heading=h,
+                               stacking="highest_in_group", group="s232", effective_from=frm,
+                               effective_to="2027-12-31", source=src))
         # annex 2 (removed from scope) and 1c (mobile industrial equipment, country-dependent) not charged
     return out, []
 
@@ -603,7 +647,8 @@ EU = " ".join(EU27)
 # subdivision, which neither the tracker's annex lists nor the rows carry; a heading is given only where
 # the row's rate and origin leave one heading in the export's text (verified against the export by
 # usitc_ch99_headings.verify_curated when the generator runs).  Annex I-B (general 25%), I-C (25%) and III
-# (15% all-in) stay empty: see NOT_READ in usitc_ch99_headings.py.
+# (15% all-in) show their candidate headings (ANNEX_CANDIDATES), Russia split off; see NOT_READ in
+# usitc_ch99_headings.py for the rows left empty.
 ANNEX_HEADINGS = {
     "1a": "9903.82.02",            # the only "+ 50%" heading but Russia's 9903.82.14
     "1a_gb": "9903.82.04",         # the only "+ 25%" heading naming the United Kingdom
@@ -611,6 +656,57 @@ ANNEX_HEADINGS = {
     "1b_gb": "9903.82.05",         # the only "+ 15%" heading
     "1c_framework": "9903.82.22",  # the only heading naming exactly the I-C framework countries, "15%"
 }
+# Candidate headings of the annexes whose rows the export does not give one heading (Revision 10; each text checked
+# in ANNEX_CANDIDATE_TEXT). The I-B, I-C and III rows are split off for Russia, whose headings differ.
+# (annex, kind of line) -> heading(s); 9903.82.20 ("derivative steel articles", note 16(j)) only on steel lines.
+ANNEX_CANDIDATES = {
+    ("1b", "steel"): "9903.82.09 9903.82.20",     # + 25%: note 16(c)(vi)-(viii), (xi) (except .16, .20-.26) / 16(j)
+    ("1b", "alu"): "9903.82.09",
+    ("1b", "copper"): "9903.82.09",
+    ("1b_ru", "steel"): "9903.82.16 9903.82.20",  # + 25%: Russia's steel and copper of 16(c)(vii)-(viii), (xi) / 16(j)
+    ("1b_ru", "copper"): "9903.82.16",            # (Russian aluminium: 9903.85.68 + 200%, the RU row has no heading)
+    ("1c", "steel"): "9903.82.09 9903.82.20",     # as I-B: 16(c)(xi) is in 9903.82.09
+    ("1c_ru", "steel"): "9903.82.16 9903.82.20",
+    ("3", ""): "9903.82.10 9903.82.25",           # 15%: note 16(f) (except .12, .17, 9903.85.68) / 16(f) and (k)
+}
+ANNEX_3_RU = ("9903.82.10 (15%, note 16(f)) excepts Russia's 9903.82.17 (+ 25%, derivative steel of note 16(c)(x)), "
+              "9903.82.25 (15%, note 16(f) and (k)) excepts no heading: whether a Russian annex III article owes "
+              "15% all-in or + 25% depends on note 16(c)(x)/(f)/(k), not in the export; the row keeps the "
+              "tracker's 15% all-in")
+ANNEX_CANDIDATE_TEXT = {
+    "9903.82.09": ("The duty provided in the applicable subheading + 25%",
+                   "Except as provided for in headings 9903.82.16, 9903.82.20–9903.82.26 and 9903.85.68, articles of "
+                   "copper and derivative aluminum and steel articles, as provided for in subdivisions (c)(vi)–(viii) "
+                   "and (xi) of U.S. note 16"),
+    "9903.82.10": ("15%",
+                   "Except as provided for in headings 9903.82.12, 9903.82.17 and 9903.85.68, derivative aluminum and "
+                   "steel articles with an ad valorem (or ad valorem equivalent) rate of duty under column 1 less than "
+                   "15 percent, as provided for in subdivision (f) of U.S. note 16"),
+    "9903.82.16": ("The duty provided in the applicable subheading + 25%",
+                   "Articles of copper and derivative steel the product of the Russian Federation, as provided for in "
+                   "subdivisions (c)(vii)–(viii) and (xi) of U.S. note 16"),
+    "9903.82.17": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative steel articles the product of the Russian Federation, as provided for in subdivision "
+                   "(c)(x) of U.S. note 16"),
+    "9903.82.20": ("The duty provided in the applicable subheading + a duty of 25%",
+                   "Derivative steel articles as provided in subdivision (j) of U.S. note 16"),
+    "9903.82.25": ("15%",
+                   "Articles of copper and derivative aluminum and steel articles with an ad valorem (or ad valorem "
+                   "equivalent) rate of duty under column 1 less than 15 percent, as provided for in subdivisions (f) "
+                   "and (k) of U.S. note 16"),
+}
+
+
+def annex_candidate_source(hs_list):
+    if " " not in hs_list:
+        general, text = ANNEX_CANDIDATE_TEXT[hs_list]
+        return (f"heading {hs_list} from USITC HTS 2026 Revision 10 (chapter 99, JSON export): \"{text}\", "
+                f"{general.replace('The duty provided in the applicable subheading ', '')}")
+    return (f"candidate headings {' / '.join(hs_list.split())} from USITC HTS 2026 Revision 10 (chapter 99, JSON "
+            "export): which one applies depends on the U.S. note 16 subdivision of the article ((c)(vi)-(viii), (xi), "
+            "(f), (j) or (k)), which neither the export nor the tracker's annex file gives")
+
+
 # heading -> (general column, words of the description) as USITC HTS 2026 Revision 10 prints them
 ANNEX_HEADING_TEXT = {
     "9903.82.02": ("The duty provided in the applicable subheading + 50%",
@@ -1031,9 +1127,13 @@ def section_232_metals_more(tr):
                            source=SRC["s232_ru"] + " ; " + candidate_source(hr, "USITC HTS 2026 Revision 10"), **g))
         if a == "1c":
             A = f"Section 232 {'steel' if r['metal_type'] == 'steel' else r['metal_type']} (annex I-C)"
-            out.append(row(name="s232_metals_annex_1c", authority=A, hs=hs,
-                           exclude_origins=" ".join(["CA", "MX"] + IC_FRAMEWORK), rate_percent="25",
-                           effective_from=frm, effective_to=ANNEX_1C_TO, source=SRC["s232_1c"], **g))
+            # split off for Russia (9903.82.09 excepts Russia's 9903.82.16), each with its candidate headings
+            for o, x, hc in [("", " ".join(["CA", "MX", "RU"] + IC_FRAMEWORK), ANNEX_CANDIDATES[("1c", "steel")]),
+                             ("RU", "", ANNEX_CANDIDATES[("1c_ru", "steel")])]:
+                out.append(row(name="s232_metals_annex_1c" + ("_ru" if o else ""), authority=A, hs=hs, origins=o,
+                               exclude_origins=x, rate_percent="25", heading=hc, effective_from=frm,
+                               effective_to=ANNEX_1C_TO, source=SRC["s232_1c"] + " ; " + annex_candidate_source(hc),
+                               **g))
             out.append(row(name="s232_metals_annex_1c_framework", authority=A + " (15% all-in)", hs=hs,
                            origins=" ".join(IC_FRAMEWORK), rate_percent="15", top_up="true", effective_from=frm,
                            effective_to=ANNEX_1C_TO, heading=ANNEX_HEADINGS["1c_framework"],
@@ -1557,6 +1657,8 @@ def main(argv):
     rows, exrows = generate(tr)
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
     verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
+    verify_curated(ANNEX_CANDIDATE_TEXT, "USITC HTS 2026 Revision 10", usitc)
+    assert {h for v in ANNEX_CANDIDATES.values() for h in v.split()} | {"9903.82.17"} == set(ANNEX_CANDIDATE_TEXT)
     verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT_R10, "USITC HTS 2026 Revision 10", usitc)

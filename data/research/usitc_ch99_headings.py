@@ -84,35 +84,31 @@ NOT_READ = [
     ("s232_metals_annex_1a_ru",
      "Russian aluminium line of annex I-A: never charged (the 200% of s232_aluminium_ru outranks it); 9903.82.02 "
      "excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only"),
-    ("s232_metals_annex_1b",
-     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
-     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16/.17: note 16(j)'s scope is not in the export"),
-    ("s232_metals_annex_1c",
-     "+25%: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 (\"derivative steel articles as provided in "
-     "subdivision (j)\", + a duty of 25%), and for Russia 9903.82.16: note 16(j)'s scope is not in the export"),
-    ("s232_metals_annex_3",
-     "15% all-in: two headings name no country, 9903.82.10 (derivative aluminum and steel articles, note 16(f)) and "
-     "9903.82.25 (articles of copper and derivative aluminum and steel articles, note 16(f) and (k)); which one "
-     "depends on note 16(f)/(k), not in the export"),
+    ("s232_metals_annex_1b_ru",
+     "Russian aluminium line of annex I-B: never charged (the 200% of s232_aluminium_ru outranks it); 9903.82.09 "
+     "excepts 9903.85.68 goods and Russia's 9903.82.16 covers copper and derivative steel only"),
+    ("s232_metals_annex_3_ru",
+     "15% all-in on a Russian annex III line: 9903.82.10 (15%, note 16(f)) excepts Russia's 9903.82.17 (+ 25%, "
+     "derivative steel of note 16(c)(x)) and 9903.85.68, 9903.82.25 (15%, note 16(f) and (k)) excepts no heading: "
+     "the heading, and whether the article owes 15% all-in or + 25%, depend on note 16(c)(x)/(f)/(k), not in the "
+     "export"),
     ("s232_steel_gb",
      "UK +25% from 2025-06-04: 9903.81.94 (note 16(q) products) or .95 (the same, admitted into a foreign trade "
      "zone under privileged foreign status before 2025-06-04), derivatives .96/.97/.98 (note 16(s)/(t)/(u)) or .99 "
      "(FTZ): FTZ status and the note 16 subdivision (mill product or derivative) decide"),
     ("s232_steel",
-     "25% of 2025-03-12..06-03: 9903.80.01 (+25%, both editions) still excepts products of AU, AR, BR, CA, MX, KR, "
-     "the EU, JP, GB and UA and the derivatives of 9903.80.03; the derivative headings 9903.81.89-.91 (note 16(l), "
-     "(m), (n)) read +50% (the rate from 2025-06-04): no heading at the row's rate covers its origins and lines. "
-     "50% from 2025-06-04 (the generator gives mill products 9903.81.87 and note 16(m) derivatives 9903.81.90): the "
-     "chapter-73 derivatives of note 16(a)(ii) and of the 2025-08-18 inclusions are under 9903.81.89 (note 16(l)) "
-     "or .91 (16(n)), subdivisions the export does not list"),
+     "50% from 2025-06-04 (and 25% from 2025-03-12 under the same heading numbers, CBP CSMS #64348411): the "
+     "generator gives mill products 9903.81.87 and note 16(m) derivatives 9903.81.90; the chapter-73 derivatives "
+     "of note 16(a)(ii) and of the 2025-08-18 inclusions are under 9903.81.89 (note 16(l)) or .91 (16(n)), "
+     "subdivisions the export does not list"),
     ("s232_aluminum_gb",
      "UK +25% from 2025-06-04: 9903.85.12 (note 19(o) articles), .13 (19(q)) or .14 (19(r) derivatives); which "
      "subdivision a chapter-76 line is in is not in the export"),
     ("s232_aluminum",
-     "25% of 2025-03-12..06-03: no aluminium heading reads +25% in either edition (9903.85.01/.03 still +10%, "
-     "9903.85.02/.04/.07 +50%). 50% from 2025-06-04 (the generator gives mill products 9903.85.02 and note 19(j) "
-     "derivatives 9903.85.07): the chapter-76 derivatives of note 19(a)(iii) and of the 2025-08-18 inclusions are "
-     "under 9903.85.04 (note 19(i)) or .08 (19(k)), subdivisions the export does not list"),
+     "50% from 2025-06-04 (and 25% from 2025-03-12 under the same heading numbers, CBP CSMS #64348288): the "
+     "generator gives mill products 9903.85.02 and note 19(j) derivatives 9903.85.07; the chapter-76 derivatives "
+     "of note 19(a)(iii) and of the 2025-08-18 inclusions are under 9903.85.04 (note 19(i)) or .08 (19(k)), "
+     "subdivisions the export does not list"),
     ("s232_metals_annex_",
      "the 2026 metals-annex headings (9903.82.xx, Revision 10) are split by U.S. note 16(c) subdivision, which the "
      "tracker's annex lists do not give"),

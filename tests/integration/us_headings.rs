@@ -101,26 +101,20 @@ fn a_german_car_part_under_the_eu_floor_shows_the_reciprocal_free_deal_heading()
 /// "Chapter-99 headings from the USITC export"; the generator prints each reason). A row whose
 /// heading depends on facts a request does not give, but whose candidates the export names for
 /// every origin it covers, shows them all (`9903.81.89 9903.81.91` in the file) and is not listed.
+/// The steel and aluminium 25 % of 2025-03-12..06-03 are not listed: CBP CSMS #64348411 (steel)
+/// and #64348288 (aluminium) put them under the heading numbers of the 50 % that followed. Annex
+/// I-B, I-C and III are split off for Russia, whose headings differ.
 const NO_HEADING_IN_EXPORT: &[&str] = &[
-    // Steel 25 % of 2025-03-12..06-03: 9903.80.01 (+25 %) still excepts products of AU, AR, BR,
-    // CA, MX, KR, the EU, JP, GB and UA and the derivatives of 9903.80.03, and the derivative
-    // headings 9903.81.89-.91 read +50 %: no heading at the row's rate covers its origins and lines.
-    // (At 50 %, from 2025-06-04, every row has a heading or its candidates.)
-    "s232_steel",
-    // Aluminium 25 % of 2025-03-12..06-03: no aluminium heading reads +25 % in the export
-    // (9903.85.01/.03 still +10 %, .02/.04/.07 +50 %).
-    "s232_aluminum",
     // Annex I-A 50 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.02
     // excepts 9903.85.67/.68 goods and Russia's 9903.82.14 covers steel and copper only.
     "s232_metals_annex_1a_ru",
-    // Annex I-B and I-C +25 %: 9903.82.09 (note 16(c)(vi)-(viii), (xi)) or 9903.82.20 ("derivative
-    // steel articles as provided in subdivision (j)"), whose scope is not in the export; Russia
-    // 9903.82.16/.17. The rows cover Russia too, so no one candidate list fits every origin.
-    "s232_metals_annex_1b",
-    "s232_metals_annex_1c",
-    // Annex III 15 % all-in: 9903.82.10 (note 16(f)) or 9903.82.25 (note 16(f) and (k)), both 15 %
-    // and naming no country; both except Russia's 9903.82.17 (+ 25 %), and the row covers Russia.
-    "s232_metals_annex_3",
+    // Annex I-B 25 % on a Russian aluminium line: never charged (the 200 % outranks it); 9903.82.09
+    // excepts 9903.85.68 goods and Russia's 9903.82.16 covers copper and derivative steel only.
+    "s232_metals_annex_1b_ru",
+    // Annex III 15 % all-in on a Russian line: 9903.82.10 (15 %, note 16(f)) excepts Russia's
+    // 9903.82.17 (+ 25 %, note 16(c)(x)), 9903.82.25 (15 %, note 16(f) and (k)) excepts nothing;
+    // which one, and so whether 15 % all-in or + 25 % is owed, the export does not say.
+    "s232_metals_annex_3_ru",
 ];
 
 /// One CSV record (RFC 4180 quoting, no line breaks inside a field).
@@ -326,8 +320,8 @@ fn steel_and_aluminium_at_50_percent_show_the_heading_of_their_note_subdivision(
     // USITC's HTS 2026 Basic Edition: 9903.81.87 products of iron or steel of note 16(j) "except
     // for derivative iron or steel products" of .89/.90/.91; 9903.81.90 derivatives of note
     // 16(m); 9903.85.02 products of aluminum of note 19(g); 9903.85.07 derivatives of note 19(j).
-    // The line's subdivision is the tracker's. The 25 % rows before 2025-06-04 have no heading,
-    // and the metals annexes replace these headings from 2026-04-06.
+    // The line's subdivision is the tracker's. The 25 % of 2025-03-12..06-03 is under the same
+    // headings (CBP CSMS #64348411, #64348288), and the metals annexes replace them from 2026-04-06.
     for (hs, authority, heading) in [
         ("7208101500", "Section 232 steel", "9903.81.87"), // hot-rolled plate, mill product
         ("73089095", "Section 232 steel", "9903.81.90"),   // structures, note 16(m) derivative
@@ -337,7 +331,7 @@ fn steel_and_aluminium_at_50_percent_show_the_heading_of_their_note_subdivision(
         ("76129010", "Section 232 aluminium", "9903.85.07"), // containers, added to 19(j) 2025-04-03
     ] {
         for (date, name, amount) in [
-            ("2025-06-03", authority.to_owned(), "250.00"),
+            ("2025-06-03", format!("{authority} ({heading})"), "250.00"),
             ("2025-06-04", format!("{authority} ({heading})"), "500.00"),
             ("2025-06-05", format!("{authority} ({heading})"), "500.00"),
             ("2026-04-05", format!("{authority} ({heading})"), "500.00"),
@@ -425,11 +419,128 @@ fn uk_steel_and_aluminium_and_russian_aluminium_show_their_candidate_headings() 
             "{hs} {origin} {date}"
         );
     }
-    // Before 2025-06-04 the UK paid the general 25 %, which has no heading in the export.
+    // Before 2025-06-04 the UK paid the general 25 %, under the general heading (CBP CSMS
+    // #64348411: 9903.81.87 at 25 % from 2025-03-12).
     assert_eq!(
         charges(&quote("7208101500", "GB", "2025-06-03"), "Section 232"),
-        one("Section 232 steel", "250.00")
+        one("Section 232 steel (9903.81.87)", "250.00")
     );
+}
+
+#[test]
+fn steel_and_aluminium_at_25_percent_from_2025_03_12_show_the_headings_of_cbps_guidance() {
+    // CBP CSMS #64348411 (steel) and #64348288 (aluminium), updated by #64384423 / #64384496: from
+    // 12:01 a.m. EDT 2025-03-12 the 25 % duty rate applies under 9903.81.87 (note 16(j) products,
+    // not derivatives), 9903.81.90 (note 16(m) chapter-73 derivatives), 9903.85.02 (note 19(g)
+    // products) and 9903.85.07 (note 19(j) chapter-76 derivatives); 9903.81.89 / .91 and
+    // 9903.85.04 / .08 for the derivatives of the other subdivisions.
+    for (hs, origin, name) in [
+        ("7208101500", "CN", "Section 232 steel (9903.81.87)"),
+        ("7208101500", "DE", "Section 232 steel (9903.81.87)"),
+        ("73089095", "CN", "Section 232 steel (9903.81.90)"),
+        (
+            "73170030",
+            "CN",
+            "Section 232 steel (9903.81.89 / 9903.81.91)",
+        ),
+        ("76011030", "CN", "Section 232 aluminium (9903.85.02)"),
+        ("7615102015", "CN", "Section 232 aluminium (9903.85.07)"),
+        (
+            "76141050",
+            "CN",
+            "Section 232 aluminium (9903.85.04 / 9903.85.08)",
+        ),
+    ] {
+        for day in ["2025-03-12", "2025-06-03"] {
+            let q = quote(hs, origin, day);
+            assert_eq!(
+                charges(&q, "Section 232"),
+                one(name, "250.00"),
+                "{hs} {origin} {day}"
+            );
+        }
+    }
+    // The day before, no Section 232 steel or aluminium row charges the line.
+    assert!(charges(&quote("7208101500", "CN", "2025-03-11"), "Section 232").is_empty());
+    // Beer cans, added to note 19(j) from 2025-04-04 (tracker 2025-04-03), under 9903.85.07.
+    assert_eq!(
+        charges(&quote("76129010", "CN", "2025-04-04"), "Section 232"),
+        one("Section 232 aluminium (9903.85.07)", "250.00")
+    );
+    // A nail line listed apart (note 16(a)(ii)) under 7317.00.55 (note 16(m)) keeps its own headings
+    // at 25 % as at 50 %.
+    assert_eq!(
+        charges(&quote("7317005503", "CN", "2025-03-12"), "Section 232"),
+        one("Section 232 steel (9903.81.89 / 9903.81.91)", "250.00")
+    );
+}
+
+#[test]
+fn an_annex_i_b_line_shows_the_general_candidates_and_russia_its_own() {
+    // USITC HTS 2026 Revision 10: 9903.82.09 (+ 25 %, note 16(c)(vi)-(viii) and (xi), except
+    // Russia's 9903.82.16) or 9903.82.20 (+ 25 %, derivative steel of note 16(j), no exception);
+    // Russia: 9903.82.16 (+ 25 %, copper and derivative steel of note 16(c)(vii)-(viii), (xi)).
+    // 7321.11.10.30 (steel cooking appliances), annex I-B from 2026-04-06.
+    for (origin, name) in [
+        ("DE", "Section 232 steel (9903.82.09 / 9903.82.20)"),
+        ("CN", "Section 232 steel (9903.82.09 / 9903.82.20)"),
+        ("RU", "Section 232 steel (9903.82.16 / 9903.82.20)"),
+    ] {
+        for day in ["2026-04-06", "2026-06-08"] {
+            let q = quote("7321111030", origin, day);
+            assert_eq!(
+                charges(&q, "Section 232"),
+                one(name, "250.00"),
+                "{origin} {day}"
+            );
+        }
+    }
+    // An aluminium line of annex I-B: 9903.82.09 alone (9903.82.20 is for steel); Russian
+    // aluminium pays the 200 %.
+    let q = quote("8418998005", "DE", "2026-04-06");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one("Section 232 aluminium (9903.82.09)", "250.00")
+    );
+    let q = quote("8418998005", "RU", "2026-04-06");
+    assert_eq!(
+        charges(&q, "Section 232"),
+        one(
+            "Section 232 aluminium (Russia) (9903.85.67 / 9903.85.68)",
+            "2000.00"
+        )
+    );
+}
+
+const ANNEX_III_STEEL: &str = "84079010"; // spark-ignition engines, annex III from 2026-06-08
+
+#[test]
+fn annex_i_c_and_annex_iii_lines_show_their_candidates_outside_russia() {
+    // Annex I-C 25 % (outside the framework countries and CA/MX): as I-B, 9903.82.09 / .20, and
+    // Russia 9903.82.16 / .20. Annex III 15 % all-in: 9903.82.10 or 9903.82.25 (both "15%");
+    // Russia's row has no heading (9903.82.10 excepts Russia's 9903.82.17 at + 25 %).
+    for (origin, name) in [
+        (
+            "CN",
+            "Section 232 steel (annex I-C) (9903.82.09 / 9903.82.20)",
+        ),
+        (
+            "RU",
+            "Section 232 steel (annex I-C) (9903.82.16 / 9903.82.20)",
+        ),
+    ] {
+        let got = charges(&quote("8427104000", origin, "2026-06-08"), "Section 232");
+        assert_eq!(got.len(), 1, "{origin} {got:?}");
+        assert_eq!(got[0].0, name, "{origin}");
+    }
+    for (origin, name) in [
+        ("CN", "Section 232 steel (9903.82.10 / 9903.82.25)"),
+        ("RU", "Section 232 steel"),
+    ] {
+        let got = charges(&quote(ANNEX_III_STEEL, origin, "2026-06-08"), "Section 232");
+        assert_eq!(got.len(), 1, "{origin} {got:?}");
+        assert_eq!(got[0].0, name, "{origin}");
+    }
 }
 
 #[test]

@@ -397,7 +397,7 @@ fn a_steel_car_part_pays_the_automobile_duty_not_the_steel_duty() {
     assert_eq!(s232(&q), one(PARTS_DEAL_EU, "118.00")); // 15 − 3.2 MFN
     // Before the automobile parts duty (2025-05-03) the steel duty applies.
     let q = quote(spring, "VN", "2025-05-02");
-    assert_eq!(s232(&q), one("Section 232 steel", "250.00"));
+    assert_eq!(s232(&q), one("Section 232 steel (9903.81.90)", "250.00"));
 }
 
 // ------------------------------------------------------------------ timber, lumber, wood products
@@ -660,8 +660,8 @@ fn duty_sum(q: &Quote, prefix: &str) -> rust_decimal::Decimal {
 #[test]
 fn annex_i_c_machinery_moves_from_annex_i_b_on_2026_06_08() {
     let dozer = "84291100"; // MFN free
-    let b = "Section 232 steel";
-    let c = "Section 232 steel (annex I-C)";
+    let b = "Section 232 steel (9903.82.09 / 9903.82.20)";
+    let c = "Section 232 steel (annex I-C) (9903.82.09 / 9903.82.20)";
     let c_deal = "Section 232 steel (annex I-C) (15% all-in) (9903.82.22)";
     boundary(
         dozer,
@@ -692,9 +692,18 @@ fn annex_iii_lines_leave_annex_i_b_on_2026_06_08() {
         engine,
         "VN",
         &[
-            ("2026-06-07", one("Section 232 steel", "250.00")),
-            ("2026-06-08", one("Section 232 steel", "150.00")),
-            ("2026-06-09", one("Section 232 steel", "150.00")),
+            (
+                "2026-06-07",
+                one("Section 232 steel (9903.82.09 / 9903.82.20)", "250.00"),
+            ),
+            (
+                "2026-06-08",
+                one("Section 232 steel (9903.82.10 / 9903.82.25)", "150.00"),
+            ),
+            (
+                "2026-06-09",
+                one("Section 232 steel (9903.82.10 / 9903.82.25)", "150.00"),
+            ),
         ],
     );
     for date in ["2026-06-08", "2026-06-09"] {
@@ -709,9 +718,14 @@ fn annex_iii_lines_leave_annex_i_b_on_2026_06_08() {
     }
     // 8708.29.21 moves from annex I-B to annex II (out of scope) on 2026-06-08, though its
     // heading 8708.29 stays in annex I-B. It is an automobile part, whose duty displaces the
-    // metals duty; a USMCA part of Mexico is spared that duty, so the metals row shows.
+    // metals duty; a USMCA part of Mexico is spared that duty, so the metals row shows. The tracker
+    // lists 8708.29.21 in annex I-B as steel under the aluminium 8708.29: its own row, with the
+    // steel candidates (dataset 2026.12.12; until then the aluminium row of 8708.29 charged it).
     for (date, want) in [
-        ("2026-06-07", one("Section 232 aluminium", "250.00")),
+        (
+            "2026-06-07",
+            one("Section 232 steel (9903.82.09 / 9903.82.20)", "250.00"),
+        ),
         ("2026-06-08", vec![]),
         ("2026-06-09", vec![]),
     ] {
@@ -745,14 +759,16 @@ fn annex_ii_lines_under_an_annex_i_b_heading_are_not_charged_its_rate() {
         let q = quote("8501534000", "DE", date);
         assert_eq!(duty_sum(&q, "Section"), dec("0"), "8501.53.40 on {date}");
     }
-    // A I-B line under the same heading is still charged from 2026-04-06.
+    // A I-B line under the same heading is still charged from 2026-04-06 (listed as aluminium, and
+    // under the steel 8503.00.95, so with the steel candidate 9903.82.20 too).
+    let alu = "Section 232 aluminium (9903.82.09 / 9903.82.20)";
     boundary(
         "8503009546",
         "DE",
         &[
             ("2026-04-05", vec![]),
-            ("2026-04-06", one("Section 232 aluminium", "250.00")),
-            ("2026-04-07", one("Section 232 aluminium", "250.00")),
+            ("2026-04-06", one(alu, "250.00")),
+            ("2026-04-07", one(alu, "250.00")),
         ],
     );
 }
@@ -764,7 +780,8 @@ fn annex_ii_lines_under_an_annex_i_b_heading_are_not_charged_its_rate() {
 /// for entries from 2025-06-04 (CBP CSMS #65054270, #65236574): the steel/aluminium duty, then
 /// no fentanyl duty. "Subject to" means more than 0 % owed, so a USMCA good pays the 232 duty.
 const HR_PLATE: &str = "7208101500"; // hot-rolled plate in coils, MFN free
-const STEEL_25: &str = "Section 232 steel";
+// The 25 % of 2025-03-12..06-03 is under the heading of the 50 % (CBP CSMS #64348411).
+const STEEL_25: &str = "Section 232 steel (9903.81.87)";
 const STEEL_50: &str = "Section 232 steel (9903.81.87)";
 
 /// The Section 232 and IEEPA charges of one line, sorted.
