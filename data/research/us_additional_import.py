@@ -536,14 +536,16 @@ def section_232(tr):
             # split off for Russia: 9903.82.10 excepts Russia's 9903.82.17 (+ 25%), 9903.82.25 excepts nothing, so
             # the Russian row's heading (and rate) depends on note 16(f)/(k), not in the export: no heading
             h3 = ANNEX_CANDIDATES[("3", "")]
-            for o, x, h, src in [("", "RU", h3, s + "; 15% all-in floor, sunset 2027-12-31 ; "
-                                  + annex_candidate_source(h3)),
-                                 ("RU", "", "", s + "; 15% all-in floor, sunset 2027-12-31 ; no heading: "
-                                  + ANNEX_3_RU)]:
-                out.append(row(name=name + ("_ru" if o else ""), authority=f"Section 232 {label}", hs=hs, origins=o,
+            general = s + "; 15% all-in floor, sunset 2027-12-31 ; " + annex_candidate_source(h3)
+            for o, x, h, src, w, suffix in [
+                    ("", "RU " + COLUMN_2_OTHERS, h3, general, "", ""),
+                    ("RU", "", "", s + "; 15% all-in floor, sunset 2027-12-31 ; no heading: " + ANNEX_3_RU,
+                     ANNEX_3_RU_WARNING, "_ru"),
+                    (COLUMN_2_OTHERS, "", h3, general, ANNEX_3_COLUMN_2_WARNING, "_col2")]:
+                out.append(row(name=name + suffix, authority=f"Section 232 {label}", hs=hs, origins=o,
                                exclude_origins=x, rate_percent="15", top_up="true", heading=h,
                                stacking="highest_in_group", group="s232", effective_from=frm,
-                               effective_to="2027-12-31", source=src))
+                               effective_to="2027-12-31", source=src, warning=w))
         # annex 2 (removed from scope) and 1c (mobile industrial equipment, country-dependent) not charged
     return out, []
 
@@ -673,6 +675,17 @@ ANNEX_3_RU = ("9903.82.10 (15%, note 16(f)) excepts Russia's 9903.82.17 (+ 25%, 
               "9903.82.25 (15%, note 16(f) and (k)) excepts no heading: whether a Russian annex III article owes "
               "15% all-in or + 25% depends on note 16(c)(x)/(f)/(k), not in the export; the row keeps the "
               "tracker's 15% all-in")
+# The Russian annex III row charges the tracker's 15% all-in; the quote says the rate is not settled.
+ANNEX_3_RU_WARNING = ("Section 232 annex III, Russia: charged at 15% all-in (9903.82.10 / 9903.82.25), but "
+                      "9903.82.10 excepts Russia's 9903.82.17 (+25%, derivative steel of U.S. note 16(c)(x)) and "
+                      "the HTS export does not say which applies to this line; the duty may be +25% instead -- "
+                      "check the line's subdivision of note 16")
+# The other countries of general note 3(b) (column 2): 9903.82.10 also excepts their 9903.82.12 (+25%).
+COLUMN_2_OTHERS = "BY CU KP"
+ANNEX_3_COLUMN_2_WARNING = ("Section 232 annex III: charged at 15% all-in (9903.82.10 / 9903.82.25), but "
+                            "9903.82.10 excepts 9903.82.12 (+25%, products of the countries of general note 3(b)) "
+                            "and the HTS export does not say which applies to this line; the duty may be +25% "
+                            "instead -- check the line's subdivision of note 16")
 ANNEX_CANDIDATE_TEXT = {
     "9903.82.09": ("The duty provided in the applicable subheading + 25%",
                    "Except as provided for in headings 9903.82.16, 9903.82.20–9903.82.26 and 9903.85.68, articles of "

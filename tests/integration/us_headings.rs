@@ -544,6 +544,37 @@ fn annex_i_c_and_annex_iii_lines_show_their_candidates_outside_russia() {
 }
 
 #[test]
+fn russian_and_column_2_annex_iii_lines_warn_that_plus_25_percent_may_apply_instead_of_15() {
+    // Russia's annex III row charges the tracker's 15 % all-in without a heading: 9903.82.10
+    // excepts Russia's 9903.82.17 (+ 25 %), and the export does not say which applies. The
+    // quote says so (dataset 2026.12.13); other origins have their candidates and no warning.
+    let warns = |origin: &str, date: &str| {
+        quote(ANNEX_III_STEEL, origin, date)
+            .warnings
+            .iter()
+            .any(|w| w.contains("9903.82.17") && w.contains("annex III"))
+    };
+    assert!(!warns("RU", "2026-06-07"), "before annex III");
+    assert!(warns("RU", "2026-06-08"));
+    assert!(warns("RU", "2026-06-09"));
+    assert!(!warns("CN", "2026-06-08"));
+    // Belarus, Cuba and North Korea (general note 3(b)): 9903.82.10 also excepts their
+    // 9903.82.12 (+ 25 %); the line shows the candidates and warns of that heading.
+    let by = quote(ANNEX_III_STEEL, "BY", "2026-06-08");
+    assert_eq!(
+        charges(&by, "Section 232")[0].0,
+        "Section 232 steel (9903.82.10 / 9903.82.25)"
+    );
+    assert!(
+        by.warnings.iter().any(|w| w.contains("9903.82.12")),
+        "{:?}",
+        by.warnings
+    );
+    let cn = quote(ANNEX_III_STEEL, "CN", "2026-06-08");
+    assert!(!cn.warnings.iter().any(|w| w.contains("9903.82.12")));
+}
+
+#[test]
 fn the_us_exemptions_file_is_written_in_the_loaders_series_order() {
     // The generator writes the duty_exemption rows by (territory, hs, duty, origins, date), the
     // order in which the loader builds their series, so the loader need not sort them (it
