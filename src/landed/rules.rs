@@ -177,24 +177,24 @@ impl Facts<'_> {
 }
 
 /// What the rules decided for the whole consignment.
-pub(crate) struct Outcome {
-    /// The regime id of the quote.
-    pub(crate) regime_id: Arc<str>,
+pub(crate) struct Outcome<'a> {
+    /// The regime id of the quote (in the data; the quote clones it once, at the end).
+    pub(crate) regime_id: &'a Arc<str>,
     /// The priority of the rule that set the regime id, if one did.
     pub(crate) priority: Option<i32>,
     /// A rule waives the government fees (US de minimis).
     pub(crate) no_fees: bool,
 }
 
-impl Outcome {
+impl<'a> Outcome<'a> {
     /// A rule that applies sets the regime id when it names one and no rule of a higher or
     /// equal priority has set it before.
-    pub(crate) fn set_regime(&mut self, rule: &Rule) {
+    pub(crate) fn set_regime(&mut self, rule: &'a Rule) {
         if let Some(id) = &rule.regime
             && self.priority.is_none_or(|b| rule.priority > b)
         {
             self.priority = Some(rule.priority);
-            self.regime_id = Arc::clone(id);
+            self.regime_id = id;
         }
     }
 }
@@ -207,9 +207,9 @@ pub(crate) fn apply<'a>(
     facts: &Facts<'_>,
     lines: &mut [Line<'a>],
     warnings: &mut Vec<String>,
-) -> Result<Outcome, Error> {
+) -> Result<Outcome<'a>, Error> {
     let mut outcome = Outcome {
-        regime_id: Arc::clone(&ctx.regime.id),
+        regime_id: &ctx.regime.id,
         priority: None,
         no_fees: false,
     };
@@ -248,17 +248,17 @@ pub(crate) fn apply<'a>(
     unused_registrations(ctx, warnings);
     annual.unused(ctx, warnings);
     if let Some(band) = super::duty::bands::select(ctx, facts, lines, warnings)? {
-        outcome.regime_id = Arc::clone(&band.value.regime);
+        outcome.regime_id = &band.value.regime;
     }
     Ok(outcome)
 }
 
 /// What an applying rule does besides its effects on lines: the regime id, its warning, and
 /// the check of the registration the seller is expected to hold.
-pub(crate) fn applies(
+pub(crate) fn applies<'a>(
     facts: &Facts<'_>,
-    rule: &Rule,
-    outcome: &mut Outcome,
+    rule: &'a Rule,
+    outcome: &mut Outcome<'a>,
     warnings: &mut Vec<String>,
 ) {
     outcome.set_regime(rule);

@@ -21,7 +21,7 @@ pub(crate) fn apply<'a>(
     facts: &Facts<'_>,
     lines: &mut [Line<'a>],
     charges: &mut Vec<Charge>,
-    outcome: &mut Outcome,
+    outcome: &mut Outcome<'a>,
     warnings: &mut Vec<String>,
 ) -> Result<(), Error> {
     for row in ctx.tables.customs.rules.in_force(ctx.territory, ctx.date) {

@@ -14,7 +14,7 @@ use crate::error::Error;
 pub(crate) fn quote(
     ctx: &Context<'_>,
     cart: &Cart<'_>,
-    regime_id: Arc<str>,
+    regime_id: &Arc<str>,
     charges: Vec<Charge>,
     mut warnings: Vec<String>,
 ) -> Result<Quote, Error> {
@@ -90,7 +90,7 @@ pub(crate) fn quote(
         .collect();
     Ok(Quote {
         currency: ctx.currency,
-        regime: regime_id,
+        regime: Arc::clone(regime_id),
         collected_at,
         incoterm,
         date: ctx.date,
