@@ -136,21 +136,29 @@ fn fields(line: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn every_charging_us_additional_row_has_a_heading_or_is_allow_listed() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tariff_us_additional.csv");
+/// A `data/` CSV file's header and records (comment lines skipped), each record checked to
+/// have the header's width.
+fn data_csv(file: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let path = format!("{}/data/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let header = fields(lines.next().unwrap());
+    let records: Vec<Vec<String>> = lines.map(fields).collect();
+    for r in &records {
+        assert_eq!(r.len(), header.len(), "{file}: {r:?}");
+    }
+    (header, records)
+}
+
+#[test]
+fn every_charging_us_additional_row_has_a_heading_or_is_allow_listed() {
+    let (header, records) = data_csv("tariff_us_additional.csv");
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
     let (name, heading, warn) = (col("name"), col("heading"), col("warn_only"));
     let mut missing = std::collections::BTreeSet::new();
     let mut allowed_seen = std::collections::BTreeSet::new();
-    let mut rows = 0;
-    for line in lines {
-        let f = fields(line);
-        assert_eq!(f.len(), header.len(), "{line}");
-        rows += 1;
+    let rows = records.len();
+    for f in &records {
         if f[warn] == "true" || !f[heading].is_empty() {
             continue;
         }
@@ -580,17 +588,12 @@ fn the_us_exemptions_file_is_written_in_the_loaders_series_order() {
     // order in which the loader builds their series, so the loader need not sort them (it
     // sorts a file in any other order). Codes are digits and ISO codes, so their text order is
     // the loader's order.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tariff_us_exemptions.csv");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    let header = fields(lines.next().unwrap());
+    let (header, records) = data_csv("tariff_us_exemptions.csv");
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
     let key = ["territory", "hs", "duty", "origins", "effective_from"].map(col);
-    let keys: Vec<Vec<String>> = lines
-        .map(|l| {
-            let f = fields(l);
-            key.iter().map(|&i| f[i].clone()).collect()
-        })
+    let keys: Vec<Vec<String>> = records
+        .iter()
+        .map(|f| key.iter().map(|&i| f[i].clone()).collect())
         .collect();
     assert!(keys.len() > 10_000, "{}", keys.len());
     if let Some(w) = keys.windows(2).find(|w| w[0] > w[1]) {
