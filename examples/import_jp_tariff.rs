@@ -112,11 +112,11 @@ rate (WTO協定) instead where lower; a WTO rate in parentheses is not applied; 
 cannot be compared without the price, the WTO rate without parentheses applies, as the schedule
 marks it. A rate on a parent row holds for the rows below it, column by column.
 Encoding: higher of X% or Y yen/kg = rate_percent X with min_amount Y; lower of = max_amount;
-specific amounts in JPY per kg (per MT converted) or per unit (a piece, pair, head or sheet;
-per 1,000 pieces converted). The preferential columns (GSP, EPA) are not read.
+specific amounts in JPY per kg (per MT converted), per unit (a piece, pair, head or sheet;
+per 1,000 pieces converted), per litre (per kl converted) or per m2. The preferential columns (GSP, EPA) are not read.
 Chapters: {}; lines parsed: {}; rows (encoded): {encoded}; {unparsed} rates unparsed (gate
-prices, WTO ranges, rates by sub-item), {not_encodable} not encodable yet (per litre, per m2, two
-compound rates), {repeated} rows of codes repeated with seasonal rates (left out), {other}
+prices, WTO ranges, rates by sub-item), {not_encodable} not encodable yet (the higher of an ad
+valorem rate and a compound one), {repeated} rows of codes repeated with seasonal rates (left out), {other}
 without a rate or code. Every one is listed by the command below; none is in this file.
 Embedded (listed in MANIFEST.toml; parsed on the first JP quote that needs a tariff line); the
 JP regime, small-amount rule and consumption taxes are in customs.toml.

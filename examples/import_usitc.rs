@@ -140,8 +140,9 @@ fn run_series(
     let series = landed::data::HtsImport::merge_editions(&list)?;
     let mut comments = String::from(
         "The United States' Harmonized Tariff Schedule (HTSUS): the column 1 general (MFN) rate of every
-eight-digit line of chapters 1-98 whose rate the crate's tariff model encodes (ad valorem, per kg,
-per unit and their sums), as dated series across editions. Chapter 99 (the headings of additional
+eight-digit line of chapters 1-98 whose rate the crate's tariff model encodes (ad valorem, up to
+two specific parts per kg, unit, litre, dozen, pair, m2 and the other units of the schedule, and
+their sums), as dated series across editions. Chapter 99 (the headings of additional
 duties, e.g. 9903.88.15) is left out: those duties are [[additional_duty]] rows.
 Publisher: United States International Trade Commission (USITC), Harmonized Tariff Schedule of
 the United States, JSON export (https://hts.usitc.gov/). Licence: US government work, in the

@@ -191,3 +191,18 @@ def test_display_price_gives_the_label_and_decimal_amounts():
     with pytest.raises(landed.InvalidInput) as info:
         landed.display_price(request)
     assert info.value.field == "lines[0].quantity"
+
+
+def test_measures_take_decimals_and_a_missing_one_is_named():
+    req = {
+        "date": "2026-11-25", "destination": "US", "currency": "USD", "ship_from": "GB",
+        "lines": [{"hs_code": "2204.21.50.40", "quantity": Decimal(12), "unit_price": Decimal("8.00"),
+                   "origin": "GB", "measures": {"liter": Decimal("0.75")}}],
+    }
+    q = landed.quote(req)
+    duty = next(c for c in q["charges"] if c["name"] == "customs duty")
+    assert duty["unrounded"] == Decimal("0.567")
+    del req["lines"][0]["measures"]
+    with pytest.raises(landed.InvalidInput) as e:
+        landed.quote(req)
+    assert "lines[0].measures.liter" in str(e.value)

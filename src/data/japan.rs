@@ -35,7 +35,7 @@ use rust_decimal::Decimal;
 
 use super::error::{DataError, DataProblem, ProblemKind};
 use super::tariff::{Specific, SpecificPer, TariffRate};
-use super::usitc::{Encoded, TARIFF_CSV_COLUMNS, csv_cell, tally};
+use super::usitc::{Encoded, TARIFF_CSV_COLUMNS, csv_cell, push_csv_row, tally};
 use crate::codes::{CountryCode, Currency, HsCode, Territory};
 
 /// The unit a Japanese specific duty is charged per, as written after `円/`.
@@ -97,9 +97,9 @@ impl JpUnit {
         })
     }
 
-    /// The amount per this unit in the crate's model: per kg (a tonne is 1,000 kg) or per unit
+    /// The amount per this unit in the crate's model: per kg (a tonne is 1,000 kg), per unit
     /// (a piece, a pair, a head and a sheet are each one unit; a thousand pieces 1,000 units),
-    /// converted exactly; `None` for volume and area.
+    /// per litre (a kilolitre is 1,000 litres) or per m², converted exactly.
     fn to_model(self, amount: Decimal) -> Option<(Decimal, SpecificPer)> {
         let thousand = Decimal::from(1000u32);
         match self {
@@ -111,7 +111,12 @@ impl JpUnit {
             Self::ThousandPieces => {
                 Some((amount.checked_div(thousand)?.normalize(), SpecificPer::Unit))
             }
-            Self::Liter | Self::Kiloliter | Self::SquareMeter => None,
+            Self::Liter => Some((amount, SpecificPer::Liter)),
+            Self::Kiloliter => Some((
+                amount.checked_div(thousand)?.normalize(),
+                SpecificPer::Liter,
+            )),
+            Self::SquareMeter => Some((amount, SpecificPer::SquareMeter)),
         }
     }
 }
@@ -234,16 +239,12 @@ impl JpRate {
     /// - the lower of an ad valorem and a specific rate: the ad valorem rate with the specific
     ///   one as its maximum (and a floor in the same unit as its minimum).
     ///
-    /// Specific amounts are in JPY per kg (a tonne converted exactly) or per unit (a piece,
-    /// pair, head or sheet; a thousand pieces converted exactly). Per litre, per m² and the
-    /// higher or lower of two compound rates are not encodable.
+    /// Specific amounts are in JPY per kg (a tonne converted exactly), per unit (a piece,
+    /// pair, head or sheet; a thousand pieces converted exactly), per litre (a kilolitre
+    /// converted exactly) or per m². The higher or lower of two rates of which both have an
+    /// ad valorem part (`higher of 4.5% or 3% + 25円/m2`) is not encodable.
     pub fn encode(&self) -> Option<Encoded> {
-        let empty = Encoded {
-            rate_percent: None,
-            specific: None,
-            min: None,
-            max: None,
-        };
+        let empty = Encoded::default();
         match self {
             Self::Free => Some(Encoded {
                 rate_percent: Some(Decimal::ZERO),
@@ -405,7 +406,7 @@ impl JpLine {
             description: Arc::from(self.description.as_str()),
             rate_percent: e.rate_percent,
             specific: e.specific,
-            limits: super::tariff::Limits::boxed(e.min, e.max),
+            limits: super::tariff::Limits::boxed(e.min, e.max, e.specific_2),
             see: Arc::from(Vec::new()),
         })
     }
@@ -516,37 +517,21 @@ impl JpImport {
         }
         out.push_str(TARIFF_CSV_COLUMNS);
         out.push('\n');
-        let num = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
         for (l, e) in self.encodable() {
-            let unit = e.specific.or(e.min).or(e.max);
             let cite = format!(
                 "{source}: {} {} {}",
                 l.code,
                 l.applied.key(),
                 l.text.replace(['\n', '\r'], "")
             );
-            let cells = [
-                "JP".to_owned(),
-                l.hs.to_string(),
-                csv_cell(&l.description),
-                num(e.rate_percent),
-                num(e.specific.map(|s| s.amount)),
-                unit.map(|s| s.currency.code().to_owned())
-                    .unwrap_or_default(),
-                unit.map(|s| match s.per {
-                    SpecificPer::Unit => "unit".to_owned(),
-                    SpecificPer::Kg => "kg".to_owned(),
-                })
-                .unwrap_or_default(),
-                num(e.min.map(|s| s.amount)),
-                num(e.max.map(|s| s.amount)),
+            let head = ["JP".to_owned(), l.hs.to_string(), csv_cell(&l.description)];
+            let tail = [
                 String::new(),
                 effective_from.to_string(),
                 String::new(),
                 csv_cell(&cite),
             ];
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            push_csv_row(&mut out, &head, &e, &tail);
         }
         out
     }
@@ -1042,11 +1027,11 @@ mod tests {
         let e = enc("(8.5%＋290.70円/1,000本)");
         assert_eq!(e.rate_percent, Some(d("8.5")));
         assert_eq!(e.specific.unwrap().amount, d("0.2907"));
-        // 2710.12-131 and 2204.10-000: parsed, not encodable.
+        // 2710.12-131 and 2204.10-000: per kilolitre (converted exactly) and per litre.
         let kl = parse_jp_rate("934円/kl").unwrap();
         assert_eq!(kl.form(), "specific per kl");
-        assert!(kl.encode().is_none());
-        assert!(parse_jp_rate("182円/l").unwrap().encode().is_none());
+        assert_eq!(one("934円/kl"), (d("0.934"), SpecificPer::Liter));
+        assert_eq!(one("182円/l"), (d("182"), SpecificPer::Liter));
     }
 
     #[test]
@@ -1080,10 +1065,13 @@ mod tests {
                 .amount,
             d("1.51")
         );
-        // 5111.11-021 and 5208.11-091: per m², and a compound alternative.
+        // 5111.11-021 and 5208.11-091: per m², and a compound alternative (not encodable).
         let m2 = parse_jp_rate("7.9%又は130円/㎡のうちいずれか高い税率").unwrap();
         assert_eq!(m2.form(), "higher of ad valorem or per m2");
-        assert!(m2.encode().is_none());
+        let e = m2.encode().unwrap();
+        assert_eq!(e.rate_percent, Some(d("7.9")));
+        assert_eq!(e.min.unwrap().amount, d("130"));
+        assert_eq!(e.min.unwrap().per, SpecificPer::SquareMeter);
         let c = parse_jp_rate("3.7%又は2.9%＋1.01円/㎡のうちいずれか高い税率").unwrap();
         assert_eq!(c.form(), "higher of ad valorem or ad valorem + per m2");
         assert!(c.encode().is_none());
@@ -1096,7 +1084,7 @@ mod tests {
         assert_eq!(e.rate_percent, Some(d("11.7")));
         assert_eq!(e.max.unwrap().amount, d("72.9"));
         assert!(e.min.is_none());
-        // 2204.21-020: per litre, parsed with its floor, not encodable.
+        // 2204.21-020: per litre, with its floor as the minimum.
         let r = parse_jp_rate(
             "15%又は125円/lのうちいずれか低い税率\nただしその税率が67円/lを下回る場合は67円/l",
         )
@@ -1106,7 +1094,11 @@ mod tests {
             panic!("{r:?}")
         };
         assert_eq!(floor.unwrap().amount_jpy, d("67"));
-        assert!(r.encode().is_none());
+        let e = r.encode().unwrap();
+        assert_eq!(e.rate_percent, Some(d("15")));
+        assert_eq!(e.max.unwrap().amount, d("125"));
+        assert_eq!(e.min.unwrap().amount, d("67"));
+        assert_eq!(e.max.unwrap().per, SpecificPer::Liter);
     }
 
     #[test]

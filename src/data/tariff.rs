@@ -64,17 +64,99 @@ impl Hasher for FastHasher {
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// Unit of a specific duty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+/// Unit of a specific duty: what its amount is charged per.
+///
+/// A quote counts the units of a line from its inputs: `quantity` for units, pairs and head
+/// (and dozens, grosses and thousands of them), `weight_kg` for kilograms and tonnes, and the
+/// line's `measures` for volumes, areas and jewels (see `landed::Measures`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SpecificPer {
-    /// Per unit (a pair counts as one unit).
+    /// Per unit (`quantity`).
     Unit,
-    /// Per kilogram of net weight.
+    /// Per kilogram of net weight (`weight_kg` × `quantity`).
     Kg,
+    /// Per pair (`quantity` counts pairs, as of footwear).
+    Pair,
+    /// Per head of livestock (`quantity` counts animals).
+    Head,
+    /// Per dozen units (`quantity` / 12).
+    Dozen,
+    /// Per gross of 144 units (`quantity` / 144).
+    Gross,
+    /// Per thousand units (`quantity` / 1,000).
+    Thousand,
+    /// Per metric ton of net weight (`weight_kg` × `quantity` / 1,000).
+    Tonne,
+    /// Per litre (`measures.liter` × `quantity`).
+    Liter,
+    /// Per proof litre of alcohol (`measures.proof_liter` × `quantity`).
+    ProofLiter,
+    /// Per square metre (`measures.square_meter` × `quantity`).
+    SquareMeter,
+    /// Per cubic metre (`measures.cubic_meter` × `quantity`).
+    CubicMeter,
+    /// Per barrel (`measures.barrel` × `quantity`).
+    Barrel,
+    /// Per jewel of a watch or clock movement (`measures.jewel` × `quantity`).
+    Jewel,
 }
 
-/// A specific (per unit or per kg) amount.
+impl SpecificPer {
+    /// Every unit, in declaration order.
+    pub const ALL: [Self; 14] = [
+        Self::Unit,
+        Self::Kg,
+        Self::Pair,
+        Self::Head,
+        Self::Dozen,
+        Self::Gross,
+        Self::Thousand,
+        Self::Tonne,
+        Self::Liter,
+        Self::ProofLiter,
+        Self::SquareMeter,
+        Self::CubicMeter,
+        Self::Barrel,
+        Self::Jewel,
+    ];
+
+    /// The unit's name in data files and on the wire: `unit`, `kg`, `proof_liter`, ….
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Unit => "unit",
+            Self::Kg => "kg",
+            Self::Pair => "pair",
+            Self::Head => "head",
+            Self::Dozen => "dozen",
+            Self::Gross => "gross",
+            Self::Thousand => "thousand",
+            Self::Tonne => "tonne",
+            Self::Liter => "liter",
+            Self::ProofLiter => "proof_liter",
+            Self::SquareMeter => "square_meter",
+            Self::CubicMeter => "cubic_meter",
+            Self::Barrel => "barrel",
+            Self::Jewel => "jewel",
+        }
+    }
+
+    /// The unit named `name` (see [`SpecificPer::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+impl core::fmt::Display for SpecificPer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A specific amount: so much per unit, kg, litre, ….
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Specific {
@@ -82,7 +164,7 @@ pub struct Specific {
     pub amount: Decimal,
     /// Its currency.
     pub currency: Currency,
-    /// Per unit or per kg.
+    /// What it is charged per.
     pub per: SpecificPer,
 }
 
@@ -100,9 +182,10 @@ pub struct TariffRate {
     pub rate_percent: Option<Decimal>,
     /// Specific part, if any.
     pub specific: Option<Specific>,
-    /// The minimum and maximum duty: boxed because few rows have them, so that a row without
-    /// them costs a pointer rather than two `Specific`s (a million-row schedule is 32 MB
-    /// smaller). Read through [`TariffRate::min`] and [`TariffRate::max`].
+    /// The minimum and maximum duty and a second specific part: boxed because few rows have
+    /// them, so that a row without them costs a pointer rather than three `Specific`s (a
+    /// million-row schedule is 32 MB smaller). Read through [`TariffRate::min`],
+    /// [`TariffRate::max`] and [`TariffRate::second_specific`].
     pub(crate) limits: Option<Box<Limits>>,
     /// The chapter-99 headings (`9903.xx.xx`) the schedule's footnotes point this line to
     /// (the US schedule's "See 9903.88.15."): the additional duties that may apply to it,
@@ -113,17 +196,24 @@ pub struct TariffRate {
     pub see: Arc<[HsCode]>,
 }
 
-/// The rarely present bounds of a [`TariffRate`]; at least one is `Some`.
+/// The rarely present parts of a [`TariffRate`]: its bounds and a second specific part; at
+/// least one is `Some`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits {
     min: Option<Specific>,
     max: Option<Specific>,
+    second: Option<Specific>,
 }
 
 impl Limits {
-    /// The bounds of a rate, boxed; `None` when it has neither.
-    pub(crate) fn boxed(min: Option<Specific>, max: Option<Specific>) -> Option<Box<Self>> {
-        (min.is_some() || max.is_some()).then(|| Box::new(Self { min, max }))
+    /// The rare parts of a rate, boxed; `None` when it has none.
+    pub(crate) fn boxed(
+        min: Option<Specific>,
+        max: Option<Specific>,
+        second: Option<Specific>,
+    ) -> Option<Box<Self>> {
+        (min.is_some() || max.is_some() || second.is_some())
+            .then(|| Box::new(Self { min, max, second }))
     }
 }
 
@@ -138,6 +228,13 @@ impl TariffRate {
         self.limits.as_ref().and_then(|l| l.max)
     }
 
+    /// A second specific part, added to [`TariffRate::specific`] in the specific part's
+    /// currency (`4.4¢/liter + 31.4¢/pf. liter`, `36¢ each + 2¢/jewel`); present only with a
+    /// first one.
+    pub fn second_specific(&self) -> Option<Specific> {
+        self.limits.as_ref().and_then(|l| l.second)
+    }
+
     /// True when the rate is ad valorem only (no specific part, minimum or maximum).
     pub fn is_ad_valorem_only(&self) -> bool {
         self.specific.is_none() && self.limits.is_none()
@@ -146,37 +243,20 @@ impl TariffRate {
     /// The rate as written, e.g. `12%`, `0.90 USD/unit + 20%`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(s) = &self.specific {
-            parts.push(format!("{} {}/{}", s.amount, s.currency, per_name(s.per)));
+        for s in self.specific.iter().chain(self.second_specific().iter()) {
+            parts.push(format!("{} {}/{}", s.amount, s.currency, s.per));
         }
         if let Some(p) = self.rate_percent {
             parts.push(format!("{}%", p.normalize()));
         }
         let mut out = parts.join(" + ");
         if let Some(m) = &self.min() {
-            out.push_str(&format!(
-                " min {} {}/{}",
-                m.amount,
-                m.currency,
-                per_name(m.per)
-            ));
+            out.push_str(&format!(" min {} {}/{}", m.amount, m.currency, m.per));
         }
         if let Some(m) = &self.max() {
-            out.push_str(&format!(
-                " max {} {}/{}",
-                m.amount,
-                m.currency,
-                per_name(m.per)
-            ));
+            out.push_str(&format!(" max {} {}/{}", m.amount, m.currency, m.per));
         }
         out
-    }
-}
-
-const fn per_name(p: SpecificPer) -> &'static str {
-    match p {
-        SpecificPer::Unit => "unit",
-        SpecificPer::Kg => "kg",
     }
 }
 
@@ -195,7 +275,7 @@ pub(crate) fn hs_starts_with(code: &HsCode, prefix: &HsCode) -> bool {
 }
 
 fn opt_specific(
-    field: &str,
+    (field, per_field): (&str, &str),
     amount: Option<Decimal>,
     currency: Option<Currency>,
     per: Option<SpecificPer>,
@@ -221,7 +301,7 @@ fn opt_specific(
         _ => {
             problems.push(at.problem(
                 ProblemKind::MissingField,
-                format!("{field} needs specific_currency and specific_per"),
+                format!("{field} needs specific_currency and {per_field}"),
             ));
             Err(())
         }
@@ -242,6 +322,10 @@ dated_row! {
         #[serde(default)]
         specific_per: Option<SpecificPer>,
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
+        specific2_amount: Option<Decimal>,
+        #[serde(default)]
+        specific2_per: Option<SpecificPer>,
+        #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         min_amount: Option<Decimal>,
         #[serde(default, with = "crate::serde_util::opt_decimal_str")]
         max_amount: Option<Decimal>,
@@ -259,6 +343,8 @@ impl FastRow for TariffRow {
         "specific_amount",
         "specific_currency",
         "specific_per",
+        "specific2_amount",
+        "specific2_per",
         "min_amount",
         "max_amount",
         "see",
@@ -276,6 +362,8 @@ impl FastRow for TariffRow {
             amount,
             currency,
             per,
+            amount2,
+            per2,
             min,
             max,
             see,
@@ -286,11 +374,9 @@ impl FastRow for TariffRow {
         else {
             return None;
         };
-        let per = match *per {
-            "" => None,
-            "unit" => Some(SpecificPer::Unit),
-            "kg" => Some(SpecificPer::Kg),
-            _ => return None,
+        let unit = |cell: &str| match cell {
+            "" => Some(None),
+            name => SpecificPer::from_name(name).map(Some),
         };
         Some(Self {
             territory: fast::req(t)?,
@@ -299,7 +385,9 @@ impl FastRow for TariffRow {
             rate_percent: fast::opt_decimal(rate)?,
             specific_amount: fast::opt_decimal(amount)?,
             specific_currency: fast::opt(currency)?,
-            specific_per: per,
+            specific_per: unit(per)?,
+            specific2_amount: fast::opt_decimal(amount2)?,
+            specific2_per: unit(per2)?,
             min_amount: fast::opt_decimal(min)?,
             max_amount: fast::opt_decimal(max)?,
             see: fast::list(see)?,
@@ -338,7 +426,7 @@ impl DatedRow for TariffRow {
         let cur = self.specific_currency;
         let per = self.specific_per;
         let specific = opt_specific(
-            "specific_amount",
+            ("specific_amount", "specific_per"),
             self.specific_amount,
             cur,
             per,
@@ -346,8 +434,43 @@ impl DatedRow for TariffRow {
             problems,
         )
         .ok()?;
-        let min = opt_specific("min_amount", self.min_amount, cur, per, &at, problems).ok()?;
-        let max = opt_specific("max_amount", self.max_amount, cur, per, &at, problems).ok()?;
+        let second = opt_specific(
+            ("specific2_amount", "specific2_per"),
+            self.specific2_amount,
+            cur,
+            self.specific2_per,
+            &at,
+            problems,
+        )
+        .ok()?;
+        if second.is_some() && specific.is_none() {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                format!(
+                    "tariff {} {}: specific2_amount is a second specific part; give specific_amount too",
+                    self.territory, self.hs
+                ),
+            ));
+            return None;
+        }
+        let min = opt_specific(
+            ("min_amount", "specific_per"),
+            self.min_amount,
+            cur,
+            per,
+            &at,
+            problems,
+        )
+        .ok()?;
+        let max = opt_specific(
+            ("max_amount", "specific_per"),
+            self.max_amount,
+            cur,
+            per,
+            &at,
+            problems,
+        )
+        .ok()?;
         if let Some(bad) = self.see.iter().find(|h| !is_chapter_99_heading(h)) {
             problems.push(at.problem(
                 ProblemKind::BadValue,
@@ -386,7 +509,7 @@ impl DatedRow for TariffRow {
             description: Arc::from(self.description),
             rate_percent: self.rate_percent,
             specific,
-            limits: Limits::boxed(min, max),
+            limits: Limits::boxed(min, max, second),
             see: Arc::from(self.see),
         };
         validity!(self).wrap(at, value, problems)

@@ -76,12 +76,23 @@ impl RateUnit {
         }
     }
 
-    /// The unit in the crate's tariff model, when it has one.
-    const fn specific_per(self) -> Option<SpecificPer> {
+    /// The unit in the crate's tariff model (a piece is a unit).
+    pub const fn specific_per(self) -> SpecificPer {
         match self {
-            Self::Kg => Some(SpecificPer::Kg),
-            Self::Each => Some(SpecificPer::Unit),
-            _ => None,
+            Self::Kg => SpecificPer::Kg,
+            Self::Each => SpecificPer::Unit,
+            Self::Dozen => SpecificPer::Dozen,
+            Self::Pair => SpecificPer::Pair,
+            Self::Liter => SpecificPer::Liter,
+            Self::ProofLiter => SpecificPer::ProofLiter,
+            Self::SquareMeter => SpecificPer::SquareMeter,
+            Self::CubicMeter => SpecificPer::CubicMeter,
+            Self::Barrel => SpecificPer::Barrel,
+            Self::Gross => SpecificPer::Gross,
+            Self::Tonne => SpecificPer::Tonne,
+            Self::Head => SpecificPer::Head,
+            Self::Thousand => SpecificPer::Thousand,
+            Self::Jewel => SpecificPer::Jewel,
         }
     }
 
@@ -168,29 +179,27 @@ impl ParsedRate {
         out
     }
 
-    /// The rate in the crate's tariff model (ad valorem, one specific part per kg or per
-    /// unit, their sum, and a minimum or maximum in the specific part's unit), or `None` when
-    /// the form is not encodable yet (per dozen, pair, liter, m², two specific parts, …).
+    /// The rate in the crate's tariff model (ad valorem, up to two specific parts, their sum,
+    /// and a minimum or maximum in the first specific part's unit), or `None` when the form
+    /// is not encodable (three specific parts, or a bound in another unit than the specific
+    /// part's).
     pub fn encode(&self) -> Option<Encoded> {
         if self.free {
             return Some(Encoded {
                 rate_percent: Some(Decimal::ZERO),
-                specific: None,
-                min: None,
-                max: None,
+                ..Encoded::default()
             });
         }
         let usd = Currency::from_iso(iso_currency::Currency::USD);
-        let to_specific = |u: UnitAmount| -> Option<Specific> {
-            Some(Specific {
-                amount: u.amount_usd,
-                currency: usd,
-                per: u.unit.specific_per()?,
-            })
+        let to_specific = |u: UnitAmount| Specific {
+            amount: u.amount_usd,
+            currency: usd,
+            per: u.unit.specific_per(),
         };
-        let specific = match self.specific.as_slice() {
-            [] => None,
-            [one] => Some(to_specific(*one)?),
+        let (specific, specific_2) = match self.specific.as_slice() {
+            [] => (None, None),
+            [one] => (Some(to_specific(*one)), None),
+            [one, two] => (Some(to_specific(*one)), Some(to_specific(*two))),
             _ => return None,
         };
         // The model holds min and max in the specific part's unit (or, without one, in any
@@ -199,7 +208,7 @@ impl ParsedRate {
             match m {
                 None => Some(None),
                 Some(m) => {
-                    let s = to_specific(m)?;
+                    let s = to_specific(m);
                     match specific {
                         Some(sp) if sp.per != s.per => None,
                         _ => Some(Some(s)),
@@ -215,6 +224,7 @@ impl ParsedRate {
         Some(Encoded {
             rate_percent: self.ad_valorem_percent,
             specific,
+            specific_2,
             min,
             max,
         })
@@ -222,13 +232,16 @@ impl ParsedRate {
 }
 
 /// A parsed rate in the fields of a `[[tariff]]` data row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Encoded {
     /// `rate_percent` (`0` for `Free`).
     pub rate_percent: Option<Decimal>,
     /// `specific_amount`, `specific_currency`, `specific_per`.
     pub specific: Option<Specific>,
+    /// `specific2_amount`, `specific2_per`: a second specific part, in the first one's
+    /// currency.
+    pub specific_2: Option<Specific>,
     /// `min_amount`.
     pub min: Option<Specific>,
     /// `max_amount`.
@@ -316,7 +329,7 @@ impl HtsLine {
             description: Arc::from(self.description.as_str()),
             rate_percent: e.rate_percent,
             specific: e.specific,
-            limits: super::tariff::Limits::boxed(e.min, e.max),
+            limits: super::tariff::Limits::boxed(e.min, e.max, e.specific_2),
             see: Arc::from(self.see.as_slice()),
         })
     }
@@ -371,11 +384,14 @@ impl HtsImport {
                     out.push_str(&format!("specific_amount = \"{}\"\n", s.amount.normalize()));
                 }
                 out.push_str(&format!("specific_currency = \"{}\"\n", sp.currency.code()));
-                let per = match sp.per {
-                    SpecificPer::Unit => "unit",
-                    SpecificPer::Kg => "kg",
-                };
-                out.push_str(&format!("specific_per = \"{per}\"\n"));
+                out.push_str(&format!("specific_per = \"{}\"\n", sp.per));
+            }
+            if let Some(s) = e.specific_2 {
+                out.push_str(&format!(
+                    "specific2_amount = \"{}\"\n",
+                    s.amount.normalize()
+                ));
+                out.push_str(&format!("specific2_per = \"{}\"\n", s.per));
             }
             if let Some(m) = e.min {
                 out.push_str(&format!("min_amount = \"{}\"\n", m.amount.normalize()));
@@ -568,7 +584,29 @@ impl HtsImport {
 }
 
 /// The columns of a `tariff` CSV file, in the order [`HtsSeries::tariff_csv`] writes them.
-pub const TARIFF_CSV_COLUMNS: &str = "territory,hs,description,rate_percent,specific_amount,specific_currency,specific_per,min_amount,max_amount,see,effective_from,effective_to,source";
+pub const TARIFF_CSV_COLUMNS: &str = "territory,hs,description,rate_percent,specific_amount,specific_currency,specific_per,specific2_amount,specific2_per,min_amount,max_amount,see,effective_from,effective_to,source";
+
+impl Encoded {
+    /// The rate's cells of a tariff CSV row, from `rate_percent` to `max_amount` in the
+    /// order of [`TARIFF_CSV_COLUMNS`] (empty where absent).
+    pub(crate) fn csv_cells(&self) -> [String; 8] {
+        let num = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
+        let unit = self.specific.or(self.min).or(self.max);
+        [
+            num(self.rate_percent),
+            num(self.specific.map(|s| s.amount)),
+            unit.map(|s| s.currency.code().to_owned())
+                .unwrap_or_default(),
+            unit.map(|s| s.per.to_string()).unwrap_or_default(),
+            num(self.specific_2.map(|s| s.amount)),
+            self.specific_2
+                .map(|s| s.per.to_string())
+                .unwrap_or_default(),
+            num(self.min.map(|s| s.amount)),
+            num(self.max.map(|s| s.amount)),
+        ]
+    }
+}
 
 /// A CSV cell: quoted (quotes doubled) when it holds a comma, quote or line break.
 pub(crate) fn csv_cell(s: &str) -> String {
@@ -633,41 +671,47 @@ impl HtsSeries {
         }
         out.push_str(TARIFF_CSV_COLUMNS);
         out.push('\n');
-        let num = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
         for r in &self.rows {
-            let e = &r.encoded;
-            let unit = e.specific.or(e.min).or(e.max);
             let see: Vec<String> = r.see.iter().map(dotted).collect();
             let text = source_of(r);
             let source = cites
                 .iter()
                 .position(|c| *c == text)
                 .map_or(text, |i| format!("@e{}", i.saturating_add(1)));
-            let cells = [
+            let head = [
                 "US".to_owned(),
                 r.line.hs.to_string(),
                 csv_cell(&r.line.description),
-                num(e.rate_percent),
-                num(e.specific.map(|s| s.amount)),
-                unit.map(|s| s.currency.code().to_owned())
-                    .unwrap_or_default(),
-                unit.map(|s| match s.per {
-                    SpecificPer::Unit => "unit".to_owned(),
-                    SpecificPer::Kg => "kg".to_owned(),
-                })
-                .unwrap_or_default(),
-                num(e.min.map(|s| s.amount)),
-                num(e.max.map(|s| s.amount)),
+            ];
+            let tail = [
                 see.join(" "),
                 r.effective_from.to_string(),
                 r.effective_to.map(|d| d.to_string()).unwrap_or_default(),
                 csv_cell(&source),
             ];
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            push_csv_row(&mut out, &head, &r.encoded, &tail);
         }
         out
     }
+}
+
+/// Appends a tariff CSV row: the cells before the rate, the rate's (see
+/// [`Encoded::csv_cells`]) and the cells after it, in the order of [`TARIFF_CSV_COLUMNS`].
+pub(crate) fn push_csv_row(
+    out: &mut String,
+    head: &[String; 3],
+    rate: &Encoded,
+    tail: &[String; 4],
+) {
+    let rate = rate.csv_cells();
+    let cells: Vec<&str> = head
+        .iter()
+        .chain(rate.iter())
+        .chain(tail.iter())
+        .map(String::as_str)
+        .collect();
+    out.push_str(&cells.join(","));
+    out.push('\n');
 }
 
 /// One record of the export; fields it does not need are ignored, because USITC adds fields
@@ -1011,12 +1055,13 @@ mod tests {
     }
 
     #[test]
-    fn per_dozen_is_parsed_but_not_encodable() {
+    fn per_dozen() {
         // 0407.11.00.00
         let r = parse_general("2.8¢/doz.").unwrap();
         assert_eq!(r.specific[0].unit, RateUnit::Dozen);
         assert_eq!(r.specific[0].amount_usd, d("0.028"));
-        assert!(r.encode().is_none());
+        let s = r.encode().unwrap().specific.unwrap();
+        assert_eq!((s.amount, s.per), (d("0.028"), SpecificPer::Dozen));
         // 6501.00.60.00
         assert_eq!(
             one("96¢/doz. + 1.4%"),
@@ -1030,7 +1075,9 @@ mod tests {
         let r = parse_general("76¢/pr. + 32%").unwrap();
         assert_eq!(r.specific[0].unit, RateUnit::Pair);
         assert_eq!(r.form(), "compound per pr + ad valorem");
-        assert!(r.encode().is_none());
+        let e = r.encode().unwrap();
+        assert_eq!(e.rate_percent, Some(d("32")));
+        assert_eq!(e.specific.unwrap().per, SpecificPer::Pair);
     }
 
     #[test]
@@ -1082,9 +1129,20 @@ mod tests {
         // 6505.00.08.00 and 9105.99.10.00
         let r = parse_general("13.5¢/kg + 6.3% + 1.9¢/article").unwrap();
         assert_eq!(r.form(), "compound per kg + per each + ad valorem");
-        assert!(r.encode().is_none());
+        let e = r.encode().unwrap();
+        assert_eq!(e.rate_percent, Some(d("6.3")));
+        assert_eq!(e.specific.unwrap().per, SpecificPer::Kg);
+        let second = e.specific_2.unwrap();
+        assert_eq!((second.amount, second.per), (d("0.019"), SpecificPer::Unit));
         let r = parse_general("17¢ each + 2.5% + 1¢/jewel").unwrap();
         assert_eq!(r.specific[1].unit, RateUnit::Jewel);
+        let e = r.encode().unwrap();
+        assert_eq!(e.specific.unwrap().per, SpecificPer::Unit);
+        assert_eq!(e.specific_2.unwrap().per, SpecificPer::Jewel);
+        // Three specific parts are not encodable (no such text in the three editions).
+        let r = parse_general("1¢/kg + 2¢ each + 3¢/jewel").unwrap();
+        assert_eq!(r.specific.len(), 3);
+        assert!(r.encode().is_none());
     }
 
     #[test]
@@ -1123,7 +1181,7 @@ mod tests {
         let json = r#"[
           {"htsno": "0101", "indent": "0", "description": "Live horses:", "general": ""},
           {"htsno": "0101.30.00.00", "indent": "1", "description": "Asses", "general": "6.8%"},
-          {"htsno": "0407.11.00.00", "indent": "1", "description": "Eggs", "general": "2.8¢/doz."},
+          {"htsno": "0407.11.00.00", "indent": "1", "description": "Eggs", "general": "1¢/kg + 2¢ each + 3¢/doz."},
           {"htsno": "9903.88.15", "indent": "1", "description": "List 4A", "general": "The duty provided in the applicable subheading + 7.5%"},
           {"htsno": "6109.10.00", "indent": "1", "description": "Of cotton", "general": "16.5%"},
           {"htsno": "6109.10.00.04", "indent": "2", "description": "Men's", "general": "17%"}
@@ -1158,7 +1216,7 @@ mod tests {
             r#"[{"description": "d", "htsno": "0101.21.00", "general": "Free", "footnotes": [{"columns": ["general"], "value": "See 9903.88.15. ", "type": "endnote"}]},
                 {"description": "d", "htsno": "0201.10.05", "general": "4.4¢/kg"},
                 {"description": "d", "htsno": "6109.90.10", "general": "32%"},
-                {"description": "d", "htsno": "0407.11.00", "general": "2.8¢/doz."}]"#,
+                {"description": "d", "htsno": "0407.11.00", "general": "1¢/kg + 2¢ each + 3¢/doz."}]"#,
         );
         let b = edition(
             r#"[{"description": "d", "htsno": "0101.21.00", "general": "Free", "footnotes": [{"columns": ["general"], "value": "See 9903.88.03 and 9817.00.00.", "type": "endnote"}]},
@@ -1210,7 +1268,7 @@ mod tests {
         let see: Vec<String> = series.rows[0].see.iter().map(dotted).collect();
         assert_eq!(see, ["9903.88.15", "9903.88.03"]);
         assert_eq!(series.changed_lines(), 1);
-        // The not-encodable line (per dozen) is in no row.
+        // The not-encodable line (three specific parts) is in no row.
         assert!(series.rows.iter().all(|r| r.line.hs.as_str() != "04071100"));
         let csv = series.tariff_csv("made by a test", "USITC", "JSON export");
         let tables = crate::data::RateTables::from_csv_str("t.csv", &csv).unwrap();

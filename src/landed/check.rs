@@ -66,6 +66,15 @@ pub(crate) fn request(req: &QuoteRequest) -> Result<(), Error> {
             None => Ok(()),
         };
         check("weight_kg", l.weight_kg)?;
+        // Formatted only when one is negative: this runs for every line of every quote.
+        for (per, v) in l.measures.all() {
+            if let Some(v) = v.filter(|v| negative(*v)) {
+                return Err(Error::input(
+                    field(i, &format!("measures.{per}")),
+                    format!("{v} is negative; give zero or more"),
+                ));
+            }
+        }
         check("duty_rate", l.duty_rate)?;
         check("tax_rate", l.tax_rate)?;
         check("retail_price", l.retail_price)?;

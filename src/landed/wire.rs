@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Territory};
-use crate::data::{Buyer, DataVersion, Transport};
+use crate::data::{Buyer, DataVersion, SpecificPer, Transport};
 use crate::error::Error;
 
 /// Delivery terms: who pays the border charges.
@@ -168,6 +168,10 @@ pub struct QuoteLine {
         with = "crate::serde_util::opt_decimal_str"
     )]
     pub weight_kg: Option<Decimal>,
+    /// Measures of one unit (litres, square metres, jewels, …), needed where the tariff
+    /// charges a specific duty per one of them.
+    #[serde(default, skip_serializing_if = "Measures::is_empty")]
+    pub measures: Measures,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -245,6 +249,7 @@ impl QuoteLine {
             unit_price,
             origin,
             weight_kg: None,
+            measures: Measures::EMPTY,
             description: None,
             duty_rate: None,
             tax_rate: None,
@@ -259,6 +264,14 @@ impl QuoteLine {
     #[must_use]
     pub const fn weight_kg(mut self, kg: Decimal) -> Self {
         self.weight_kg = Some(kg);
+        self
+    }
+
+    /// Sets `measures`, the measures of one unit (litres, square metres, …) needed for
+    /// specific duties charged per one of them.
+    #[must_use]
+    pub const fn measures(mut self, measures: Measures) -> Self {
+        self.measures = measures;
         self
     }
 
@@ -309,6 +322,146 @@ impl QuoteLine {
     #[must_use]
     pub const fn retail_price(mut self, price: Decimal) -> Self {
         self.retail_price = Some(price);
+        self
+    }
+}
+
+/// Measures of one unit of a line, for specific duties charged per litre, proof litre,
+/// square metre, cubic metre, barrel or jewel (the wire object `"measures": {"liter":
+/// "0.75"}`). Each is optional; a quote asks for the one its tariff line charges per, naming
+/// the field. Weight is the line's `weight_kg`; units, pairs, dozens and the like are counted
+/// from `quantity`.
+///
+/// # Example
+/// ```
+/// use landed::landed::{Measures, QuoteLine};
+/// let wine = QuoteLine::new("22042140".parse()?, "12".parse()?, "9.50".parse()?, "FR".parse()?)
+///     .measures(Measures::EMPTY.liter("0.75".parse()?));
+/// assert_eq!(wine.measures.liter, Some("0.75".parse()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Measures {
+    /// Volume of one unit in litres (duties per litre).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub liter: Option<Decimal>,
+    /// Proof litres of one unit (litres of alcohol at 100 proof; duties per proof litre).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub proof_liter: Option<Decimal>,
+    /// Area of one unit in square metres (duties per m²).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub square_meter: Option<Decimal>,
+    /// Volume of one unit in cubic metres (duties per m³).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub cubic_meter: Option<Decimal>,
+    /// Barrels in one unit (duties per barrel).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub barrel: Option<Decimal>,
+    /// Jewels in the movement of one unit (watch and clock duties per jewel).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_util::opt_decimal_str"
+    )]
+    pub jewel: Option<Decimal>,
+}
+
+impl Measures {
+    /// No measure given.
+    pub const EMPTY: Self = Self {
+        liter: None,
+        proof_liter: None,
+        square_meter: None,
+        cubic_meter: None,
+        barrel: None,
+        jewel: None,
+    };
+
+    /// True when no measure is given.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::EMPTY
+    }
+
+    /// Every measure with its unit, given or not, in declaration order.
+    pub const fn all(&self) -> [(SpecificPer, Option<Decimal>); 6] {
+        [
+            (SpecificPer::Liter, self.liter),
+            (SpecificPer::ProofLiter, self.proof_liter),
+            (SpecificPer::SquareMeter, self.square_meter),
+            (SpecificPer::CubicMeter, self.cubic_meter),
+            (SpecificPer::Barrel, self.barrel),
+            (SpecificPer::Jewel, self.jewel),
+        ]
+    }
+
+    /// The measure of one unit in `per`, when `per` is a measure of this struct and given.
+    pub fn get(&self, per: SpecificPer) -> Option<Decimal> {
+        self.all()
+            .into_iter()
+            .find_map(|(p, v)| if p == per { v } else { None })
+    }
+
+    /// Sets `liter`, the volume of one unit in litres.
+    #[must_use]
+    pub const fn liter(mut self, liters: Decimal) -> Self {
+        self.liter = Some(liters);
+        self
+    }
+
+    /// Sets `proof_liter`, the proof litres of one unit.
+    #[must_use]
+    pub const fn proof_liter(mut self, proof_liters: Decimal) -> Self {
+        self.proof_liter = Some(proof_liters);
+        self
+    }
+
+    /// Sets `square_meter`, the area of one unit in m².
+    #[must_use]
+    pub const fn square_meter(mut self, m2: Decimal) -> Self {
+        self.square_meter = Some(m2);
+        self
+    }
+
+    /// Sets `cubic_meter`, the volume of one unit in m³.
+    #[must_use]
+    pub const fn cubic_meter(mut self, m3: Decimal) -> Self {
+        self.cubic_meter = Some(m3);
+        self
+    }
+
+    /// Sets `barrel`, the barrels in one unit.
+    #[must_use]
+    pub const fn barrel(mut self, barrels: Decimal) -> Self {
+        self.barrel = Some(barrels);
+        self
+    }
+
+    /// Sets `jewel`, the jewels in the movement of one unit.
+    #[must_use]
+    pub const fn jewel(mut self, jewels: Decimal) -> Self {
+        self.jewel = Some(jewels);
         self
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 
 use landed::data::{JpChoice, JpColumn, JpImport, JpProblemKind, import_jp_tariff_chapters};
+use landed::data::{Specific, SpecificPer, TariffRate};
 use landed::{NaiveDate, RateTables};
 use rust_decimal::Decimal;
 
@@ -19,6 +20,25 @@ const CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/tariff_jp.csv");
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
+}
+
+/// A row's rate: percent, specific parts, minimum and maximum, as an importer's `Encoded`.
+type Parts = (
+    Option<Decimal>,
+    Option<Specific>,
+    Option<Specific>,
+    Option<Specific>,
+    Option<Specific>,
+);
+
+fn parts(r: &TariffRate) -> Parts {
+    (
+        r.rate_percent,
+        r.specific,
+        r.second_specific(),
+        r.min(),
+        r.max(),
+    )
 }
 
 fn day() -> NaiveDate {
@@ -89,17 +109,7 @@ fn fixture_parses_every_form_and_lists_the_rest() {
             p("0203.11-031", "unparsed temporary"),
             p("0403.20-110", "unparsed WTO"),
             p("0803.10-100", "repeated"),
-            p("2204.10-000", "not encodable: specific per l"),
-            p(
-                "2204.21-020",
-                "not encodable: lower of ad valorem or per l, at least per l"
-            ),
             p("2309.10-010", "unparsed WTO"),
-            p("2710.12-131", "not encodable: specific per kl"),
-            p(
-                "5111.11-021",
-                "not encodable: higher of ad valorem or per m2"
-            ),
             p(
                 "5208.11-091",
                 "not encodable: higher of ad valorem or ad valorem + per m2"
@@ -110,7 +120,7 @@ fn fixture_parses_every_form_and_lists_the_rest() {
         ]
     );
     assert!(i.lines.iter().all(|l| l.code != "0803.10-100"));
-    assert_eq!(i.encodable().count(), 24);
+    assert_eq!(i.encodable().count(), 28);
 }
 
 #[test]
@@ -144,18 +154,26 @@ fn fixture_rows_load_as_a_data_file() {
         (butter.rate_percent, butter.specific.unwrap().amount),
         (Some(d("29.8")), d("1159"))
     );
-    // A line not encodable is not in the file; a line of a not-encodable one neither.
+    // Per litre (a kilolitre converted exactly) and per m².
+    let wine = at("2204.10.000");
+    assert_eq!(wine.specific.unwrap().per, SpecificPer::Liter);
+    assert_eq!(at("2710.12.131").specific.unwrap().amount, d("0.934"));
+    assert_eq!(
+        at("5111.11.021").min().unwrap().per,
+        SpecificPer::SquareMeter
+    );
+    // A line not encodable is not in the file.
     assert!(
         tables
-            .tariff(jp, &"2204.10.000".parse().unwrap(), day())
+            .tariff(jp, &"5208.11.091".parse().unwrap(), day())
             .is_err()
     );
     // Every encodable line is a row, the rate the importer gives.
     for (l, e) in i.encodable() {
         let r = at(l.hs.as_str());
         assert_eq!(
-            (r.rate_percent, r.specific, r.min(), r.max()),
-            (e.rate_percent, e.specific, e.min, e.max),
+            parts(&r),
+            (e.rate_percent, e.specific, e.specific_2, e.min, e.max),
             "{}",
             l.code
         );
@@ -242,8 +260,8 @@ fn random_lines_of_the_schedule_read_back_from_the_csv() {
         let r = &hit.rate;
         assert_eq!(r.hs, l.hs, "{}", l.code);
         assert_eq!(
-            (r.rate_percent, r.specific, r.min(), r.max()),
-            (e.rate_percent, e.specific, e.min, e.max),
+            parts(r),
+            (e.rate_percent, e.specific, e.specific_2, e.min, e.max),
             "{}: {}",
             l.code,
             l.text

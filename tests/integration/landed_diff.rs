@@ -212,6 +212,8 @@ struct RawLine {
     price: (u8, u8, u32),
     origin: usize,
     weight: Option<u16>,
+    /// Measures of one unit (litres, m², jewels, …): a magnitude and a mask of those given.
+    measures: Option<(u16, u8)>,
     duty_rate: Option<u16>,
     tax: (Option<u8>, Option<usize>),
     claim: Option<bool>,
@@ -245,6 +247,7 @@ fn raw_line() -> impl Strategy<Value = RawLine> {
         (0u8..3, 0u8..=4, any::<u32>()),
         0usize..ORIGINS.len(),
         proptest::option::weighted(0.7, 1u16..=5_000),
+        proptest::option::weighted(0.6, (0u16..=5_000, 1u8..64)),
         proptest::option::weighted(0.2, 0u16..=250),
         (
             proptest::option::weighted(0.1, 0u8..=27),
@@ -253,13 +256,14 @@ fn raw_line() -> impl Strategy<Value = RawLine> {
         proptest::option::of(any::<bool>()),
     )
         .prop_map(
-            |(pool, ext, qty, price, origin, weight, duty_rate, tax, claim)| RawLine {
+            |(pool, ext, qty, price, origin, weight, measures, duty_rate, tax, claim)| RawLine {
                 pool,
                 ext,
                 qty,
                 price,
                 origin,
                 weight,
+                measures,
                 duty_rate,
                 tax,
                 claim,
@@ -435,6 +439,26 @@ fn build(raw: &Raw) -> Value {
         });
         if let Some(w) = l.weight {
             line["weight_kg"] = json!(Decimal::new(i64::from(w), 3).to_string());
+        }
+        // Now and then some of the measures a specific duty may be charged per (a litre,
+        // proof litre, m², m³, barrel or jewel tariff line errors without its own).
+        if let Some((v, mask)) = l.measures {
+            let v = i64::from(v);
+            let all = [
+                ("liter", Decimal::new(v, 3)),
+                ("proof_liter", Decimal::new(v, 4)),
+                ("square_meter", Decimal::new(v, 2)),
+                ("cubic_meter", Decimal::new(v, 5)),
+                ("barrel", Decimal::new(v, 3)),
+                ("jewel", Decimal::from(v % 40)),
+            ];
+            let mut m = serde_json::Map::new();
+            for (bit, (name, value)) in all.into_iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    m.insert(name.to_owned(), json!(value.to_string()));
+                }
+            }
+            line["measures"] = Value::Object(m);
         }
         // A retail price (JP values personal use from it), above or below the price.
         if l.ext.1 % 4 == 0 && (jp || l.ext.1 % 16 == 0) {

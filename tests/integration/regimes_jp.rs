@@ -321,7 +321,8 @@ fn two_hundred_random_tariff_lines_quote_without_duty_rate_and_match_the_schedul
         let req = json!({"date": "2026-07-15", "destination": "JP", "currency": "JPY",
             "ship_from": "US", "buyer": "business",
             "lines": [{"hs_code": r.hs.as_str(), "quantity": "2", "unit_price": (value / 2).to_string(),
-                       "origin": "US", "weight_kg": "3.7"}]});
+                       "origin": "US", "weight_kg": "3.7",
+                       "measures": {"liter": "0.75", "square_meter": "1.5"}}]});
         let q = quote(req);
         let found = tables.tariff(jp_t, &r.hs, day).unwrap();
         assert_eq!(found.rate.hs, r.hs);
@@ -331,28 +332,21 @@ fn two_hundred_random_tariff_lines_quote_without_duty_rate_and_match_the_schedul
         if let Some(p) = r.rate_percent {
             d += base * p / Decimal::ONE_HUNDRED;
         }
+        // Two units of 3.7 kg, 0.75 l and 1.5 m² each.
+        let units = |per: landed::data::SpecificPer| match per {
+            landed::data::SpecificPer::Kg => weight * dec("2"),
+            landed::data::SpecificPer::Liter => dec("0.75") * dec("2"),
+            landed::data::SpecificPer::SquareMeter => dec("1.5") * dec("2"),
+            _ => dec("2"),
+        };
         if let Some(s) = r.specific {
-            let per = match s.per {
-                landed::data::SpecificPer::Kg => weight * dec("2"),
-                _ => dec("2"),
-            };
-            d += s.amount * per;
+            d += s.amount * units(s.per);
         }
         if let Some(m) = r.min() {
-            let per = if m.per == landed::data::SpecificPer::Kg {
-                weight * dec("2")
-            } else {
-                dec("2")
-            };
-            d = d.max(m.amount * per);
+            d = d.max(m.amount * units(m.per));
         }
         if let Some(m) = r.max() {
-            let per = if m.per == landed::data::SpecificPer::Kg {
-                weight * dec("2")
-            } else {
-                dec("2")
-            };
-            d = d.min(m.amount * per);
+            d = d.min(m.amount * units(m.per));
         }
         if r.specific.is_some() || r.min().is_some() || r.max().is_some() {
             specific += 1;
@@ -432,4 +426,58 @@ fn the_tariff_starts_2026_07_09_day_before_of_and_after() {
         // 50,000 × 10.9 % = 5,450 → 5,400.
         assert_eq!(quote.duty, dec("5400"), "{day}");
     }
+}
+
+/// Wine per litre (dataset 2026.12.14): 2204.10 sparkling wine at ¥182/l, and 2204.21-020 at
+/// the lower of 15 % or ¥125/l but not under ¥67/l; twelve bottles of 0.75 l (9 l), the duty
+/// truncated to ¥100.
+#[test]
+fn wine_pays_its_duty_per_litre_of_the_lines_measures() {
+    let wine = |hs: &str, price: &str| {
+        json!([{"hs_code": hs, "quantity": "12", "unit_price": price, "origin": "FR",
+                "measures": {"liter": "0.75"}}])
+    };
+    // 182 × 9 = 1,638 → 1,600.
+    let q = quote(jp(
+        "2026-07-15",
+        "business",
+        "0",
+        wine("2204.10.000", "2000"),
+    ));
+    assert_eq!(q.duty, dec("1600"));
+    // 15 % of 24,000 is 3,600; 125 × 9 = 1,125 is lower → 1,100.
+    let q = quote(jp(
+        "2026-07-15",
+        "business",
+        "0",
+        wine("2204.21.020", "2000"),
+    ));
+    assert_eq!(q.duty, dec("1100"));
+    // At ¥400 a bottle the consignment (¥4,800) is under the ¥10,000 small-amount limit.
+    let q = quote(jp(
+        "2026-07-15",
+        "business",
+        "0",
+        wine("2204.21.020", "400"),
+    ));
+    assert_eq!(q.duty, dec("0"));
+    // With a ¥20,000 computer (free) the limit is passed: 15 % of 2,000 (2,400 truncated to
+    // ¥1,000) is 300, under the floor 67 × 9 = 603 → 603 → 600.
+    let mut lines = wine("2204.21.020", "200");
+    lines
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"hs_code": "8471.30.000", "quantity": "1",
+        "unit_price": "20000", "origin": "FR"}));
+    let q = quote(jp("2026-07-15", "business", "0", lines));
+    assert_eq!(q.duty, dec("600"));
+    // Without the measure: an error naming it.
+    let req = QuoteRequest::from_json(
+        &jp("2026-07-15", "business", "0",
+            json!([{"hs_code": "2204.10.000", "quantity": "12", "unit_price": "2000", "origin": "FR"}]))
+        .to_string(),
+    )
+    .unwrap();
+    let err = RateTables::embedded().unwrap().quote(&req).unwrap_err();
+    assert!(err.to_string().contains("lines[0].measures.liter"), "{err}");
 }

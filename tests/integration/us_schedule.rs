@@ -99,7 +99,9 @@ fn request(destination: &str, currency: &str, hs: &str, day: &str) -> QuoteReque
         &json!({
             "date": day, "destination": destination, "currency": currency, "ship_from": "GB",
             "lines": [{"hs_code": hs, "quantity": "1", "unit_price": "1000.00", "origin": "GB",
-                       "weight_kg": "2.5"}]
+                       "weight_kg": "2.5",
+                       "measures": {"liter": "0.75", "proof_liter": "0.6", "square_meter": "2",
+                                    "cubic_meter": "0.5", "barrel": "3", "jewel": "17"}}]
         })
         .to_string(),
     )
@@ -333,4 +335,83 @@ source = "a test"
         .quote(&request("US", "USD", "6109.90.10.10", "2026-11-25"))
         .unwrap();
     assert_eq!(customs_duty(&q).rate, Some(dec("32")));
+}
+
+/// A one-line US quote from the UK on 2026-11-25 with the given line fields.
+fn us_line(line: serde_json::Value) -> Result<landed::Quote, landed::Error> {
+    let mut l = json!({"quantity": "12", "unit_price": "8.00", "origin": "GB"});
+    for (k, v) in line.as_object().unwrap() {
+        l[k] = v.clone();
+    }
+    let req = json!({"date": "2026-11-25", "destination": "US", "currency": "USD",
+                     "ship_from": "GB", "lines": [l]});
+    RateTables::embedded()
+        .unwrap()
+        .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+}
+
+#[test]
+fn specific_duties_per_litre_dozen_pair_and_jewel_are_charged_on_the_lines_measures() {
+    let duty = |line| customs_duty(&us_line(line).unwrap()).unrounded;
+    // 2204.21.50 wine: 6.3¢/liter; 12 bottles of 0.75 l = 9 l → $0.567.
+    assert_eq!(
+        duty(json!({"hs_code": "2204.21.50.40", "measures": {"liter": "0.75"}})),
+        dec("0.567")
+    );
+    // 0407.11.00 eggs: 2.8¢/doz.; 30 eggs are 2.5 dozen → $0.07.
+    assert_eq!(
+        duty(json!({"hs_code": "0407.11.00.00", "quantity": "30"})),
+        dec("0.07")
+    );
+    // 6402.19.50 footwear: 76¢/pr. + 32%; 12 pairs at $8 → 9.12 + 30.72.
+    assert_eq!(
+        duty(json!({"hs_code": "6402.19.50"})),
+        dec("9.12") + dec("30.72")
+    );
+    // 9106.10.00 time recorders: 36¢ each + 5.6% + 2¢/jewel; 12 of 17 jewels.
+    assert_eq!(
+        duty(json!({"hs_code": "9106.10.00.00", "measures": {"jewel": "17"}})),
+        dec("4.32") + dec("5.376") + dec("4.08")
+    );
+    // 2709.00.10 crude oil testing under 25° API: 5.25¢/bbl; 12 units of 1.5 barrels.
+    assert_eq!(
+        duty(json!({"hs_code": "2709.00.10.00", "measures": {"barrel": "1.5"}})),
+        dec("0.945")
+    );
+}
+
+#[test]
+fn a_specific_duty_without_its_measure_is_an_error_naming_the_field() {
+    let field = |e: &landed::Error| match e {
+        landed::Error::InvalidInput { field, .. } => Some(field.clone()),
+        _ => None,
+    };
+    let err = us_line(json!({"hs_code": "2204.21.50.40"})).unwrap_err();
+    assert_eq!(
+        field(&err).as_deref(),
+        Some("lines[0].measures.liter"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("is per liter"), "{err}");
+    // Another measure does not stand in for it.
+    let err = us_line(json!({"hs_code": "9106.10.00.00", "measures": {"liter": "1"}})).unwrap_err();
+    assert_eq!(
+        field(&err).as_deref(),
+        Some("lines[0].measures.jewel"),
+        "{err}"
+    );
+    let err =
+        us_line(json!({"hs_code": "2204.21.50.40", "measures": {"liter": "-1"}})).unwrap_err();
+    assert_eq!(
+        field(&err).as_deref(),
+        Some("lines[0].measures.liter"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("negative"), "{err}");
+    // An unknown measure is a wire error.
+    let req = json!({"date": "2026-11-25", "destination": "US", "currency": "USD",
+        "lines": [{"hs_code": "2204.21.50.40", "quantity": "1", "unit_price": "8", "origin": "GB",
+                   "measures": {"litre": "0.75"}}]});
+    let err = QuoteRequest::from_json(&req.to_string()).unwrap_err();
+    assert!(err.to_string().contains("litre"), "{err}");
 }

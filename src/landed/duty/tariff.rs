@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::super::arith::{Exact, add, mul, percent_of};
+use super::super::arith::{Exact, add, div, mul, percent_of};
 use super::super::cart::Line;
 use super::super::cascade::Context;
 use super::super::charges::{ID_DUTY_RATE, Step, id_of, percent};
@@ -270,25 +270,11 @@ fn mfn_duty(
         None => Decimal::ZERO,
     };
     let amount_of = |s: Specific| -> Result<Decimal, Error> {
-        let units = match s.per {
-            SpecificPer::Unit => l.quantity,
-            SpecificPer::Kg => {
-                let kg = l.weight_kg.ok_or_else(|| {
-                    Error::input(
-                        field(i, "weight_kg"),
-                        format!(
-                            "required: the {} tariff for {} is per kg",
-                            t.territory, t.hs
-                        ),
-                    )
-                })?;
-                mul(kg, l.quantity)?
-            }
-        };
-        conv(rates, s.currency, currency)?.apply(mul(s.amount, units)?)
+        let charged = specific_units(t, l, i, s.per)?.of(s.amount)?;
+        conv(rates, s.currency, currency)?.apply(charged)
     };
-    if let Some(s) = t.specific {
-        duty = add(duty, amount_of(s)?)?;
+    for s in t.specific.iter().chain(t.second_specific().iter()) {
+        duty = add(duty, amount_of(*s)?)?;
     }
     if let Some(m) = t.min() {
         duty = duty.max(amount_of(m)?);
@@ -297,4 +283,77 @@ fn mfn_duty(
         duty = duty.min(amount_of(m)?);
     }
     Ok(duty)
+}
+
+/// The count of a line's units a specific duty is charged on: a measure of the line's
+/// inputs, divided by how many of them make one unit of the duty (12 for a dozen).
+struct Units {
+    measure: Decimal,
+    per: u32,
+}
+
+impl Units {
+    /// The duty on these units at `amount` per unit of the duty: `amount × measure / per`,
+    /// multiplied before it is divided so that a dozen's duty is exact where it can be.
+    fn of(&self, amount: Decimal) -> Result<Decimal, Error> {
+        let total = mul(amount, self.measure)?;
+        if self.per == 1 {
+            return Ok(total);
+        }
+        div(total, Decimal::from(self.per))
+    }
+}
+
+/// The line's units for a specific duty per `per`: `quantity` counts units, pairs and head
+/// (dozens, grosses and thousands of them), `weight_kg` × `quantity` kilograms (and tonnes),
+/// a measure of `measures` × `quantity` litres, square metres, …. A missing input is an
+/// error naming its field.
+fn specific_units(
+    t: &TariffRate,
+    l: &QuoteLine,
+    i: usize,
+    per: SpecificPer,
+) -> Result<Units, Error> {
+    let counted = |per: u32| Units {
+        measure: l.quantity,
+        per,
+    };
+    // The measure of one unit, or an error naming its field (formatted only then).
+    let per_unit = |m: Option<Decimal>| -> Result<Units, Error> {
+        let m = m.ok_or_else(|| {
+            let (name, what) = match per {
+                SpecificPer::Kg | SpecificPer::Tonne => (
+                    "weight_kg".to_owned(),
+                    "the net weight of one unit in kg".to_owned(),
+                ),
+                _ => (
+                    format!("measures.{per}"),
+                    format!("the measure of one unit in {per}"),
+                ),
+            };
+            Error::input(
+                field(i, &name),
+                format!(
+                    "required: the {} tariff for {} is per {per}; give {what}",
+                    t.territory, t.hs
+                ),
+            )
+        })?;
+        Ok(Units {
+            measure: mul(m, l.quantity)?,
+            per: 1,
+        })
+    };
+    Ok(match per {
+        SpecificPer::Unit | SpecificPer::Pair | SpecificPer::Head => counted(1),
+        SpecificPer::Dozen => counted(12),
+        SpecificPer::Gross => counted(144),
+        SpecificPer::Thousand => counted(1000),
+        SpecificPer::Kg => per_unit(l.weight_kg)?,
+        SpecificPer::Tonne => Units {
+            per: 1000,
+            ..per_unit(l.weight_kg)?
+        },
+        measured => per_unit(l.measures.get(measured))?,
+    })
 }

@@ -876,19 +876,37 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                     let t = found.rate;
                     let mut duty = t.rate_percent.map_or(Decimal::ZERO, |p| pct(cv, p));
                     let specific = |s: landed::data::Specific| -> Result<Decimal, Error> {
-                        let units = match s.per {
-                            landed::data::SpecificPer::Unit => l.quantity,
-                            landed::data::SpecificPer::Kg => {
-                                let kg = l.weight_kg.ok_or_else(|| {
-                                    input(format!("lines[{i}].weight_kg"), "required")
-                                })?;
-                                kg * l.quantity
-                            }
+                        use landed::data::SpecificPer as P;
+                        // The units charged: a count of the quantity or a measure of one
+                        // unit times the quantity, and how many make one unit of the duty.
+                        let need = |v: Option<Decimal>, name: &str| {
+                            v.map(|v| v * l.quantity)
+                                .ok_or_else(|| input(format!("lines[{i}].{name}"), "required"))
                         };
-                        convert(req, s.currency.code(), &cur, s.amount * units)
+                        let m = &l.measures;
+                        let (units, per) = match s.per {
+                            P::Unit | P::Pair | P::Head => (l.quantity, 1),
+                            P::Dozen => (l.quantity, 12),
+                            P::Gross => (l.quantity, 144),
+                            P::Thousand => (l.quantity, 1000),
+                            P::Kg => (need(l.weight_kg, "weight_kg")?, 1),
+                            P::Tonne => (need(l.weight_kg, "weight_kg")?, 1000),
+                            P::Liter => (need(m.liter, "measures.liter")?, 1),
+                            P::ProofLiter => (need(m.proof_liter, "measures.proof_liter")?, 1),
+                            P::SquareMeter => (need(m.square_meter, "measures.square_meter")?, 1),
+                            P::CubicMeter => (need(m.cubic_meter, "measures.cubic_meter")?, 1),
+                            P::Barrel => (need(m.barrel, "measures.barrel")?, 1),
+                            P::Jewel => (need(m.jewel, "measures.jewel")?, 1),
+                            other => panic!("the oracle does not know {other:?}"),
+                        };
+                        let mut amount = s.amount * units;
+                        if per != 1 {
+                            amount /= Decimal::from(per);
+                        }
+                        convert(req, s.currency.code(), &cur, amount)
                     };
-                    if let Some(s) = t.specific {
-                        duty += specific(s)?;
+                    for s in t.specific.iter().chain(t.second_specific().iter()) {
+                        duty += specific(*s)?;
                     }
                     if let Some(m) = t.min() {
                         duty = duty.max(specific(m)?);
