@@ -340,7 +340,9 @@ impl QuoteLine {
 /// assert_eq!(wine.measures.liter, Some("0.75".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Measures {

@@ -68,11 +68,20 @@ fn cell<'a>(m: &'a Matrix, market: &str) -> &'a Cell {
 // by their definitions, plainly.
 
 fn forward_quote(market: &Value, c: &Cell, hs: &str, rates: &[(Currency, Decimal)]) -> Quote {
+    forward_quote_of(market, c, json!({"hs_code": hs}), rates)
+}
+
+/// [`forward_quote`] of a line with more fields than its code (`line` gives them).
+fn forward_quote_of(market: &Value, c: &Cell, line: Value, rates: &[(Currency, Decimal)]) -> Quote {
+    let mut l = json!({"quantity": "1", "unit_price": c.goods_price.to_string(), "origin": "CN"});
+    for (k, x) in line.as_object().unwrap() {
+        l[k] = x.clone();
+    }
     let mut v = json!({"date": DATE, "destination": market["destination"], "currency": c.currency.code(),
         "ship_from": "CN", "shipping": c.shipping.to_string(),
         "incoterm": market.get("incoterm").cloned().unwrap_or(json!("DDP")),
         "seller_registrations": market.get("seller_registrations").cloned().unwrap_or(json!([])),
-        "lines": [{"hs_code": hs, "quantity": "1", "unit_price": c.goods_price.to_string(), "origin": "CN"}]});
+        "lines": [l]});
     v["exchange_rates"] = rates
         .iter()
         .map(|(from, r)| json!({"from": from.code(), "to": c.currency.code(), "rate": r.to_string()}))
@@ -581,4 +590,50 @@ fn matrix_cells_report_the_regime_changes_reverse_pricing_reports_for_their_shel
         near >= 4,
         "the bases put several shelf prices near a threshold ({near})"
     );
+}
+
+/// A product whose US line charges per litre takes its `measures` into the quote; without
+/// them its US cell is an error naming the measure, and its other cells still price.
+#[test]
+fn matrix_products_carry_their_measures_into_the_quote() {
+    let us = markets()[4].clone();
+    let wine = |measures: Value| {
+        let mut p = json!({"sku": "WINE", "hs_code": "220421", "origin": "CN", "unit_cost": "4",
+                           "base_price": "12.00", "hs_codes": {"US": "2204215040"}});
+        if !measures.is_null() {
+            p["measures"] = measures;
+        }
+        p
+    };
+    let m = tables()
+        .matrix(&request(
+            json!([us.clone()]),
+            json!([wine(json!({"liter": "0.75"}))]),
+            json!({}),
+        ))
+        .unwrap();
+    let c = cell(&m, "US");
+    let line = json!({"hs_code": "2204215040", "measures": {"liter": "0.75"}});
+    let q = forward_quote_of(&us, c, line, &cross_rates("USD".parse().unwrap()));
+    assert_eq!(q.duty, c.duty, "{q:#?}");
+    // 6.3¢ per litre on 0.75 l (4.725¢), plus the additional duties on Chinese wine.
+    assert!(
+        q.charges.iter().any(|ch| &*ch.name == "customs duty"
+            && ch.unrounded == "0.04725".parse::<Decimal>().unwrap()),
+        "{q:#?}"
+    );
+    let m = tables()
+        .matrix(&request(
+            json!([us, markets()[0].clone()]),
+            json!([wine(Value::Null)]),
+            json!({}),
+        ))
+        .unwrap();
+    assert_eq!(
+        m.errors[0].field.as_deref(),
+        Some("lines[0].measures.liter"),
+        "{:?}",
+        m.errors
+    );
+    assert_eq!(m.cells.len(), 1);
 }

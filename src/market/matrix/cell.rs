@@ -118,6 +118,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let mut line = QuoteLine::new(hs, Decimal::ONE, Decimal::ZERO, product.origin);
         line.tax_category = product.tax_category.clone();
         line.weight_kg = product.weight_kg;
+        line.measures = product.measures;
         if quote.lines.len() != 1 {
             *quote = m.template.clone();
         }

@@ -30,7 +30,7 @@ use super::cell::Solution;
 use crate::codes::{CountryCode, HsCode, TaxCategory};
 use crate::data::FastMap;
 use crate::error::Error;
-use crate::landed::QuoteLine;
+use crate::landed::{Measures, QuoteLine};
 use crate::market::reverse::ProbeCache;
 
 /// The most solves kept per market.
@@ -46,6 +46,7 @@ pub(super) struct LineKey {
     origin: CountryCode,
     tax_category: Option<TaxCategory>,
     weight_kg: Option<Decimal>,
+    measures: Measures,
 }
 
 impl LineKey {
@@ -57,6 +58,7 @@ impl LineKey {
             origin: line.origin,
             tax_category: line.tax_category.clone(),
             weight_kg: line.weight_kg,
+            measures: line.measures,
         }
     }
 }

@@ -51,7 +51,7 @@ use crate::data::{DataVersion, RateTables};
 use crate::ending::PriceEnding;
 use crate::error::Error;
 use crate::fx::{Drift, StalenessPolicy};
-use crate::landed::{Incoterm, Quote};
+use crate::landed::{Incoterm, Measures, Quote};
 
 pub use wire::MatrixRequest;
 
@@ -162,6 +162,9 @@ pub struct Product {
         with = "crate::serde_util::opt_decimal_str"
     )]
     pub weight_kg: Option<Decimal>,
+    /// Measures of one unit (litres, m², …) for specific duties per one of them.
+    #[serde(default, skip_serializing_if = "Measures::is_empty")]
+    pub measures: Measures,
 }
 
 /// Why the shelf price is what it is.
