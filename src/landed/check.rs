@@ -67,7 +67,12 @@ pub(crate) fn request(req: &QuoteRequest) -> Result<(), Error> {
         };
         check("weight_kg", l.weight_kg)?;
         // Formatted only when one is negative: this runs for every line of every quote.
-        for (per, v) in l.measures.all() {
+        let measures = if l.measures.is_empty() {
+            None
+        } else {
+            Some(l.measures.all())
+        };
+        for (per, v) in measures.into_iter().flatten() {
             if let Some(v) = v.filter(|v| negative(*v)) {
                 return Err(Error::input(
                     field(i, &format!("measures.{per}")),

@@ -402,8 +402,13 @@ impl Measures {
     };
 
     /// True when no measure is given.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::EMPTY
+    pub const fn is_empty(&self) -> bool {
+        self.liter.is_none()
+            && self.proof_liter.is_none()
+            && self.square_meter.is_none()
+            && self.cubic_meter.is_none()
+            && self.barrel.is_none()
+            && self.jewel.is_none()
     }
 
     /// Every measure with its unit, given or not, in declaration order.
