@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from usitc_ch99_headings import fill_headings, verify_curated  # noqa: E402
+from usitc_ch99_headings import fill_headings, load as load_headings, verify_curated  # noqa: E402
 
 # EO 14289 (90 FR 18907) sec. 3, retroactive to entries from 2025-03-04: an article subject to the CA/MX
 # IEEPA duties (EO 14193 / EO 14194 as amended) is not subject to the Section 232 steel/aluminium duties.
@@ -1432,6 +1432,118 @@ def ru_smelt_warn(hs, frm, to, russian_origin=False):
                effective_from=frm, effective_to=to, source=SRC["s232_ru_smelt"])
 
 
+# Proclamation 10782 of 2024-07-10 (89 FR 57339, FR Doc 2024-15632): aluminium articles of Mexico, and its derivative
+# aluminium articles of U.S. note 19(a)(iii), owe +10% (9903.85.71 / 9903.85.72) when the primary aluminium in them has
+# China, Russia, Belarus or Iran as primary or secondary country of smelt or country of most recent cast; entries from
+# 12:01 a.m. EDT 2024-07-10 (the proclamation's opening read on regulations.justia.com, its effective-date clause not;
+# the date as Barnes Richardson, Steel Market Update, Policy Risk Report and Livingston give it; CBP CSMS #62063449:
+# Proclamation 10522's 200% supersedes it for Russian smelt or cast). USITC's HTS 2025 and 2026 Basic Editions print
+# both headings, "+ 10%"; Revision 10 (2026-06-08) has neither. Where the metal was smelted or cast is not in a
+# request: a warning on Mexican goods, not a charge, from the data's first US day (2025-01-01) to 2026-06-07, the day
+# before Revision 10 (they may have ended earlier, in a 2026 revision not held here). Proclamation 10895 ended
+# Mexico's exemption from 2025-03-12 (all origins 25%, then 50%, charged by the s232 rows); no source read says
+# whether it ended these headings too, so the warning from that day says so. Lines: before 2025-03-12 the lines of
+# note 19 then (the tracker's mill products of note 19(b) and the six note 19(a)(iii) derivatives, both without a
+# start date); from 2025-03-12 every line and day of the Russian-smelt warning (the data's aluminium lines), each
+# chapter-76 line from its own first day. Heading: 9903.85.71 on a mill-product line, 9903.85.72 on a note 19(a)(iii)
+# line, both (candidates) on any other line (a derivative the notes added in 2025, or an annex line covering both).
+MX_SMELT_FROM, MX_SMELT_TO, MX_EXEMPTION_END = "2025-01-01", "2026-06-07", "2025-03-12"
+MX_SMELT_HEADING_TEXT = {  # heading -> (general column, words of the description), 2025 and 2026 Basic Editions
+    "9903.85.71": ("The duty provided in the applicable subheading + 10%",
+                   "Aluminum articles of Mexico enumerated in U.S. note 19 to this subchapter, containing primary "
+                   "aluminum for which the primary country of smelt, secondary country of smelt, or country of most "
+                   "recent cast, is China, Russia, Belarus or Iran"),
+    "9903.85.72": ("The duty provided in the applicable subheading + 10%",
+                   "Derivative aluminum articles of Mexico enumerated in U.S. note 19(a)(iii) to this subchapter, "
+                   "containing primary aluminum for which the primary country of smelt, secondary country of smelt, or "
+                   "country of most recent cast, is China, Russia, Belarus or Iran"),
+}
+NOTE_19_A_III = frozenset("76141050 76149020 76149040 76149050 87081030 87082921".split())  # Proclamation 9980
+SRC["s232_mx_smelt"] = (
+    "Proclamation 10782 of 2024-07-10 'Adjusting Imports of Aluminum Into the United States', 89 FR 57339 (FR Doc "
+    "2024-15632, published 2024-07-15; text found on regulations.justia.com, opening read, effective-date clause not "
+    "read): +10% on aluminium articles and derivative aluminium articles of Mexico whose primary aluminium has China, "
+    "Russia, Belarus or Iran as primary or secondary country of smelt or country of most recent cast, entries from "
+    "12:01 a.m. EDT 2024-07-10 (Barnes Richardson 2024-07-10: in effect that day from 12:01 a.m.; Steel Market Update "
+    "2024-07-10, Policy Risk Report, Livingston, GEODIS: entries on or after 2024-07-10) ; CBP CSMS #62063449 "
+    "(govdelivery copy opened): the same +10% on products of Mexico by reported country of smelt or most recent cast, "
+    "Proclamation 10522's 200% superseding it where the metal was smelted or cast in Russia ; headings 9903.85.71 "
+    "(aluminium articles) and 9903.85.72 (derivative aluminium articles of U.S. note 19(a)(iii)), + 10%: GHY "
+    "2024-07-16, Livingston, and the wording of USITC HTS 2025 and 2026 Basic Editions (JSON export); neither heading "
+    "in USITC HTS 2026 Revision 10 (2026-06-08): rows end 2026-06-07, the headings may have ended earlier in a 2026 "
+    "revision not held here ; Proclamation 10895 (90 FR 9807) ended Mexico's exemption from 2025-03-12 (all origins "
+    "25%: CBP CSMS #64384496); no source read says whether it ended 9903.85.71/.72 (the 2026 Basic Edition keeps "
+    "them, as it keeps the superseded 9903.85.01/.03) ; rows start on the data's first US day, 2025-01-01 ; lines: "
+    "before 2025-03-12 the note 19(b) mill products and the note 19(a)(iii) derivatives of the tracker "
+    "(s232_metal_chapter_products.csv, s232_derivative_products.csv), from 2025-03-12 those of the Russian-smelt "
+    "warning")
+MX_SMELT_COMMON = ("when the primary aluminium in them has China, Russia, Belarus or Iran as its primary or secondary "
+                   "country of smelt or its country of most recent cast (smelted or cast in Russia: the +200% of "
+                   "Proclamation 10522 instead)")
+MX_SMELT_WARNING = (  # to 2025-03-11, while Mexican aluminium was otherwise exempt
+    "Section 232 aluminium, Proclamation 10782 (from 2024-07-10): aluminium articles of Mexico (9903.85.71) and its "
+    "derivative aluminium articles of U.S. note 19(a)(iii) (9903.85.72) pay +10% " + MX_SMELT_COMMON + " -- not "
+    "charged here because a request does not say where the metal was smelted or cast; add it if so")
+MX_SMELT_WARNING_LATER = (  # from 2025-03-12, when Proclamation 10895 ended Mexico's exemption
+    "Section 232 aluminium, Proclamation 10782: headings 9903.85.71 (aluminium articles of Mexico) and 9903.85.72 "
+    "(its derivative aluminium articles of U.S. note 19(a)(iii)) add 10% " + MX_SMELT_COMMON + ". Since 2025-03-12 "
+    "Mexican aluminium owes the general Section 232 aluminium duty like every origin (Proclamation 10895), and no "
+    "source read for this data says whether these headings then lapsed or still add 10%; they are in USITC's HTS "
+    "2026 Basic Edition, not in Revision 10 (2026-06-08), and may have ended earlier, in a 2026 revision not held "
+    "here -- not charged here because a request does not say where the metal was smelted or cast; check the "
+    "entry's chapter-99 headings")
+
+
+def mx_smelt_warnings(rows, tr):
+    """The Proclamation 10782 warning rows (origin MX) for the data's aluminium lines, 2025-01-01 .. 2026-06-07."""
+    chapter = [r for r in read_csv(tr / "resources/s232_metal_chapter_products.csv") if r["metal_type"] == "aluminum"]
+    deriv = [r for r in read_csv(tr / "resources/s232_derivative_products.csv") if r["derivative_type"] == "aluminum"]
+    mill = sorted(r["hts_prefix"] for r in chapter if r["kind"] == "mill" and not r["effective_date"])
+    a3 = sorted({r["hts_prefix"] for r in chapter if r["source"].startswith("note_19(a)(iii)")}
+                | {r["hts_prefix"] for r in deriv if r["ch99_code"] == "9903.85.04"})
+    # note 19(a)(iii) of Proclamation 9980: 7614.10.50, 7614.90.20/.40/.50, 8708.10.30, 8708.29.21, in the tracker
+    # without a start date (in force before 2025)
+    assert set(a3) == NOTE_19_A_III and not any(r["effective_date"] for r in chapter + deriv
+                                                if r["hts_prefix"] in NOTE_19_A_III), a3
+    first = {r["hts_prefix"]: r["effective_date"] for r in chapter if r["effective_date"]}
+
+    def heading(hs):
+        if any(hs.startswith(p) for p in mill):
+            return "9903.85.71"
+        if any(hs.startswith(p) for p in NOTE_19_A_III):
+            return "9903.85.72"
+        return "9903.85.71 9903.85.72"
+
+    def rows_for(hs, exclude_hs, frm, to):
+        # EO 14289 sec. 3 (to 2025-06-03): an article subject to the IEEPA Mexico duty owes no 232 aluminium duty
+        out = []
+        for f, t, fent in [(frm, min(to, day_before(METALS_FIRST)), True), (max(frm, METALS_FIRST), to, False)]:
+            if f > t:
+                continue
+            out.append(row(name="s232_aluminium_mx_smelt", authority="Section 232 aluminium (Mexico)",
+                           heading=heading(hs), hs=hs, origins="MX", exclude_hs=exclude_hs, rate_percent="10",
+                           group="s232_conditional", warn_only="true",
+                           yields_to="s232_autos s232_mhd" + (" ieepa_fentanyl_mx ieepa_fentanyl_mx_potash" if fent
+                                                              else ""),
+                           warning=MX_SMELT_WARNING if t < MX_EXEMPTION_END else MX_SMELT_WARNING_LATER,
+                           effective_from=f, effective_to=t,
+                           source=SRC["s232_mx_smelt"] + (" ; precedence with the IEEPA Mexico duty: " + SRC["eo14289"]
+                                                          if fent and t >= "2025-03-04" else "")))
+        return out
+
+    out = []
+    for hs in mill + a3:   # the lines of note 19 before Proclamation 10895
+        out += rows_for(hs, "", MX_SMELT_FROM, day_before(MX_EXEMPTION_END))
+    for r in rows:
+        if r["name"] != "s232_aluminium_ru_smelt":
+            continue
+        f = max(r["effective_from"], MX_EXEMPTION_END, first.get(r["hs"], ""))
+        t = min(r["effective_to"] or "9999-12-31", MX_SMELT_TO)
+        if f <= t:
+            out += rows_for(r["hs"], r["exclude_hs"], f, t)
+    return out
+
+
 def deriv_warn(hs, metal, frm, to, src, heading=""):
     label = "steel" if metal == "steel" else "aluminium"
     return row(name=f"s232_{metal}_derivative", authority=f"Section 232 {label}", heading=heading, hs=hs,
@@ -1500,6 +1612,8 @@ def generate(tr):
     rows += [{**ru_smelt_warn(r["hs"], max(r["effective_from"], RU_SMELT_FROM), r["effective_to"]),
               "exclude_hs": r["exclude_hs"]}
              for r in rows if r["name"] == "s232_aluminium_ru" and (r["effective_to"] or "9999") >= RU_SMELT_FROM]
+    # Proclamation 10782's Mexican warning on the same lines (and, before 2025-03-12, on the note 19 lines then)
+    rows += mx_smelt_warnings(rows, tr)
     rows += election_warnings(rows, tr)
     rows = sorted(rows, key=sort_key(COLS))
     # exemptions in the loader's series order (territory, hs, duty, origins, then date; AdditionalIndex::build), so
@@ -1675,6 +1789,10 @@ def main(argv):
     verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT_R10, "USITC HTS 2026 Revision 10", usitc)
+    for edition in ("USITC HTS 2025 Basic Edition", "USITC HTS 2026 Basic Edition"):
+        verify_curated(MX_SMELT_HEADING_TEXT, edition, usitc)
+    gone = load_headings(usitc)   # the Mexican headings end the day before Revision 10, which has neither
+    assert not any(lab == "USITC HTS 2026 Revision 10" for h in MX_SMELT_HEADING_TEXT for lab, _, _ in gone.get(h, []))
     assert {h for v in CANDIDATES.values() for h in v.split()} == set(CANDIDATE_HEADING_TEXT)
     mapped, unmapped = fill_headings(rows, usitc)
     print(f"headings from the USITC export: {len(mapped)} row series mapped, {len(unmapped)} left empty")

@@ -29,7 +29,10 @@
 //! Customs value 1,000.00 USD (ten units of 100.00, above the $800 de minimis of 2025), no
 //! preference claimed (`claim_preference: false`), so `not_with_preference` rows apply; a
 //! second quote of those rows with the preference claimed checks that they then give way when
-//! the tariff charge is preferential.
+//! the tariff charge is preferential. A row that a case hides only because it yields to such a
+//! `not_with_preference` row (a Mexican warning that gives way to the IEEPA Mexico duty) is
+//! tried on that case with the preference claimed too, and when the quote's tariff charge is
+//! then preferential the row must show: that case is quoted and checked with the claim.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
@@ -664,13 +667,18 @@ enum Outcome {
     Exempted,
 }
 
-/// A case of a change: (row, code, origin).
-type Case = (usize, String, String);
+/// A case of a change: (row, code, origin, preference claimed).
+type Case = (usize, String, String, bool);
 
 /// One case per outcome a sample of the change's rows shows on the day they are in force:
 /// the row shown if any case shows it, and a case of each way the stacking hides it; and
 /// whether some case shows a row starting that day.
-fn representatives(data: &Data, c: &Change, days: &[NaiveDate]) -> (BTreeMap<Outcome, Case>, bool) {
+fn representatives(
+    data: &Data,
+    tables: &RateTables,
+    c: &Change,
+    days: &[NaiveDate],
+) -> (BTreeMap<Outcome, Case>, bool) {
     let mut found: BTreeMap<Outcome, Case> = BTreeMap::new();
     let mut start_shown = false;
     // Rows starting before rows ending; a bounded sample of each keeps the test quick, and
@@ -686,7 +694,8 @@ fn representatives(data: &Data, c: &Change, days: &[NaiveDate]) -> (BTreeMap<Out
         for (code, mfn, origins) in candidates(data, i, on, days, k < 3) {
             for origin in origins {
                 let fates = data.expect(&code, &origin, on, false);
-                let outcome = match fates.iter().find(|(j, _)| *j == i).map(|f| f.1) {
+                let fate = fates.iter().find(|(j, _)| *j == i).map(|f| f.1);
+                let outcome = match fate {
                     // The MFN rate of the schedule file ranks the case; the quote's tariff
                     // duty decides in the check.
                     Some(Fate::Applies) if r.top_up && r.rate <= mfn => Outcome::ZeroTopUp,
@@ -696,10 +705,20 @@ fn representatives(data: &Data, c: &Change, days: &[NaiveDate]) -> (BTreeMap<Out
                     Some(Fate::Exempted) => Outcome::Exempted,
                     Some(Fate::OutOfScope | Fate::Preference) | None => continue,
                 };
+                // Hidden only by a row that spares preferential goods: with the preference
+                // claimed, and a preferential tariff charge, the row shows (it is quoted so).
+                if let Some(Fate::Yields(o)) = fate
+                    && data.rows[o].not_with_preference
+                    && !found.contains_key(&Outcome::Shown)
+                    && shown_with_preference(data, tables, i, &code, &origin, on)
+                {
+                    start_shown |= c.starts.contains(&i);
+                    found.insert(Outcome::Shown, (i, code.clone(), origin.clone(), true));
+                }
                 start_shown |= outcome <= Outcome::ZeroTopUp && c.starts.contains(&i);
                 found
                     .entry(outcome)
-                    .or_insert_with(|| (i, code.clone(), origin));
+                    .or_insert_with(|| (i, code.clone(), origin, false));
                 if found.len() == 5 && (start_shown || c.starts.is_empty()) {
                     return (found, start_shown);
                 }
@@ -707,6 +726,26 @@ fn representatives(data: &Data, c: &Change, days: &[NaiveDate]) -> (BTreeMap<Out
         }
     }
     (found, start_shown)
+}
+
+/// Whether row `i` applies, by the data, to `code` from `origin` on `on` quoted with the
+/// preference claimed, when the quote's tariff charge is preferential.
+fn shown_with_preference(
+    data: &Data,
+    tables: &RateTables,
+    i: usize,
+    code: &str,
+    origin: &str,
+    on: NaiveDate,
+) -> bool {
+    let Ok(q) = tables.quote(&request(code, origin, on, true)) else {
+        return false;
+    };
+    preferential(&q)
+        && data
+            .expect(code, origin, on, true)
+            .iter()
+            .any(|&(j, f)| j == i && f == Fate::Applies)
 }
 
 #[derive(Default)]
@@ -735,14 +774,14 @@ fn run_case(
     tables: &RateTables,
     days: &[NaiveDate],
     on: NaiveDate,
-    (row, hs, origin): &Case,
+    (row, hs, origin, claim): &Case,
     t: &mut Tally,
     problems: &mut Vec<String>,
 ) {
     let r = &data.rows[*row];
     t.cases += 1;
     for &d in days {
-        let q = match tables.quote(&request(hs, origin, d, false)) {
+        let q = match tables.quote(&request(hs, origin, d, *claim)) {
             Ok(q) => q,
             Err(e) => {
                 problems.push(format!("{hs} from {origin} on {d}: quote failed: {e}"));
@@ -750,11 +789,14 @@ fn run_case(
             }
         };
         t.quotes += 1;
-        problems.extend(check(data, &q, hs, origin, d, false));
+        // A case quoted with the preference claimed is checked as preferential when its
+        // tariff charge is.
+        let pref = *claim && preferential(&q);
+        problems.extend(check(data, &q, hs, origin, d, pref));
         if d != on {
             continue;
         }
-        let fates = data.expect(hs, origin, d, false);
+        let fates = data.expect(hs, origin, d, pref);
         match fates.iter().find(|(j, _)| j == row).unwrap().1 {
             Fate::Applies if r.warn_only => t.warned += 1,
             Fate::Applies if r.top_up => {
@@ -773,7 +815,7 @@ fn run_case(
         }
         // A USMCA-style row: with the preference claimed, the row gives way when the tariff
         // charge is preferential (and applies as before when it is not).
-        if r.not_with_preference {
+        if r.not_with_preference && !*claim {
             let q = tables.quote(&request(hs, origin, d, true)).unwrap();
             t.quotes += 1;
             let pref = preferential(&q);
@@ -807,7 +849,7 @@ fn each_dated_change_of_each_us_additional_duty_series_the_day_before_of_and_aft
             t.before_coverage += 1;
             continue;
         }
-        let (cases, start_shown) = representatives(&data, c, &days);
+        let (cases, start_shown) = representatives(&data, tables, c, &days);
         if cases.is_empty() {
             t.unpredicted.push(format!(
                 "{} {}: no ad valorem schedule line under the rows' prefixes on the three days",

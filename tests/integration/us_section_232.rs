@@ -1,11 +1,11 @@
 //! Section 232 programmes beyond the metals (issue 17 point 4) on the embedded US data
 //! (`data/tariff_us_additional.csv`): automobiles and parts with the UK, EU, Japan, Korea and
 //! Taiwan deals, timber, lumber and wood products, medium and heavy vehicles, parts and buses,
-//! the warn-only semiconductor and pharmaceutical programmes, Russian aluminium and the metals
-//! annex I-C; each dated start is quoted the day before, of and after (house rule 22), and the
-//! non-stacking rules between the 232 programmes and with the other authorities. Customs value
-//! 1,000.00 (ten units of 100.00, above the $800 de minimis of 2025), so an amount is ten times
-//! a percentage.
+//! the warn-only semiconductor and pharmaceutical programmes, Russian aluminium, the Mexican
+//! aluminium of Proclamation 10782 (a warning) and the metals annex I-C; each dated start is
+//! quoted the day before, of and after (house rule 22), and the non-stacking rules between the
+//! 232 programmes and with the other authorities. Customs value 1,000.00 (ten units of 100.00,
+//! above the $800 de minimis of 2025), so an amount is ten times a percentage.
 
 use landed::RateTables;
 use landed::landed::{ChargeKind, Quote, QuoteRequest};
@@ -647,6 +647,91 @@ fn aluminium_of_other_origins_warns_of_the_200_percent_on_russian_smelted_or_cas
     }
     assert!(warns(&quote("66039081", "CN", "2026-04-05"), RU_SMELT));
     assert!(!warns(&quote("66039081", "CN", "2026-04-06"), RU_SMELT));
+}
+
+const MX_SMELT: &str = "Section 232 aluminium (Mexico)";
+
+#[test]
+fn mexican_aluminium_warns_of_the_10_percent_on_metal_smelted_or_cast_in_china_russia_belarus_or_iran()
+ {
+    // Proclamation 10782 (89 FR 57339, FR Doc 2024-15632), entries from 2024-07-10: aluminium
+    // articles of Mexico (9903.85.71) and its derivative aluminium articles of U.S. note
+    // 19(a)(iii) (9903.85.72) pay + 10 % when the primary aluminium was smelted (primary or
+    // secondary country of smelt) or most recently cast in China, Russia, Belarus or Iran.
+    // USITC's HTS 2025 and 2026 Basic Editions have both headings, Revision 10 (2026-06-08)
+    // neither. A request does not say where the metal was smelted: a warning on Mexican lines,
+    // never a charge, from the data's first US day (2025-01-01; the day before is not quoted)
+    // to 2026-06-07.
+    let ingot = "76012030"; // note 19(b) mill product
+    let strand = "76141050"; // note 19(a)(iii) derivative
+    assert!(
+        RateTables::embedded()
+            .unwrap()
+            .quote(&request(ingot, "MX", "2024-12-31", None))
+            .is_err()
+    );
+    for (hs, heading) in [(ingot, "9903.85.71"), (strand, "9903.85.72")] {
+        let label = format!("{MX_SMELT} ({heading}): ");
+        for date in [
+            "2025-01-01",
+            "2025-03-11",
+            "2025-03-12",
+            "2026-06-06",
+            "2026-06-07",
+            "2026-06-08",
+        ] {
+            let q = quote(hs, "MX", date);
+            let warned = q.warnings.iter().any(|w| w.contains(&label));
+            assert_eq!(warned, date < "2026-06-08", "{hs} {date}: {:?}", q.warnings);
+            // Nothing charged for it: the Section 232 charges of a Canadian line of the code.
+            assert!(
+                q.charges.iter().all(|c| !c.name.contains("Mexico")),
+                "{hs} {date}"
+            );
+            assert_eq!(s232(&q), s232(&quote(hs, "CA", date)), "{hs} {date}");
+            for origin in ["CA", "CN"] {
+                assert!(
+                    !warns(&quote(hs, origin, date), MX_SMELT),
+                    "{hs} {origin} {date}"
+                );
+            }
+        }
+    }
+    assert!(s232(&quote(ingot, "MX", "2025-03-11")).is_empty());
+    assert_eq!(
+        s232(&quote(strand, "MX", "2026-06-07")),
+        one("Section 232 aluminium (9903.82.02)", "500.00")
+    );
+    // Until 2025-03-11 Mexican aluminium owed no other Section 232 duty; from 2025-03-12
+    // (Proclamation 10895) it owes the general one, and the warning says that whether the two
+    // headings still applied then is not established.
+    let text = |date| quote(ingot, "MX", date).warnings.join("\n");
+    assert!(text("2025-03-11").contains("pay +10%"));
+    assert!(!text("2025-03-11").contains("lapsed"));
+    assert!(text("2025-03-12").contains("lapsed or still add 10%"));
+    // A note 19(a)(iii) derivative outside chapter 76 (charged on its metal content from
+    // 2025-03-12) warns from the first day; a chapter-76 derivative the notes added on
+    // 2025-03-12 (7610.10.00) from that day, with both headings as candidates.
+    assert!(warns(
+        &quote("87082921", "MX", "2025-01-01"),
+        "(9903.85.72): "
+    ));
+    assert!(!warns(&quote("76101000", "MX", "2025-03-11"), MX_SMELT));
+    assert!(warns(
+        &quote("76101000", "MX", "2025-03-12"),
+        "(9903.85.71 / 9903.85.72): "
+    ));
+    // EO 14289: to 2025-06-03 a Mexican article owing the IEEPA Mexico duty (no USMCA claim)
+    // owes no Section 232 aluminium duty, and gets no warning; from 2025-06-04 the 232 duty
+    // comes first again.
+    for (date, warned) in [
+        ("2025-03-11", false),
+        ("2025-06-03", false),
+        ("2025-06-04", true),
+    ] {
+        let q = quote_with(ingot, "MX", date, Some(false));
+        assert_eq!(warns(&q, MX_SMELT), warned, "{date}: {:?}", q.warnings);
+    }
 }
 
 fn duty_sum(q: &Quote, prefix: &str) -> rust_decimal::Decimal {
