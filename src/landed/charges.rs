@@ -25,8 +25,8 @@ use super::few::Few;
 use super::lane::Lane;
 use super::nested;
 use super::rounding::rule_scale;
-use super::text::{Arg, ChargeText as Note};
-use super::wire::{Charge, ChargeKind, ChargeText, CollectedAt};
+use super::text::Arg;
+use super::wire::{Charge, ChargeKind, ChargeText, CollectedAt, RateText};
 use crate::data::{RoundingRule, RoundingStage};
 use crate::error::Error;
 use crate::money::pow10_u128;
@@ -278,7 +278,7 @@ impl Step {
         kind: ChargeKind,
         name: &Arc<str>,
         rate: Option<Decimal>,
-        rate_text: impl FnOnce() -> ChargeText,
+        rate_text: impl FnOnce() -> RateText,
         rule: impl FnOnce() -> ChargeText,
         source: &Arc<str>,
         collected_at: CollectedAt,
@@ -863,8 +863,8 @@ fn unrounded_sum(parts: &[Part]) -> Result<Exact, Error> {
 }
 
 /// `12%`.
-pub(crate) fn percent(p: Decimal) -> ChargeText {
-    Note::one("{}%", Arg::Percent(p))
+pub(crate) fn percent(p: Decimal) -> RateText {
+    RateText::one("{}%", Arg::Percent(p))
 }
 
 #[cfg(test)]

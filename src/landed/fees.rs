@@ -13,7 +13,7 @@ use super::currency::conv;
 use super::duty::tariff::REQUEST_SOURCE;
 use super::few::Few;
 use super::rules::{Facts, labelled};
-use super::text::{Arg, ChargeText as Note};
+use super::text::{Arg, ChargeText as Note, RateText};
 use super::wire::{Charge, ChargeKind, CollectedAt};
 use crate::data::{Dated, Fee, FeeKind};
 use crate::error::Error;
@@ -73,7 +73,7 @@ pub(crate) fn levy(
             name: Arc::from(f.name.as_str()),
             base: None,
             rate: None,
-            rate_text: Note::two("{} {}", Arg::Amount(f.amount), Arg::Currency(from)),
+            rate_text: RateText::two("{} {}", Arg::Amount(f.amount), Arg::Currency(from)),
             amount,
             unrounded: amount.normalize(),
             rule: Note::one("extra_fees[{}]", Arg::Count(k)),
@@ -133,14 +133,14 @@ fn government_fee(
                     computed.normalize()
                 ));
             }
-            (Some(p), a, Note::owned(text))
+            (Some(p), a, RateText::owned(text))
         }
         _ => {
             let a = fee.amount.unwrap_or_default();
             (
                 None,
                 to.apply(a)?,
-                Note::two(
+                RateText::two(
                     "{} {} per entry",
                     Arg::Amount(a),
                     Arg::Currency(fee.currency),

@@ -60,7 +60,7 @@ pub use cascade::quote;
 pub(crate) use currency::{of_destination as destination_currency, stated_by_destination};
 pub use wire::{
     Charge, ChargeArg, ChargeKind, ChargeText, CollectedAt, ExchangeRate, ExtraFee, Incoterm,
-    LineQuote, Measures, Quote, QuoteLine, QuoteRequest,
+    LineQuote, Measures, Quote, QuoteLine, QuoteRequest, RateText,
 };
 
 impl crate::RateTables {

@@ -10,9 +10,15 @@ use crate::codes::{CountryCode, Currency, HsCode, RegionCode, TaxCategory, Terri
 use crate::serde_util::{write_date, write_decimal};
 use crate::text::Note;
 
-/// A charge's rate or rule text, written when read (see [`crate::text::Note`]); on the wire a
-/// string such as `tariff EU 640411@2026-01-01`.
+/// A charge's rule text, written when read (see [`crate::text::Note`]); on the wire a string
+/// such as `tariff EU 640411@2026-01-01`.
 pub type ChargeText = Note<ChargeArg, 4>;
+
+/// A charge's rate text, written when read (see [`crate::text::Note`]); on the wire a string
+/// such as `12%` or `60% minus 20 USD`. It holds one value fewer than a [`ChargeText`]: a rate
+/// needs at most three, and the smaller charge keeps a quote's charge list in the
+/// allocator's fast bins (see `Charge`).
+pub type RateText = Note<ChargeArg, 3>;
 
 /// A value in a [`ChargeText`] (a rate, a code, a data row's name or date).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +99,28 @@ impl Note<ChargeArg, 4> {
             args: [ChargeArg(a), ChargeArg(b), ChargeArg(c), ChargeArg(d)],
         }
     }
+}
 
-    /// A text computed now (texts of a variable shape, on rare paths).
+impl Note<ChargeArg, 3> {
+    /// A rate with one value.
+    pub(crate) const fn one(text: &'static str, a: Arg) -> Self {
+        Self::three(text, a, Arg::None, Arg::None)
+    }
+
+    /// A rate with two values.
+    pub(crate) const fn two(text: &'static str, a: Arg, b: Arg) -> Self {
+        Self::three(text, a, b, Arg::None)
+    }
+
+    /// A rate with three values.
+    pub(crate) const fn three(text: &'static str, a: Arg, b: Arg, c: Arg) -> Self {
+        Self {
+            text,
+            args: [ChargeArg(a), ChargeArg(b), ChargeArg(c)],
+        }
+    }
+
+    /// A rate text computed now (a tariff's specific and compound forms).
     pub(crate) fn owned(text: String) -> Self {
         Self::one("{}", Arg::Shared(Arc::from(text)))
     }
@@ -105,6 +131,14 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    /// Three charges (a JP quote) fit glibc's per-thread cache of chunks up to 1,032 bytes;
+    /// a fourth value in the rate text would push them past it.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_three_charge_list_fits_the_allocators_per_thread_cache() {
+        assert!(3 * size_of::<super::super::wire::Charge>() <= 1032);
+    }
 
     #[test]
     fn charge_texts_read_as_written() {

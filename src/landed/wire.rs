@@ -738,7 +738,7 @@ pub enum CollectedAt {
     None,
 }
 
-pub use super::text::{ChargeArg, ChargeText};
+pub use super::text::{ChargeArg, ChargeText, RateText};
 
 /// One charge of the cascade: what, on which base, at what rate, under which rule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -755,7 +755,7 @@ pub struct Charge {
     #[serde(with = "crate::serde_util::opt_decimal_str")]
     pub rate: Option<Decimal>,
     /// The rate as written (specific, compound, flat amounts).
-    pub rate_text: ChargeText,
+    pub rate_text: RateText,
     /// The rounded amount.
     #[serde(with = "crate::serde_util::decimal_str")]
     pub amount: Decimal,

@@ -22,7 +22,7 @@ use super::super::cascade::Context;
 use super::super::charges::{Step, id_of, percent};
 use super::super::check::field;
 use super::super::few::Few;
-use super::super::text::{Arg, ChargeText as Note};
+use super::super::text::{Arg, ChargeText as Note, RateText};
 use super::super::wire::{Charge, ChargeKind, CollectedAt};
 use crate::codes::{CountryCode, HsCode};
 use crate::data::{AdditionalDuty, Dated, DutyExemption, Stacking};
@@ -176,7 +176,7 @@ fn push_charge(
         (!d.top_up).then_some(d.rate_percent),
         || {
             if d.top_up {
-                Note::one(
+                RateText::one(
                     "up to {}% with the tariff duty",
                     Arg::Percent(d.rate_percent),
                 )

@@ -19,7 +19,7 @@ use super::super::cascade::Context;
 use super::super::charges::{Step, id_of, percent};
 use super::super::currency::conv;
 use super::super::rules::{Facts, labelled};
-use super::super::text::{Arg, ChargeText as Note};
+use super::super::text::{Arg, ChargeText as Note, RateText};
 use super::super::wire::{Charge, ChargeKind, CollectedAt};
 use crate::data::{Dated, DutyBand};
 use crate::error::Error;
@@ -123,9 +123,9 @@ pub(crate) fn levy(
 }
 
 /// `60% minus 20 USD`, or the rate alone.
-fn rate_text(band: &DutyBand) -> Note {
+fn rate_text(band: &DutyBand) -> RateText {
     match band.deduction {
-        Some(d) => Note::three(
+        Some(d) => RateText::three(
             "{}% minus {} {}",
             Arg::Percent(band.rate_percent),
             Arg::Amount(d),

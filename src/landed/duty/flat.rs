@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::super::arith::Exact;
 use super::super::cart::Line;
 use super::super::charges::{Step, id_of};
-use super::super::text::{Arg, ChargeText as Note};
+use super::super::text::{Arg, ChargeText as Note, RateText};
 use super::super::wire::{Charge, ChargeKind, CollectedAt};
 use crate::codes::HsCode;
 use crate::error::Error;
@@ -103,7 +103,7 @@ impl Groups {
             &row.value.name,
             None,
             || {
-                Note::two(
+                RateText::two(
                     "{} {} per tariff subheading",
                     Arg::Amount(cur_amount),
                     Arg::Currency(cur),

@@ -14,7 +14,7 @@ use super::super::charges::{ID_DUTY_RATE, Step, id_of, percent};
 use super::super::check::field;
 use super::super::currency::conv;
 use super::super::few::Few;
-use super::super::text::{Arg, ChargeText as Note};
+use super::super::text::{Arg, ChargeText as Note, RateText};
 use super::super::wire::{Charge, ChargeKind, CollectedAt, ExchangeRate, QuoteLine};
 use crate::codes::{Currency, HsCode};
 use crate::data::{Dated, Preference, Specific, SpecificPer, TariffRate, hs_starts_with};
@@ -180,7 +180,7 @@ impl<'a> Lookup<'a> {
                     self.duty_name,
                     Some(r),
                     || {
-                        Note::two(
+                        RateText::two(
                             "{}% preferential ({})",
                             Arg::Percent(r),
                             Arg::Shared(Arc::clone(scheme)),
@@ -211,7 +211,7 @@ impl<'a> Lookup<'a> {
                     if simple { t.rate_percent } else { None },
                     || match t.rate_percent {
                         Some(p) if simple => percent(p),
-                        _ => Note::owned(t.describe()),
+                        _ => RateText::owned(t.describe()),
                     },
                     || {
                         Note::three(

@@ -13,7 +13,7 @@ use super::super::cascade::Context;
 use super::super::charges::{ID_TAX_RATE, Step, id_of, percent};
 use super::super::check::field;
 use super::super::duty::tariff::REQUEST_SOURCE;
-use super::super::text::{Arg, ChargeText as Note};
+use super::super::text::{Arg, ChargeText as Note, RateText};
 use super::super::wire::{Charge, ChargeKind, CollectedAt};
 use super::base::{Earlier, line_terms, masked_base};
 use super::vat::{VatCache, VatHit, vat_rule};
@@ -136,7 +136,7 @@ pub(crate) fn levy<'a>(
             &tax.label,
             fraction.is_none().then_some(rate),
             || match fraction {
-                Some((n, d)) => Note::two("{}/{}", Arg::Count(n), Arg::Count(d)),
+                Some((n, d)) => RateText::two("{}/{}", Arg::Count(n), Arg::Count(d)),
                 None => percent(rate),
             },
             rule_text,
