@@ -228,6 +228,12 @@ pub enum Effect {
     /// message is the rule's `warning` (required), never a partial answer (e.g. Mexico's
     /// regular imports, whose VAT base needs fees the data does not have).
     NotCovered,
+    /// The data does not hold the duty of the lines under this rule (e.g. the US column 2
+    /// rates of the countries of general note 3(b)): a line without its own `duty_rate` makes
+    /// the quote an error on `lines[i].duty_rate` whose message is the rule's `warning`
+    /// (required); with one, the quote uses it. Usually with `scope = "line"`, so that the
+    /// rule's origins are each line's.
+    DutyRateRequired,
 }
 
 /// Conditions shared by rules and fees. Empty lists mean "any".
@@ -846,7 +852,7 @@ impl DatedRow for ImportTaxRow {
     }
 }
 
-/// A `not_covered` rule needs its `warning` (the error's message).
+/// A `not_covered` or `duty_rate_required` rule needs its `warning` (the error's message).
 fn check_rule_extras(
     name: &str,
     effects: &[Effect],
@@ -859,6 +865,15 @@ fn check_rule_extras(
             ProblemKind::MissingField,
             format!(
                 "rule {name}: the not_covered effect needs a warning saying what is not covered"
+            ),
+        ));
+        return false;
+    }
+    if effects.contains(&Effect::DutyRateRequired) && !warning {
+        problems.push(at.problem(
+            ProblemKind::MissingField,
+            format!(
+                "rule {name}: the duty_rate_required effect needs a warning saying which duty the data lacks"
             ),
         ));
         return false;
@@ -1024,14 +1039,24 @@ impl DatedRow for RuleRow {
 }
 
 /// What is wrong with a rule's `scope`, or with a `tax_amount` threshold, if anything: a
-/// line-scoped rule tests `item` (each line's unit price); a rule on the tax amount is tested
-/// on the whole declaration after the taxes, so its only effect is `no_tax` and it has no HS
+/// line-scoped rule tests each line's unit price (a threshold on `item`) or origin
+/// (`origins`, `exclude_origins`), at least one of them; a rule on the tax amount is tested on
+/// the whole declaration after the taxes, so its only effect is `no_tax` and it has no HS
 /// lists.
 fn scope_problem(row: &RuleRow) -> Option<&'static str> {
     let basis = row.threshold.as_ref().map(|t| t.value);
-    if row.scope == RuleScope::Line && basis != Some(ValueBasis::Item) {
+    if row.scope == RuleScope::Line && basis.is_some_and(|b| b != ValueBasis::Item) {
         return Some(
-            "scope = \"line\" tests each line's unit price: it needs a threshold with value = \"item\"",
+            "scope = \"line\" tests each line's unit price and origin: its threshold, if any, needs value = \"item\"",
+        );
+    }
+    if row.scope == RuleScope::Line
+        && basis.is_none()
+        && row.origins.is_empty()
+        && row.exclude_origins.is_empty()
+    {
+        return Some(
+            "scope = \"line\" tests each line's unit price or origin: give a threshold with value = \"item\", or origins / exclude_origins",
         );
     }
     let waiver_only =

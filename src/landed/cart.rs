@@ -37,6 +37,9 @@ pub(crate) struct Line<'a> {
     /// The rule of a flat duty per tariff subheading, with its amount in the destination
     /// currency.
     pub(crate) flat: Option<(&'a Dated<Rule>, Decimal)>,
+    /// A rule says the data lacks the line's duty: without its own `duty_rate` the quote is
+    /// an error with the rule's warning (US column 2 origins).
+    pub(crate) duty_rate_required: Option<&'a Rule>,
     /// The line pays a preferential rate.
     pub(crate) preferential: bool,
     /// A rule levies the import taxes at this percent of the statutory amount (China CBEC).
@@ -62,6 +65,7 @@ impl<'a> Line<'a> {
             taxable_fees: 0,
             no_duty: false,
             no_duty_by: None,
+            duty_rate_required: None,
             no_tax: false,
             reverse_charge: false,
             checkout: None,

@@ -137,6 +137,13 @@ impl Facts<'_> {
 
     /// True when every condition except the thresholds holds.
     pub(crate) fn holds_but_threshold(&self, c: &Conditions) -> bool {
+        self.holds_but_threshold_and(c, true)
+    }
+
+    /// [`Facts::holds_but_threshold`], with the origin conditions tested on the consignment
+    /// (`origins`: every line's; `exclude_origins`: no line's) or, for a line-scoped rule,
+    /// left to each line ([`in_rule`]).
+    fn holds_but_threshold_and(&self, c: &Conditions, consignment_origins: bool) -> bool {
         if !c.destinations.is_empty() && !c.destinations.contains(&self.req.destination) {
             return false;
         }
@@ -162,17 +169,21 @@ impl Facts<'_> {
         {
             return false;
         }
-        if !c.origins.is_empty() && !self.req.lines.iter().all(|l| c.origins.contains(&l.origin)) {
+        if consignment_origins
+            && !c.origins.is_empty()
+            && !self.req.lines.iter().all(|l| c.origins.contains(&l.origin))
+        {
             return false;
         }
         if c.max_units.is_some_and(|m| !self.within_units(m)) {
             return false;
         }
-        !self
-            .req
-            .lines
-            .iter()
-            .any(|l| c.exclude_origins.contains(&l.origin))
+        !consignment_origins
+            || !self
+                .req
+                .lines
+                .iter()
+                .any(|l| c.exclude_origins.contains(&l.origin))
     }
 }
 
@@ -220,7 +231,7 @@ pub(crate) fn apply<'a>(
         let threshold = rule.conditions.threshold.as_ref();
         let line_scope = rule.scope == RuleScope::Line;
         if threshold.is_some_and(|t| t.value == ValueBasis::TaxAmount)
-            || !facts.holds_but_threshold(&rule.conditions)
+            || !facts.holds_but_threshold_and(&rule.conditions, !line_scope)
             || !facts.also_holds(&rule.conditions)?
         {
             continue;
@@ -262,7 +273,11 @@ pub(crate) fn applies<'a>(
     warnings: &mut Vec<String>,
 ) {
     outcome.set_regime(rule);
-    if let Some(w) = &rule.warning {
+    if let Some(w) = rule
+        .warning
+        .as_ref()
+        .filter(|_| !rule.effects.contains(&Effect::DutyRateRequired))
+    {
         warnings.push(labelled(&rule.name, w));
     }
     if let Some(reg) = &rule.expects_registration
@@ -276,9 +291,18 @@ pub(crate) fn applies<'a>(
 }
 
 /// True when the line is in the rule: under one of its `include_hs` prefixes (if any), under
-/// none of its `exclude_hs`, and, for a line-scoped rule, its unit price meets the threshold.
+/// none of its `exclude_hs`, and, for a line-scoped rule, of one of its `origins` (if any),
+/// of none of its `exclude_origins`, and of a unit price that meets its threshold (if any).
 fn in_rule(facts: &Facts<'_>, rule: &Rule, line: &Line<'_>) -> Result<bool, Error> {
     let hs = &line.req.hs_code;
+    if rule.scope == RuleScope::Line {
+        let (c, origin) = (&rule.conditions, &line.req.origin);
+        if (!c.origins.is_empty() && !c.origins.contains(origin))
+            || c.exclude_origins.contains(origin)
+        {
+            return Ok(false);
+        }
+    }
     if !rule.include_hs.is_empty() && !rule.include_hs.covers(hs) {
         return Ok(false);
     }
@@ -310,6 +334,7 @@ fn put_effects<'a>(
             Effect::NoTax => line.no_tax = true,
             Effect::TaxAtCheckout => line.checkout = Some(rule),
             Effect::ReverseCharge => line.reverse_charge = true,
+            Effect::DutyRateRequired => line.duty_rate_required = Some(rule),
             Effect::FlatDuty => {
                 if let Some((amount, cur)) = rule.flat_duty {
                     let a = conv(&ctx.req.exchange_rates, cur, ctx.currency)?.apply(amount)?;

@@ -23,9 +23,9 @@ const ORIGINS: [&str; 16] = [
 /// Origins of goods bound for the US: those the additional duties and their exemptions name
 /// most (China and Hong Kong for Section 301 and IEEPA fentanyl, USMCA partners, reciprocal
 /// rates by country and their deals, Brazil and India's own IEEPA duties, the UK's Section 232
-/// rows).
-const US_ORIGINS: [&str; 12] = [
-    "CN", "HK", "VN", "CA", "MX", "JP", "DE", "IN", "BR", "CH", "KR", "GB",
+/// rows, Russia's column 2 and its own metals rows).
+const US_ORIGINS: [&str; 13] = [
+    "CN", "HK", "VN", "CA", "MX", "JP", "DE", "IN", "BR", "CH", "KR", "GB", "RU",
 ];
 const FOREIGN: [&str; 9] = [
     "EUR", "USD", "GBP", "CNY", "JPY", "CAD", "AUD", "CHF", "SEK",

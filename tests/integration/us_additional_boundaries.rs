@@ -381,8 +381,20 @@ enum Fate {
 // ------------------------------------------------------------------ quoting
 
 fn request(hs: &str, origin: &str, date: NaiveDate, claim: bool) -> QuoteRequest {
-    let line = json!({"hs_code": hs, "quantity": "10", "unit_price": "100.00",
-                      "origin": origin, "claim_preference": claim});
+    let mut line = json!({"hs_code": hs, "quantity": "10", "unit_price": "100.00",
+                          "origin": origin, "claim_preference": claim});
+    // A column 2 origin (general note 3(b)) must give its duty_rate, the data holding column
+    // 1 only: the line gives the column 1 general rate these cases were written with (the
+    // tariff duty is the same; the additional duties are what is checked).
+    if ["BY", "CU", "KP", "RU"].contains(&origin)
+        && let Ok(hs) = hs.parse()
+        && let Ok(t) = RateTables::embedded()
+            .unwrap()
+            .tariff("US".parse().unwrap(), &hs, date)
+        && let Some(p) = t.rate.rate_percent
+    {
+        line["duty_rate"] = json!(p.to_string());
+    }
     let req = json!({
         "date": date.to_string(), "destination": "US", "currency": "USD", "ship_from": origin,
         "lines": [line]

@@ -415,3 +415,79 @@ fn a_specific_duty_without_its_measure_is_an_error_naming_the_field() {
     let err = QuoteRequest::from_json(&req.to_string()).unwrap_err();
     assert!(err.to_string().contains("litre"), "{err}");
 }
+
+/// US column 2 (general note 3(b)): the data holds column 1 only, so a line from Belarus,
+/// Cuba, North Korea or Russia needs its own `duty_rate`; the other lines of the cart are
+/// quoted from the schedule.
+#[test]
+fn a_column_2_origin_needs_its_duty_rate_and_the_other_lines_do_not() {
+    let field = |e: &landed::Error| match e {
+        landed::Error::InvalidInput { field, .. } => field.clone(),
+        other => panic!("{other}"),
+    };
+    for origin in ["BY", "CU", "KP", "RU"] {
+        let err = us_line(json!({"hs_code": "6109.10.00.04", "origin": origin})).unwrap_err();
+        assert_eq!(field(&err), "lines[0].duty_rate", "{origin}");
+        assert!(err.to_string().contains("column 2"), "{err}");
+    }
+    // With the column 2 rate given, it is charged; no warning asks for it again.
+    let q =
+        us_line(json!({"hs_code": "6109.10.00.04", "origin": "RU", "duty_rate": "90"})).unwrap();
+    assert_eq!(customs_duty(&q).rate, Some(dec("90")));
+    assert!(
+        !q.warnings.iter().any(|w| w.contains("column 2")),
+        "{:?}",
+        q.warnings
+    );
+    // A mixed cart: the Russian line (index 1) needs it, the German one does not.
+    let req = json!({"date": "2026-11-25", "destination": "US", "currency": "USD",
+        "lines": [{"hs_code": "6109.10.00.04", "quantity": "1", "unit_price": "10", "origin": "DE"},
+                  {"hs_code": "6109.10.00.04", "quantity": "1", "unit_price": "10", "origin": "RU"}]});
+    let tables = RateTables::embedded().unwrap();
+    let err = tables
+        .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+        .unwrap_err();
+    assert_eq!(field(&err), "lines[1].duty_rate");
+    // Under the de minimis (to 2025-08-28 for origins other than China) no duty is levied,
+    // so none is asked for: the rule starts with the US coverage, on 2025-01-01.
+    let small = |day: &str| {
+        let req = json!({"date": day, "destination": "US", "currency": "USD",
+            "lines": [{"hs_code": "6109.10.00.04", "quantity": "1", "unit_price": "100", "origin": "RU"}]});
+        tables.quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
+    };
+    assert_eq!(small("2025-08-28").unwrap().duty, dec("0"));
+    assert_eq!(
+        field(&small("2025-08-29").unwrap_err()),
+        "lines[0].duty_rate"
+    );
+    assert!(small("2024-12-31").unwrap_err().is_missing_rate() || small("2024-12-31").is_err());
+}
+
+/// The rule's data: `duty_rate_required` needs a warning (its error's message), and a
+/// line-scoped rule may have no threshold, but not one on another basis than `item`.
+#[test]
+fn a_duty_rate_required_rule_needs_its_warning_and_a_line_rule_an_item_threshold_if_any() {
+    let load =
+        |rows: &str| RateTables::from_toml_str("t.toml", &format!("schema_version = 1\n{rows}"));
+    let rule = |extra: &str| {
+        format!(
+            "[[rule]]\nterritory = \"US\"\nname = \"x\"\nscope = \"line\"\norigins = [\"RU\"]\n\
+             effects = [\"duty_rate_required\"]\n{extra}effective_from = \"2025-01-01\"\nsource = \"test\"\n"
+        )
+    };
+    let e = load(&rule("")).unwrap_err().to_string();
+    assert!(
+        e.contains("duty_rate_required effect needs a warning"),
+        "{e}"
+    );
+    load(&rule("warning = \"give duty_rate\"\n")).unwrap();
+    let e = load(&rule(
+        "warning = \"w\"\nthreshold = { value = \"customs_value\", currency = \"USD\", amount = \"800\", comparison = \"le\" }\n",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("its threshold, if any, needs value = \"item\""),
+        "{e}"
+    );
+}

@@ -159,6 +159,13 @@ impl<'a> Lookup<'a> {
             );
             return Ok(Some(amount));
         }
+        if let Some(rule) = line.duty_rate_required {
+            let why = rule.warning.as_deref().unwrap_or_default();
+            return Err(Error::input(
+                field(i, "duty_rate"),
+                format!("required: {}: {why}", rule.name),
+            ));
+        }
         let mfn = self.mfn(ctx, i, l, cv, preference.is_some())?;
         if let Some((_, found)) = mfn
             && !found.value.see.is_empty()

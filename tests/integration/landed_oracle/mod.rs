@@ -508,6 +508,8 @@ struct Line {
     tax_factor: Option<Decimal>,
     /// A consignment duty band replaces the tariff.
     band: bool,
+    /// A rule says the data lacks the line's duty: it needs its own `duty_rate`.
+    duty_rate_required: bool,
     /// The duty later bases see under a chaining rounding (each duty part rounded so).
     chained_duty: Option<Decimal>,
 }
@@ -767,6 +769,7 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                         let (amount, c) = rule.flat_duty.clone().unwrap();
                         line.flat = Some((k, convert(req, &c, &cur, amount)?));
                     }
+                    "duty_rate_required" => line.duty_rate_required = true,
                     "no_fees" | "not_covered" => {}
                     other => panic!("unknown effect {other}"),
                 }
@@ -841,6 +844,9 @@ pub fn quote(tables: &RateTables, req: &QuoteRequest) -> Result<OQuote, Error> {
                 share,
             );
             continue;
+        }
+        if line.duty_rate_required && l.duty_rate.is_none() {
+            return Err(input(format!("lines[{i}].duty_rate"), "required"));
         }
         let origin = l.origin.as_str().to_owned();
         let mut preference: Option<&data::Preference> = None;

@@ -18,17 +18,29 @@ fn without_threshold(c: &Conditions) -> Conditions {
     }
 }
 
+/// The conditions of a line-scoped rule tested on the consignment: without the threshold and
+/// the origins, which are each line's.
+fn consignment_part(c: &Conditions) -> Conditions {
+    Conditions {
+        threshold: None,
+        origins: Vec::new(),
+        exclude_origins: Vec::new(),
+        ..c.clone()
+    }
+}
+
 /// Whether a rule's consignment conditions hold in step 3: a line-scoped rule's threshold is
 /// tested per line instead; a rule on the tax amount never holds in step 3.
 pub(super) fn rule_holds(facts: &Facts<'_>, rule: &Rule) -> Result<bool, Error> {
     if rule.scope_line {
-        return facts.holds(&without_threshold(&rule.conditions));
+        return facts.holds(&consignment_part(&rule.conditions));
     }
     facts.holds(&rule.conditions)
 }
 
 /// The lines in a rule: under an `include_hs` prefix when there are any, under no
-/// `exclude_hs` prefix, and, when line-scoped, with a unit price that meets the threshold.
+/// `exclude_hs` prefix, and, when line-scoped, of the rule's origins (if any) and none of its
+/// excluded origins, with a unit price that meets its threshold (if any).
 pub(super) fn lines_in(facts: &Facts<'_>, rule: &Rule) -> Result<Vec<usize>, Error> {
     let req = facts.req;
     let mut out = Vec::new();
@@ -41,11 +53,20 @@ pub(super) fn lines_in(facts: &Facts<'_>, rule: &Rule) -> Result<Vec<usize>, Err
             continue;
         }
         if rule.scope_line {
-            let t = rule
-                .conditions
-                .threshold
-                .as_ref()
-                .expect("a line rule has a threshold");
+            let c = &rule.conditions;
+            let origin = l.origin.as_str().to_owned();
+            if (!c.origins.is_empty() && !c.origins.contains(&origin))
+                || c.exclude_origins.contains(&origin)
+            {
+                continue;
+            }
+        }
+        if let Some(t) = rule
+            .conditions
+            .threshold
+            .as_ref()
+            .filter(|_| rule.scope_line)
+        {
             let v = convert(req, req.currency.code(), &t.currency, l.unit_price)?;
             let ok = match t.comparison.as_str() {
                 "lt" => v < t.amount,
