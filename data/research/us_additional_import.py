@@ -14,10 +14,13 @@ deterministic.  After writing, the script compares the encoded per-country rates
 tracker's tariff_rates_bnd_*.json snapshots and prints the mismatches (see check()).
 Rows left without a chapter-99 heading by the curated table get one from USITC's HTS JSON export where
 the export names it unambiguously (usitc_ch99_headings.py); the rows it cannot map are printed.
+The Section 232 steel and aluminium rows of 2025-01-01 .. 2025-03-11 (section_232_legacy) take their headings and
+excepted countries from the export's 2025 Basic Edition and the derivative stampings' statistical numbers from it.
 
 Python 3.11, standard library only.
 """
 import csv
+import gzip
 import io
 import json
 import re
@@ -1159,6 +1162,284 @@ def section_232_metals_more(tr):
     return out, []
 
 
+# ================================================================== Section 232 metals before 2025-03-12 (issue 17)
+# From the data's first US day (2025-01-01) to 2025-03-11 the 2018 steel and aluminium duties applied with the
+# country arrangements Proclamations 10895/10896 ended on 2025-03-12. What USITC's HTS 2025 Basic Edition (JSON
+# export, the edition in force on 2025-01-01) prints, checked by verify_curated (LEGACY_HEADING_TEXT):
+#   9903.80.01  + 25%  steel articles of U.S. note 16, except products of Australia, Argentina, Brazil, Canada,
+#               Mexico, South Korea, the EU, Japan, the UK and Ukraine "entered under the terms of" note 16;
+#   9903.80.03  + 25%  derivative steel articles of note 16(a)(ii) (Proclamation 9980), the same exceptions;
+#   9903.85.01  + 10%  aluminium articles of note 19, except products of Argentina, Australia, Canada, Mexico and the
+#               EU (under its limitations) and except the in-quota headings (UK: 9903.85.50-.66);
+#   9903.85.03  + 10%  derivative aluminium articles of note 19(a)(iii), except Argentina, Australia, Canada, Mexico,
+#               the EU and the UK.
+# How each excepted origin is treated (sources in SRC below and in the research note, section 4.8):
+#   Canada, Australia           exempt, nothing to say.
+#   Argentina, Brazil, Korea    steel mill articles: absolute quota (9903.80.05-.58), no duty: a warning (quantity).
+#   Argentina                   aluminium articles: absolute quota (9903.85.05/.06), no duty: a warning.
+#   EU, Japan (steel), UK       tariff-rate quota: in quota no duty, above it (or not melted and poured / no
+#                               certificate of analysis) the full duty. The quota fill is not in a request: the quote
+#                               charges the in-quota nothing and warns of the over-quota rate and heading (as the UK
+#                               car quota of s232_autos_gb_quota does). Their derivatives: not subject (no row).
+#   Mexico                      steel: + 25% (9903.81.85/.86) if melted and poured outside Mexico, Canada, the United
+#                               States (Proclamation 10783): a warning; aluminium: s232_aluminium_mx_smelt (already).
+#   Ukraine                     steel: suspended, + 25% (9903.81.83/.84) without a Ukrainian certificate of origin:
+#                               a warning. Ukrainian aluminium is not excepted from 9903.85.01: charged.
+#   Russia                      aluminium: the 200% of s232_aluminium_ru outranks the 10% (same group).
+# The derivative stampings of 8708.10.30 and 8708.29.21 are scoped by the statistical numbers the 2025 Basic Edition
+# gives them ("Stampings: Of steel" / "Of aluminum"); a request without them (8 digits) warns, as do 7317.00.55 and
+# 7317.00.65, of which only some statistical numbers are note 16(a)(ii) articles (the tracker's 10-digit lines).
+LEGACY_FROM, LEGACY_TO = "2025-01-01", "2025-03-11"
+STEEL_EXCEPTED = ["AR", "AU", "BR", "CA", "GB", "JP", "KR", "MX", "UA"] + EU27   # 9903.80.01 / 9903.80.03
+ALU_EXCEPTED = ["AR", "AU", "CA", "GB", "MX"] + EU27                            # 9903.85.01 (+ UK quota) / .03
+LEGACY_HEADING_TEXT = {  # heading -> (general column, words of the description), USITC HTS 2025 Basic Edition
+    "9903.80.01": ("The duty provided in the applicable subheading + 25%",
+                   "products of iron or steel provided for in the tariff headings or subheadings enumerated in note 16 "
+                   "to this subchapter, except products of Australia, of Argentina, of Brazil, of Canada, of Mexico "
+                   "(as specified in subdivision (h)(i) of such U.S. note 16), of South Korea, of member countries of "
+                   "the European Union specified in subdivision (f) of such U.S. note 16 or of Japan, or of the United "
+                   "Kingdom, or of Ukraine entered under the terms of such U.S. note 16"),
+    "9903.80.03": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative iron or steel products enumerated in U.S. note 16(a)(ii) to this subchapter, except "
+                   "products of Argentina, of Australia, of Brazil, of Canada, of Mexico (as specified in subdivision "
+                   "(h)(ii) of such U.S. note 16), of South Korea, of member countries of the European Union enumerated "
+                   "in note 16(f) to this subchapter or of Japan, or of the United Kingdom, or of Ukraine"),
+    "9903.85.01": ("The duty provided in the applicable subheading + 10%",
+                   "products of aluminum provided for in the tariff headings or subheadings enumerated in note 19 to "
+                   "this subchapter, except products of Argentina, of Australia, of Canada, of Mexico (except as "
+                   "specified in subdivision (a)(viii) of such U.S. note 19), of member countries of the European "
+                   "Union specified in subdivision (a)(v) of such U.S. note 19, under any limitations"),
+    "9903.85.03": ("The duty provided in the applicable subheading + 10%",
+                   "Derivative aluminum products enumerated in U.S. note 19(a)(iii) to this subchapter, except products "
+                   "of Argentina, of Australia, of Canada, of Mexico (except as specified in subdivision (a)(ix) of such "
+                   "U.S. note 19), of member countries of the European Union (as enumerated in U.S. note 19(a)(v) to "
+                   "this subchapter or of the United Kingdom"),
+    "9903.81.83": ("The duty provided in the applicable subheading + 25%",
+                   "Iron or steel products described in subdivision (b) of note 16 to this subchapter, when such goods "
+                   "are products of Ukraine and are not accompanied by certificates of origin"),
+    "9903.81.84": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative iron or steel products enumerated in note 16(a)(ii) to this subchapter, when such goods "
+                   "are products of Ukraine and are not accompanied by certificates of origin"),
+    "9903.81.85": ("The duty provided in the applicable subheading + 25%",
+                   "Steel articles of Mexico enumerated in U.S. note 16 to this subchapter, where the steel was melted "
+                   "and poured in a country other than the United States, Mexico or Canada"),
+    "9903.81.86": ("The duty provided in the applicable subheading + 25%",
+                   "Derivative steel articles of Mexico enumerated in U.S. note 16 to this subchapter, where the steel "
+                   "was melted and poured in a country other than the United States, Mexico or Canada"),
+    "9903.85.05": ("The duty provided in the applicable subheading", "Unwrought aluminum, provided for in heading 7601"),
+    "9903.85.06": ("The duty provided for in the applicable subheading",
+                   "Wrought aluminum, provided for in headings 7604, 7605, 7606, 7607, 7608, 7609 and castings and "
+                   "forgings of aluminum provided for in subheading 7616.99.51"),
+}
+# Proclamation 9980's bumper and body stampings, as the 2025 Basic Edition splits 8708.10.30 ("Stampings:" of steel
+# .20, of aluminum .30, other .40; other bumpers .50) and 8708.29.21 (of steel .20, of aluminum .30, other .40):
+# statistical number -> (metal, the description the export must give it)
+STAMPINGS = {"8708103020": ("steel", "Of steel"), "8708292120": ("steel", "Of steel"),
+             "8708103030": ("aluminum", "Of aluminum"), "8708292130": ("aluminum", "Of aluminum")}
+# the subheadings of which only some statistical numbers are note 16(a)(ii) / 19(a)(iii) articles: a request giving
+# 8 digits warns
+STAT_SCOPED = ["73170055", "73170065", "87081030", "87082921"]
+
+SRC.update({
+    "s232_legacy_steel": (
+        "Proclamation 9705 (2018-03-08), 83 FR 11625, as amended: +25% on steel articles (U.S. note 16) from "
+        "2018-03-23 (recital 2 of Proclamation 9980), heading 9903.80.01, whose text in USITC HTS 2025 Basic Edition (JSON export) excepts products "
+        "of Australia, Argentina, Brazil, Canada, Mexico, South Korea, the EU, Japan, the UK and Ukraine; Proclamation "
+        "10896 (2025-02-10), 90 FR 9817 (FR Doc 2025-02833, govinfo text found, opening read), ended the arrangements "
+        "with all ten from 12:01 a.m. 2025-03-12 (Fleischer CHB; Akin Gump: 'For all other countries, these duties "
+        "have been in place since those proclamations in 2018 and 2020'); rows from the data's first US day "
+        "(2025-01-01; the treatment the 2025 Basic Edition, in force that day, prints) to 2025-03-11; lines: "
+        "the note 16(b) mill products of the Tariff Rate Tracker resources/s232_metal_chapter_products.csv, as the "
+        "2025-03-12 rows ; stacks with Section 301 and the IEEPA China duty (EO 14195 on all articles of the PRC; CBP's "
+        "9903.01.20 guidance: 'applies in addition to all other applicable' duties, quoted by nycscs.com)"),
+    "s232_legacy_steel_deriv": (
+        "Proclamation 9980 (2020-01-24), 85 FR 5281 (FR Doc 2020-01806; regulations.justia.com and govinfo Statutes at "
+        "Large copies found, opening read): derivative steel articles of U.S. note 16(a)(ii) +25% from 12:01 a.m. EST "
+        "2020-02-08 (annex II, docslib copy), heading 9903.80.03, whose text in USITC HTS 2025 Basic Edition excepts "
+        "products of Argentina, Australia, Brazil, Canada, Mexico, South Korea, the EU, Japan, the UK and Ukraine; "
+        "nails, tacks, drawing pins, corrugated nails, staples and bumper and body stampings of steel (Mondaq 893184, "
+        "PMPA); ended for the ten by Proclamation 10896 from 2025-03-12; lines: the 7317 lines of the tracker "
+        "(note_16(a)(ii)) and the statistical numbers 'Stampings: Of steel' 8708.10.30.20 and 'Of steel' 8708.29.21.20 "
+        "of the 2025 Basic Edition (the note's own list of statistical numbers not read) ; stacks with Section 301 and "
+        "the IEEPA China duty"),
+    "s232_legacy_alu": (
+        "Proclamation 9704 (2018-03-08), 83 FR 11619, as amended: +10% on aluminium articles (U.S. note 19) from "
+        "2018-03-23 (recital 2 of Proclamation 9980), heading 9903.85.01, whose text in USITC HTS 2025 Basic Edition excepts products of "
+        "Argentina, Australia, Canada, Mexico and the EU (under its limitations) and the in-quota headings "
+        "9903.85.27-.44 and 9903.85.50-.66 (UK); Proclamation 10895 (2025-02-10), 90 FR 9807 (FR Doc 2025-02832, govinfo "
+        "text found, opening read): 10% -> 25% and the arrangements with Argentina, Australia, Canada, Mexico, the EU "
+        "and the UK ended from 2025-03-12 (Akin Gump, Winston & Strawn via Mondaq, 47-watch); Brazil, Korea, Japan and "
+        "Ukraine were not excepted (Trade Law Daily 2018-05-02: Brazil chose the 10% tariff over an aluminium quota); "
+        "rows 2025-01-01..2025-03-11; lines: the note 19(b) mill products of the tracker's "
+        "s232_metal_chapter_products.csv, as the 2025-03-12 rows ; stacks with Section 301 and the IEEPA China duty"),
+    "s232_legacy_alu_deriv": (
+        "Proclamation 9980 (2020-01-24), 85 FR 5281: derivative aluminium articles of U.S. note 19(a)(iii) +10% from "
+        "2020-02-08, heading 9903.85.03, whose text in USITC HTS 2025 Basic Edition excepts products of Argentina, "
+        "Australia, Canada, Mexico, the EU and the UK; stranded wire, cables and the like and bumper and body stampings "
+        "of aluminium (Mondaq 893184, PMPA); ended by Proclamation 10895 (25% from 2025-03-12); lines: 7614.10.50, "
+        "7614.90.20/.40/.50 (tracker, note_19(a)(iii)) and 'Stampings: Of aluminum' 8708.10.30.30 and 'Of aluminum' "
+        "8708.29.21.30 of the 2025 Basic Edition ; stacks with Section 301 and the IEEPA China duty"),
+    "s232_legacy_aq": (
+        "Absolute quotas in lieu of the Section 232 duty: steel mill articles of South Korea (Proclamation 9740, from "
+        "2018-05-01; CBP QB 18-119) and of Argentina and Brazil (Proclamation 9759, from 2018-06-01), headings "
+        "9903.80.05-9903.80.58 (CBP QB 18-137, QB 23-601: 'Absolute quota merchandise may not be imported into the U.S "
+        "for consumption after the quota limit is reached'); aluminium of Argentina (Proclamation 9758, from "
+        "2018-06-01), headings 9903.85.05/.06 (CBP QB 21-704, QB 23-702; CSMS 18-000412); first "
+        "quarter 2025 bulletins QB 25-601 (CBP CSMS #63473223, 2024-12-20); ended by Proclamations 10895/10896 from "
+        "2025-03-12"),
+    "s232_legacy_trq": (
+        "Tariff-rate quotas in lieu of the Section 232 duty: EU steel and aluminium (Proclamations 10327/10328, "
+        "2021-12-27, from 2022-01-01; 87 FR 11, FR Doc 2021-28516, justia text found; steel 'must be melted and poured "
+        "in a member country of the EU', above the quota 'the duties imposed by clause 2 of Proclamation 9705' (Steel "
+        "Guru quote); aluminium with a certificate of analysis; EU derivatives not subject (Thompson Hine, GHY)); Japan "
+        "steel (proclamation of 2022-03-31, from 2022-04-01, Steel Market Update: melted and poured in Japan, above the "
+        "quota 25%, derivatives not subject: Thompson Hine, Miller & Co., CBP QB 22-622, in-quota headings "
+        "9903.81.25-.78); UK "
+        "steel and aluminium (from 2022-06-01: GHY, Livingston; UK steel melted and poured in the UK, wrought aluminium "
+        "without primary aluminium of China, Russia or Belarus; UK derivatives not subject: UK government statement "
+        "2022-03-23); first quarter 2025 bulletins QB 25-611 (EU), QB 25-621 (Japan/UK) (CBP CSMS #63473223); ended by "
+        "Proclamations 10895/10896 from 2025-03-12"),
+    "s232_legacy_mx": (
+        "Proclamation 10783 (2024-07-10), 89 FR 57347 (FR Doc 2024-15641, justia text found, opening read): steel "
+        "articles and derivative steel articles of Mexico melted and poured in a country other than Mexico, Canada or "
+        "the United States +25% from 2024-07-10 (CBP CSMS #62095799, govdelivery copy: 'Effective July 10, 2024'; a "
+        "steel mill certificate is required); headings 9903.81.85 / 9903.81.86 (C.H. Robinson 2024-07-24; USITC HTS "
+        "2025 Basic Edition); Mexico's arrangement ended by Proclamation 10896 from 2025-03-12"),
+    "s232_legacy_ua": (
+        "Ukraine: Section 232 steel duty suspended for a year from 2022-06-01 (Proclamation 10403 of 2022-05-27, FR Doc "
+        "2022-11991, govinfo text found), extended by Proclamation 10588 (2023-05-31; Husch Blackwell: 'Without "
+        "certificates of origin from Ukraine, importers are subject to the 25 percent ad valorem duty') and again in "
+        "2024 to 2025-06-01 (Expeditors 2024-06-06; the 2024 proclamation itself not read); headings 9903.81.83 / "
+        "9903.81.84 (+25%, 'not accompanied by certificates of origin', USITC HTS 2025 Basic Edition); ended by "
+        "Proclamation 10896 from 2025-03-12"),
+})
+LEGACY_EXCLUSIONS = (
+    "Until 2025-03-11 goods covered by a Commerce product exclusion granted to their importer, and the 10-digit lines "
+    "of Commerce's General Approved Exclusions (open to any importer; ended 2025-03-12 by Proclamations 10895/10896), "
+    "owed none of this duty; neither list is encoded here -- check the importer's exclusions and whether the 10-digit "
+    "line is a General Approved Exclusion")
+LEGACY_AQ_STEEL = (
+    "Section 232 steel, absolute quota of Argentina, Brazil and South Korea (ended 2025-03-12 by Proclamation 10896): "
+    "steel mill articles of these countries owe no Section 232 duty, but enter for consumption only within the "
+    "quarterly quota of their product category (headings 9903.80.05-9903.80.58); once it is filled they cannot be "
+    "entered for consumption until the next quarter (warehouse, foreign-trade zone or export) -- check the quota status "
+    "(CBP quota bulletin QB 25-601)")
+LEGACY_AQ_ALU = (
+    "Section 232 aluminium, absolute quota of Argentina (ended 2025-03-12 by Proclamation 10895): aluminium articles "
+    "of Argentina owe no Section 232 duty, but enter for consumption only within the quarterly quota (heading {h}); "
+    "once it is filled they cannot be entered for consumption until the next quarter -- check the quota status")
+LEGACY_TRQ_STEEL = (
+    "Section 232 steel, tariff-rate quota of the European Union (from 2022-01-01), Japan (from 2022-04-01) and the "
+    "United Kingdom (from 2022-06-01), ended 2025-03-12 by Proclamation 10896: steel mill articles melted and poured "
+    "in the partner enter free of the Section 232 duty within the quarterly quota of their product category; above the "
+    "quota, or not melted and poured there, they pay +25% (9903.80.01) -- the quote charges the in-quota nothing; "
+    "check the quota status (CBP quota bulletins QB 25-611, QB 25-621) and the mill certificate")
+LEGACY_TRQ_ALU = (
+    "Section 232 aluminium, tariff-rate quota of the European Union (from 2022-01-01) and the United Kingdom (from "
+    "2022-06-01), ended 2025-03-12 by Proclamation 10895: aluminium articles with a certificate of analysis (UK "
+    "wrought aluminium: no primary aluminium of China, Russia or Belarus) enter free of the Section 232 duty within "
+    "the quota of their product category; above it they pay +10% (9903.85.01) -- the quote charges the in-quota "
+    "nothing; check the quota status")
+LEGACY_MX_STEEL = (
+    "Section 232 steel, Proclamation 10783 (from 2024-07-10): steel articles of Mexico (9903.81.85) and its derivative "
+    "steel articles (9903.81.86) pay +25% when the steel was melted and poured in a country other than Mexico, Canada "
+    "or the United States (a mill certificate is required) -- not charged here because a request does not say where "
+    "the steel was melted and poured; add it if so")
+LEGACY_UA_STEEL = (
+    "Section 232 steel, Ukraine: the duty on steel articles and derivatives of Ukraine was suspended from 2022-06-01 "
+    "(Proclamation 10403, extended yearly, last to 2025-06-01; ended 2025-03-12 by Proclamation 10896) for goods "
+    "accompanied by a Ukrainian certificate of origin; without one they pay +25% (9903.81.83, derivatives "
+    "9903.81.84) -- the quote charges nothing; check the certificate")
+
+
+def export_lines(usitc, edition_file="hts_2025_basic.json.gz"):
+    """{10-digit code (digits only): description} of the export's statistical lines."""
+    with gzip.open(Path(usitc) / edition_file, "rt", encoding="utf-8") as f:
+        return {re.sub(r"\D", "", r["htsno"]): " ".join((r.get("description") or "").split())
+                for r in json.load(f) if len(re.sub(r"\D", "", r.get("htsno") or "")) == 10}
+
+
+def section_232_legacy(tr, usitc):
+    """The Section 232 steel and aluminium rows of 2025-01-01 .. 2025-03-11 (the 2018 duties, their derivatives of
+    Proclamation 9980, the country arrangements as warnings); see the comment above."""
+    chapter = read_csv(tr / "resources/s232_metal_chapter_products.csv")
+    stat = export_lines(usitc)
+    for code, (_, words) in STAMPINGS.items():
+        assert stat.get(code) == words, (code, stat.get(code))
+    steel_mill = sorted({r["hts_prefix"] for r in chapter
+                         if r["metal_type"] == "steel" and r["kind"] == "mill" and not r["effective_date"]})
+    steel_deriv = sorted({r["hts_prefix"] for r in chapter if r["metal_type"] == "steel"
+                          and r["source"].startswith("note_16(a)(ii)") and not r["effective_date"]}
+                         | {c for c, (m, _) in STAMPINGS.items() if m == "steel"})
+    alu_mill = sorted({r["hts_prefix"] for r in chapter
+                       if r["metal_type"] == "aluminum" and r["kind"] == "mill" and not r["effective_date"]})
+    alu_deriv = sorted({r["hts_prefix"] for r in chapter if r["metal_type"] == "aluminum"
+                        and r["source"].startswith("note_19(a)(iii)") and not r["effective_date"]}
+                       | {c for c, (m, _) in STAMPINGS.items() if m == "aluminum"})
+    # the scope the 2025-03-12 rows start from: Proclamation 9705's mill products, 9704's, 9980's derivatives
+    assert len(steel_mill) == 39 and len(alu_mill) == 9, (len(steel_mill), len(alu_mill))
+    assert steel_deriv == ["73170030", "7317005503", "7317005505", "7317005507", "7317005560", "7317005580",
+                           "7317006560", "8708103020", "8708292120"], steel_deriv
+    assert set(alu_deriv) == {"76141050", "76149020", "76149040", "76149050", "8708103030", "8708292130"}, alu_deriv
+    d = dict(effective_from=LEGACY_FROM, effective_to=LEGACY_TO)
+    charge = dict(stacking="highest_in_group", group="s232", warning=LEGACY_EXCLUSIONS, **d)
+    warn = dict(group="s232_conditional", warn_only="true", **d)
+    out = []
+    steel_x, alu_x = " ".join(STEEL_EXCEPTED), " ".join(ALU_EXCEPTED)
+    mx_src = SRC["s232_legacy_mx"] + " ; precedence with the IEEPA Mexico duty from 2025-03-04: " + SRC["eo14289"]
+    mx_yield = "ieepa_fentanyl_mx ieepa_fentanyl_mx_potash"   # EO 14289 sec. 3, retroactive to 2025-03-04
+    for hs in steel_mill + steel_deriv:
+        mill = hs in steel_mill
+        out.append(row(name="s232_steel", authority="Section 232 steel", heading="9903.80.01" if mill else "9903.80.03",
+                       hs=hs, exclude_origins=steel_x, rate_percent="25",
+                       source=SRC["s232_legacy_steel" if mill else "s232_legacy_steel_deriv"], **charge))
+        if mill:
+            out.append(row(name="s232_steel_quota", authority="Section 232 steel", hs=hs, origins="AR BR KR",
+                           rate_percent="0", warning=LEGACY_AQ_STEEL, source=SRC["s232_legacy_aq"], **warn))
+            out.append(row(name="s232_steel_trq", authority="Section 232 steel", heading="9903.80.01", hs=hs,
+                           origins=" ".join(EU27 + ["JP", "GB"]), rate_percent="25", warning=LEGACY_TRQ_STEEL,
+                           source=SRC["s232_legacy_trq"], **warn))
+        out.append(row(name="s232_steel_mx_melt", authority="Section 232 steel (Mexico)",
+                       heading="9903.81.85" if mill else "9903.81.86", hs=hs, origins="MX", rate_percent="25",
+                       yields_to=mx_yield, warning=LEGACY_MX_STEEL, source=mx_src, **warn))
+        out.append(row(name="s232_steel_ua", authority="Section 232 steel (Ukraine)",
+                       heading="9903.81.83" if mill else "9903.81.84", hs=hs, origins="UA", rate_percent="25",
+                       warning=LEGACY_UA_STEEL, source=SRC["s232_legacy_ua"], **warn))
+    for hs in alu_mill + alu_deriv:
+        mill = hs in alu_mill
+        out.append(row(name="s232_aluminum", authority="Section 232 aluminium",
+                       heading="9903.85.01" if mill else "9903.85.03", hs=hs, exclude_origins=alu_x, rate_percent="10",
+                       source=SRC["s232_legacy_alu" if mill else "s232_legacy_alu_deriv"], **charge))
+        if mill:
+            h = "9903.85.05" if hs.startswith("7601") else "9903.85.06"
+            out.append(row(name="s232_aluminium_quota", authority="Section 232 aluminium", heading=h, hs=hs,
+                           origins="AR", rate_percent="0", warning=LEGACY_AQ_ALU.format(h=h),
+                           source=SRC["s232_legacy_aq"], **warn))
+            out.append(row(name="s232_aluminium_trq", authority="Section 232 aluminium", heading="9903.85.01", hs=hs,
+                           origins=" ".join(EU27 + ["GB"]), rate_percent="10", warning=LEGACY_TRQ_ALU,
+                           source=SRC["s232_legacy_trq"], **warn))
+    # a request giving 8 digits of a subheading only some statistical numbers of which are derivatives
+    for p in STAT_SCOPED:
+        under = sorted(c for c in stat if c.startswith(p))
+        assert under, p
+        for metal, lines, heading, rate, x, src in [
+                ("steel", steel_deriv, "9903.80.03", "25", steel_x, "s232_legacy_steel_deriv"),
+                ("aluminium", alu_deriv, "9903.85.03", "10", alu_x, "s232_legacy_alu_deriv")]:
+            mine = [c for c in lines if c.startswith(p)]
+            if not mine:
+                continue
+            listed = ", ".join(f"{c[:4]}.{c[4:6]}.{c[6:8]}.{c[8:]}" for c in mine)
+            sub = f"{p[:4]}.{p[4:6]}.{p[6:]}"
+            out.append(row(name=f"s232_{metal}_stat_scope", authority=f"Section 232 {metal}", heading=heading, hs=p,
+                           exclude_hs=" ".join(under), exclude_origins=x, rate_percent=rate,
+                           warning=f"Section 232 {metal} derivatives of Proclamation 9980 (to 2025-03-11): of subheading "
+                                   f"{sub} only statistical number{'s' if len(mine) > 1 else ''} {listed} "
+                                   f"pay{'' if len(mine) > 1 else 's'} +{rate}% ({heading}) -- not charged here "
+                                   "because the request gives no 10-digit number; give it to have the duty charged",
+                           source=SRC[src], **warn))
+    return out
+
+
 def drop_nested_232(rows):
     """Drop a Section 232 row (or the part of its period) that a broader row of the same name, origins and rate
     already covers (the annex file lists e.g. both 8429 and 8429.11.00 in annex I-B). Two such rows tie in
@@ -1335,8 +1616,9 @@ def apply_232_precedence(rows):
         # not groups: China's fentanyl row and the 232 copper row are in the same groups and stack). Until
         # 2025-06-03 the steel/aluminium rows (and their content warnings) give way to a charging CA/MX
         # fentanyl row; from 2025-06-04 the CA/MX fentanyl rows give way to them.
+        # (The rows before 2025-03-12 exclude Canada and Mexico, whose exemptions ended that day.)
         if r["name"] in S232_STEEL_ALU.split() + ["s232_steel_derivative", "s232_aluminum_derivative"] \
-                and r["effective_to"] and r["effective_to"] < METALS_FIRST:
+                and r["effective_to"] and r["effective_from"] > LEGACY_TO and r["effective_to"] < METALS_FIRST:
             r["yields_to"] = (r["yields_to"] + " " + FENT_CAMX).strip()
             r["source"] += eo
         elif r["name"] in FENT_CAMX.split():
@@ -1588,13 +1870,14 @@ def sort_key(cols):
     return lambda r: tuple(r[c] for c in ("name", "hs", "origins", "effective_from") if c in cols) + tuple(r[c] for c in cols)
 
 
-def generate(tr):
+def generate(tr, usitc):
     rows, exrows = [], []
     for fn in (section_301, ieepa_fentanyl, ieepa_reciprocal, section_122, section_232, section_232_autos,
                section_232_wood, section_232_mhd, section_232_semi_pharma, section_232_metals_more):
         a, b = fn(tr)
         rows += a
         exrows += b
+    rows += section_232_legacy(tr, usitc)   # 2025-01-01 .. 2025-03-11
     # dedupe identical rows (e.g. an hts8 listed twice in one list)
     rows = sorted({tuple(r[c] for c in COLS): r for r in rows}.values(), key=sort_key(COLS))
     # one row per (name, hs, origins, exclude_origins, effective_from): the tracker lists some lines twice
@@ -1781,8 +2064,9 @@ def main(argv):
         return 2
     tr = Path(argv[1])
     outdir = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(__file__).resolve().parents[1]
-    rows, exrows = generate(tr)
     usitc = Path(argv[argv.index("--usitc") + 1]) if "--usitc" in argv else tr.parent / "usitc"
+    rows, exrows = generate(tr, usitc)
+    verify_curated(LEGACY_HEADING_TEXT, "USITC HTS 2025 Basic Edition", usitc)
     verify_curated(ANNEX_HEADING_TEXT, "USITC HTS 2026 Revision 10", usitc)
     verify_curated(ANNEX_CANDIDATE_TEXT, "USITC HTS 2026 Revision 10", usitc)
     assert {h for v in ANNEX_CANDIDATES.values() for h in v.split()} | {"9903.82.17"} == set(ANNEX_CANDIDATE_TEXT)
@@ -1818,7 +2102,9 @@ def main(argv):
         write(outdir / "tariff_us_additional.csv", "additional_duty", COLS, rows, [
             "US additional duties by origin (Section 301 China, IEEPA fentanyl/reciprocal/Brazil/India 2025-02-04..",
             "2026-02-23, Section 122 2026-02-24..2026-07-23, Section 232 metals, automobiles and parts, wood,",
-            "medium/heavy vehicles and buses; semiconductors and pharmaceuticals as warnings).",
+            "medium/heavy vehicles and buses; semiconductors and pharmaceuticals as warnings). Section 232 metals",
+            "to 2025-03-11: the 2018 duties (9903.80.01/.03, 9903.85.01/.03) with the country arrangements that",
+            "Proclamations 10895/10896 ended on 2025-03-12 (exempt, or warnings: quotas, melt and pour, Ukraine).",
             "stacking highest_in_group: only the highest covering row of the group applies (overlapping 301 lists;",
             "baseline vs country reciprocal rates); top_up=true: rate is a floor on MFN + this duty;",
             "yields_to: not applied to a line covered by a charging row of a named group or name (reciprocal, s122,",

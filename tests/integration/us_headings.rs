@@ -489,8 +489,13 @@ fn steel_and_aluminium_at_25_percent_from_2025_03_12_show_the_headings_of_cbps_g
             );
         }
     }
-    // The day before, no Section 232 steel or aluminium row charges the line.
-    assert!(charges(&quote("7208101500", "CN", "2025-03-11"), "Section 232").is_empty());
+    // The day before, none of these rows charges the line: the 2018 duty does, under its own
+    // heading (9903.80.01, USITC's HTS 2025 Basic Edition; dataset 2026.12.16 — before, nothing
+    // was charged, the bug of issue 17 this expectation used to encode).
+    assert_eq!(
+        charges(&quote("7208101500", "CN", "2025-03-11"), "Section 232"),
+        one("Section 232 steel (9903.80.01)", "250.00")
+    );
     // Beer cans, added to note 19(j) from 2025-04-04 (tracker 2025-04-03), under 9903.85.07.
     assert_eq!(
         charges(&quote("76129010", "CN", "2025-04-04"), "Section 232"),

@@ -1051,3 +1051,297 @@ fn a_canadian_aluminium_derivative_warns_of_the_content_duty_only_from_2025_06_0
         q.charges
     );
 }
+
+// ------------------------------------------------------------------ metals before 2025-03-12
+
+// From the data's first US day to 2025-03-11 the 2018 duties applied (Proclamations 9704/9705,
+// derivatives of Proclamation 9980) with the country arrangements Proclamations 10895/10896 ended
+// on 2025-03-12; the headings and excepted countries as USITC's HTS 2025 Basic Edition prints them.
+const HR_CUT: &str = "7208510030"; // hot-rolled plate in cut lengths, MFN free
+const STEEL_2018: &str = "Section 232 steel (9903.80.01)";
+const STEEL_DERIV_2018: &str = "Section 232 steel (9903.80.03)";
+const ALU_2018: &str = "Section 232 aluminium (9903.85.01)";
+const ALU_DERIV_2018: &str = "Section 232 aluminium (9903.85.03)";
+const INGOT: &str = "76012030"; // unwrought aluminium alloy, note 19(b)
+
+#[test]
+fn chinese_steel_before_2025_03_12_pays_the_2018_duty_with_section_301_and_the_fentanyl_duty() {
+    // 25 % under 9903.80.01 (Proclamation 9705) plus Section 301 (four-year review, 9903.91.01);
+    // from 2025-02-04 the IEEPA China duty too (EO 14195: all articles of the PRC).
+    let s301 = one("Section 301 four-year review (9903.91.01)", "250.00");
+    for (date, fentanyl) in [
+        ("2025-01-01", vec![]),
+        ("2025-02-01", vec![]),
+        ("2025-02-03", vec![]),
+        ("2025-02-04", one("IEEPA fentanyl (9903.01.20)", "100.00")),
+        ("2025-03-04", one("IEEPA fentanyl (9903.01.24)", "200.00")),
+    ] {
+        let q = quote(HR_CUT, "CN", date);
+        assert_eq!(s232(&q), one(STEEL_2018, "250.00"), "{date}");
+        assert_eq!(charges(&q, "Section 301"), s301, "{date}");
+        assert_eq!(charges(&q, "IEEPA"), fentanyl, "{date}");
+        // Exclusions (importer-specific, General Approved Exclusions) are not encoded: said so.
+        assert!(warns(&q, "General Approved Exclusions"), "{date}");
+    }
+}
+
+#[test]
+fn steel_changes_heading_on_2025_03_12_and_canada_and_australia_start_paying() {
+    // China: 25 % throughout, under 9903.80.01 to 2025-03-11 and 9903.81.87 (CBP CSMS #64348411)
+    // from 2025-03-12.
+    boundary(
+        HR_CUT,
+        "CN",
+        &[
+            ("2025-03-11", one(STEEL_2018, "250.00")),
+            ("2025-03-12", one(STEEL_25, "250.00")),
+            ("2025-03-13", one(STEEL_25, "250.00")),
+        ],
+    );
+    // Canada and Australia were exempt (9903.80.01 excepts them): nothing, not even a warning,
+    // until 2025-03-11; from 2025-03-12 they pay (a USMCA claim spares Canada the fentanyl duty,
+    // so the steel duty is charged: EO 14289, see above).
+    for origin in ["CA", "AU"] {
+        for date in ["2025-01-01", "2025-02-01", "2025-03-11"] {
+            let q = quote_with(HR_CUT, origin, date, Some(true));
+            assert!(s232(&q).is_empty(), "{origin} {date}");
+            assert!(
+                !q.warnings.iter().any(|w| w.contains("Section 232")),
+                "{origin} {date}: {:?}",
+                q.warnings
+            );
+        }
+        for date in ["2025-03-12", "2025-03-13"] {
+            let q = quote_with(HR_CUT, origin, date, Some(true));
+            assert_eq!(s232(&q), one(STEEL_25, "250.00"), "{origin} {date}");
+        }
+    }
+}
+
+#[test]
+fn eu_japanese_and_uk_steel_before_2025_03_12_warn_of_the_over_quota_duty() {
+    // Tariff-rate quotas (EU from 2022-01-01, Japan 2022-04-01, UK 2022-06-01): in quota no
+    // duty, above it (or not melted and poured in the partner) 25 % under 9903.80.01. The quote
+    // charges the in-quota nothing and names the over-quota heading and rate.
+    for origin in ["DE", "FR", "JP", "GB"] {
+        let q = quote(HR_CUT, origin, "2025-02-01");
+        assert!(s232(&q).is_empty(), "{origin}");
+        let text = q
+            .warnings
+            .iter()
+            .find(|w| w.contains("tariff-rate quota"))
+            .unwrap_or_else(|| panic!("{origin}: {:?}", q.warnings));
+        assert!(
+            text.contains(STEEL_2018) && text.contains("+25% (9903.80.01)"),
+            "{text}"
+        );
+        // From 2025-03-12 the quota is gone and the duty charged.
+        let q = quote(HR_CUT, origin, "2025-03-12");
+        assert_eq!(s232(&q), one(STEEL_25, "250.00"), "{origin}");
+        assert!(!warns(&q, "tariff-rate quota"), "{origin}");
+    }
+}
+
+#[test]
+fn quota_countries_ukraine_and_mexico_warn_instead_of_paying_before_2025_03_12() {
+    // Argentina, Brazil, South Korea: absolute quota, no duty.
+    for origin in ["AR", "BR", "KR"] {
+        let q = quote(HR_CUT, origin, "2025-02-01");
+        assert!(s232(&q).is_empty(), "{origin}");
+        assert!(warns(&q, "absolute quota"), "{origin}: {:?}", q.warnings);
+        assert!(warns(&q, "9903.80.05-9903.80.58"), "{origin}");
+    }
+    // Ukraine: duty suspended for goods with a certificate of origin, else 9903.81.83.
+    let q = quote(HR_CUT, "UA", "2025-02-01");
+    assert!(s232(&q).is_empty());
+    assert!(
+        warns(&q, "Section 232 steel (Ukraine) (9903.81.83)"),
+        "{:?}",
+        q.warnings
+    );
+    assert!(warns(&q, "certificate of origin"));
+    // Mexico: + 25 % if melted and poured outside Mexico, Canada, the United States (Proclamation
+    // 10783): a warning, 9903.81.85 on a mill product, 9903.81.86 on a derivative.
+    let q = quote(HR_CUT, "MX", "2025-02-01");
+    assert!(s232(&q).is_empty());
+    assert!(
+        warns(&q, "Section 232 steel (Mexico) (9903.81.85)"),
+        "{:?}",
+        q.warnings
+    );
+    assert!(warns(
+        &quote("7317005503", "MX", "2025-02-01"),
+        "Section 232 steel (Mexico) (9903.81.86)"
+    ));
+    // EO 14289, retroactive to 2025-03-04: a Mexican article owing the IEEPA Mexico duty owes no
+    // Section 232 steel duty, so no warning; with a USMCA claim (from 2025-03-07) it warns again.
+    let q = quote_with(HR_CUT, "MX", "2025-03-05", Some(false));
+    assert_eq!(
+        s232_and_ieepa(&q),
+        one("IEEPA fentanyl (9903.01.01)", "250.00")
+    );
+    assert!(!warns(&q, "Section 232 steel (Mexico)"));
+    assert!(warns(
+        &quote_with(HR_CUT, "MX", "2025-03-10", Some(true)),
+        "Section 232 steel (Mexico)"
+    ));
+    // None of these warnings outlives 2025-03-11.
+    for (origin, needle) in [
+        ("KR", "absolute quota"),
+        ("UA", "certificate of origin"),
+        ("MX", "Section 232 steel (Mexico)"),
+    ] {
+        let q = quote_with(HR_CUT, origin, "2025-03-12", Some(true));
+        assert!(!warns(&q, needle), "{origin}");
+        assert_eq!(s232(&q), one(STEEL_25, "250.00"), "{origin}");
+    }
+}
+
+#[test]
+fn aluminium_before_2025_03_12_pays_10_percent_and_25_percent_from_then() {
+    // Proclamation 9704: 10 % under 9903.85.01; Proclamation 10895: 25 % from 2025-03-12.
+    boundary(
+        INGOT,
+        "CN",
+        &[
+            ("2025-01-01", one(ALU_2018, "100.00")),
+            ("2025-03-11", one(ALU_2018, "100.00")),
+            (
+                "2025-03-12",
+                one("Section 232 aluminium (9903.85.02)", "250.00"),
+            ),
+            (
+                "2025-03-13",
+                one("Section 232 aluminium (9903.85.02)", "250.00"),
+            ),
+        ],
+    );
+    assert_eq!(
+        s232(&quote("76042100", "CN", "2025-02-01")),
+        one(ALU_2018, "100.00")
+    );
+    // Brazil, Korea, Japan and Ukraine had no aluminium arrangement: they paid.
+    for origin in ["BR", "KR", "JP", "UA", "VN"] {
+        assert_eq!(
+            s232(&quote(INGOT, origin, "2025-02-01")),
+            one(ALU_2018, "100.00"),
+            "{origin}"
+        );
+    }
+    // The EU and the UK: tariff-rate quota (over quota 10 % under 9903.85.01); Argentina:
+    // absolute quota (9903.85.05 for unwrought aluminium); Canada, Australia: exempt.
+    for origin in ["DE", "GB"] {
+        let q = quote(INGOT, origin, "2025-02-01");
+        assert!(s232(&q).is_empty(), "{origin}");
+        assert!(
+            q.warnings
+                .iter()
+                .any(|w| w.contains("tariff-rate quota") && w.contains("+10% (9903.85.01)")),
+            "{origin}: {:?}",
+            q.warnings
+        );
+    }
+    let q = quote(INGOT, "AR", "2025-02-01");
+    assert!(s232(&q).is_empty());
+    assert!(
+        warns(&q, "Section 232 aluminium (9903.85.05): "),
+        "{:?}",
+        q.warnings
+    );
+    for origin in ["CA", "AU"] {
+        assert!(
+            s232(&quote(INGOT, origin, "2025-02-01")).is_empty(),
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn derivatives_of_proclamation_9980_pay_before_2025_03_12_by_statistical_number() {
+    // Steel derivatives (U.S. note 16(a)(ii)): nails and staples of 7317, steel bumper and body
+    // stampings; 25 % under 9903.80.03.
+    for hs in [
+        "73170030",
+        "7317005503",
+        "7317006560",
+        "8708103020",
+        "8708292120",
+    ] {
+        assert_eq!(
+            s232(&quote(hs, "CN", "2025-02-01")),
+            one(STEEL_DERIV_2018, "250.00"),
+            "{hs}"
+        );
+    }
+    // Aluminium derivatives (note 19(a)(iii)): stranded wire of 7614, aluminium stampings; 10 %
+    // under 9903.85.03.
+    for hs in ["76141050", "7614902030", "8708103030", "8708292130"] {
+        assert_eq!(
+            s232(&quote(hs, "CN", "2025-02-01")),
+            one(ALU_DERIV_2018, "100.00"),
+            "{hs}"
+        );
+    }
+    // Section 301 (List 3) stacks on a bumper stamping.
+    assert_eq!(
+        charges(&quote("8708103020", "CN", "2025-02-01"), "Section 301"),
+        one("Section 301 List 3 (9903.88.03)", "250.00")
+    );
+    // Other statistical numbers of those subheadings are not derivatives of the proclamation.
+    for hs in [
+        "7317005501",
+        "7317006530",
+        "8708103040",
+        "8708103050",
+        "8708292140",
+    ] {
+        let q = quote(hs, "CN", "2025-02-01");
+        assert!(s232(&q).is_empty(), "{hs}");
+        assert!(!warns(&q, "statistical number"), "{hs}");
+    }
+    // A request giving only eight digits cannot be charged: it warns with the numbers that pay.
+    let q = quote("87081030", "CN", "2025-02-01");
+    assert!(s232(&q).is_empty());
+    assert!(
+        warns(&q, "8708.10.30.20 pays +25% (9903.80.03)"),
+        "{:?}",
+        q.warnings
+    );
+    assert!(
+        warns(&q, "8708.10.30.30 pays +10% (9903.85.03)"),
+        "{:?}",
+        q.warnings
+    );
+    assert!(warns(
+        &quote("73170055", "CN", "2025-02-01"),
+        "7317.00.55.03, 7317.00.55.05, 7317.00.55.07, 7317.00.55.60, 7317.00.55.80 pay +25%"
+    ));
+    // Japan: its steel derivatives were not subject (arrangement of 2022), its aluminium
+    // derivatives were (9903.85.03 does not except Japan); the EU and the UK: neither.
+    assert!(s232(&quote("8708103020", "JP", "2025-02-01")).is_empty());
+    assert_eq!(
+        s232(&quote("8708103030", "JP", "2025-02-01")),
+        one(ALU_DERIV_2018, "100.00")
+    );
+    let q = quote("87081030", "JP", "2025-02-01");
+    assert!(warns(&q, "8708.10.30.30 pays +10%") && !warns(&q, "8708.10.30.20 pays"));
+    for origin in ["DE", "GB"] {
+        for hs in ["8708103020", "8708103030", "73170030", "76141050"] {
+            let q = quote(hs, origin, "2025-02-01");
+            assert!(s232(&q).is_empty(), "{hs} {origin}");
+            assert!(!warns(&q, "quota"), "{hs} {origin}");
+        }
+    }
+    // From 2025-03-12 the nails are charged under the headings of CBP's guidance.
+    boundary(
+        "73170030",
+        "CN",
+        &[
+            ("2025-03-11", one(STEEL_DERIV_2018, "250.00")),
+            (
+                "2025-03-12",
+                one("Section 232 steel (9903.81.89 / 9903.81.91)", "250.00"),
+            ),
+        ],
+    );
+}
