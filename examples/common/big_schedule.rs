@@ -31,16 +31,30 @@ pub fn write_dataset(dir: &Path, rows: usize) -> std::io::Result<()> {
         .filter(|l| !l.starts_with('#'))
         .count()
         .saturating_sub(1);
+    // The real file's header names the columns; a synthetic row fills the ones it uses.
+    let header: Vec<&str> = real
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default()
+        .split(',')
+        .collect();
     for i in 0..rows.saturating_sub(have) {
         // Distinct ten-digit codes after every real one (no heading 9999 exists), so that the
         // file is in order like an imported schedule.
         let code = 9_999_000_000_u64.saturating_add(i as u64);
-        writeln!(
-            out,
-            "US,{code},Synthetic line {i},{}.{},,,,,,,2025-01-01,,synthetic schedule",
-            i % 20,
-            i % 10
-        )?;
+        let cells: Vec<String> = header
+            .iter()
+            .map(|column| match *column {
+                "territory" => "US".to_owned(),
+                "hs" => code.to_string(),
+                "description" => format!("Synthetic line {i}"),
+                "rate_percent" => format!("{}.{}", i % 20, i % 10),
+                "effective_from" => "2025-01-01".to_owned(),
+                "source" => "synthetic schedule".to_owned(),
+                _ => String::new(),
+            })
+            .collect();
+        writeln!(out, "{}", cells.join(","))?;
     }
     out.flush()?;
     drop(out);
