@@ -453,10 +453,13 @@ def section_232(tr):
         if r["hts_prefix"][:2] in ("72", "73", "76"):
             continue
         frm = max(r["effective_date"] or "2025-03-12", "2025-03-12")
-        out.append(deriv_warn(r["hts_prefix"], r["derivative_type"], frm, annex_start,
-                              SRC["s232_deriv"] + f" (HTS {r['ch99_code']})", r["ch99_code"]))
+        # the bumper and body stampings under 8708.10.30 / 8708.29.21 are charged on the full value by
+        # section_232_stampings (and by s232_aluminium_ru for Russia): the content warnings leave them out
+        stamp = " ".join(sorted(c for c in STAMPINGS if c.startswith(r["hts_prefix"])))
+        out.append({**deriv_warn(r["hts_prefix"], r["derivative_type"], frm, annex_start,
+                                 SRC["s232_deriv"] + f" (HTS {r['ch99_code']})", r["ch99_code"]), "exclude_hs": stamp})
         if r["derivative_type"] == "aluminum":
-            out.append(ru_smelt_warn(r["hts_prefix"], frm, annex_start, russian_origin=True))
+            out.append({**ru_smelt_warn(r["hts_prefix"], frm, annex_start, russian_origin=True), "exclude_hs": stamp})
     # copper 50% (9903.78.01) 2025-08-01 .. 2026-04-05 (then annex I-A per the tracker)
     for r in read_csv(tr / "resources/s232_copper_products.csv"):
         hs = r["hts10"]
@@ -1130,9 +1133,23 @@ def section_232_metals_more(tr):
     for r in read_csv(tr / "resources/s232_metal_chapter_products.csv"):
         if r["metal_type"] == "aluminum" and r["hts_prefix"][:2] == "76":
             hr = CANDIDATES[("ru", r["kind"])]
+            # Proclamation 10522 charges the aluminium articles and derivatives of notes 19 as they stood: a derivative
+            # line brought into note 19 later (2025-03-12, 2025-04-03, the 2025-08-18 inclusions; the tracker's
+            # effective_date) owes the 200% only from that day; the note 19(b) mill products and the note
+            # 19(a)(iii) derivatives of Proclamation 9980 (no date, in scope since 2018 / 2020-02-08) from 2023-03-10
+            frm = max(RU_FROM, r["effective_date"] or RU_FROM)
             out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=r["hts_prefix"],
-                           origins="RU", rate_percent="200", effective_from="2023-03-10", effective_to="2026-04-05",
-                           heading=hr, source=SRC["s232_ru"] + " ; " + candidate_source(hr), **g))
+                           origins="RU", rate_percent="200", effective_from=frm, effective_to="2026-04-05",
+                           heading=hr, source=SRC["s232_ru"] + (" ; " + SRC["s232_ru_scope"] if frm > RU_FROM else "")
+                           + " ; " + candidate_source(hr), **g))
+    # the aluminium bumper and body stampings of Proclamation 9980 (note 19(a)(iii) since 2020-02-08)
+    for code, (metal, _) in sorted(STAMPINGS.items()):
+        if metal == "aluminum":
+            hr = CANDIDATES[("ru", "derivative")]
+            out.append(row(name="s232_aluminium_ru", authority="Section 232 aluminium (Russia)", hs=code,
+                           origins="RU", rate_percent="200", effective_from=RU_FROM, effective_to="2026-04-05",
+                           heading=hr, source=SRC["s232_ru"] + " ; " + SRC["s232_stampings"] + " ; "
+                           + candidate_source(hr), **g))
     for r in read_csv(tr / "resources/s232_annex_products.csv"):
         a, hs, frm = r["annex"], r["hts_prefix"], r["effective_date"]
         # The tracker files 7601 (unwrought aluminium) under metal_type "steel"; chapter 76 is aluminium.
@@ -1440,6 +1457,74 @@ def section_232_legacy(tr, usitc):
     return out
 
 
+# Proclamation 9980's bumper and body stampings from 2025-03-12 (issue 17, dataset 2026.12.17). Until 2025-03-11 they
+# paid 9903.80.03 / 9903.85.03 (section_232_legacy). From 2025-03-12 CBP's guidance puts the "existing" derivatives,
+# note 16(l) / 19(i), under 9903.81.89 / 9903.85.04 at 25%, on the full value (the value of the metal content is for
+# the new derivatives outside chapters 73/76 only, 9903.81.91 / 9903.85.08), and DB Schenker names 8708.10.30 and
+# 8708.29.21 as the original-list derivatives outside chapters 72/73/76 in force that day; 9903.81.89 and 9903.85.04
+# read "+ 50%" (not "upon the value of the ... content") in USITC's HTS 2026 Basic Edition (CANDIDATE_HEADING_TEXT).
+# 50% from 2025-06-04 (UK 25%, Proclamation 10947), to 2026-04-05 (then the annex rows). From 2025-05-03 the
+# automobile-parts duty (9903.94.05, U.S. note 33(g) lists 8708.10.30 and 8708.29.21) applies instead where it is
+# charged: these rows are in group s232, which yields to s232_autos / s232_mhd (apply_232_precedence); a USMCA part
+# entered with its preference owes no automobile-parts duty and pays these. The tracker files the two subheadings
+# under aluminium only, at 8 digits, as content derivatives: its 8-digit rows stay warnings and exclude the stampings.
+SRC["s232_stampings"] = (
+    "bumper and body stampings of Proclamation 9980 (85 FR 5281, from 2020-02-08): steel 8708.10.30.20 / 8708.29.21.20 "
+    "(9903.80.03), aluminium 8708.10.30.30 / 8708.29.21.30 (9903.85.03) per CBP's CSMS of 2020-02-04 (#41538803; quoted by "
+    "Consumer Electronics Daily 2020-02-04 and NCBFAA); from 12:01 a.m. EDT 2025-03-12 at 25% under 9903.81.89 "
+    "('Derivative iron or steel products listed in subdivision (l) (existing steel derivative articles subject to "
+    "Section 232)') and 9903.85.04 ('... subdivision (i) (existing aluminum derivative articles subject to Section "
+    "232)'): CBP CSMS #64348411 (MTI Worldwide copy) / #64384423 and #64384496 (CBP GovDelivery); the steel or "
+    "aluminium content value is reported only for the new derivatives outside chapters 73/76 (9903.81.91 / 9903.85.08; "
+    "International Trade Today 2025-03-10 quoting CSMS #64348411; BCB International: derivatives of chapters 73/76 and "
+    "the listed ones on the full value); DB Schenker ('CBP Issues Guidance for Declaring Entries of Steel and Aluminum'): "
+    "from 2025-03-12 'derivatives outside those chapters on the original list, which are 8708.10.30 and 8708.29.21 for "
+    "bumper stampings of steel and aluminum'; USITC HTS 2026 Basic Edition: 9903.81.89 and 9903.85.04 '+ 50%' on the "
+    "article (9903.81.91 / .85.08: 'upon the value of the ... content')")
+STAMP_TEXT = {"steel": ("steel", "9903.81.89", "16(l)"), "aluminum": ("aluminium", "9903.85.04", "19(i)")}
+
+
+def section_232_stampings(usitc):
+    """The rows of Proclamation 9980's stampings from 2025-03-12 to 2026-04-05 (see the comment above)."""
+    out, stat_lines = [], export_lines(usitc)
+    for code, (metal, _) in sorted(STAMPINGS.items()):
+        label, h, sub = STAMP_TEXT[metal]
+        s = SRC["s232_steel" if metal == "steel" else "s232_alu"] + " ; " + SRC["s232_stampings"]
+        name, a = "s232_" + metal, f"Section 232 {label}"
+        g = dict(stacking="highest_in_group", group="s232", hs=code, authority=a)
+        out.append(row(name=name, heading=h, rate_percent="25", effective_from="2025-03-12", effective_to="2025-06-03",
+                       source=s, **g))
+        out.append(row(name=name, heading=h, exclude_origins="GB", rate_percent="50", effective_from="2025-06-04",
+                       effective_to="2026-04-05", source=s, **g))
+        hg = CANDIDATES[("steel_gb", "derivative") if metal == "steel" else ("aluminum_gb", "")]
+        out.append(row(name=name + "_gb", heading=hg, origins="GB", rate_percent="25", effective_from="2025-06-04",
+                       effective_to="2026-04-05", source=s + " ; " + candidate_source(hg), **g))
+    # a request giving 8 digits only: which statistical number it is decides (every statistical number of the 2025
+    # Basic Edition excluded, as in section_232_legacy)
+    stat = {p: [c for c in STAMPINGS if c.startswith(p)] for p in ("87081030", "87082921")}
+    for p, codes in sorted(stat.items()):
+        under = sorted(c for c in stat_lines if c.startswith(p))
+        assert set(codes) < set(under), (p, under)
+        for metal in ("steel", "aluminum"):
+            label, h, sub = STAMP_TEXT[metal]
+            mine = [c for c in codes if STAMPINGS[c][0] == metal]
+            listed = ", ".join(f"{c[:4]}.{c[4:6]}.{c[6:8]}.{c[8:]}" for c in mine)
+            for rate, f, t, more in [("25", "2025-03-12", "2025-06-03", ""),
+                                     ("50", "2025-06-04", "2026-04-05", "; United Kingdom 25%")]:
+                out.append(row(name=f"s232_{'steel' if metal == 'steel' else 'aluminium'}_stat_scope", authority=f"Section 232 {label}",
+                               heading=h, hs=p, exclude_hs=" ".join(under), rate_percent=rate,
+                               group="s232_conditional", warn_only="true", yields_to="s232_autos s232_mhd",
+                               warning=f"Section 232 {label} derivatives of note {sub} (Proclamation 9980's stampings): "
+                                       f"of subheading {p[:4]}.{p[4:6]}.{p[6:]} statistical number {listed} pays "
+                                       f"+{rate}% on the full value ({h}{more}"
+                                       f"{'; Russia 200%, 9903.85.68' if metal == 'aluminum' else ''}) -- not charged "
+                                       "here because the request "
+                                       "gives no 10-digit number; give it to have the duty charged (an automobile part "
+                                       "charged the automobile-parts duty owes neither)",
+                               effective_from=f, effective_to=t, source=SRC["s232_stampings"]))
+    return out
+
+
 def drop_nested_232(rows):
     """Drop a Section 232 row (or the part of its period) that a broader row of the same name, origins and rate
     already covers (the annex file lists e.g. both 8429 and 8429.11.00 in annex I-B). Two such rows tie in
@@ -1649,6 +1734,23 @@ def split_at(rows, day, pred):
 # "+ 200%"; .69/.70 name the same goods admitted to an FTZ "prior to April 10, 2023". Where the metal was smelted or
 # cast is not in a request: a warning, not a charge.
 RU_SMELT_FROM = "2023-04-10"
+RU_FROM = "2023-03-10"   # Russian goods (Proclamation 10522)
+# 9903.85.68 as USITC's HTS 2026 Basic Edition prints it (checked by verify_curated): the derivatives of note 19(a)(iii)
+# or 19(i)/(j)/(k) "as applicable per the date of entry": a line brought into note 19 later owes the 200% from then
+RU_SCOPE_TEXT = {"9903.85.68": ("The duty provided in the applicable subheading + 200%",
+                                "when such derivative articles are provided for in the headings or subheadings "
+                                "enumerated in note 19(a)(iii) to this subchapter, or notes 19(i), 19(j) or 19(k) to "
+                                "this subchapter, as applicable per the date of entry for consumption or withdrawal "
+                                "from warehouse for consumption")}
+SRC["s232_ru_scope"] = (
+    "derivative line brought into U.S. note 19 after 2023-03-10: the 200% from the day it entered the scope (the "
+    "tracker's effective_date: 2025-03-12 note 19(j) annex of Proclamation 10895, 2025-04-03 the 7612.90.10 addition, "
+    "2025-08-18 the inclusions of FR Doc 2025-15819); 9903.85.68 in USITC HTS 2026 Basic Edition: derivatives "
+    "'provided for in ... note 19(a)(iii) ..., or notes 19(i), 19(j) or 19(k) ..., as applicable per the date of entry'; "
+    "in 2023 the heading named note 19(a)(iii) only (L.W. Hanson & Associates 2023-03-10, 'CBP Issues New Guidance on "
+    "Aluminum Products from Russia', quoting CBP); Proclamation 10895 cl. 3: Russian derivatives of its Annex I owe "
+    "the 200% of Proclamation 10522 from the Commerce certification date (text as quoted on a public forum; "
+    "not read on an official site)")
 SRC["s232_ru_smelt"] = (
     "Proclamation 10522 (2023-02-24), 88 FR 13267 (FR Doc 2023-04470): 200% on aluminium articles and derivative "
     "aluminium articles of Russia from 12:01 a.m. EDT 2023-03-10, and from 12:01 a.m. EDT 2023-04-10 on those of any "
@@ -1878,6 +1980,7 @@ def generate(tr, usitc):
         rows += a
         exrows += b
     rows += section_232_legacy(tr, usitc)   # 2025-01-01 .. 2025-03-11
+    rows += section_232_stampings(usitc)          # Proclamation 9980's stampings, 2025-03-12 .. 2026-04-05
     # dedupe identical rows (e.g. an hts8 listed twice in one list)
     rows = sorted({tuple(r[c] for c in COLS): r for r in rows}.values(), key=sort_key(COLS))
     # one row per (name, hs, origins, exclude_origins, effective_from): the tracker lists some lines twice
@@ -2073,6 +2176,7 @@ def main(argv):
     verify_curated(METAL_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     verify_curated(CANDIDATE_HEADING_TEXT_R10, "USITC HTS 2026 Revision 10", usitc)
+    verify_curated(RU_SCOPE_TEXT, "USITC HTS 2026 Basic Edition", usitc)
     for edition in ("USITC HTS 2025 Basic Edition", "USITC HTS 2026 Basic Edition"):
         verify_curated(MX_SMELT_HEADING_TEXT, edition, usitc)
     gone = load_headings(usitc)   # the Mexican headings end the day before Revision 10, which has neither

@@ -271,7 +271,7 @@ fn embedded_data_loads_clean_and_manifest_hashes_match() {
         tables
             .version()
             .to_string()
-            .starts_with("2026.12.16+sha256:")
+            .starts_with("2026.12.17+sha256:")
     );
     // The files read on first use (the US schedule in CSV) load clean too.
     tables.load_all().unwrap_or_else(|e| panic!("{e}"));

@@ -56,7 +56,7 @@ fn the_issue_requests_give_the_response_fields() {
         out["data_version"]
             .as_str()
             .unwrap()
-            .starts_with("2026.12.16+sha256:")
+            .starts_with("2026.12.17+sha256:")
     );
 }
 

@@ -76,7 +76,7 @@ fn the_issue_request_gives_every_response_field() {
         out["data_version"]
             .as_str()
             .unwrap()
-            .starts_with("2026.12.16+sha256:")
+            .starts_with("2026.12.17+sha256:")
     );
 }
 

@@ -1345,3 +1345,159 @@ fn derivatives_of_proclamation_9980_pay_before_2025_03_12_by_statistical_number(
         ],
     );
 }
+
+// ------------------------------------------------------------------ stampings from 2025-03-12 (dataset 2026.12.17)
+
+const STAMP_STEEL: &str = "Section 232 steel (9903.81.89)";
+const STAMP_ALU: &str = "Section 232 aluminium (9903.85.04)";
+
+#[test]
+fn steel_and_aluminium_stampings_pay_the_existing_derivative_headings_from_2025_03_12() {
+    // Proclamation 9980's bumper and body stampings: 9903.80.03 / 9903.85.03 to 2025-03-11, then
+    // 25 % on the full value under 9903.81.89 (note 16(l)) / 9903.85.04 (note 19(i)), CBP CSMS
+    // #64348411 / #64348288; before, no Section 232 row from 2025-03-12 (steel) or a content
+    // warning only (aluminium).
+    for (hs, before, from) in [
+        ("8708103020", one(STEEL_DERIV_2018, "250.00"), STAMP_STEEL),
+        ("8708292120", one(STEEL_DERIV_2018, "250.00"), STAMP_STEEL),
+        ("8708103030", one(ALU_DERIV_2018, "100.00"), STAMP_ALU),
+        ("8708292130", one(ALU_DERIV_2018, "100.00"), STAMP_ALU),
+    ] {
+        boundary(
+            hs,
+            "VN",
+            &[
+                ("2025-03-11", before),
+                ("2025-03-12", one(from, "250.00")),
+                ("2025-03-13", one(from, "250.00")),
+                // the automobile-parts duty from 2025-05-03 replaces it (no stacking)
+                ("2025-05-02", one(from, "250.00")),
+                ("2025-05-03", one(PARTS, "250.00")),
+            ],
+        );
+        let q = quote(hs, "VN", "2025-03-12");
+        assert!(!warns(&q, "content"), "{hs}: {:?}", q.warnings);
+    }
+    // Canada and Mexico lost their exemption on 2025-03-12; a USMCA part (no fentanyl duty, no
+    // automobile-parts duty) pays 25 %, and 50 % from 2025-06-04 (Proclamation 10947), to
+    // 2026-04-05 (then annex I-B).
+    for (hs, name) in [("8708103020", STAMP_STEEL), ("8708103030", STAMP_ALU)] {
+        for (date, want) in [
+            ("2025-03-11", vec![]),
+            ("2025-03-12", one(name, "250.00")),
+            ("2025-06-03", one(name, "250.00")),
+            ("2025-06-04", one(name, "500.00")),
+            ("2025-06-05", one(name, "500.00")),
+            ("2026-04-05", one(name, "500.00")),
+        ] {
+            let q = quote_with(hs, "MX", date, Some(true));
+            assert_eq!(s232(&q), want, "{hs} MX USMCA {date}");
+        }
+    }
+    // A non-USMCA Canadian stamping owes the IEEPA Canada duty instead until 2025-06-03 (EO 14289).
+    let q = quote_with("8708292120", "CA", "2025-03-12", Some(false));
+    assert!(s232(&q).is_empty(), "{:?}", q.charges);
+    assert!(!charges(&q, "IEEPA").is_empty());
+}
+
+#[test]
+fn uk_stampings_pay_25_percent_from_2025_03_12_and_the_automobile_parts_duty_from_2025_05_03() {
+    // The UK was excepted from 9903.80.03 / 9903.85.03 to 2025-03-11; from 2025-03-12 it pays
+    // 25 %. From 2025-06-04 its metals rate stays 25 % (Proclamation 10947) while the others go to
+    // 50 %, but a UK stamping is charged the automobile-parts duty from 2025-05-03 anyway (the
+    // UK's 10 % deal is a warning), so neither metals rate shows then.
+    for (hs, name) in [("8708103020", STAMP_STEEL), ("8708103030", STAMP_ALU)] {
+        boundary(
+            hs,
+            "GB",
+            &[
+                ("2025-03-11", vec![]),
+                ("2025-03-12", one(name, "250.00")),
+                ("2025-03-13", one(name, "250.00")),
+                ("2025-06-03", one(PARTS, "250.00")),
+                ("2025-06-04", one(PARTS, "250.00")),
+                ("2025-06-05", one(PARTS, "250.00")),
+            ],
+        );
+    }
+}
+
+#[test]
+fn stampings_given_with_eight_digits_warn_which_statistical_number_pays_from_2025_03_12() {
+    let q = quote("87081030", "VN", "2025-03-12");
+    assert!(s232(&q).is_empty(), "{:?}", q.charges);
+    assert!(
+        warns(
+            &q,
+            "statistical number 8708.10.30.20 pays +25% on the full value (9903.81.89)"
+        ),
+        "{:?}",
+        q.warnings
+    );
+    assert!(
+        warns(
+            &q,
+            "statistical number 8708.10.30.30 pays +25% on the full value (9903.85.04"
+        ),
+        "{:?}",
+        q.warnings
+    );
+    let q = quote_with("87082921", "MX", "2025-06-04", Some(true));
+    assert!(warns(
+        &q,
+        "8708.29.21.20 pays +50% on the full value (9903.81.89; United Kingdom 25%)"
+    ));
+    // The other statistical numbers are not stampings: neither charge nor warning.
+    for hs in ["8708103040", "8708103050", "8708292140"] {
+        let q = quote(hs, "VN", "2025-03-12");
+        assert!(s232(&q).is_empty(), "{hs}");
+        assert!(!warns(&q, "statistical number"), "{hs}");
+    }
+}
+
+#[test]
+fn russian_aluminium_stampings_pay_200_percent_until_the_automobile_parts_duty() {
+    // Derivatives of note 19(a)(iii) since 2020-02-08, so in Proclamation 10522's scope from
+    // 2023-03-10: 200 % under 9903.85.68 (or its FTZ twin .70), which outranks the 10 % / 25 %.
+    let ru = "Section 232 aluminium (Russia) (9903.85.68 / 9903.85.70)";
+    for hs in ["8708103030", "8708292130"] {
+        boundary(
+            hs,
+            "RU",
+            &[
+                ("2025-02-01", one(ru, "2000.00")),
+                ("2025-03-11", one(ru, "2000.00")),
+                ("2025-03-12", one(ru, "2000.00")),
+                ("2025-05-02", one(ru, "2000.00")),
+                ("2025-05-03", one(PARTS, "250.00")),
+            ],
+        );
+    }
+    // Other origins are warned of the Russian-smelted metal, Russia itself is not (it is charged).
+    assert!(warns(&quote("8708103030", "VN", "2025-02-01"), RU_SMELT));
+    assert!(!warns(&quote("8708103030", "RU", "2025-02-01"), RU_SMELT));
+}
+
+#[test]
+fn russian_aluminium_derivatives_pay_200_percent_from_the_day_their_line_entered_note_19() {
+    // Chapter 76 derivatives added to note 19 in 2025 owed Proclamation 10522's 200 % only from
+    // then (9903.85.68: "as applicable per the date of entry"); before, the line's own duties only.
+    let ru = "Section 232 aluminium (Russia) (9903.85.68 / 9903.85.70)";
+    for (hs, start, before, after) in [
+        ("76101000", "2025-03-12", "2025-03-11", "2025-03-13"), // note 19(j), Proclamation 10895
+        ("7612901000", "2025-04-03", "2025-04-02", "2025-04-04"), // 7612.90.10 addition
+        ("7613000000", "2025-08-18", "2025-08-17", "2025-08-19"), // inclusions, FR Doc 2025-15819
+    ] {
+        assert!(s232(&quote(hs, "RU", before)).is_empty(), "{hs} {before}");
+        assert_eq!(s232(&quote(hs, "RU", start)), one(ru, "2000.00"), "{hs}");
+        assert_eq!(s232(&quote(hs, "RU", after)), one(ru, "2000.00"), "{hs}");
+        // the Russian-smelt warning for the other origins starts with it
+        assert!(!warns(&quote(hs, "DE", before), RU_SMELT), "{hs} {before}");
+        assert!(warns(&quote(hs, "DE", start), RU_SMELT), "{hs} {start}");
+    }
+    // Proclamation 9980's stranded wire (note 19(a)(iii) since 2020) keeps 2023-03-10.
+    assert_eq!(
+        s232(&quote("76141050", "RU", "2025-02-01")),
+        one(ru, "2000.00")
+    );
+}

@@ -175,5 +175,5 @@ fn lookups_outside_the_data_are_errors() {
 fn results_carry_the_data_version() {
     let r = crate::standard_vat(tables(), "FR", "2026-11-25").unwrap();
     assert_eq!(r.data_version, tables().version());
-    assert!(r.data_version.to_string().starts_with("2026.12.16+sha256:"));
+    assert!(r.data_version.to_string().starts_with("2026.12.17+sha256:"));
 }
