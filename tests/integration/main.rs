@@ -97,3 +97,21 @@ pub fn example_quote(file: &str) -> landed::Quote {
     let req = landed::QuoteRequest::from_json(&text).unwrap();
     landed::RateTables::embedded().unwrap().quote(&req).unwrap()
 }
+
+/// The `duty_rate` a line of a column 2 origin (general note 3(b): BY, CU, KP, RU) must give,
+/// as the data holds column 1 only: these tests are about the additional duties, so it gives
+/// the column 1 general rate of the line on that day, the tariff duty they were written with.
+pub fn column_2_duty_rate(hs: &str, origin: &str, date: &str) -> Option<String> {
+    if !["BY", "CU", "KP", "RU"].contains(&origin) {
+        return None;
+    }
+    let tables = landed::RateTables::embedded().unwrap();
+    let t = tables
+        .tariff(
+            "US".parse().unwrap(),
+            &hs.parse().unwrap(),
+            date.parse().unwrap(),
+        )
+        .unwrap();
+    Some(t.rate.rate_percent.unwrap().to_string())
+}

@@ -13,31 +13,13 @@ fn quote(hs: &str, origin: &str, date: &str) -> Quote {
         "date": date, "destination": "US", "currency": "USD", "ship_from": origin,
         "lines": [{"hs_code": hs, "quantity": "10", "unit_price": "100.00", "origin": origin}]
     });
-    if let Some(r) = column_2_duty_rate(hs, origin, date) {
+    if let Some(r) = crate::column_2_duty_rate(hs, origin, date) {
         req["lines"][0]["duty_rate"] = json!(r);
     }
     RateTables::embedded()
         .unwrap()
         .quote(&QuoteRequest::from_json(&req.to_string()).unwrap())
         .unwrap()
-}
-
-/// The `duty_rate` a line of a column 2 origin (general note 3(b): BY, CU, KP, RU) must give,
-/// as the data holds column 1 only: these tests are about the additional duties, so it gives
-/// the column 1 general rate of the line on that day, the tariff duty they were written with.
-fn column_2_duty_rate(hs: &str, origin: &str, date: &str) -> Option<String> {
-    if !["BY", "CU", "KP", "RU"].contains(&origin) {
-        return None;
-    }
-    let tables = RateTables::embedded().unwrap();
-    let t = tables
-        .tariff(
-            "US".parse().unwrap(),
-            &hs.parse().unwrap(),
-            date.parse().unwrap(),
-        )
-        .unwrap();
-    Some(t.rate.rate_percent.unwrap().to_string())
 }
 
 /// The duty charges whose name starts with `prefix`: (name, amount).

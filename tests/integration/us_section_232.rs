@@ -19,7 +19,7 @@ fn request(hs: &str, origin: &str, date: &str, claim_preference: Option<bool>) -
     if let Some(c) = claim_preference {
         line["claim_preference"] = json!(c);
     }
-    if let Some(r) = column_2_duty_rate(hs, origin, date) {
+    if let Some(r) = crate::column_2_duty_rate(hs, origin, date) {
         line["duty_rate"] = json!(r);
     }
     let req = json!({
@@ -27,24 +27,6 @@ fn request(hs: &str, origin: &str, date: &str, claim_preference: Option<bool>) -
         "lines": [line]
     });
     QuoteRequest::from_json(&req.to_string()).unwrap()
-}
-
-/// The `duty_rate` a line of a column 2 origin (general note 3(b): BY, CU, KP, RU) must give,
-/// as the data holds column 1 only: these tests are about the additional duties, so it gives
-/// the column 1 general rate of the line on that day, the tariff duty they were written with.
-fn column_2_duty_rate(hs: &str, origin: &str, date: &str) -> Option<String> {
-    if !["BY", "CU", "KP", "RU"].contains(&origin) {
-        return None;
-    }
-    let tables = RateTables::embedded().unwrap();
-    let t = tables
-        .tariff(
-            "US".parse().unwrap(),
-            &hs.parse().unwrap(),
-            date.parse().unwrap(),
-        )
-        .unwrap();
-    Some(t.rate.rate_percent.unwrap().to_string())
 }
 
 fn quote_with(hs: &str, origin: &str, date: &str, claim: Option<bool>) -> Quote {
