@@ -860,23 +860,23 @@ fn check_rule_extras(
     at: &Location,
     problems: &mut Vec<DataProblem>,
 ) -> bool {
-    if effects.contains(&Effect::NotCovered) && !warning {
-        problems.push(at.problem(
-            ProblemKind::MissingField,
-            format!(
-                "rule {name}: the not_covered effect needs a warning saying what is not covered"
-            ),
-        ));
-        return false;
-    }
-    if effects.contains(&Effect::DutyRateRequired) && !warning {
-        problems.push(at.problem(
-            ProblemKind::MissingField,
-            format!(
-                "rule {name}: the duty_rate_required effect needs a warning saying which duty the data lacks"
-            ),
-        ));
-        return false;
+    // The effects whose warning is the message of the error they make, and what it says.
+    let needs = [
+        (Effect::NotCovered, "not_covered", "what is not covered"),
+        (
+            Effect::DutyRateRequired,
+            "duty_rate_required",
+            "which duty the data lacks",
+        ),
+    ];
+    for (effect, label, what) in needs {
+        if effects.contains(&effect) && !warning {
+            problems.push(at.problem(
+                ProblemKind::MissingField,
+                format!("rule {name}: the {label} effect needs a warning saying {what}"),
+            ));
+            return false;
+        }
     }
     true
 }

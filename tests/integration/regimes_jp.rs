@@ -437,30 +437,14 @@ fn wine_pays_its_duty_per_litre_of_the_lines_measures() {
         json!([{"hs_code": hs, "quantity": "12", "unit_price": price, "origin": "FR",
                 "measures": {"liter": "0.75"}}])
     };
+    let duty =
+        |hs: &str, price: &str| quote(jp("2026-07-15", "business", "0", wine(hs, price))).duty;
     // 182 × 9 = 1,638 → 1,600.
-    let q = quote(jp(
-        "2026-07-15",
-        "business",
-        "0",
-        wine("2204.10.000", "2000"),
-    ));
-    assert_eq!(q.duty, dec("1600"));
+    assert_eq!(duty("2204.10.000", "2000"), dec("1600"));
     // 15 % of 24,000 is 3,600; 125 × 9 = 1,125 is lower → 1,100.
-    let q = quote(jp(
-        "2026-07-15",
-        "business",
-        "0",
-        wine("2204.21.020", "2000"),
-    ));
-    assert_eq!(q.duty, dec("1100"));
+    assert_eq!(duty("2204.21.020", "2000"), dec("1100"));
     // At ¥400 a bottle the consignment (¥4,800) is under the ¥10,000 small-amount limit.
-    let q = quote(jp(
-        "2026-07-15",
-        "business",
-        "0",
-        wine("2204.21.020", "400"),
-    ));
-    assert_eq!(q.duty, dec("0"));
+    assert_eq!(duty("2204.21.020", "400"), dec("0"));
     // With a ¥20,000 computer (free) the limit is passed: 15 % of 2,000 (2,400 truncated to
     // ¥1,000) is 300, under the floor 67 × 9 = 603 → 603 → 600.
     let mut lines = wine("2204.21.020", "200");
